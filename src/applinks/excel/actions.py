@@ -54,7 +54,7 @@ LOG_LIMIT = 1_000_000
 
 
 def log_path() -> Path:
-    """Return the log file: ``$APPLINKS_LOG``, else ``.applinks/applinks.log`` in the home folder."""
+    """Return the log file: ``$APPLINKS_LOG``, else ``~/.applinks/applinks.log``."""
     configured = os.environ.get(LOG_ENV)
     return Path(configured) if configured else Path.home() / ".applinks" / "applinks.log"
 

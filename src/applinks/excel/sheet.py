@@ -37,7 +37,6 @@ from applinks.operations import (
 )
 from applinks.registry import AppEntry, Registry, load_registry
 from applinks.table import (
-    APP_CONTENT_URL,
     APP_ID,
     APP_LINK_HEADERS,
     APP_UNIQUE_ID,
@@ -174,7 +173,7 @@ def read_column(layout: Layout, position: int) -> list[Cell]:
     """Return the data cells of one column, read in one call."""
     if not layout.data_rows:
         return []
-    return [_row(r)[0] if r else None for r in _grid(layout.column_range(position))]
+    return _row([r[0] if r else None for r in _grid(layout.column_range(position))])
 
 
 def read_formulas(layout: Layout, position: int) -> list[str]:
@@ -420,8 +419,9 @@ def fill_app_links_action(book: Any, ui: Ui) -> str:
     else:
         ids = before[1]
     sub = Table(["Ids", *APP_LINK_HEADERS], [[i, *r] for i, *r in zip(ids, *before, strict=True)])
-    result = fill_app_links(sub, app=entry.app_id, id_column="Ids", settings=settings,
-                            registry=registry)
+    result = fill_app_links(
+        sub, app=entry.app_id, id_column="Ids", settings=settings, registry=registry
+    )
     after = [result.table.column_values(i + 1) for i in range(4)]
     apply_columns(layout, targets, before, after)
     column = f'"{layout.headers[source]}" ({column_letter(source)})'
@@ -455,8 +455,9 @@ def from_urls(book: Any, ui: Ui) -> str:
             f'Column "{header}" ({column_letter(selected)}) has no web links in it; select a '
             "cell in the column with the record links (https://...), then click From URLs again."
         )
-    sub = Table(["Links", *APP_LINK_HEADERS], [[u, *r] for u, *r in zip(urls, *before,
-                                                                          strict=True)])
+    sub = Table(
+        ["Links", *APP_LINK_HEADERS], [[u, *r] for u, *r in zip(urls, *before, strict=True)]
+    )
     result = links_from_urls(sub, url_column="Links", registry=registry)
     after = [result.table.column_values(i + 1) for i in range(4)]
     apply_columns(layout, targets, before, after)
@@ -465,11 +466,7 @@ def from_urls(book: Any, ui: Ui) -> str:
         f"Filled App Links on {_count(result.filled_rows, 'row')} from the links in column "
         f'"{header}" ({column_letter(selected)}).'
     )
-    no_id = sum(
-        1
-        for row in result.table.rows
-        if row[0] is not None and row[1] and not row[2]
-    )
+    no_id = sum(1 for row in result.table.rows if row[0] is not None and row[1] and not row[2])
     if given > result.filled_rows:
         text += f" {_count(given - result.filled_rows, 'link')} had no web address to use."
     if no_id:
@@ -491,7 +488,8 @@ def check_sheet(book: Any, ui: Ui) -> str:
     _remove_flags(book, sheet, layout)
     report_sheet = _write_check_sheet(book, sheet, table, report.issues, registry)
     sheet.activate()
-    last_row = min(MAX_ROWS, layout.last_row + RULE_ROWS_BELOW)
+    # Rules and the App ID list reach a little below the data, so new rows are covered too.
+    last_row = min(MAX_ROWS, layout.header_row + len(table.rows) + RULE_ROWS_BELOW)
     rules = conditional_rules(table.headers, first_row=layout.first_data_row, last_row=last_row)
     if rules:
         # Excel reads a rule's relative references from the active cell, so the first data
@@ -508,7 +506,7 @@ def check_sheet(book: Any, ui: Ui) -> str:
         finally:
             if selection is not None:
                 selection.select()
-    listed = _add_app_id_list(layout, report_sheet, len(registry.apps))
+    listed = _add_app_id_list(layout, report_sheet, len(registry.apps), last_row)
     text = report.summary(len(table.rows))
     if report.issues:
         text = text[:-1] + f"; the {CHECK_SHEET} sheet lists them with links to the cells."
@@ -746,19 +744,16 @@ def _remove_flags(book: Any, sheet: Any, layout: Layout) -> tuple[int, bool, boo
     listed = False
     position = map_headers(layout.headers).positions.get(APP_ID)
     if position is not None:
-        validation = _app_id_cells(layout, position).data_validation
-        if validation.type == "list" and CHECK_SHEET in (validation.source or ""):
-            validation.delete()
+        column = position + 1
+        first = layout.sheet.range((layout.first_data_row, column)).data_validation
+        if first.type == "list" and CHECK_SHEET in (first.source or ""):
+            below = layout.sheet.range((layout.first_data_row, column), (MAX_ROWS, column))
+            below.data_validation.delete()
             listed = True
     report = CHECK_SHEET in sheet_names(book)
     if report:
         book.sheets[CHECK_SHEET].delete()
     return len(ours), listed, report
-
-
-def _app_id_cells(layout: Layout, position: int) -> Any:
-    column = position + 1
-    return layout.sheet.range((layout.first_data_row, column), (MAX_ROWS, column))
 
 
 def _write_check_sheet(
@@ -805,12 +800,14 @@ def _link_formula(sheet_name: str, cell: str) -> str:
     return '=HYPERLINK("' + target.replace('"', '""') + '","' + cell + '")'
 
 
-def _add_app_id_list(layout: Layout, report_sheet: Any, count: int) -> bool:
+def _add_app_id_list(layout: Layout, report_sheet: Any, count: int, last_row: int) -> bool:
     """Offer the known App IDs as a list on the App ID column, still accepting any value."""
     position = map_headers(layout.headers).positions.get(APP_ID)
     if position is None:
         return False
-    validation = _app_id_cells(layout, position).data_validation
+    column = position + 1
+    cells = layout.sheet.range((layout.first_data_row, column), (last_row, column))
+    validation = cells.data_validation
     if validation.type != "none":
         return False  # the user's own validation stays
     source = report_sheet.range((2, KNOWN_COLUMN), (count + 1, KNOWN_COLUMN))

@@ -79,7 +79,9 @@ class Rect:
 
     def covers(self, other: Rect) -> bool:
         return (
-            self.r1 <= other.r1 and self.c1 <= other.c1 and self.r2 >= other.r2
+            self.r1 <= other.r1
+            and self.c1 <= other.c1
+            and self.r2 >= other.r2
             and self.c2 >= other.c2
         )
 
@@ -194,9 +196,7 @@ class SheetModel:
     def column_values(self, col: int, first_row: int = 1, last_row: int | None = None) -> list:
         last = last_row or (self.used().r2 if self.used() else first_row)
         column = self.cells.get(col, {})
-        return [
-            self.formulas.get((r, col)) or column.get(r) for r in range(first_row, last + 1)
-        ]
+        return [self.formulas.get((r, col)) or column.get(r) for r in range(first_row, last + 1)]
 
 
 @dataclass
@@ -369,7 +369,6 @@ class App(_Recorded, base_classes.App):
                 raise AssertionError(f"unexpected question: {prompt}")
             return self.answers.pop(0)
         return "ok"
-
 
 
 class Books(_Recorded, base_classes.Books):
@@ -901,8 +900,9 @@ class DataValidation(_Recorded, base_classes.DataValidation):
         self.delete()
         rect = self.rng.rect
         self.rng.model.validations.append(
-            ValidationModel(Rect(rect.r1, rect.c1, rect.r2, rect.c2), "list", formula,
-                            in_cell_dropdown)
+            ValidationModel(
+                Rect(rect.r1, rect.c1, rect.r2, rect.c2), "list", formula, in_cell_dropdown
+            )
         )
 
     def delete(self):
@@ -1060,7 +1060,7 @@ def install() -> Engine:
 def open_book(
     engine: Engine,
     sheets: dict[str, list[list[Any]]],
-    *,
+    *,  # a cell given as (formula, value) holds a formula and its calculated value
     fullname: str = "Book1",
     names: dict[str, str] | None = None,
 ) -> Any:
@@ -1074,8 +1074,13 @@ def open_book(
         for r, row in enumerate(grid, start=1):
             for c, value in enumerate(row, start=1):
                 # The cells as Excel holds them: text stays text, numbers are floats.
-                if isinstance(value, str) and value.startswith("="):
+                if isinstance(value, tuple):  # (formula, the value Excel calculated)
+                    model.formulas[(r, c)] = value[0]
+                    model.cells.setdefault(c, {})[r] = value[1]
+                elif isinstance(value, str) and value.startswith("="):
                     model.formulas[(r, c)] = value
+                elif isinstance(value, str) and value.startswith("'"):  # typed as text
+                    model.cells.setdefault(c, {})[r] = value[1:]
                 elif value is not None and value != "":
                     if isinstance(value, int) and not isinstance(value, bool):
                         value = float(value)
