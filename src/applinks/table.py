@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 #: What a cell may hold after reading: text, a whole number, another number, a date, a
 #: date-time, a boolean, or nothing (an empty cell).
-Cell = str | int | float | bool | dt.date | dt.datetime | None
+Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 
 #: The four App Link headers, exactly, in Cloze's order.
 APP_ID = "App ID"
@@ -20,6 +20,8 @@ APP_LINK_HEADERS: tuple[str, str, str, str] = (APP_ID, APP_UNIQUE_ID, APP_NAME, 
 @dataclass
 class Table:
     """One worksheet: ``headers`` is sheet row 1, ``rows[i]`` is sheet row ``i + 2``.
+
+    (When the header sits lower, ``header_row`` says where, and rows count from below it.)
 
     Rows may be shorter than the header (trailing empty cells); readers never pad, so use
     :meth:`cell` or :meth:`column_values` to read.
@@ -56,7 +58,40 @@ class Table:
         row = self.rows[row_index]
         return row[position] if position < len(row) else None
 
-    @staticmethod
-    def sheet_row(row_index: int) -> int:
+    def sheet_row(self, row_index: int) -> int:
         """Return the 1-based sheet row a person sees for data row ``row_index``."""
-        return row_index + 2
+        return row_index + 1 + self.header_row
+
+
+def cell_text(value: Cell) -> str:
+    """Return a cell as the text Cloze should receive (SPEC section 5).
+
+    Empty cells give ``""``, whole numbers have no ``.0``, other numbers use the shortest form
+    that reads back as the same number, dates are ``YYYY-MM-DD``, date-times
+    ``YYYY-MM-DD HH:MM:SS`` and booleans ``TRUE``/``FALSE``.
+    """
+    if value is None:
+        return ""
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[return-value]
+    if kind is bool:
+        return "TRUE" if value else "FALSE"
+    if kind is int:
+        return str(value)
+    if kind is float:
+        f: float = value  # type: ignore[assignment]
+        if f.is_integer() and abs(f) < 1e21:
+            return str(int(f))
+        return repr(f)
+    if kind is dt.datetime:
+        return value.strftime("%Y-%m-%d %H:%M:%S")  # type: ignore[union-attr]
+    if kind is dt.date:
+        return value.isoformat()  # type: ignore[union-attr]
+    if kind is dt.time:
+        return value.strftime("%H:%M:%S")  # type: ignore[union-attr]
+    if kind is dt.timedelta:
+        seconds = int(value.total_seconds())  # type: ignore[union-attr]
+        sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+        return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    return str(value)

@@ -1,0 +1,498 @@
+"""The ``applinks`` command line: thin wrappers that read, call the core, and write."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from applinks import __version__
+from applinks.errors import ApplinksError, UsageError
+from applinks.files.csv_out import default_output_path, write_cloze_csv
+from applinks.files.eml_out import has_desktop, open_with_default_program, write_draft
+from applinks.files.read import read_table
+from applinks.issues import Report
+from applinks.operations import (
+    fill_app_links,
+    insert_app_link_columns,
+    links_from_urls,
+    prepare,
+)
+from applinks.registry import Registry, load_registry, load_user_templates
+from applinks.table import Table
+
+#: How many issues the readable table shows before pointing at --report.
+SHOWN_ISSUES = 200
+
+EXIT_OK, EXIT_DATA_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class AppLinksGroup(click.Group):
+    """A click group that turns the project's errors into one sentence and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ApplinksError as error:
+            if _debug(ctx):
+                raise
+            click.echo(str(error), err=True)
+            ctx.exit(error.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Stopped; nothing was written.", err=True)
+            ctx.exit(130)
+        except Exception as error:  # a bug: still one sentence unless --debug
+            if _debug(ctx):
+                raise
+            click.echo(
+                f"An unexpected problem stopped the run ({error}); nothing was written. "
+                "Run again with --debug to see the details.",
+                err=True,
+            )
+            ctx.exit(EXIT_USAGE)
+        return None
+
+
+def _debug(ctx: click.Context) -> bool:
+    root = ctx.find_root()
+    return bool(root.params.get("debug"))
+
+
+@click.group(cls=AppLinksGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show the full error details (a traceback).")
+@click.version_option(__version__, prog_name="applinks")
+def main(debug: bool) -> None:
+    """Prepare a spreadsheet of Properties, Projects or Deals for a Cloze import with App Links."""
+
+
+# Options shared by several commands, with the same names everywhere (SPEC section 2).
+_sheet = click.option("--sheet", metavar="NAME", help="Worksheet to read (default: the first).")
+_force = click.option("--force", is_flag=True, help="Replace an existing output file.")
+_output = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help='Output file (default: "<input> - Cloze import.csv" beside the input).',
+)
+_templates = click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Your own URL templates (CSV or TOML); they override built-ins.",
+)
+_settings = click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="An account setting for URL templates, e.g. --set subdomain=acme.",
+)
+_app = click.option("--app", metavar="APP_ID", help="The source app, e.g. zillow.com.")
+_id_column = click.option(
+    "--id-column", metavar="COLUMN", help="Column with the record ids (default: App Unique ID)."
+)
+_from_url = click.option(
+    "--from-url",
+    metavar="COLUMN",
+    help="Derive App ID and App Unique ID from this column of record URLs.",
+)
+_overwrite = click.option(
+    "--overwrite", is_flag=True, help="Replace App Link cells that already have values."
+)
+_kind = click.option("--kind", metavar="KIND", help="Record kind when an app has several.")
+_format = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the report.",
+)
+_report = click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Also write the report (.csv or .json) to PATH.",
+)
+_allow = click.option(
+    "--allow-errors", is_flag=True, help="Write the CSV even though the check found errors."
+)
+_input = click.argument("book", type=click.Path(path_type=Path), metavar="FILE")
+
+
+def _registry_and_settings(
+    templates: Path | None, pairs: tuple[str, ...]
+) -> tuple[Registry, dict[str, str]]:
+    registry = load_registry()
+    settings: dict[str, str] = {}
+    if templates is not None:
+        entries, file_settings = load_user_templates(templates)
+        registry = registry.with_overrides(entries)
+        settings.update(file_settings)
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f'"--set {pair}" is not NAME=VALUE; for example --set subdomain=acme.')
+        settings[name.strip()] = value.strip()
+    return registry, settings
+
+
+def _describe(table: Table, path: Path) -> str:
+    where = f'{path.name}, sheet "{table.sheet}"' if table.sheet else path.name
+    rows = len(table.rows)
+    text = f"{where}: {rows} row{'s' if rows != 1 else ''}"
+    if table.encoding:
+        from applinks.files.csv_in import ENCODING_NAMES
+
+        text += f", read as {ENCODING_NAMES.get(table.encoding, table.encoding)}"
+    return text
+
+
+def _print_report(report: Report, rows: int, fmt: str) -> None:
+    if fmt == "csv":
+        click.echo(report.to_csv(), nl=False)
+        return
+    if fmt == "json":
+        click.echo(report.to_json(), nl=False)
+        return
+    if report.issues:
+        click.echo(render_table(report))
+    click.echo(report.summary(rows))
+
+
+def render_table(report: Report, limit: int = SHOWN_ISSUES) -> str:
+    """Return the readable issue table: one line per issue, aligned columns."""
+    shown = report.issues[:limit]
+    col_w = min(24, max([len("column")] + [len(i.column) for i in shown]))
+    code_w = max([len("code")] + [len(i.code) for i in shown])
+    lines = [f"{'row':>6}  {'column':<{col_w}}  {'severity':<8}  {'code':<{code_w}}  message"]
+    for i in shown:
+        column = i.column if len(i.column) <= col_w else i.column[: col_w - 1] + "\u2026"
+        lines.append(
+            f"{i.row:>6}  {column:<{col_w}}  {i.severity:<8}  {i.code:<{code_w}}  {i.message}"
+        )
+    if len(report.issues) > limit:
+        lines.append(
+            f"... and {len(report.issues) - limit} more; use --report PATH to get them all."
+        )
+    return "\n".join(lines)
+
+
+def _write_report(report: Report, path: Path | None, force: bool) -> None:
+    if path is None:
+        return
+    from applinks.files.atomic import atomic_writer, check_output
+
+    check_output(path, force=force)
+    text = report.to_json() if path.suffix.lower() == ".json" else report.to_csv()
+    with atomic_writer(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+
+
+def _output_path(book: Path, output: Path | None) -> Path:
+    return output if output is not None else default_output_path(book)
+
+
+@main.command()
+@_input
+@_sheet
+@_output
+@_force
+def insert(book: Path, sheet: str | None, output: Path | None, force: bool) -> None:
+    """Add the four App Link columns (only those missing) and save a copy as CSV."""
+    table = read_table(book, sheet=sheet)
+    result = insert_app_link_columns(table)
+    path = write_cloze_csv(result.table, _output_path(book, output), force=force, inputs=(book,))
+    added = ", ".join(result.added) if result.added else "none (all four were there)"
+    click.echo(f"Added columns: {added}. Wrote {path}.")
+
+
+@main.command()
+@_input
+@_app
+@_id_column
+@_from_url
+@_kind
+@_settings
+@_templates
+@_overwrite
+@_sheet
+@_output
+@_force
+def fill(
+    book: Path,
+    app: str | None,
+    id_column: str | None,
+    from_url: str | None,
+    kind: str | None,
+    settings: tuple[str, ...],
+    templates: Path | None,
+    overwrite: bool,
+    sheet: str | None,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Fill App ID, App Unique ID, App Name and App Content URL for every row with an id."""
+    if not app and not from_url:
+        raise UsageError(
+            "Say which app the ids come from with --app (e.g. --app zillow.com), "
+            "or give a column of record links with --from-url."
+        )
+    registry, values = _registry_and_settings(templates, settings)
+    table = read_table(book, sheet=sheet)
+    if from_url:
+        result = links_from_urls(
+            table, url_column=from_url, app=app, overwrite=overwrite, registry=registry
+        )
+    else:
+        assert app is not None
+        result = fill_app_links(
+            table,
+            app=app,
+            id_column=id_column,
+            overwrite=overwrite,
+            settings=values,
+            kind=kind,
+            registry=registry,
+        )
+    path = write_cloze_csv(result.table, _output_path(book, output), force=force, inputs=(book,))
+    for issue in result.report:
+        click.echo(issue.message, err=True)
+    click.echo(f"{result.summary()} Wrote {path}.")
+
+
+@main.command(name="check")
+@_input
+@_sheet
+@_templates
+@_format
+@_report
+@_force
+def check_command(
+    book: Path,
+    sheet: str | None,
+    templates: Path | None,
+    fmt: str,
+    report_path: Path | None,
+    force: bool,
+) -> None:
+    """Check the sheet and list every problem at its row; exit 1 when there are errors."""
+    from applinks.checks import check
+
+    registry, _ = _registry_and_settings(templates, ())
+    table = read_table(book, sheet=sheet)
+    report = check(table, registry=registry)
+    if fmt == "table":
+        click.echo(_describe(table, book))
+    _print_report(report, len(table.rows), fmt)
+    _write_report(report, report_path, force)
+    sys.exit(EXIT_DATA_ERRORS if report.has_errors else EXIT_OK)
+
+
+@main.command()
+@_input
+@_sheet
+@_output
+@_allow
+@_force
+def export(
+    book: Path, sheet: str | None, output: Path | None, allow_errors: bool, force: bool
+) -> None:
+    """Save the sheet as the CSV Cloze imports (UTF-8 with BOM); refuses while errors remain."""
+    from applinks.checks import check
+
+    table = read_table(book, sheet=sheet)
+    report = check(table)
+    _finish(book, table, report, output, allow_errors=allow_errors, force=force)
+
+
+def _finish(
+    book: Path,
+    table: Table,
+    report: Report,
+    output: Path | None,
+    *,
+    allow_errors: bool,
+    force: bool,
+) -> Path | None:
+    """Print the report, write the CSV unless errors block it, and exit with the right code."""
+    _print_report(report, len(table.rows), "table")
+    path = _output_path(book, output)
+    if report.has_errors and not allow_errors:
+        click.echo(
+            f"Not written: fix the errors above first, or use --allow-errors to write "
+            f"{path.name} anyway.",
+            err=True,
+        )
+        sys.exit(EXIT_DATA_ERRORS)
+    write_cloze_csv(table, path, force=force, inputs=(book,))
+    click.echo(f"Wrote {path} ({len(table.rows)} rows).")
+    if report.has_errors:
+        sys.exit(EXIT_DATA_ERRORS)
+    return path
+
+
+@main.command(name="prepare")
+@_input
+@_app
+@_id_column
+@_from_url
+@_kind
+@_settings
+@_templates
+@_overwrite
+@_sheet
+@_output
+@_report
+@_allow
+@_force
+def prepare_command(
+    book: Path,
+    app: str | None,
+    id_column: str | None,
+    from_url: str | None,
+    kind: str | None,
+    settings: tuple[str, ...],
+    templates: Path | None,
+    overwrite: bool,
+    sheet: str | None,
+    output: Path | None,
+    report_path: Path | None,
+    allow_errors: bool,
+    force: bool,
+) -> None:
+    """Insert, fill, check and export in one go."""
+    registry, values = _registry_and_settings(templates, settings)
+    table = read_table(book, sheet=sheet)
+    result = prepare(
+        table,
+        app=app,
+        id_column=id_column,
+        from_url=from_url,
+        kind=kind,
+        settings=values,
+        overwrite=overwrite,
+        registry=registry,
+    )
+    click.echo(_describe(table, book))
+    if result.fill is not None:
+        click.echo(result.fill.summary())
+    _write_report(result.report, report_path, force)
+    _finish(book, result.table, result.report, output, allow_errors=allow_errors, force=force)
+
+
+@main.command()
+@_templates
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+def apps(templates: Path | None, fmt: str) -> None:
+    """List the known apps with their App ID, name and URL template."""
+    import csv
+    import io
+    import json
+
+    registry, _ = _registry_and_settings(templates, ())
+    records = [
+        {
+            "app_id": e.app_id,
+            "name": e.name,
+            "template": e.template() if e.kinds else "",
+            "status": e.status,
+        }
+        for e in registry.apps
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(records)
+        click.echo(out.getvalue(), nl=False)
+        return
+    id_w = max(len(r["app_id"]) for r in records)
+    name_w = max(len(r["name"]) for r in records)
+    click.echo(f"{'App ID':<{id_w}}  {'App Name':<{name_w}}  URL template")
+    for r in records:
+        template = r["template"] or "(no known link format: paste URLs or give --templates)"
+        mark = "" if r["status"] != "unconfirmed" else "  [unconfirmed]"
+        click.echo(f"{r['app_id']:<{id_w}}  {r['name']:<{name_w}}  {template}{mark}")
+
+
+@main.command(name="email-draft")
+@click.argument("csv_file", type=click.Path(path_type=Path), metavar="CSV")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Draft file (default: the CSV's name with .eml).",
+)
+@click.option(
+    "--open/--no-open",
+    "open_it",
+    default=None,
+    help="Open the draft in the mail program (default: when on a desktop).",
+)
+@_force
+def email_draft(csv_file: Path, output: Path | None, open_it: bool | None, force: bool) -> None:
+    """Write an email draft to support@cloze.com with the CSV attached, and open it."""
+    from applinks.errors import InputError
+
+    if not csv_file.is_file():
+        raise InputError(
+            f'Cannot find "{csv_file}"; check the file name and folder.', path=csv_file
+        )
+    path = output if output is not None else csv_file.with_suffix(".eml")
+    rows = max(0, csv_file.read_bytes().count(b"\r\n") - 1)
+    write_draft(csv_file, path, force=force, rows=rows)
+    click.echo(f"Wrote the email draft {path}.")
+    if open_it if open_it is not None else has_desktop():
+        open_with_default_program(path)
+
+
+@main.command()
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path),
+    default=Path("applinks-demo"),
+    show_default=True,
+    help="Folder for the example and its outputs.",
+)
+def demo(out_dir: Path) -> None:
+    """Run prepare on the bundled example property list and show what it finds."""
+    from applinks.examples import EXAMPLE_APP, EXAMPLE_ID_COLUMN, example_path
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    book = out_dir / example_path().name
+    shutil.copyfile(example_path(), book)
+    registry = load_registry()
+    table = read_table(book)
+    result = prepare(table, app=EXAMPLE_APP, id_column=EXAMPLE_ID_COLUMN, registry=registry)
+    click.echo(f"Example: {_describe(table, book)} (a property list with Zillow ids).")
+    click.echo(
+        f'$ applinks prepare "{book.name}" --app {EXAMPLE_APP} '
+        f'--id-column "{EXAMPLE_ID_COLUMN}" --allow-errors\n'
+    )
+    if result.fill is not None:
+        click.echo(result.fill.summary())
+    _print_report(result.report, len(result.table.rows), "table")
+    csv_path = write_cloze_csv(result.table, default_output_path(book), force=True, inputs=(book,))
+    report_path = out_dir / "check-report.csv"
+    _write_report(result.report, report_path, force=True)
+    click.echo(f"\nWrote, in {out_dir}:")
+    click.echo(f"  {book.name}  (the example workbook; open it in Excel)")
+    click.echo(f"  {csv_path.name}  (the file for Cloze, written despite the planted errors)")
+    click.echo(f"  {report_path.name}  (every problem with its row)")

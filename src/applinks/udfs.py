@@ -1,0 +1,113 @@
+"""Worksheet functions as plain Python: the logic behind APPLINK_URL, APPLINK_NAME, ...
+
+Each function takes one cell's value and returns one text; the Excel glue applies it over a
+range. They never raise for bad cell data. An empty input gives "". A problem the user must
+fix (an unknown app, a missing setting, no known link format) gives a short sentence that
+starts with "#", like Excel's own error values, so it stands out in the sheet, is never
+mistaken for a link, and is flagged by Check as an invalid URL if it is exported.
+
+Cells arrive as Excel gives them: text, floats for numbers (``48616032.0``), None for empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from applinks.domains import host_of
+from applinks.errors import TemplateError
+from applinks.registry import Registry, app_id_for_url, load_registry
+from applinks.templates import id_text, render
+
+__all__ = ["APPLINK_APPID", "APPLINK_ID", "APPLINK_NAME", "APPLINK_URL", "id_text"]
+
+
+def _text(value: object) -> str:
+    return id_text(value).strip()
+
+
+def APPLINK_URL(
+    app_id: object,
+    unique_id: object,
+    template: object = None,
+    *,
+    settings: Mapping[str, str] | None = None,
+    registry: Registry | None = None,
+) -> str:
+    """Return the record link for ``unique_id`` in the app ``app_id``.
+
+    Uses ``template`` when one is given, else the app's default template; the app's default
+    settings apply under ``settings`` either way. "" when the id is empty. Returns a sentence
+    starting with "#" (not a link) for an unknown app without a template, an app with no known
+    link format, a missing setting or a malformed template.
+
+    >>> APPLINK_URL("zillow.com", 59187422.0)
+    'https://www.zillow.com/homedetails/59187422_zpid/'
+    """
+    unique = id_text(unique_id)
+    if not unique.strip():
+        return ""
+    apps = registry or load_registry()
+    app_text = _text(app_id)
+    entry = apps.get(app_text) if app_text else None
+    own_template = _text(template)
+    merged = dict(entry.settings) if entry else {}
+    merged.update({k: v for k, v in (settings or {}).items() if v is not None and str(v).strip()})
+    try:
+        if own_template:
+            return render(own_template, unique, merged, app_name=entry.name if entry else None)
+        if entry is None:
+            if not app_text:
+                return "#No App ID: give the App ID of the app, such as zillow.com."
+            return (
+                f'#Unknown app "{app_text}": give a URL template, or use one of the known App '
+                "IDs such as zillow.com."
+            )
+        return entry.render_url(unique, settings=merged)
+    except TemplateError as error:
+        return "#" + error.message
+
+
+def APPLINK_NAME(app_id: object, *, registry: Registry | None = None) -> str:
+    """Return the display name of the app ``app_id`` (``Salesforce``), or "" if unknown."""
+    text = _text(app_id)
+    entry = (registry or load_registry()).get(text) if text else None
+    return entry.name if entry else ""
+
+
+def APPLINK_APPID(url_or_host: object, *, registry: Registry | None = None) -> str:
+    """Return the App ID for a link or a host name.
+
+    The App ID of the app that claims the host (``acme.lightning.force.com`` gives
+    ``salesforce.com``), else the host's registrable domain (``WwW.example.COM`` gives
+    ``example.com``). "" for empty input, a bare ending such as ``co.uk``, a name starting with
+    a dot, or anything without a usable host.
+    """
+    text = _text(url_or_host)
+    if not text:
+        return ""
+    return app_id_for_url(text, registry) or ""
+
+
+def APPLINK_ID(url: object, app_id: object = None, *, registry: Registry | None = None) -> str:
+    """Return the record id in the link ``url``, or "" when none is found.
+
+    The app is ``app_id`` when given (an unknown App ID gives ""), else the app that claims the
+    link's host.
+    """
+    text = _text(url)
+    if not text:
+        return ""
+    apps = registry or load_registry()
+    app_text = _text(app_id)
+    if app_text:
+        entry = apps.get(app_text)
+    else:
+        host = host_of(text)
+        entry = apps.app_for_host(host) if host else None
+    if entry is None:
+        return ""
+    return entry.extract_id(text) or ""
+
+
+# --- Checks -----------------------------------------------------------------------------------
+# APPLINK_CHECK(app_id, [unique_id], [url]) belongs here; it is built on the checks module.
