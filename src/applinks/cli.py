@@ -10,6 +10,7 @@ import click
 
 from applinks import __version__
 from applinks.errors import ApplinksError, UsageError
+from applinks.excel.commands import addin
 from applinks.files.csv_out import default_output_path, write_cloze_csv
 from applinks.files.eml_out import has_desktop, open_with_default_program, write_draft
 from applinks.files.read import read_table
@@ -496,3 +497,6 @@ def demo(out_dir: Path) -> None:
     click.echo(f"  {book.name}  (the example workbook; open it in Excel)")
     click.echo(f"  {csv_path.name}  (the file for Cloze, written despite the planted errors)")
     click.echo(f"  {report_path.name}  (every problem with its row)")
+
+
+main.add_command(addin)
