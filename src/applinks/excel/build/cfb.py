@@ -151,7 +151,9 @@ def write_compound_file(tree: Tree) -> bytes:
     directory = bytearray()
     for entry in entries:
         directory += _directory_entry(entry, len(mini_stream))
-    free = struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, b"", 0, 0, 0, 0, 0)
+    free = struct.pack(
+        "<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, b"", 0, 0, 0, 0, 0
+    )
     while len(directory) % SECTOR:
         directory += free
     offset = (dir_start_placeholder - fat_sectors) * SECTOR

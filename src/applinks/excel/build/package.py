@@ -65,7 +65,8 @@ def _cell_xml(reference: str, value: Cell, style: int) -> str:
     if isinstance(value, int):
         return f'<c r="{reference}"{style_attr}><v>{value}</v></c>'
     space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f'<c r="{reference}"{style_attr} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+    text = f"<is><t{space}>{escape(value)}</t></is>"
+    return f'<c r="{reference}"{style_attr} t="inlineStr">{text}</c>'
 
 
 def sheet_xml(sheet: Sheet, *, selected: bool) -> str:
@@ -104,7 +105,7 @@ def sheet_xml(sheet: Sheet, *, selected: bool) -> str:
         f'<sheetPr codeName="{sheet.code_name}"/>'
         f'<sheetViews><sheetView workbookViewId="0"{view}>{pane}</sheetView></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/>{cols}'
-        f'<sheetData>{"".join(rows)}</sheetData>'
+        f"<sheetData>{''.join(rows)}</sheetData>"
         '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
         "</worksheet>"
     )
@@ -177,7 +178,7 @@ def workbook_parts(
     visible = [i for i, s in enumerate(sheets) if not s.hidden]
     active = visible[0] if visible else 0
     sheet_entries = "".join(
-        f"<sheet name={quoteattr(s.name)} sheetId=\"{i}\""
+        f'<sheet name={quoteattr(s.name)} sheetId="{i}"'
         f'{" state=" + chr(34) + "hidden" + chr(34) if s.hidden else ""} r:id="rId{i}"/>'
         for i, s in enumerate(sheets, start=1)
     )

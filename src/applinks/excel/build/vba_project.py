@@ -63,9 +63,7 @@ def _record(record_id: int, data: bytes) -> bytes:
 
 def _text_record(record_id: int, unicode_id: int, text: str) -> bytes:
     """A record with an MBCS string followed by its UTF-16 twin (e.g. PROJECTDOCSTRING)."""
-    return _record(record_id, text.encode("cp1252")) + _record(
-        unicode_id, text.encode("utf-16-le")
-    )
+    return _record(record_id, text.encode("cp1252")) + _record(unicode_id, text.encode("utf-16-le"))
 
 
 def dir_stream(project_name: str, modules: Sequence[VbaModule]) -> bytes:
