@@ -115,8 +115,10 @@ def _row_issues(table: Table, headers: HeaderMap, registry: Registry) -> list[Is
         uid = cell_text(uid_cell)
         has_app, has_uid = bool(app_id.strip()), bool(uid.strip())
 
+        app_is_domain = True
         if has_app:
             for problem in classify(app_id):
+                app_is_domain &= problem.code != "app-id-not-domain"
                 extra = {"reason": problem.reason or "it is not a web domain"}
                 out.append(
                     make_issue(
@@ -173,7 +175,7 @@ def _row_issues(table: Table, headers: HeaderMap, registry: Registry) -> list[Is
             problem = url_problem(url)
             if problem == "invalid":
                 out.append(make_issue("url-invalid", row=r, column=url_col, value=url))
-            elif has_app and not belongs(url, app_id):
+            elif has_app and app_is_domain and not belongs(url, app_id):
                 out.append(
                     make_issue(
                         "url-app-mismatch",
