@@ -54,9 +54,10 @@ LIMITS: dict[str, str] = {
     "app-id-not-domain": "a value with URL parts is judged by app-id-has-url-parts only; an "
     'unknown ending (".comm"), a bare ending ("co.uk") and a label longer than 63 characters '
     "need the Public Suffix List or text functions a formula does not have",
-    "unique-id-duplicate": "COUNTIFS compares without case, treats * ? ~ as wildcards, reads "
-    'text that looks like a number as that number ("00123" matches 123), and groups App IDs '
-    "only by their exact text (ignoring case)",
+    "unique-id-duplicate": "App IDs are compared as text without case, not after removing URL "
+    'parts ("https://zillow.com/" and "zillow.com" are different sources to the rule); a '
+    "number with a fraction or more than 15 digits is compared in the spreadsheet's own "
+    "notation",
     "unique-id-mangled": 'a number written with a leading dot (".5E3") counts as exponent form',
     "blank": "a cell holding only tabs or non-breaking spaces counts as filled in a formula "
     "(TRIM removes only spaces)",
@@ -262,10 +263,12 @@ def conditional_rules(
         a, u = ref(APP_ID), ref(APP_UNIQUE_ID)
         formulas.append(("app-id-missing", APP_ID, f"AND({_blank(a)},{_filled(u)})"))
         formulas.append(("unique-id-missing", APP_UNIQUE_ID, f"AND({_filled(a)},{_blank(u)})"))
-        count = f"COUNTIFS({whole(APP_ID)},{a},{whole(APP_UNIQUE_ID)},{u})>1"
-        formulas.append(
-            ("unique-id-duplicate", APP_UNIQUE_ID, f"AND({_filled(a)},{_filled(u)},{count})")
-        )
+        # COUNTIFS is fast but loose (no case, wildcards, "00123" = 123); the exact count runs
+        # only when it finds a candidate, since IF evaluates just the branch it takes.
+        loose = f"COUNTIFS({whole(APP_ID)},{a},{whole(APP_UNIQUE_ID)},{u})>1"
+        exact = f"SUMPRODUCT(({whole(APP_ID)}={a})*EXACT({whole(APP_UNIQUE_ID)},{u}))>1"
+        duplicate = f"AND({_filled(a)},{_filled(u)},IF({loose},{exact},FALSE))"
+        formulas.append(("unique-id-duplicate", APP_UNIQUE_ID, duplicate))
     if has(APP_UNIQUE_ID):
         u = ref(APP_UNIQUE_ID)
         formulas.append(("unique-id-mangled", APP_UNIQUE_ID, _mangled(u)))
