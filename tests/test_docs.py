@@ -23,3 +23,15 @@ def test_every_cli_command_is_in_the_readme() -> None:
         if name == "addin":
             continue  # documented in docs/excel.md
         assert f"applinks {name}" in readme, name
+
+
+def test_apps_doc_matches_the_registry() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_apps_doc", ROOT / "scripts" / "make_apps_doc.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (ROOT / "docs" / "apps.md").read_text(encoding="utf-8") == module.render()

@@ -228,3 +228,61 @@ def test_functions_take_a_registry_with_user_templates() -> None:
         APPLINK_APPID("https://crm.example.com/deal/7", registry=registry),
         APPLINK_ID("https://crm.example.com/deal/7", registry=registry),
     ) == ("https://crm.example.com/deal/7", "Example CRM", "example.com", "7")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("zillow.com", "59187422", "https://www.zillow.com/homedetails/59187422_zpid/"), ""),
+        (("Zillow.com", "59187422"), 'App ID "Zillow.com" has capital letters; use "zillow.com".'),
+        (
+            ("zillow com",),
+            'App ID "zillow com" is not a domain name (it has a space); use the '
+            'source\'s web domain, such as "salesforce.com".',
+        ),
+        (("zillow.com",), ""),
+        ((None,), ""),
+        (
+            ("zillow.com", None),
+            'App ID "zillow.com" has no App Unique ID; add the record\'s id from that app.',
+        ),
+        (
+            (None, 48616032.0),
+            "The App Unique ID is filled in but the App ID is empty; add the App "
+            'ID (a domain such as "zillow.com").',
+        ),
+        (
+            ("zillow.com", 1.42e18),
+            'App Unique ID "1420000000000000000" looks damaged by Excel (it is a number with 19 '
+            "digits and Excel keeps only 15); copy the id again from the source app and store the "
+            "column as text.",
+        ),
+        (
+            ("zillow.com", "1", None),
+            'App ID "zillow.com" has no App Content URL; add the link to '
+            "the record so it opens from Cloze.",
+        ),
+        (
+            ("zillow.com", "1", "zillow.com/homedetails/1_zpid"),
+            "App Content URL "
+            '"zillow.com/homedetails/1_zpid" is not a full web address; it must start with '
+            '"https://" or "http://".',
+        ),
+    ],
+    ids=[
+        "fine",
+        "capitals",
+        "not-domain",
+        "app-id-only",
+        "empty",
+        "blank-id",
+        "no-app-id",
+        "mangled",
+        "blank-url",
+        "bad-url",
+    ],
+)
+def test_applink_check(args: tuple, expected: str) -> None:
+    from applinks.udfs import APPLINK_CHECK
+
+    assert APPLINK_CHECK(*args) == expected

@@ -10,9 +10,10 @@ import click
 
 from applinks import __version__
 from applinks.errors import ApplinksError, UsageError
+from applinks.excel.commands import addin
 from applinks.files.csv_out import default_output_path, write_cloze_csv
 from applinks.files.eml_out import has_desktop, open_with_default_program, write_draft
-from applinks.files.read import read_table
+from applinks.files.read import read_table as _read_table_file
 from applinks.issues import Report
 from applinks.operations import (
     fill_app_links,
@@ -55,6 +56,14 @@ class AppLinksGroup(click.Group):
             )
             ctx.exit(EXIT_USAGE)
         return None
+
+
+def read_table(path: Path, *, sheet: str | None = None) -> Table:
+    """Read the input and tell the user, on stderr, what the reader noticed (hidden sheet...)."""
+    table = _read_table_file(path, sheet=sheet)
+    for note in table.notes:
+        click.echo(f"Note: {note}", err=True)
+    return table
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -545,3 +554,6 @@ def demo(out_dir: Path) -> None:
     click.echo(f"  {book.name}  (the example workbook; open it in Excel)")
     click.echo(f"  {csv_path.name}  (the file for Cloze, written despite the planted errors)")
     click.echo(f"  {report_path.name}  (every problem with its row)")
+
+
+main.add_command(addin)

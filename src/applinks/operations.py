@@ -23,6 +23,7 @@ from applinks.table import (
     Table,
     cell_text,
 )
+from applinks.templates import id_text
 
 
 def plan_insert(headers: Sequence[str]) -> list[tuple[int, str]]:
@@ -99,13 +100,6 @@ class FillResult:
                 "already had values (use --overwrite to replace them)"
             )
         return text + "."
-
-
-def id_text(value: Cell) -> str:
-    """Return an id as text: a number keeps no ``.0``, thousands separator or exponent."""
-    if type(value) is float and value.is_integer():
-        return str(int(value))
-    return cell_text(value)
 
 
 def resolve_app(app: str, registry: Registry) -> AppEntry:

@@ -57,7 +57,22 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Table:
             "Excel, save it again and try again.",
             path=path,
         ) from exc
-    return table_from_grid(grid, sheet=chosen, source=path.name)
+    table = table_from_grid(grid, sheet=chosen, source=path.name)
+    if sheet is None and _is_hidden(workbook, 0):
+        table.notes.append(
+            f'Sheet "{chosen}" is hidden in Excel; it is read because it is the first sheet. '
+            "Use --sheet NAME to read another one."
+        )
+    return table
+
+
+def _is_hidden(workbook: Any, index: int) -> bool:
+    try:
+        import python_calamine as calamine
+
+        return workbook.sheets_metadata[index].visible != calamine.SheetVisibleEnum.Visible
+    except Exception:  # older python-calamine without sheet metadata
+        return False
 
 
 def table_from_grid(grid: Sequence[Sequence[Any]], *, sheet: str | None, source: str) -> Table:
