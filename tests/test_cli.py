@@ -307,3 +307,46 @@ def test_usage_errors_exit_2() -> None:
     unknown_flag = run("check", "--nope")
     assert unknown_flag.returncode == 2
     assert "No such option '--nope'" in unknown_flag.stderr
+
+
+def test_fill_from_url_recovers_every_registry_app_link(tmp_path: Path) -> None:
+    """The CLI path of From URLs over every real-looking link of the registry tests."""
+    import csv
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("from_url_cases", TESTS / "test_from_url.py")
+    assert spec and spec.loader
+    cases = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cases)
+    LINKS = cases.LINKS  # noqa: N806 - the shared table of real-looking links
+
+    source = tmp_path / "links.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(["Name", "Record link"])
+        writer.writerows([f"Deal {n}", link] for n, (link, *_rest) in enumerate(LINKS))
+    out = tmp_path / "out.csv"
+    result = run("fill", str(source), "--from-url", "Record link", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == [
+        "Name",
+        "Record link",
+        "App ID",
+        "App Unique ID",
+        "App Name",
+        "App Content URL",
+    ]
+    assert [(r[2], r[3], r[5]) for r in rows[1:]] == [
+        (app, uid, link) for link, app, uid, _ in LINKS
+    ]
+    assert len({app for _, app, _, _ in LINKS}) >= 15
+
+
+@pytest.mark.parametrize("suffix", ["csv", "json"])
+def test_report_files_match_golden(tmp_path: Path, suffix: str) -> None:
+    report = tmp_path / f"report.{suffix}"
+    result = run("check", str(DATA / "defects.csv"), "--report", str(report))
+    assert result.returncode == 1
+    assert report.read_bytes() == (GOLDEN / f"defects-report.{suffix}").read_bytes()
