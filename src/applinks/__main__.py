@@ -1,6 +1,5 @@
-"""Run the command line with ``python -m applinks``."""
+"""Run the command line: ``python -m applinks``."""
 
 from applinks.cli import main
 
-if __name__ == "__main__":
-    main()
+main()

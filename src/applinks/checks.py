@@ -171,10 +171,11 @@ class RowChecker:
         uid = uid_cell if type(uid_cell) is str else cell_text(uid_cell)
         has_app, has_uid = bool(app_id) and bool(app_id.strip()), bool(uid) and bool(uid.strip())
 
-        registered = ""
+        registered, app_is_domain = "", True
         if has_app:
             problems, canon, registered = self._app(app_id)
             for problem in problems:
+                app_is_domain &= problem.code != "app-id-not-domain"
                 extra = {"reason": problem.reason or "it is not a web domain"}
                 out.append(
                     make_issue(
@@ -239,7 +240,7 @@ class RowChecker:
             plain = _PLAIN_URL.match(url)
             if plain is None and self._url_problem(url) == "invalid":
                 out.append(make_issue("url-invalid", row=r, column=self.url_col, value=url))
-            elif has_app and not self._belongs(url, plain, app_id):
+            elif has_app and app_is_domain and not self._belongs(url, plain, app_id):
                 out.append(
                     make_issue(
                         "url-app-mismatch",

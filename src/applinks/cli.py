@@ -11,9 +11,10 @@ import click
 
 from applinks import __version__
 from applinks.errors import ApplinksError, UsageError
+from applinks.excel.commands import addin
 from applinks.files.csv_out import CsvSpool, default_output_path, write_cloze_csv
 from applinks.files.eml_out import has_desktop, open_with_default_program, write_draft
-from applinks.files.read import read_table
+from applinks.files.read import read_table as _read_table_file
 from applinks.issues import Report
 from applinks.operations import (
     fill_app_links,
@@ -58,6 +59,14 @@ class AppLinksGroup(click.Group):
             )
             ctx.exit(EXIT_USAGE)
         return None
+
+
+def read_table(path: Path, *, sheet: str | None = None) -> Table:
+    """Read the input and tell the user, on stderr, what the reader noticed (hidden sheet...)."""
+    table = _read_table_file(path, sheet=sheet)
+    for note in table.notes:
+        click.echo(f"Note: {note}", err=True)
+    return table
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -125,6 +134,20 @@ _report = click.option(
 )
 _allow = click.option(
     "--allow-errors", is_flag=True, help="Write the CSV even though the check found errors."
+)
+_annotate = click.option(
+    "--annotate",
+    "annotate_path",
+    type=click.Path(path_type=Path),
+    metavar="OUT.xlsx",
+    help='Also write a copy of the workbook with live flags and an "App Link Check" sheet.',
+)
+_xlsx = click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(path_type=Path),
+    metavar="OUT.xlsx",
+    help='Also write the prepared workbook with live flags and an "App Link Check" sheet.',
 )
 _input = click.argument("book", type=click.Path(path_type=Path), metavar="FILE")
 
@@ -294,6 +317,7 @@ def fill(
 @_templates
 @_format
 @_report
+@_annotate
 @_force
 def check_command(
     book: Path,
@@ -301,6 +325,7 @@ def check_command(
     templates: Path | None,
     fmt: str,
     report_path: Path | None,
+    annotate_path: Path | None,
     force: bool,
 ) -> None:
     """Check the sheet and list every problem at its row; exit 1 when there are errors."""
@@ -314,7 +339,34 @@ def check_command(
         click.echo(_describe(table, book))
     _print_report(report, len(table.rows), fmt)
     _write_report(report, report_path, force)
+    if annotate_path is not None:
+        _write_annotated(book, table, report, annotate_path, None, registry, force, fmt != "table")
     sys.exit(EXIT_DATA_ERRORS if report.has_errors else EXIT_OK)
+
+
+def _write_annotated(
+    book: Path,
+    table: Table,
+    report: Report,
+    path: Path,
+    prepared: Table | None,
+    registry: Registry,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Write the annotated workbook; notes and the result go to stderr when stdout is data."""
+    from applinks.files.xlsx_annotate import write_annotated
+
+    def say(text: str) -> None:
+        click.echo(text, err=quiet)
+
+    result = write_annotated(
+        book, table, report, path, prepared=prepared, force=force, registry=registry, say=say
+    )
+    say(
+        f"Wrote {path}: {len(result.rules)} live flag rules and {result.issues} "
+        f'issue{"s" if result.issues != 1 else ""} on the sheet "App Link Check".'
+    )
 
 
 @main.command()
@@ -383,6 +435,7 @@ def _finish(
 @_sheet
 @_output
 @_report
+@_xlsx
 @_allow
 @_force
 def prepare_command(
@@ -397,6 +450,7 @@ def prepare_command(
     sheet: str | None,
     output: Path | None,
     report_path: Path | None,
+    xlsx_path: Path | None,
     allow_errors: bool,
     force: bool,
 ) -> None:
@@ -421,6 +475,10 @@ def prepare_command(
         if result.fill is not None:
             click.echo(result.fill.summary())
         _write_report(result.report, report_path, force)
+        if xlsx_path is not None:
+            _write_annotated(
+                book, table, result.report, xlsx_path, result.table, registry, force, False
+            )
         _finish(
             book,
             result.table,
@@ -541,3 +599,6 @@ def demo(out_dir: Path) -> None:
     click.echo(f"  {book.name}  (the example workbook; open it in Excel)")
     click.echo(f"  {csv_path.name}  (the file for Cloze, written despite the planted errors)")
     click.echo(f"  {report_path.name}  (every problem with its row)")
+
+
+main.add_command(addin)

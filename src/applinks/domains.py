@@ -18,7 +18,6 @@ import functools
 import ipaddress
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
 
@@ -69,11 +68,18 @@ def _to_ascii(host: str) -> str | None:
 
 
 def _is_ip(host: str) -> bool:
+    bare = host.strip("[]")
+    # Cheap test first: most hosts are names, and ipaddress is slow to say no.
+    if not bare or not (bare[0].isdigit() or ":" in bare):
+        return False
     try:
-        ipaddress.ip_address(host.strip("[]"))
+        ipaddress.ip_address(bare)
     except ValueError:
         return False
     return True
+
+
+_AUTHORITY = re.compile(r"[^/?#]*")
 
 
 def host_of(url_or_host: str) -> str | None:
@@ -86,27 +92,25 @@ def host_of(url_or_host: str) -> str | None:
     empty labels such as ``.example.com``, other punctuation).
     """
     text = url_or_host.strip()
-    if not text:
-        return None
     if "://" in text:
-        try:
-            parts = urlsplit(text)
-            host = parts.hostname or ""
-        except ValueError:
-            return None
-    else:
-        host = text
-        for mark in "/?#":
-            host = host.split(mark, 1)[0]
-        if "@" in host:
-            host = host.rsplit("@", 1)[1]
-        if host.startswith("[") and "]" in host:
-            host = host[1 : host.index("]")]
-        elif host.count(":") == 1:
-            host = host.split(":", 1)[0]
+        text = text.split("://", 1)[1]
+    match = _AUTHORITY.match(text)
+    return _host_from_authority(match.group(0) if match else "")
+
+
+@functools.lru_cache(maxsize=8192)
+def _host_from_authority(authority: str) -> str | None:
+    # The authority of a link repeats on every row of a sheet: normalise each one once.
+    host = authority.rsplit("@", 1)[-1]
+    if host.startswith("["):
+        host = host[1 : host.index("]")] if "]" in host else ""
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
     host = host.lower()
+    if not host:
+        return None
     if _is_ip(host):
-        return host.strip("[]")
+        return host
     if host.endswith("."):
         host = host[:-1]
     ascii_host = _to_ascii(host)
@@ -129,6 +133,7 @@ def is_known_tld(domain: str) -> bool:
     return _psl().publicsuffix(label, accept_unknown=False) is not None
 
 
+@functools.lru_cache(maxsize=8192)
 def registrable_domain(host: str) -> str | None:
     """Return the registrable domain (the public suffix plus one label) of ``host``.
 
@@ -218,6 +223,12 @@ def classify_app_id(value: str) -> list[AppIdProblem]:
     >>> [p.code for p in classify_app_id("https://WWW.Zillow.com/")]
     ['app-id-not-lowercase', 'app-id-has-url-parts']
     """
+    # A sheet repeats a few App IDs over many rows, so each spelling is judged once.
+    return list(_classify(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _classify(value: str) -> tuple[AppIdProblem, ...]:
     stripped = value.strip()
     url_parts = _has_url_parts(stripped)
     bare = _strip_url_parts(stripped).lower() if url_parts else stripped.lower()
@@ -246,7 +257,7 @@ def classify_app_id(value: str) -> list[AppIdProblem]:
         registrable = registrable_domain(bare)
         if registrable is not None and registrable != bare:
             problems.append(AppIdProblem("app-id-subdomain", registrable))
-    return problems
+    return tuple(problems)
 
 
 def canonical_app_id(value: str) -> str:

@@ -192,7 +192,7 @@ class Report:
     def has_errors(self) -> bool:
         return any(i.severity == "error" for i in self.issues)
 
-    def keys(self) -> list[tuple[int, str, str]]:
+    def locations(self) -> list[tuple[int, str, str]]:
         return [i.key() for i in self.issues]
 
     def counts_by_code(self) -> Counter[str]:

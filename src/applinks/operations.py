@@ -28,6 +28,7 @@ from applinks.table import (
     Table,
     cell_text,
 )
+from applinks.templates import id_text
 
 #: At most this many distinct ids or URLs keep their worked-out link (bounded memory).
 _RENDER_CACHE = 100_000
@@ -194,13 +195,6 @@ class FillResult:
                 "already had values (use --overwrite to replace them)"
             )
         return text + "."
-
-
-def id_text(value: Cell) -> str:
-    """Return an id as text: a number keeps no ``.0``, thousands separator or exponent."""
-    if type(value) is float and value.is_integer():
-        return str(int(value))
-    return cell_text(value)
 
 
 def resolve_app(app: str, registry: Registry) -> AppEntry:

@@ -26,6 +26,7 @@ from applinks.errors import TemplateError, UsageError
 
 BUILT_IN = "built-in"
 STATUSES = ("confirmed", "code", "unconfirmed")
+_HOST_CACHE_SIZE = 10_000
 
 
 def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
@@ -164,6 +165,7 @@ class Registry:
 
     apps: tuple[AppEntry, ...]
     _by_id: Mapping[str, AppEntry] = field(init=False, repr=False, compare=False)
+    _by_host: dict[str, AppEntry | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "apps", tuple(self.apps))
@@ -171,6 +173,8 @@ class Registry:
         for entry in self.apps:
             by_id.setdefault(entry.app_id.lower(), entry)
         object.__setattr__(self, "_by_id", MappingProxyType(by_id))
+        # From URLs asks about the same few hosts for every row of a sheet.
+        object.__setattr__(self, "_by_host", {})
 
     def get(self, app_id: str) -> AppEntry | None:
         """Return the app with this App ID (any letter case, surrounding spaces ignored)."""
@@ -178,12 +182,17 @@ class Registry:
 
     def app_for_host(self, host: str) -> AppEntry | None:
         """Return the app that claims ``host`` most specifically, or None."""
+        if host in self._by_host:
+            return self._by_host[host]
         best: AppEntry | None = None
         best_score = 0
         for entry in self.apps:
             score = entry.host_score(host)
             if score > best_score:
                 best, best_score = entry, score
+        if len(self._by_host) >= _HOST_CACHE_SIZE:
+            self._by_host.clear()
+        self._by_host[host] = best
         return best
 
     def app_for_url(self, url: str) -> AppEntry | None:

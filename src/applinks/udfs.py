@@ -11,14 +11,24 @@ Cells arrive as Excel gives them: text, floats for numbers (``48616032.0``), Non
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
+from applinks.checks import check
 from applinks.domains import host_of
 from applinks.errors import TemplateError
 from applinks.registry import Registry, app_id_for_url, load_registry
+from applinks.table import Cell, Table
 from applinks.templates import id_text, render
 
-__all__ = ["APPLINK_APPID", "APPLINK_ID", "APPLINK_NAME", "APPLINK_URL", "id_text"]
+__all__ = [
+    "APPLINK_APPID",
+    "APPLINK_CHECK",
+    "APPLINK_ID",
+    "APPLINK_NAME",
+    "APPLINK_URL",
+    "id_text",
+]
 
 
 def _text(value: object) -> str:
@@ -110,4 +120,70 @@ def APPLINK_ID(url: object, app_id: object = None, *, registry: Registry | None 
 
 
 # --- Checks -----------------------------------------------------------------------------------
-# APPLINK_CHECK(app_id, [unique_id], [url]) belongs here; it is built on the checks module.
+
+#: Codes that only make sense for a whole row or a whole file, not for the cells a formula gets.
+_NOT_FOR_CELLS = {
+    "name-missing",
+    "row-not-importable",
+    "app-name-missing",
+    "unique-id-duplicate",
+    "app-id-inconsistent",
+}
+
+
+class _Omitted:
+    """Marks an argument that was left out (a blank cell arrives as None and is checked)."""
+
+    def __repr__(self) -> str:
+        return "OMITTED"
+
+
+OMITTED: object = _Omitted()
+
+
+def APPLINK_CHECK(
+    app_id: object,
+    unique_id: object = OMITTED,
+    url: object = OMITTED,
+    *,
+    registry: Registry | None = None,
+) -> str:
+    """Return "" when the App Link cells given are fine, else the first problem in plain words.
+
+    Runs the same checks as Check Sheet on one row made of the given cells (a cell left out is
+    not checked: ``APPLINK_CHECK(A2)`` checks only the App ID; a blank cell given is checked as
+    empty). Checks that need the whole row or
+    the whole sheet (Name, duplicates) are left to Check Sheet.
+
+    >>> APPLINK_CHECK("Zillow.com", "59187422")
+    'App ID "Zillow.com" has capital letters; use "zillow.com".'
+    """
+    headers = ["App ID"]
+    row: list[Cell] = [_cell(app_id)]
+    if unique_id is not OMITTED:
+        headers.append("App Unique ID")
+        row.append(_cell(unique_id))
+    if url is not OMITTED:
+        headers.append("App Content URL")
+        row.append(_cell(url))
+    if all(c is None for c in row):
+        return ""
+    report = check(Table(headers, [row]), registry=registry)
+    for issue in report:
+        if issue.code in _NOT_FOR_CELLS or issue.column not in headers:
+            continue  # a cell that was not given is not checked
+        text = _ROW_PREFIX.sub("", issue.message)
+        return text[:1].upper() + text[1:]
+    return ""
+
+
+_ROW_PREFIX = re.compile(r"^Row \d+: ")
+
+
+def _cell(value: object) -> Cell:
+    """Return a worksheet value as a table cell: "" is empty, whole floats become ints."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value  # type: ignore[return-value]

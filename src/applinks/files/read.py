@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import zipfile
+import re
 from pathlib import Path
 
 from applinks.errors import InputError, UsageError
 from applinks.table import Table
 
-from . import csv_in, xlsx_in
+from . import csv_in, guards, xlsx_in
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -40,6 +40,14 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
         ) from exc
     if not head:
         raise InputError(f'"{name}" is empty (0 bytes); export or save it again.', path=path)
+    guards.check_file_size(path)
+    table = _read(path, head, sheet)
+    _check_width(table, path)
+    return table
+
+
+def _read(path: Path, head: bytes, sheet: str | None) -> Table:
+    name = path.name
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         if sheet is not None:
@@ -54,8 +62,12 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
             )
         return xlsx_in.read_workbook(path, sheet=sheet)
     if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
-        _check_zip(path)
-        return xlsx_in.read_workbook(path, sheet=sheet)
+        parts = guards.check_zip(path)
+        scan = guards.inspect_xlsx_sheet(path, sheet) if "xl/workbook.xml" in parts else None
+        table = xlsx_in.read_workbook(path, sheet=sheet)
+        if scan is not None:
+            table.notes.extend(_scan_notes(scan, table))
+        return table
     if suffix in WORKBOOK_SUFFIXES:
         raise InputError(_not_a_workbook(path, head), path=path)
     raise InputError(
@@ -83,23 +95,50 @@ def _not_a_workbook(path: Path, head: bytes) -> str:
     )
 
 
-def _check_zip(path: Path) -> None:
-    """Refuse a damaged zip or a zip that is not a workbook, before any XML is parsed."""
-    damaged = (
-        f'"{path.name}" is damaged or incomplete and cannot be opened as a workbook; '
-        "download or export it again."
+def _check_width(table: Table, path: Path) -> None:
+    """Refuse a table wider than Excel allows: no spreadsheet made it, and Excel cannot open it."""
+    rows = table.rows  # rows read on demand are cut to the header's width: no pass needed
+    widest = max(
+        len(table.headers), max(map(len, rows), default=0) if isinstance(rows, list) else 0
     )
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise InputError(damaged, path=path) from exc
-    if not names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
+    if widest > guards.EXCEL_MAX_COLUMNS:
         raise InputError(
-            f'"{path.name}" is a zip file but not an Excel workbook; save the sheet as .xlsx '
-            "and try again.",
+            f'"{path.name}" has {widest:,} columns, more than the 16,384 Excel allows; '
+            "keep only the columns Cloze needs and try again.",
             path=path,
         )
+
+
+_REF = re.compile(r"^\$?([A-Za-z]+)\$?(\d+)(?::\$?([A-Za-z]+)\$?(\d+))?$")
+
+
+def _scan_notes(scan: guards.SheetScan, table: Table) -> list[str]:
+    """Turn what the worksheet scan found into sentences for the user."""
+    where = f'Sheet "{table.sheet}"' if table.sheet else "The sheet"
+    notes: list[str] = []
+    count = scan.formulas_without_values
+    if count:
+        cells, reads = (
+            ("formula cell", "it reads") if count == 1 else ("formula cells", "they read")
+        )
+        notes.append(
+            f"{where} has {count:,} {cells} with no saved result (the file was not last saved by "
+            f"Excel), so {reads} as empty; open the file in Excel, save it, and run this again "
+            "to use their values."
+        )
+    for ref in scan.merged:
+        match = _REF.match(ref)
+        if not match or not match.group(3):
+            continue
+        first_row, last_row = int(match.group(2)), int(match.group(4))
+        wide = guards.column_number(match.group(3)) > guards.column_number(match.group(1))
+        if wide and first_row <= table.header_row <= last_row:
+            notes.append(
+                f"Header cells {ref.replace('$', '')} are merged, so only the first of those "
+                "columns has a header and the others are read without one; unmerge them in "
+                "Excel and give each column its own header."
+            )
+    return notes
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:

@@ -58,11 +58,17 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Table:
     )
     try:
         data = workbook.get_sheet_by_name(chosen)
-        return table_from_sheet(data, sheet=chosen, source=path.name)
+        table = table_from_sheet(data, sheet=chosen, source=path.name)
     except ApplinksError:
         raise
     except Exception as exc:
         raise damaged from exc
+    if sheet is None and _is_hidden(workbook, 0):
+        table.notes.append(
+            f'Sheet "{chosen}" is hidden in Excel; it is read because it is the first sheet. '
+            "Use --sheet NAME to read another one."
+        )
+    return table
 
 
 def table_from_sheet(data: Any, *, sheet: str | None, source: str) -> Table:
@@ -128,6 +134,15 @@ class SheetRows(LazyRows):
                     used = pos + 1
                     break
         return used
+
+
+def _is_hidden(workbook: Any, index: int) -> bool:
+    try:
+        import python_calamine as calamine
+
+        return workbook.sheets_metadata[index].visible != calamine.SheetVisibleEnum.Visible
+    except Exception:  # older python-calamine without sheet metadata
+        return False
 
 
 def table_from_grid(grid: Sequence[Sequence[Any]], *, sheet: str | None, source: str) -> Table:

@@ -1,0 +1,370 @@
+"""Refuse hostile or oversized inputs before any parser sees them.
+
+Every check here runs on cheap facts (file size, the zip central directory, the first bytes of
+each XML part, one streaming pass over the chosen worksheet) and raises :class:`InputError`
+with one plain sentence. The limits are module constants so they are documented in one place
+(``docs/security.md``) and tests can lower them.
+
+Why each guard exists:
+
+- Zip limits: a workbook is a zip; a "zip bomb" is a small file that inflates to gigabytes.
+  The declared sizes in the central directory are checked before anything is inflated, and both
+  readers (calamine and Python's ``zipfile``) stop at a part's declared size, so a part that lies
+  about its size fails as damaged instead of inflating further.
+- XML document type declarations: OOXML forbids them; they are how entity-expansion bombs
+  ("billion laughs") and external-entity tricks work. calamine does not expand entities, and
+  openpyxl uses defusedxml when it is installed, but the file is refused up front either way.
+- Cell extent: calamine allocates the whole rectangle from the first to the last cell, so two
+  cells far apart (A1 and XFD1048576) ask for 17 billion cells and abort the process. The
+  worksheet is scanned for its largest cell references first.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from applinks.errors import InputError
+
+KIB, MIB, GIB = 1024, 1024**2, 1024**3
+
+#: Largest input file read at all (a CSV is held in memory whole).
+MAX_FILE_BYTES = 2 * GIB
+#: Most parts (files) in a workbook zip; real workbooks have tens, rarely thousands.
+MAX_ZIP_ENTRIES = 10_000
+#: Largest uncompressed size of one part, and of all parts together.
+MAX_PART_BYTES = 2 * GIB
+MAX_TOTAL_BYTES = 3 * GIB
+#: Largest compression ratio of a part, checked for parts above RATIO_FLOOR_BYTES (small parts
+#: may compress well without harm). Real worksheets compress 5-50 times.
+MAX_RATIO = 250
+RATIO_FLOOR_BYTES = 16 * MIB
+#: Largest worksheet rectangle (rows x columns, from the first to the last cell) read into
+#: memory: about 3 GiB inside the reader. A full 1,048,576-row sheet of 70 columns fits.
+MAX_CELLS = 80_000_000
+#: Excel's own limits.
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+EXCEL_MAX_CELL_CHARS = 32_767
+#: How much of each XML part is read to find its root element (and any DTD before it).
+PROLOG_BYTES = 64 * KIB
+#: Zip compression methods the workbook readers support: stored and deflate.
+SUPPORTED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+
+WORKBOOK_PARTS = ("xl/workbook.xml", "xl/workbook.bin", "content.xml")
+
+
+def _damaged(name: str) -> str:
+    return (
+        f'"{name}" is damaged or incomplete and cannot be opened as a workbook; '
+        "download or export it again."
+    )
+
+
+def _too_large(name: str, what: str) -> str:
+    return (
+        f'"{name}" is too large to read safely ({what}); split it into smaller files, or open it '
+        "in Excel and save it again if it should be small."
+    )
+
+
+def check_file_size(path: Path) -> None:
+    """Refuse a file above MAX_FILE_BYTES."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            _too_large(
+                path.name, f"{size / GIB:.1f} GiB, the limit is {MAX_FILE_BYTES // GIB} GiB"
+            ),
+            path=path,
+        )
+
+
+def check_zip(path: Path) -> set[str]:
+    """Check a workbook zip before any parser opens it; return the names of its parts.
+
+    Raises InputError when the zip is damaged, not a workbook, password-protected, uses a
+    compression method the readers do not support, declares sizes or ratios past the limits, or
+    holds an XML part with a document type declaration.
+    """
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            _check_entries(path, infos)
+            names = {info.filename for info in infos}
+            if not names & set(WORKBOOK_PARTS):
+                raise InputError(
+                    f'"{name}" is a zip file but not an Excel workbook; save the sheet as .xlsx '
+                    "and try again.",
+                    path=path,
+                )
+            for info in infos:
+                if _is_xml_part(info.filename):
+                    with archive.open(info) as stream:
+                        check_xml_prolog(stream.read(PROLOG_BYTES), path=path, part=info.filename)
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(_damaged(name), path=path) from exc
+    except (NotImplementedError, RuntimeError) as exc:  # unknown method, encrypted part
+        raise InputError(_damaged(name), path=path) from exc
+    return names
+
+
+def _check_entries(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    name = path.name
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise InputError(
+            _too_large(name, f"{len(infos):,} parts inside, the limit is {MAX_ZIP_ENTRIES:,}"),
+            path=path,
+        )
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise InputError(
+                f'"{name}" is protected with a password; open it, remove the password, save it '
+                "and try again.",
+                path=path,
+            )
+        if info.compress_type not in SUPPORTED_METHODS and info.file_size:
+            raise InputError(_damaged(name), path=path)
+        size = info.file_size
+        total += size
+        if size > MAX_PART_BYTES:
+            raise InputError(
+                _too_large(name, f'part "{info.filename}" inflates to {size / GIB:.1f} GiB'),
+                path=path,
+            )
+        if size > RATIO_FLOOR_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = size // max(info.compress_size, 1)
+            raise InputError(
+                _too_large(
+                    name,
+                    f'part "{info.filename}" inflates {ratio:,} times, more than any real '
+                    "workbook; it looks like a zip bomb",
+                ),
+                path=path,
+            )
+    if total > MAX_TOTAL_BYTES:
+        raise InputError(
+            _too_large(name, f"its parts inflate to {total / GIB:.1f} GiB in total"), path=path
+        )
+
+
+def _is_xml_part(filename: str) -> bool:
+    lower = filename.lower()
+    return lower.endswith((".xml", ".rels", ".vml"))
+
+
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def check_xml_prolog(head: bytes, *, path: Path, part: str) -> None:
+    """Refuse an XML part whose prolog holds a DTD, or that has no root element near its start.
+
+    ``head`` is the first PROLOG_BYTES of the part. A DTD can only appear before the root
+    element, so looking there is enough.
+    """
+    if not head.strip():
+        return  # an empty part is the reader's business (it reports a damaged file)
+    text = _ascii_view(head)
+    root = _ROOT_START.search(text)
+    prolog = text if root is None else text[: root.start()]
+    if _DTD.search(prolog):
+        raise InputError(
+            f'"{path.name}" contains an XML document type declaration (in {part}), which Excel '
+            "never writes and which can be used to attack programs that read it; it was not "
+            "opened. Open the file in Excel and save it again, or export it again.",
+            path=path,
+        )
+    if root is None and len(head) >= PROLOG_BYTES:
+        raise InputError(_damaged(path.name), path=path)
+
+
+def _ascii_view(head: bytes) -> bytes:
+    """Return ``head`` as single-byte text, decoding UTF-16 so markup can be searched."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
+        codec = "utf-16-be" if head.startswith(b"\xfe\xff") or head[:1] == b"\x00" else "utf-16-le"
+        return head.decode(codec, errors="replace").encode("ascii", errors="replace")
+    return head
+
+
+# ---------------------------------------------------------------------------------------------
+# One streaming pass over the chosen worksheet of an .xlsx/.xlsm
+
+
+@dataclass
+class SheetScan:
+    """What one pass over a worksheet's XML found."""
+
+    #: Formula cells with no saved result (the reader sees them as empty).
+    formulas_without_values: int = 0
+    #: Largest column and row number referenced by a cell (lower bounds when rows < 1,000,000).
+    max_column: int = 0
+    max_row: int = 0
+    #: ``ref`` of each merged range, e.g. "A1:C1".
+    merged: list[str] = field(default_factory=list)
+
+
+_CHUNK = 4 * MIB
+# Cell references that can widen the rectangle: two or more column letters, or a row of seven
+# or more digits. Single-letter columns and six-digit rows are cheap to bound without parsing.
+_BIG_REF = re.compile(rb'r="(?:([A-Za-z]{2,})(\d+)|[A-Za-z]?(\d{7,}))"')
+_ANY_REF = re.compile(rb'r="[A-Za-z]{0,9}(\d+)"')
+_FORMULA_NO_VALUE = re.compile(rb"(?:<f\b[^>]*/>|</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Za-z0-9:$]+)"')
+
+
+def column_number(letters: str) -> int:
+    """Return the 1-based column number of ``letters`` ("A" is 1, "XFD" is 16,384)."""
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + (ord(char) - 64)
+    return number
+
+
+def scan_sheet_xml(stream: IO[bytes], *, sheet: str, path: Path) -> SheetScan:
+    """Read a worksheet's XML once, in chunks, noting formulas, merges and far cells.
+
+    Raises InputError for a cell beyond Excel's grid (more than 16,384 columns or 1,048,576
+    rows). ``max_column`` is exact; ``max_row`` is exact only from row 1,000,000 on (below that
+    it is 0, and :func:`exact_max_row` finds it when it matters).
+    """
+    scan = SheetScan()
+    carry = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        buf = carry + chunk
+        if chunk:
+            # Cut before the last cell, so no reference or "</f></c>" is split across chunks.
+            cut = buf.rfind(b"<c ")
+            if cut <= 0:
+                cut = buf.rfind(b"<")
+            if cut <= 0:
+                carry = buf
+                continue
+            carry, buf = buf[cut:], buf[:cut]
+        if b"<f" in buf:
+            scan.formulas_without_values += len(_FORMULA_NO_VALUE.findall(buf))
+        if b"<mergeCell" in buf:
+            scan.merged.extend(m.decode("ascii") for m in _MERGE.findall(buf))
+        found = _BIG_REF.findall(buf)
+        if found:
+            columns = {letters for letters, _, _ in found if letters}
+            rows = {row for _, row, _ in found if len(row) >= 7} | {r for _, _, r in found if r}
+            for letters in columns:
+                scan.max_column = max(scan.max_column, column_number(letters.decode("ascii")))
+            for digits in rows:
+                scan.max_row = max(scan.max_row, int(digits))
+        if scan.max_column > EXCEL_MAX_COLUMNS:
+            raise InputError(
+                f'Sheet "{sheet}" of "{path.name}" has a cell past column XFD (more than 16,384 '
+                "columns, which Excel does not allow), so it was not made by Excel and is not "
+                "read; export it again.",
+                path=path,
+            )
+        if scan.max_row > EXCEL_MAX_ROWS:
+            raise InputError(
+                f'Sheet "{sheet}" of "{path.name}" has a cell past row 1,048,576 (more rows than '
+                "Excel allows), so it was not made by Excel and is not read; export it again.",
+                path=path,
+            )
+        if not chunk:
+            return scan
+
+
+def exact_max_row(stream: IO[bytes]) -> int:
+    """Return the largest row number any row or cell reference in the sheet's XML names."""
+    best = 0
+    carry = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        buf = carry + chunk
+        cut = buf.rfind(b"<") if chunk else len(buf)
+        carry, buf = buf[cut:], buf[:cut]
+        for digits in _ANY_REF.findall(buf):
+            best = max(best, int(digits))
+        if not chunk:
+            return best
+
+
+def check_extent(columns: int, rows: int, *, sheet: str, path: Path) -> None:
+    """Refuse a worksheet whose cell rectangle is larger than MAX_CELLS."""
+    if columns * rows > MAX_CELLS:
+        raise InputError(
+            _too_large(
+                path.name,
+                f'sheet "{sheet}" spans {rows:,} rows by {columns:,} columns; the limit is '
+                f"{MAX_CELLS:,} cells",
+            ),
+            path=path,
+        )
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def inspect_xlsx_sheet(path: Path, sheet: str | None) -> SheetScan | None:
+    """Scan the worksheet of an .xlsx/.xlsm that the reader will load (the first, or ``sheet``).
+
+    Returns None when the sheet cannot be located (the reader then reports it). Raises
+    InputError when the sheet's cells reach past Excel's grid or span more than MAX_CELLS.
+    """
+    from defusedxml import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" not in names:
+                return None
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels_name = "xl/_rels/workbook.xml.rels"
+            rels = ElementTree.fromstring(archive.read(rels_name)) if rels_name in names else None
+            targets = {
+                rel.get("Id"): rel.get("Target", "")
+                for rel in (rels.iter(_PKG_REL) if rels is not None else ())
+            }
+            chosen = None
+            for element in book.iter(f"{_MAIN_NS}sheet"):
+                if sheet is None or element.get("name") == sheet:
+                    chosen = element
+                    break
+            if chosen is None:
+                return None
+            target = targets.get(chosen.get(_REL_ID), "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            part = _normalise_part(part)
+            if part not in names:
+                return None
+            label = chosen.get("name", "")
+            with archive.open(part) as stream:
+                scan = scan_sheet_xml(stream, sheet=label, path=path)
+            columns = scan.max_column or 26
+            rows = scan.max_row or 999_999
+            if columns * rows > MAX_CELLS and not scan.max_row:
+                with archive.open(part) as stream:
+                    rows = exact_max_row(stream)
+            check_extent(columns, rows, sheet=label, path=path)
+            return scan
+    except InputError:
+        raise
+    except Exception:  # malformed parts are the reader's to report as damaged
+        return None
+
+
+def _normalise_part(part: str) -> str:
+    out: list[str] = []
+    for piece in part.split("/"):
+        if piece == "..":
+            if out:
+                out.pop()
+        elif piece and piece != ".":
+            out.append(piece)
+    return "/".join(out)

@@ -1,0 +1,1058 @@
+"""Write an annotated copy of a workbook: live flags, an App ID list and a check sheet.
+
+The copy is made at the package level, not by loading the workbook into memory: every part of
+the original file (other sheets, charts, images, pivot tables, macros, shared strings) is copied
+unchanged, and only what must change is edited:
+
+- the data sheet: streamed row by row; App Link cells that a fill changed are written, cells of
+  the id and URL columns get the Text number format, missing App Link headers are added after the
+  last used column; in its head the header row is frozen and column widths are set (where the
+  user had none); in its tail one ``conditionalFormatting`` element per rule and a
+  ``dataValidation`` list are added, in the order the file format requires;
+- ``xl/styles.xml``: the rules' colours (``dxf``) and Text copies of the cell formats used;
+- the new sheet ``App Link Check``, its relationship and content type, and its place in the
+  workbook (last, so the data sheet stays first: Cloze imports only the first sheet).
+
+A CSV file (or a workbook format other than .xlsx/.xlsm) has no package to copy: a plain one is
+built from the table first, and the user is told what it cannot carry over.
+
+Everything read is parsed with defusedxml or matched as text; nothing is written to the input.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO
+from xml.sax.saxutils import escape, quoteattr
+
+from defusedxml import ElementTree
+
+from applinks.errors import InputError, UsageError
+from applinks.headers import column_letter, map_headers
+from applinks.issues import Report
+from applinks.registry import Registry, load_registry
+from applinks.rules import MAX_ROW, Rule, conditional_rules
+from applinks.table import (
+    APP_CONTENT_URL,
+    APP_ID,
+    APP_LINK_HEADERS,
+    APP_NAME,
+    APP_UNIQUE_ID,
+    Cell,
+    Table,
+    cell_text,
+)
+
+from .atomic import atomic_writer, check_output
+
+CHECK_SHEET = "App Link Check"
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+WORKSHEET_TYPE = REL_NS + "/worksheet"
+WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+MACRO_CT = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+TEXT_FORMAT = 49  # the built-in "@" (Text) number format
+#: Rows the rules and the App ID list cover below the data, so rows typed later are flagged too.
+MARGIN_ROWS = 1000
+#: Columns that hold ids and links: stored as text so Excel never rounds or reformats them.
+TEXT_COLUMNS = (APP_ID, APP_UNIQUE_ID, APP_CONTENT_URL)
+WIDTHS = {APP_ID: 18, APP_UNIQUE_ID: 22, APP_NAME: 16, APP_CONTENT_URL: 48}
+CHUNK = 1 << 20
+
+# Parts that cannot be carried over when there is no package to copy (CSV, .xls, .ods, .xlsb).
+_SHEET_ORDER_AFTER_CF = (
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
+_STYLES_AFTER_DXFS = ("tableStyles", "colors", "extLst")
+
+
+@dataclass
+class AnnotateResult:
+    """What was written: the path, how many rules and issues, and notes for the user."""
+
+    path: Path
+    rules: list[Rule]
+    issues: int
+    notes: list[str] = field(default_factory=list)
+
+
+def write_annotated(
+    source: Path,
+    table: Table,
+    report: Report,
+    output: Path,
+    *,
+    prepared: Table | None = None,
+    force: bool = False,
+    registry: Registry | None = None,
+    say: Callable[[str], None] | None = None,
+) -> AnnotateResult:
+    """Write a copy of ``source`` with the flags, the App ID list and the check sheet.
+
+    Args:
+        source: the workbook (or CSV) that ``table`` was read from; never written to.
+        table: the sheet as read (``table.sheet`` names it in a workbook).
+        report: the check of ``prepared`` (or of ``table``), listed on the check sheet.
+        output: the ``.xlsx`` (``.xlsm`` for a workbook with macros) to write.
+        prepared: the table after insert/fill (same rows); App Link cells whose value differs
+            from ``table`` are written, missing App Link columns are added.
+        say: called with each note for the user (what cannot be carried over) before writing.
+
+    Raises:
+        UsageError: the output is the input, has the wrong extension, or the workbook already
+            has an ``App Link Check`` sheet.
+        OutputExistsError: ``output`` exists and ``force`` is False.
+        InputError: the workbook's parts cannot be read.
+    """
+    check_output(output, force=force, inputs=(source,))
+    registry = registry or load_registry()
+    notes: list[str] = []
+    package = _open_package(source, table, prepared, notes)
+    macros = package.macro_enabled
+    wanted = ".xlsm" if macros else ".xlsx"
+    if output.suffix.lower() != wanted:
+        kind = "has macros" if macros else "has no macros"
+        raise UsageError(
+            f'"{source.name}" {kind}, so the annotated copy must end in {wanted}; '
+            f'for example "{output.with_suffix(wanted).name}".'
+        )
+    for note in notes:
+        if say is not None:
+            say(note)
+    with package:
+        if package.plain:  # built from the final table: nothing left to change in it
+            table, prepared = prepared or table, None
+        plan = _plan(package, table, prepared, report, registry)
+        with atomic_writer(output) as handle:
+            _write_package(package, plan, handle)
+    return AnnotateResult(output, plan.rules, len(report.issues), notes)
+
+
+# --- reading the package ------------------------------------------------------------------------
+
+
+class _Package:
+    """The source zip, its workbook part and the data sheet's part name."""
+
+    def __init__(
+        self, archive: zipfile.ZipFile, sheet_name: str | None, *, plain: bool = False
+    ) -> None:
+        self.archive = archive
+        self.plain = plain
+        self.names = archive.namelist()
+        self.content_types = self.read_text("[Content_Types].xml")
+        self.workbook_path = self._workbook_path()
+        self.workbook = self.read_text(self.workbook_path)
+        if STRICT_NS in self.workbook:
+            raise UsageError(
+                "This workbook is saved as Strict Open XML, which this tool cannot annotate; "
+                'save it as "Excel Workbook (.xlsx)" and try again.'
+            )
+        folder = PurePosixPath(self.workbook_path).parent
+        self.rels_path = str(folder / "_rels" / (PurePosixPath(self.workbook_path).name + ".rels"))
+        self.rels = self.read_text(self.rels_path)
+        self.sheets = _sheets(self.workbook)
+        if any(name == CHECK_SHEET for name, _, _ in self.sheets):
+            raise UsageError(
+                f'The workbook already has a sheet named "{CHECK_SHEET}"; annotate the original '
+                "workbook, or delete that sheet and save first."
+            )
+        targets = _relationship_targets(self.rels)
+        chosen = next(
+            (s for s in self.sheets if sheet_name is None or s[0] == sheet_name), self.sheets[0]
+        )
+        self.sheet_title = chosen[0]
+        self.sheet_path = _resolve(folder, targets[chosen[2]])
+        self.styles_path = next(
+            (
+                _resolve(folder, t)
+                for rid, t in targets.items()
+                if _rel_type(self.rels, rid).endswith("/styles")
+            ),
+            None,
+        )
+        self.macro_enabled = MACRO_CT in self.content_types or any(
+            n.lower().endswith("vbaproject.bin") for n in self.names
+        )
+
+    def __enter__(self) -> _Package:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.archive.close()
+
+    def read_text(self, name: str) -> str:
+        try:
+            return self.archive.read(name).decode("utf-8")
+        except KeyError as exc:
+            raise InputError(
+                f"The workbook is missing its part {name}; save it again in Excel."
+            ) from exc
+
+    def _workbook_path(self) -> str:
+        rels = self.read_text("_rels/.rels")
+        for rel in ElementTree.fromstring(rels):
+            if rel.get("Type", "").endswith("/officeDocument"):
+                return rel.get("Target", "").lstrip("/")
+        raise InputError("The workbook has no main part; save it again in Excel.")
+
+
+def _open_package(source: Path, table: Table, prepared: Table | None, notes: list[str]) -> _Package:
+    if zipfile.is_zipfile(source):
+        archive = zipfile.ZipFile(source)
+        if "xl/workbook.xml" in archive.namelist() or _has_ooxml_workbook(archive):
+            return _Package(archive, table.sheet)
+        archive.close()
+    # No package to copy: build a plain one from the table.
+    suffix = source.suffix.lower()
+    if suffix not in (".csv", ".txt", ".tsv"):
+        notes.append(
+            f'"{source.name}" is not an .xlsx or .xlsm workbook, so the annotated copy has only '
+            f'the sheet "{table.sheet or "Sheet1"}" with its values: formatting, formulas, other '
+            "sheets, charts, images and pivot tables are not carried over."
+        )
+    buffer = io.BytesIO()
+    _write_plain_package(prepared or table, buffer)
+    buffer.seek(0)
+    return _Package(zipfile.ZipFile(buffer), None, plain=True)
+
+
+def _has_ooxml_workbook(archive: zipfile.ZipFile) -> bool:
+    try:
+        return b"spreadsheetml" in archive.read("[Content_Types].xml")
+    except KeyError:
+        return False
+
+
+def _resolve(folder: PurePosixPath, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts: list[str] = []
+    for piece in (folder / target).parts:
+        if piece == "..":
+            parts.pop()
+        elif piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _sheets(workbook: str) -> list[tuple[str, str, str]]:
+    """Return ``(name, sheetId, r:id)`` for each sheet of workbook.xml, in order."""
+    root = ElementTree.fromstring(workbook)
+    out = []
+    for element in root.iter():
+        if element.tag.rsplit("}", 1)[-1] == "sheet":
+            out.append(
+                (
+                    element.get("name", ""),
+                    element.get("sheetId", "0"),
+                    element.get(f"{{{REL_NS}}}id", ""),
+                )
+            )
+    if not out:
+        raise InputError("The workbook lists no sheets; save it again in Excel.")
+    return out
+
+
+def _relationship_targets(rels: str) -> dict[str, str]:
+    return {r.get("Id", ""): r.get("Target", "") for r in ElementTree.fromstring(rels)}
+
+
+def _rel_type(rels: str, rid: str) -> str:
+    for rel in ElementTree.fromstring(rels):
+        if rel.get("Id") == rid:
+            return rel.get("Type", "")
+    return ""
+
+
+# --- planning -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    headers: list[str]  # final header row (original plus appended App Link headers)
+    appended: list[tuple[int, str]]  # (0-based position, header) added after the last column
+    header_row: int
+    rows: int
+    last_row: int  # last row the rules and validation cover
+    changes: dict[int, dict[int, Cell]]  # sheet row -> 0-based column -> new value
+    text_columns: set[int]  # 0-based columns stored as text
+    rules: list[Rule]
+    report: Report
+    app_ids: list[str]
+    app_id_column: int | None
+
+
+def _plan(
+    package: _Package, table: Table, prepared: Table | None, report: Report, registry: Registry
+) -> _Plan:
+    headers = list(table.headers)
+    while headers and not headers[-1]:
+        headers.pop()
+    found = map_headers(headers).positions
+    appended: list[tuple[int, str]] = []
+    changes: dict[int, dict[int, Cell]] = {}
+    if prepared is not None:
+        if len(prepared.rows) != len(table.rows):
+            raise UsageError("The prepared table has a different number of rows than the sheet.")
+        after = map_headers(prepared.headers).positions
+        for header in APP_LINK_HEADERS:
+            if header not in found and header in after:
+                found[header] = len(headers)
+                appended.append((len(headers), header))
+                headers.append(header)
+        for header in APP_LINK_HEADERS:
+            if header not in after or header not in found:
+                continue
+            new_pos, old_pos = after[header], found[header]
+            for index, row in enumerate(prepared.rows):
+                new = row[new_pos] if new_pos < len(row) else None
+                old = table.cell(index, old_pos) if old_pos < table.width else None
+                if new != old and not (new in ("", None) and old in ("", None)):
+                    changes.setdefault(table.sheet_row(index), {})[old_pos] = new
+    first_row = table.header_row + 1
+    last_data = table.header_row + len(table.rows)
+    last_row = min(MAX_ROW, max(last_data, first_row) + MARGIN_ROWS)
+    rules = conditional_rules(headers, first_row=first_row, last_row=last_row)
+    final = map_headers(headers).positions
+    return _Plan(
+        headers=headers,
+        appended=appended,
+        header_row=table.header_row,
+        rows=len(table.rows),
+        last_row=last_row,
+        changes=changes,
+        text_columns={final[h] for h in TEXT_COLUMNS if h in final},
+        rules=rules,
+        report=report,
+        app_ids=registry.app_ids(),
+        app_id_column=final.get(APP_ID),
+    )
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _write_package(package: _Package, plan: _Plan, handle: IO[bytes]) -> None:
+    archive = package.archive
+    used = set(package.names)
+    number = 1
+    while f"xl/worksheets/sheet{number}.xml" in used:
+        number += 1
+    check_part = f"xl/worksheets/sheet{number}.xml"
+    rid = _unused_id(package.rels)
+    styles = _Styles(package.read_text(package.styles_path) if package.styles_path else None)
+    dxf_ids: dict[tuple[str, str], int] = {}
+    for rule in plan.rules:
+        key = (rule.fill_color, rule.font_color)
+        if key not in dxf_ids:
+            dxf_ids[key] = styles.dxf(*key)
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
+        for info in archive.infolist():
+            name = info.filename
+            if name == package.styles_path:
+                continue  # written last: the data sheet decides which Text formats it needs
+            target = zipfile.ZipInfo(name, date_time=info.date_time)
+            target.compress_type = zipfile.ZIP_DEFLATED
+            target.external_attr = info.external_attr
+            if name == "[Content_Types].xml":
+                out.writestr(target, _add_content_type(package.content_types, check_part))
+            elif name == package.workbook_path:
+                out.writestr(target, _add_sheet(package.workbook, rid, package.sheets))
+            elif name == package.rels_path:
+                out.writestr(target, _add_relationship(package.rels, rid, check_part, package))
+            elif name == package.sheet_path:
+                with archive.open(info) as src, out.open(target, "w", force_zip64=True) as dst:
+                    _SheetEditor(plan, styles, dxf_ids, package.sheet_title).run(src, dst)
+            else:
+                with archive.open(info) as src, out.open(target, "w", force_zip64=True) as dst:
+                    shutil.copyfileobj(src, dst, CHUNK)
+        with out.open(check_part, "w", force_zip64=True) as dst:
+            _write_check_sheet(plan, package.sheet_title, dst)
+        if package.styles_path is not None:
+            out.writestr(package.styles_path, styles.text())
+
+
+def _unused_id(rels: str) -> str:
+    taken = set(_relationship_targets(rels))
+    number = len(taken) + 1
+    while f"rId{number}" in taken:
+        number += 1
+    return f"rId{number}"
+
+
+def _add_content_type(text: str, part: str) -> str:
+    override = f'<Override PartName="/{part}" ContentType="{WORKSHEET_CT}"/>'
+    return _insert_before_close(text, "Types", override)
+
+
+def _add_relationship(text: str, rid: str, part: str, package: _Package) -> str:
+    folder = PurePosixPath(package.workbook_path).parent
+    target = str(PurePosixPath(part).relative_to(folder))
+    rel = f'<Relationship Id="{rid}" Type="{WORKSHEET_TYPE}" Target="{target}"/>'
+    return _insert_before_close(text, "Relationships", rel)
+
+
+def _add_sheet(text: str, rid: str, sheets: list[tuple[str, str, str]]) -> str:
+    sheet_id = max(int(s[1]) for s in sheets) + 1
+    prefix = _prefix(text, "sheets")
+    rel_prefix = next(
+        (m.group(1) for m in re.finditer(r'xmlns:(\w+)="([^"]+)"', text) if m.group(2) == REL_NS),
+        None,
+    )
+    if rel_prefix is None:
+        rid_attr = f'r:id="{rid}" xmlns:r="{REL_NS}"'
+    else:
+        rid_attr = f'{rel_prefix}:id="{rid}"'
+    element = f'<{prefix}sheet name="{CHECK_SHEET}" sheetId="{sheet_id}" {rid_attr}/>'
+    return _insert_before_close(text, f"{prefix}sheets", element)
+
+
+def _prefix(text: str, local: str) -> str:
+    match = re.search(rf"<(\w+:)?{local}[\s>/]", text)
+    return match.group(1) or "" if match else ""
+
+
+def _insert_before_close(text: str, tag: str, insert: str) -> str:
+    close = f"</{tag}>"
+    at = text.rfind(close)
+    if at < 0:  # a self-closing element such as <sheets/>
+        match = re.search(rf"<{re.escape(tag)}(\s[^>]*)?/>", text)
+        if not match:
+            raise InputError(f"The workbook part with <{tag}> is damaged; save it again in Excel.")
+        opened = match.group(0)[:-2] + ">"
+        return text[: match.start()] + opened + insert + close + text[match.end() :]
+    return text[:at] + insert + text[at:]
+
+
+def _insert_before_first(
+    text: str, prefix: str, tags: Sequence[str], insert: str, end: str | None = None
+) -> str:
+    """Insert before the first top-level element among ``tags``, else before ``end`` (or last)."""
+    best = -1
+    for tag in tags:
+        match = re.search(rf"<{prefix}{tag}[\s>/]", text)
+        if match and (best < 0 or match.start() < best):
+            best = match.start()
+    if best < 0:
+        best = len(text) if end is None else text.rfind(end)
+    return text[:best] + insert + text[best:]
+
+
+def _argb(colour: str) -> str:
+    return "FF" + colour.lstrip("#").upper()
+
+
+class _Styles:
+    """Edits of styles.xml as text, so every namespace and extension is kept as it was."""
+
+    def __init__(self, text: str | None) -> None:
+        self.original = text
+        self.new_dxfs: list[str] = []
+        self.dxf_base = 0
+        self.xf_base = 0
+        self.xf_texts: list[str] = []
+        self.clones: dict[int, int] = {}
+        if text is None:
+            return
+        self.prefix = _prefix(text, "styleSheet")
+        dxfs = re.search(rf"<{self.prefix}dxfs\b[^>]*?(/>|>(.*?)</{self.prefix}dxfs>)", text, re.S)
+        if dxfs and dxfs.group(2):
+            self.dxf_base = len(re.findall(rf"<{self.prefix}dxf[\s>/]", dxfs.group(2)))
+        xfs = re.search(rf"<{self.prefix}cellXfs\b[^>]*>(.*?)</{self.prefix}cellXfs>", text, re.S)
+        if xfs:
+            self.xf_texts = re.findall(
+                rf"<{self.prefix}xf\b[^>]*?(?:/>|>.*?</{self.prefix}xf>)", xfs.group(1), re.S
+            )
+        self.xf_base = len(self.xf_texts)
+
+    def dxf(self, fill: str, font: str) -> int:
+        p = "" if self.original is None else self.prefix
+        self.new_dxfs.append(
+            f'<{p}dxf><{p}font><{p}color rgb="{_argb(font)}"/></{p}font><{p}fill><{p}patternFill>'
+            f'<{p}bgColor rgb="{_argb(fill)}"/></{p}patternFill></{p}fill></{p}dxf>'
+        )
+        return self.dxf_base + len(self.new_dxfs) - 1
+
+    def text_style(self, style: int) -> int | None:
+        """Return the index of a Text copy of cell format ``style`` (None: no styles part)."""
+        if self.original is None or not self.xf_texts:
+            return None
+        if style in self.clones:
+            return self.clones[style]
+        if style >= self.xf_base:
+            style = 0
+        if 'numFmtId="49"' in self.xf_texts[style]:
+            self.clones[style] = style
+            return style
+        self.clones[style] = self.xf_base + len(self.clones)
+        return self.clones[style]
+
+    def text(self) -> str:
+        text = self.original or ""
+        p = self.prefix
+        clones = [s for s, c in sorted(self.clones.items(), key=lambda kv: kv[1]) if c != s]
+        if clones:
+            copies = "".join(_text_xf(self.xf_texts[s]) for s in clones)
+            text = _insert_before_close(text, f"{p}cellXfs", copies)
+            text = _set_count(text, f"{p}cellXfs", self.xf_base + len(clones))
+        if self.new_dxfs:
+            if re.search(rf"<{p}dxfs[\s>/]", text):
+                text = _insert_before_close(text, f"{p}dxfs", "".join(self.new_dxfs))
+            else:
+                text = _insert_before_first(
+                    text,
+                    p,
+                    _STYLES_AFTER_DXFS,
+                    f'<{p}dxfs count="0"></{p}dxfs>',
+                    f"</{p}styleSheet>",
+                )
+                text = _insert_before_close(text, f"{p}dxfs", "".join(self.new_dxfs))
+            text = _set_count(text, f"{p}dxfs", self.dxf_base + len(self.new_dxfs))
+        return text
+
+
+def _text_xf(xf: str) -> str:
+    """Return a copy of a ``<xf>`` cell format with the Text number format."""
+    end = xf.find(">")
+    self_closing = xf[end - 1] == "/"
+    head = xf[: end - 1] if self_closing else xf[:end]
+    head = re.sub(r'\s(numFmtId|applyNumberFormat)="[^"]*"', "", head).rstrip()
+    head += f' numFmtId="{TEXT_FORMAT}" applyNumberFormat="1"'
+    return head + ("/>" if self_closing else xf[end:])
+
+
+def _set_count(text: str, tag: str, count: int) -> str:
+    match = re.search(rf"<{tag}\b[^>]*>", text)
+    if not match:
+        return text
+    opening = match.group(0)
+    if re.search(r'\scount="\d+"', opening):
+        new = re.sub(r'\scount="\d+"', f' count="{count}"', opening)
+    else:
+        new = opening[: len(tag) + 1] + f' count="{count}"' + opening[len(tag) + 1 :]
+    return text[: match.start()] + new + text[match.end() :]
+
+
+# --- the data sheet -----------------------------------------------------------------------------
+
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>.*?</(?:\w+:)?row>)", re.S)
+_SHEETDATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\b[^>]*/>")
+_SHEETDATA_START = re.compile(rb"<(?:\w+:)?sheetData\b[^>]*?(/?)>")
+
+
+class _SheetEditor:
+    """Stream the data sheet: edit the head, then each row, then the tail."""
+
+    def __init__(self, plan: _Plan, styles: _Styles, dxf_ids: dict, title: str) -> None:
+        self.plan = plan
+        self.styles = styles
+        self.dxf_ids = dxf_ids
+        self.title = title
+        self.prefix = ""
+        self.cell_re: re.Pattern[str] | None = None
+        self.pending = deque(sorted(plan.changes))
+
+    def run(self, src: IO[bytes], dst: IO[bytes]) -> None:
+        buffer = b""
+        while True:
+            match = _SHEETDATA_START.search(buffer)
+            if match:
+                break
+            chunk = src.read(CHUNK)
+            if not chunk:
+                raise InputError(
+                    "The data sheet of the workbook is damaged; save it again in Excel."
+                )
+            buffer += chunk
+        head = buffer[: match.start()].decode("utf-8")
+        self.prefix = _prefix(head, "worksheet")
+        p = self.prefix
+        self.cell_re = re.compile(rf"<{p}c\b[^>]*?(?:/>|>.*?</{p}c>)", re.S)
+        dst.write(self._edit_head(head).encode("utf-8"))
+        dst.write(f"<{p}sheetData>".encode())
+        rest = buffer[match.end() :]
+        if match.group(1) == b"/":  # <sheetData/>: no rows at all
+            dst.write(self._pending_rows(MAX_ROW + 1).encode("utf-8"))
+            tail = rest + src.read()
+        else:
+            tail = self._rows(rest, src, dst)
+        dst.write(f"</{p}sheetData>".encode())
+        dst.write(self._edit_tail(tail.decode("utf-8")).encode("utf-8"))
+
+    # rows
+
+    def _rows(self, buffer: bytes, src: IO[bytes], dst: IO[bytes]) -> bytes:
+        edit_from = self.plan.header_row
+        position = 0
+        next_row = 1
+        while True:
+            match = _ROW.search(buffer, position)
+            if match and buffer.find(b"sheetData", position, match.start()) < 0:
+                row_xml = match.group(0)
+                number = _row_number(row_xml, next_row)
+                next_row = number + 1
+                if self.pending and self.pending[0] < number:
+                    dst.write(self._pending_rows(number).encode("utf-8"))
+                if number >= edit_from:
+                    dst.write(self._edit_row(row_xml.decode("utf-8"), number).encode("utf-8"))
+                else:
+                    dst.write(row_xml)
+                position = match.end()
+                continue
+            end = _SHEETDATA_END.search(buffer, position)
+            if end is not None:
+                dst.write(self._pending_rows(MAX_ROW + 1).encode("utf-8"))
+                return buffer[end.end() :]
+            chunk = src.read(CHUNK)
+            if not chunk:
+                raise InputError(
+                    "The data sheet of the workbook is damaged; save it again in Excel."
+                )
+            buffer = buffer[position:] + chunk
+            position = 0
+
+    def _pending_rows(self, before: int) -> str:
+        """Return new rows for changed rows that the sheet has no <row> for, before ``before``."""
+        out = []
+        while self.pending and self.pending[0] < before:
+            number = self.pending[0]
+            out.append(self._edit_row(f'<{self.prefix}row r="{number}"/>', number))
+        return "".join(out)
+
+    def _edit_row(self, row: str, number: int) -> str:
+        plan = self.plan
+        while self.pending and self.pending[0] <= number:
+            self.pending.popleft()
+        changes = plan.changes.get(number, {})
+        header = number == plan.header_row and plan.appended
+        restyle = number > plan.header_row and plan.text_columns
+        if not (changes or header or restyle):
+            return row
+        p = self.prefix
+        opening_end = row.find(">")
+        opening = row[: opening_end + 1]
+        body = "" if opening.endswith("/>") else row[opening_end + 1 : row.rfind("</")]
+        opening = re.sub(r'\sspans="[^"]*"', "", opening)
+        if opening.endswith("/>"):
+            opening = opening[:-2].rstrip() + ">"
+        assert self.cell_re is not None
+        cells: list[tuple[int, str]] = []
+        column = 0
+        for cell in self.cell_re.findall(body):
+            ref = re.match(rf"<{p}c\b[^>]*?\sr=\"([A-Z]+)\d+\"", cell)
+            column = _column_index(ref.group(1)) if ref else column
+            cells.append((column, cell))
+            column += 1
+        by_column = dict(cells)
+        if header:
+            for position, text in plan.appended:
+                by_column[position] = _cell(p, position, number, text, None)
+        for position, value in changes.items():
+            old = by_column.get(position)
+            if old is not None and f"<{p}f" in old:
+                continue  # a formula: keep it (the user's own calculation)
+            style = _style_of(old) if old is not None else 0
+            by_column[position] = _cell(p, position, number, value, style)
+        if restyle:
+            for position in plan.text_columns:
+                cell = by_column.get(position)
+                if cell is None:
+                    continue
+                text_style = self.styles.text_style(_style_of(cell))
+                if text_style is not None:
+                    by_column[position] = _with_style(cell, text_style)
+        cells_xml = "".join(by_column[c] for c in sorted(by_column))
+        return f"{opening}{cells_xml}</{p}row>"
+
+    # head and tail
+
+    def _edit_head(self, head: str) -> str:
+        p = self.prefix
+        plan = self.plan
+        dimension = re.search(rf'<{p}dimension\s+ref="([^"]*)"', head)
+        if plan.appended and dimension:
+            rows = re.findall(r"\d+", dimension.group(1))
+            last = max([int(r) for r in rows] + [plan.header_row])
+            ref = f"A1:{column_letter(len(plan.headers) - 1)}{last}"
+            head = head[: dimension.start(1)] + ref + head[dimension.end(1) :]
+        head = self._freeze(head)
+        return self._columns(head)
+
+    def _freeze(self, head: str) -> str:
+        p = self.prefix
+        if re.search(rf"<{p}pane[\s>/]", head):
+            return head  # the user's own frozen panes or split stay as they are
+        below = self.plan.header_row + 1
+        pane = (
+            f'<{p}pane ySplit="{below - 1}" topLeftCell="A{below}" activePane="bottomLeft" '
+            f'state="frozen"/><{p}selection pane="bottomLeft" activeCell="A{below}" '
+            f'sqref="A{below}"/>'
+        )
+        view = re.search(rf"<{p}sheetView\b[^>]*?(/?)>", head)
+        if view is None:
+            views = (
+                f'<{p}sheetViews><{p}sheetView workbookViewId="0">{pane}</{p}sheetView>'
+                f"</{p}sheetViews>"
+            )
+            return _insert_before_first(head, p, ("sheetFormatPr", "cols"), views)
+        if view.group(1) == "/":
+            opened = view.group(0)[:-2].rstrip() + ">"
+            return head[: view.start()] + opened + pane + f"</{p}sheetView>" + head[view.end() :]
+        close = head.find(f"</{p}sheetView>", view.end())
+        inner = re.sub(rf"<{p}selection\b[^>]*/>", "", head[view.end() : close])
+        return head[: view.end()] + pane + inner + head[close:]
+
+    def _columns(self, head: str) -> str:
+        p = self.prefix
+        plan = self.plan
+        found = map_headers(plan.headers).positions
+        cols_match = re.search(rf"<{p}cols>(.*?)</{p}cols>", head, re.S)
+        covered: list[tuple[int, int]] = []
+        if cols_match:
+            for element in re.findall(rf"<{p}col\b[^>]*>", cols_match.group(1)):
+                low = re.search(r'\smin="(\d+)"', element)
+                high = re.search(r'\smax="(\d+)"', element)
+                if low and high:
+                    covered.append((int(low.group(1)), int(high.group(1))))
+        new = []
+        for header in APP_LINK_HEADERS:
+            position = found.get(header)
+            if position is None or any(lo <= position + 1 <= hi for lo, hi in covered):
+                continue
+            style = ""
+            if position in plan.text_columns:
+                text_style = self.styles.text_style(0)
+                if text_style is not None:
+                    style = f' style="{text_style}"'
+            new.append(
+                (
+                    position,
+                    f'<{p}col min="{position + 1}" max="{position + 1}" '
+                    f'width="{WIDTHS[header]}" customWidth="1"{style}/>',
+                )
+            )
+        if not new:
+            return head
+        if cols_match is None:
+            return head + f"<{p}cols>" + "".join(x for _, x in sorted(new)) + f"</{p}cols>"
+        # Keep <col> elements sorted by position, as the file format requires.
+        elements = re.findall(rf"<{p}col\b[^>]*?(?:/>|>.*?</{p}col>)", cols_match.group(1), re.S)
+        keyed = [(int(re.search(r'\smin="(\d+)"', e).group(1)) - 1, e) for e in elements]  # type: ignore[union-attr]
+        merged = "".join(x for _, x in sorted(keyed + new, key=lambda kv: kv[0]))
+        return head[: cols_match.start(1)] + merged + head[cols_match.end(1) :]
+
+    def _edit_tail(self, tail: str) -> str:
+        p = self.prefix
+        plan = self.plan
+        priorities = [
+            int(x) for x in re.findall(r'<(?:\w+:)?cfRule\b[^>]*\spriority="(\d+)"', tail)
+        ]
+        first = max(priorities, default=0) + 1
+        formats = []
+        for offset, rule in enumerate(plan.rules):
+            dxf = self.dxf_ids[(rule.fill_color, rule.font_color)]
+            formats.append(
+                f'<{p}conditionalFormatting sqref="{rule.sqref}"><{p}cfRule type="expression" '
+                f'dxfId="{dxf}" priority="{first + offset}"><{p}formula>{escape(rule.formula)}'
+                f"</{p}formula></{p}cfRule></{p}conditionalFormatting>"
+            )
+        tail = _insert_before_first(
+            tail, p, _SHEET_ORDER_AFTER_CF, "".join(formats), f"</{p}worksheet>"
+        )
+        return self._validation(tail)
+
+    def _validation(self, tail: str) -> str:
+        p = self.prefix
+        plan = self.plan
+        if plan.app_id_column is None:
+            return tail
+        letter = column_letter(plan.app_id_column)
+        first = plan.header_row + 1
+        existing = re.search(rf"<{p}dataValidations\b[^>]*>(.*?)</{p}dataValidations>", tail, re.S)
+        if existing:
+            for sqref in re.findall(r'\ssqref="([^"]*)"', existing.group(1)):
+                if _covers_column(sqref, plan.app_id_column):
+                    return tail  # the user's own validation on that column wins
+        source = f"{_quote_sheet(CHECK_SHEET)}!$K$6:$K${5 + len(plan.app_ids)}"
+        element = (
+            f'<{p}dataValidation type="list" errorStyle="warning" allowBlank="1" '
+            f'showInputMessage="1" showErrorMessage="1" errorTitle="Not a known App ID" '
+            f'error="This App ID is not in the list of known apps. Keep it if it is your '
+            f'source&apos;s web domain (lower case, no https:// or www.)." promptTitle="App ID" '
+            f'prompt="The source app&apos;s web domain in lower case, such as salesforce.com. '
+            f'Pick a known app or type your own." sqref="{letter}{first}:{letter}{plan.last_row}">'
+            f"<{p}formula1>{escape(source)}</{p}formula1></{p}dataValidation>"
+        )
+        if existing:
+            tail = _insert_before_close(tail, f"{p}dataValidations", element)
+            count = len(re.findall(rf"<{p}dataValidation[\s>]", tail))
+            return _set_count(tail, f"{p}dataValidations", count)
+        block = f'<{p}dataValidations count="1">{element}</{p}dataValidations>'
+        return _insert_before_first(tail, p, _SHEET_ORDER_AFTER_CF[1:], block, f"</{p}worksheet>")
+
+
+def _row_number(row: bytes, default: int) -> int:
+    match = re.search(rb'\sr="(\d+)"', row[: row.find(b">")])
+    return int(match.group(1)) if match else default
+
+
+def _column_index(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number - 1
+
+
+def _covers_column(sqref: str, position: int) -> bool:
+    for part in sqref.split():
+        ends = [re.match(r"\$?([A-Z]+)", e) for e in part.split(":")]
+        columns = [_column_index(m.group(1)) for m in ends if m]
+        if columns and min(columns) <= position <= max(columns):
+            return True
+    return False
+
+
+def _style_of(cell: str) -> int:
+    match = re.search(r'\ss="(\d+)"', cell[: cell.find(">")])
+    return int(match.group(1)) if match else 0
+
+
+def _with_style(cell: str, style: int) -> str:
+    end = cell.find(">")
+    head = cell[:end]
+    if re.search(r'\ss="\d+"', head):
+        head = re.sub(r'\ss="\d+"', f' s="{style}"', head)
+    else:
+        head = head.rstrip("/") + f' s="{style}"' + ("/" if head.endswith("/") else "")
+    return head + cell[end:]
+
+
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def _xml_text(value: str) -> str:
+    """Return text escaped for a cell: spreadsheet ``_xHHHH_`` escapes for control characters."""
+    value = _ESCAPE_LIKE.sub(r"_x005F_\1", value)
+    value = _ILLEGAL_XML.sub(lambda m: f"_x{ord(m.group(0)):04X}_", value)
+    return escape(value)
+
+
+def _cell(p: str, position: int, row: int, value: Cell, style: int | None) -> str:
+    ref = f"{column_letter(position)}{row}"
+    s = f' s="{style}"' if style else ""
+    if value is None or value == "":
+        return f'<{p}c r="{ref}"{s}/>'
+    if type(value) is bool:
+        return f'<{p}c r="{ref}"{s} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
+    if type(value) in (int, float):
+        return f'<{p}c r="{ref}"{s}><{p}v>{value!r}</{p}v></{p}c>'
+    text = value if isinstance(value, str) else cell_text(value)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return (
+        f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{_xml_text(text)}</{p}t>'
+        f"</{p}is></{p}c>"
+    )
+
+
+def _quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+# --- the check sheet ----------------------------------------------------------------------------
+
+CHECK_COLUMNS = ("Row", "Column", "Cell", "Code", "Severity", "Message", "Value", "Suggestion")
+CHECK_WIDTHS = (7, 18, 8, 22, 9, 90, 28, 24, 3, 3, 22)
+#: The issue list starts here (row 5 is its header); the App ID list sits in column K.
+LIST_HEADER_ROW = 5
+
+
+def _write_check_sheet(plan: _Plan, data_title: str, dst: IO[bytes]) -> None:
+    """Write the ``App Link Check`` worksheet part: summary, issue list with links, App IDs."""
+    report = plan.report
+    room = MAX_ROW - LIST_HEADER_ROW
+    issues = report.issues[:room]
+    positions = {h: i for i, h in reversed(list(enumerate(plan.headers)))}
+    for h, i in map_headers(plan.headers).positions.items():
+        positions.setdefault(h, i)
+    summary = report.summary(plan.rows)
+    lines = [
+        f'Check of sheet "{data_title}": {summary}',
+        "Red cells on the data sheet are errors and yellow cells are warnings; those flags update "
+        "as you type. Click a cell address below to go to it. Checks that a formula cannot make "
+        "(subdomains, spellings of one App ID, links to another app) are listed here only: check "
+        "the file again after fixing.",
+    ]
+    if len(report.issues) > len(issues):
+        lines.append(f"Only the first {len(issues)} issues fit on this sheet.")
+    out = io.TextIOWrapper(dst, encoding="utf-8", newline="")
+    out.write(
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+        f'<dimension ref="A1:K{max(LIST_HEADER_ROW + len(issues), 5 + len(plan.app_ids))}"/>'
+        '<sheetViews><sheetView workbookViewId="0">'
+        f'<pane ySplit="{LIST_HEADER_ROW}" topLeftCell="A{LIST_HEADER_ROW + 1}" '
+        'activePane="bottomLeft" state="frozen"/>'
+        f'<selection pane="bottomLeft" activeCell="A{LIST_HEADER_ROW + 1}" '
+        f'sqref="A{LIST_HEADER_ROW + 1}"/></sheetView></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/><cols>'
+    )
+    for index, width in enumerate(CHECK_WIDTHS, start=1):
+        out.write(f'<col min="{index}" max="{index}" width="{width}" customWidth="1"/>')
+    out.write("</cols><sheetData>")
+    known = plan.app_ids
+    for number, text in enumerate(lines, start=1):
+        out.write(f'<row r="{number}">{_cell("", 0, number, text, None)}</row>')
+    links: list[str] = []
+    last = LIST_HEADER_ROW + max(len(issues), len(known))
+    for number in range(LIST_HEADER_ROW, last + 1):
+        cells = []
+        if number == LIST_HEADER_ROW:
+            cells = [_cell("", c, number, h, None) for c, h in enumerate(CHECK_COLUMNS)]
+            cells.append(_cell("", 10, number, "Known App IDs", None))
+        else:
+            index = number - LIST_HEADER_ROW - 1
+            if index < len(issues):
+                issue = issues[index]
+                position = positions.get(issue.column)
+                address = f"{column_letter(position)}{issue.row}" if position is not None else ""
+                values: list[Cell] = [
+                    issue.row,
+                    issue.column,
+                    address,
+                    issue.code,
+                    issue.severity,
+                    issue.message,
+                    issue.value,
+                    issue.suggestion,
+                ]
+                cells = [_cell("", c, number, v, None) for c, v in enumerate(values)]
+                if address:
+                    target = f"{_quote_sheet(data_title)}!{address}"
+                    links.append(
+                        f'<hyperlink ref="C{number}" location={quoteattr(target)} '
+                        f"display={quoteattr(address)}/>"
+                    )
+            if index < len(known):
+                cells.append(_cell("", 10, number, known[index], None))
+        if not cells:
+            continue
+        out.write(f'<row r="{number}">{"".join(cells)}</row>')
+    out.write("</sheetData>")
+    if links:
+        out.write("<hyperlinks>")
+        for link in links:
+            out.write(link)
+        out.write("</hyperlinks>")
+    out.write(
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        "</worksheet>"
+    )
+    out.flush()
+    out.detach()
+
+
+# --- a plain package for input that has none ----------------------------------------------------
+
+
+def _write_plain_package(table: Table, handle: io.BytesIO) -> None:
+    """Write a one-sheet workbook with the table's values (used for CSV input)."""
+    title = (table.sheet or "Sheet1")[:31]
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{WORKSHEET_CT}"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '
+            f'Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><bookViews><workbookView/>'
+            f'</bookViews><sheets><sheet name={quoteattr(title)} sheetId="1" r:id="rId1"/>'
+            "</sheets></workbook>"
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Relationships xmlns="{PKG_REL_NS}">'
+            f'<Relationship Id="rId1" Type="{WORKSHEET_TYPE}" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{REL_NS}/styles" Target="styles.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/styles.xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<styleSheet xmlns="{MAIN_NS}"><fonts count="1"><font><sz val="11"/>'
+            '<name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill '
+            'patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
+            '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
+            'borderId="0"/></cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" '
+            'fillId="0" borderId="0" xfId="0"/></cellXfs><cellStyles count="1"><cellStyle '
+            'name="Normal" xfId="0" builtinId="0"/></cellStyles><dxfs count="0"/></styleSheet>'
+        ),
+    }
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as raw:
+            out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            out.write(
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheetData>'
+            )
+            for number, row in _numbered_rows(table):
+                cells = "".join(
+                    _cell("", c, number, v, None) for c, v in enumerate(row) if v not in (None, "")
+                )
+                if cells:
+                    out.write(f'<row r="{number}">{cells}</row>')
+            out.write("</sheetData></worksheet>")
+            out.flush()
+            out.detach()
+
+
+def _numbered_rows(table: Table) -> Iterator[tuple[int, Sequence[Cell]]]:
+    yield table.header_row, table.headers
+    for index, row in enumerate(table.rows):
+        yield table.sheet_row(index), row

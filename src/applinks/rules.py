@@ -1,0 +1,335 @@
+"""Conditional-formatting rules: the checks a plain spreadsheet formula can express.
+
+One :class:`Rule` per check, covering the whole used column (never one rule per cell, never a
+whole ``A:A`` column), so the workbook stays small and keeps flagging while the user types, with
+or without the add-in, in Excel (Windows and Mac) and in LibreOffice. The same rules are written
+into a file by :mod:`applinks.files.xlsx_annotate` and applied to an open workbook by the Excel
+add-in.
+
+Formulas use only functions every spreadsheet since Excel 2007 knows (no ``LET``, no ``REGEX``,
+nothing that needs an ``_xlfn.`` prefix in the file). Each is written for the first data cell of
+the column it covers: references to other columns are ``$B2`` (column fixed, row relative), so a
+spreadsheet moves them down row by row. Fixed ranges (``$B$2:$B$900``) are bounded by the used
+rows.
+
+What a formula cannot express is listed in :data:`NO_RULE` with the reason; the check sheet
+(``App Link Check``) and ``applinks check`` report those. The differences between a rule and the
+Python check on unusual values are listed in :data:`LIMITS`. ``docs/flags.md`` explains both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from applinks.checks import STAGES
+from applinks.headers import NAME, STAGE, column_letter, map_headers
+from applinks.issues import CODES, Severity
+from applinks.table import APP_CONTENT_URL, APP_ID, APP_NAME, APP_UNIQUE_ID
+
+#: The last row of a worksheet (Excel 2007 and later, LibreOffice 7.4 and later).
+MAX_ROW = 1_048_576
+
+#: Colours by severity: Excel's own "light red fill with dark red text" and "yellow fill with
+#: dark yellow text", which people already read as "wrong" and "look at this".
+COLOURS: dict[str, tuple[str, str]] = {
+    "error": ("#FFC7CE", "#9C0006"),
+    "warning": ("#FFEB9C", "#9C5700"),
+}
+
+#: Checks without a rule, and why; the check sheet lists their issues.
+NO_RULE: dict[str, str] = {
+    "app-id-subdomain": "needs the Public Suffix List to know where the registrable domain starts "
+    "(example.co.uk is fine, na16.salesforce.com is not)",
+    "app-id-inconsistent": "compares spellings across the whole file after removing URL parts",
+    "url-app-mismatch": "needs the app registry's host lists and the Public Suffix List",
+    "header-near-miss": "is about the header row, which the check sheet reports",
+    "header-duplicate": "is about the header row, which the check sheet reports",
+    "header-not-first-row": "is about the header row, which the check sheet reports",
+}
+
+#: Where a rule's verdict can differ from the Python check; each is a limit of formulas, and
+#: the check sheet gives the exact verdict.
+LIMITS: dict[str, str] = {
+    "app-id-not-domain": "a value with URL parts is judged by app-id-has-url-parts only; an "
+    'unknown ending (".comm"), a bare ending ("co.uk") and a label longer than 63 characters '
+    "need the Public Suffix List or text functions a formula does not have",
+    "unique-id-duplicate": "App IDs are compared as text without case, not after removing URL "
+    'parts ("https://zillow.com/" and "zillow.com" are different sources to the rule); a '
+    "number with a fraction or more than 15 digits is compared in the spreadsheet's own "
+    "notation",
+    "unique-id-mangled": 'a number written with a leading dot (".5E3") counts as exponent form',
+    "blank": "a cell holding only tabs or non-breaking spaces counts as filled in a formula "
+    "(TRIM removes only spaces)",
+    "url-invalid": 'a link whose host is missing after a user name ("https://me@/x") or has an '
+    'unclosed "[" passes the rule',
+    "name-missing": "a row whose only content is formulas that show empty text counts as filled",
+}
+
+_NBSP = "\u00a0"
+_DIGITS = "0123456789"
+_DOMAIN_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789.-"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One conditional-formatting rule: a check's formula, the cells it covers and its colours.
+
+    ``formula`` has no leading ``=`` and is written for the first cell of ``sqref`` (the anchor,
+    column ``first_column``, row ``first_row``). ``header`` is the canonical Cloze header of the
+    covered column, or ``""`` for a rule over every used column (formula-like values).
+    """
+
+    code: str
+    header: str
+    first_column: str
+    last_column: str
+    first_row: int
+    last_row: int
+    formula: str
+    severity: Severity
+    fill_color: str
+    font_color: str
+
+    @property
+    def anchor(self) -> str:
+        """Return the first cell the formula is written for, e.g. ``B2``."""
+        return f"{self.first_column}{self.first_row}"
+
+    @property
+    def sqref(self) -> str:
+        """Return the covered range, e.g. ``B2:B900``."""
+        return f"{self.first_column}{self.first_row}:{self.last_column}{self.last_row}"
+
+
+def _filled(ref: str) -> str:
+    return f"LEN(TRIM({ref}))>0"
+
+
+def _blank(ref: str) -> str:
+    return f"LEN(TRIM({ref}))=0"
+
+
+def _has(ref: str, text: str) -> str:
+    return f"ISNUMBER(FIND({_quote(text)},{ref}))"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _only_chars(expr: str, allowed: str) -> str:
+    """Return a formula true when every character of ``expr`` is in ``allowed`` (and it is set)."""
+    chars = f'MID({expr},ROW(INDIRECT("A1:A"&MAX(1,LEN({expr})))),1)'
+    return f"AND(LEN({expr})>0,SUMPRODUCT(--ISERROR(FIND({chars},{_quote(allowed)})))=0)"
+
+
+def _url_parts(a: str) -> str:
+    marks = ",".join(_has(a, m) for m in ("/", ":", "?", "#"))
+    return f'OR({marks},LEFT(LOWER(TRIM({a})),4)="www.")'
+
+
+def _app_id_not_domain(a: str) -> str:
+    last_label = (
+        f'MID({a},FIND(CHAR(1),SUBSTITUTE({a},".",CHAR(1),'
+        f'LEN({a})-LEN(SUBSTITUTE({a},".",""))))+1,63)'
+    )
+    bad = [
+        _has(a, " "),
+        f"NOT({_only_chars(f'LOWER({a})', _DOMAIN_CHARS)})",
+        f'ISERROR(FIND(".",{a}))',
+        f'LEFT({a},1)="."',
+        f'RIGHT({a},1)="."',
+        _has(a, ".."),
+        f'LEFT({a},1)="-"',
+        f'RIGHT({a},1)="-"',
+        _has(a, ".-"),
+        _has(a, "-."),
+        f"LEN({a})>253",
+        # An all-digit ending is an IP address; no top-level domain is made of digits.
+        f"IFERROR({_only_chars(last_label, _DIGITS)},FALSE)",
+    ]
+    return f"AND({_filled(a)},NOT({_url_parts(a)}),OR({','.join(bad)}))"
+
+
+def _is_digit(char: str) -> str:
+    return f"ISNUMBER(FIND({char},{_quote(_DIGITS)}))"
+
+
+def _count(x: str, char: str) -> str:
+    return f'(LEN({x})-LEN(SUBSTITUTE({x},{_quote(char)},"")))'
+
+
+def _no_sign_after_first(x: str) -> str:
+    return f'ISERROR(FIND("+",MID({x},2,99))),ISERROR(FIND("-",MID({x},2,99)))'
+
+
+def _mangled(u: str) -> str:
+    t = f"TRIM({u})"
+    number = f"IFERROR(AND(ISNUMBER({u}),OR({u}<>INT({u}),ABS({u})>=1E+15)),FALSE)"
+    # Exponent form, as checks.py's pattern [+-]?digits(.digits)?[eE][+-]?digits ("1.42E+18"):
+    # x is the text with the exponent's sign removed, so a sign may only lead.
+    x = f'SUBSTITUTE(SUBSTITUTE(LOWER({t}),"e+","e"),"e-","e")'
+    e_at = f'FIND("e",{x})'
+    first = f'MID({x},IF(OR(LEFT({x},1)="+",LEFT({x},1)="-"),2,1),1)'
+    dot = f'FIND(".",{x}&".")'
+    exponent_form = (
+        f"IFERROR(AND(ISTEXT({u}),{_only_chars(x, _DIGITS + '.+-e')},{_count(x, 'e')}=1,"
+        f"{_count(x, '.')}<2,{_no_sign_after_first(x)},{_is_digit(first)},"
+        f"{_is_digit(f'MID({x},{e_at}-1,1)')},{_is_digit(f'MID({x},{e_at}+1,1)')},"
+        f"OR({dot}>LEN({x}),AND({dot}<{e_at},{_is_digit(f'MID({x},{dot}+1,1)')}))),FALSE)"
+    )
+    # A trailing ".0" (or ".00"), as checks.py's pattern [+-]?digits.0+
+    t_dot = f'FIND(".",{t})'
+    trailing_zero = (
+        f"IFERROR(AND(ISTEXT({u}),{_only_chars(t, _DIGITS + '.+-')},{_count(t, '.')}=1,"
+        f"{_no_sign_after_first(t)},{_is_digit(f'MID({t},{t_dot}-1,1)')},"
+        f"{_only_chars(f'MID({t},{t_dot}+1,99)', '0')}),FALSE)"
+    )
+    return f"AND({_filled(u)},OR({number},{exponent_form},{trailing_zero}))"
+
+
+def _whitespace_at_ends(u: str) -> str:
+    spaces = f'" "&CHAR(9)&CHAR(10)&CHAR(13)&"{_NBSP}"'
+    return (
+        f"AND({_filled(u)},OR(ISNUMBER(FIND(LEFT({u},1),{spaces})),"
+        f"ISNUMBER(FIND(RIGHT({u},1),{spaces}))))"
+    )
+
+
+def _url_invalid(link: str) -> str:
+    lower = f"LOWER({link})"
+    scheme = f'OR(LEFT({lower},7)="http://",LEFT({lower},8)="https://")'
+    host_start = f'MID({link},IF(LEFT({lower},5)="https",9,8),1)'
+    no_host = f'OR({host_start}="",ISNUMBER(FIND({host_start},"/?#:")))'
+    spaces = ",".join(
+        [_has(link, " "), _has(link, _NBSP)]
+        + [f"ISNUMBER(FIND(CHAR({n}),{link}))" for n in (9, 10, 13)]
+    )
+    return f"AND({_filled(link)},OR(NOT({scheme}),{spaces},{no_host}))"
+
+
+def _stage_invalid(s: str) -> str:
+    exact = ",".join(f"EXACT({s},{_quote(stage)})" for stage in STAGES)
+    return f"AND({_filled(s)},NOT(OR({exact})))"
+
+
+def _formula_like(cell: str) -> str:
+    starts = '"=+-@"&CHAR(9)&CHAR(13)'
+    return f"AND(ISTEXT({cell}),LEN({cell})>0,ISNUMBER(FIND(LEFT({cell},1),{starts})))"
+
+
+def conditional_rules(
+    headers: Sequence[str], *, first_row: int = 2, last_row: int | None = None
+) -> list[Rule]:
+    """Return the rules for a sheet with these headers, errors first.
+
+    Args:
+        headers: the header row as the sheet has it (near misses such as ``AppID`` count as
+            the column they stand for, as in :func:`applinks.checks.check`).
+        first_row: the first data row (1-based; the row below the header).
+        last_row: the last row the rules cover. Pass the last used row, or a little more so that
+            rows typed below the data are flagged too. Default: the sheet's last row.
+
+    A rule is returned only when the columns it needs exist; e.g. ``unique-id-missing`` needs
+    both App ID and App Unique ID.
+    """
+    last = MAX_ROW if last_row is None else max(first_row, min(last_row, MAX_ROW))
+    found = map_headers(list(headers)).positions
+    width = len(headers)
+    while width and not headers[width - 1]:
+        width -= 1
+    letter = {h: column_letter(p) for h, p in found.items()}
+
+    def ref(header: str) -> str:
+        return f"${letter[header]}{first_row}"
+
+    def whole(header: str) -> str:
+        return f"${letter[header]}${first_row}:${letter[header]}${last}"
+
+    row_used = f"COUNTA($A{first_row}:${column_letter(max(width, 1) - 1)}{first_row})>0"
+    emails = [f"${column_letter(p)}{first_row}" for p in map_headers(list(headers)).email_columns]
+    formulas: list[tuple[str, str, str]] = []  # (code, covered header, formula)
+    has = found.__contains__
+
+    if has(APP_ID):
+        a = ref(APP_ID)
+        formulas.append(("app-id-not-domain", APP_ID, _app_id_not_domain(a)))
+        formulas.append(
+            ("app-id-not-lowercase", APP_ID, f"AND({_filled(a)},NOT(EXACT({a},LOWER({a}))))")
+        )
+        formulas.append(("app-id-has-url-parts", APP_ID, f"AND({_filled(a)},{_url_parts(a)})"))
+    if has(APP_ID) and has(APP_UNIQUE_ID):
+        a, u = ref(APP_ID), ref(APP_UNIQUE_ID)
+        formulas.append(("app-id-missing", APP_ID, f"AND({_blank(a)},{_filled(u)})"))
+        formulas.append(("unique-id-missing", APP_UNIQUE_ID, f"AND({_filled(a)},{_blank(u)})"))
+        # COUNTIFS is fast but loose (no case, wildcards, "00123" = 123); the exact count runs
+        # only when it finds a candidate, since IF evaluates just the branch it takes.
+        loose = f"COUNTIFS({whole(APP_ID)},{a},{whole(APP_UNIQUE_ID)},{u})>1"
+        exact = f"SUMPRODUCT(({whole(APP_ID)}={a})*EXACT({whole(APP_UNIQUE_ID)},{u}))>1"
+        duplicate = f"AND({_filled(a)},{_filled(u)},IF({loose},{exact},FALSE))"
+        formulas.append(("unique-id-duplicate", APP_UNIQUE_ID, duplicate))
+    if has(APP_UNIQUE_ID):
+        u = ref(APP_UNIQUE_ID)
+        formulas.append(("unique-id-mangled", APP_UNIQUE_ID, _mangled(u)))
+        formulas.append(("unique-id-whitespace", APP_UNIQUE_ID, _whitespace_at_ends(u)))
+    if has(APP_ID) and has(APP_NAME):
+        a, n = ref(APP_ID), ref(APP_NAME)
+        formulas.append(("app-name-missing", APP_NAME, f"AND({_filled(a)},{_blank(n)})"))
+    if has(APP_CONTENT_URL):
+        link = ref(APP_CONTENT_URL)
+        formulas.append(("url-invalid", APP_CONTENT_URL, _url_invalid(link)))
+        if has(APP_ID):
+            a = ref(APP_ID)
+            formulas.append(("url-missing", APP_CONTENT_URL, f"AND({_filled(a)},{_blank(link)})"))
+    if has(NAME):
+        formulas.append(("name-missing", NAME, f"AND({row_used},{_blank(ref(NAME))})"))
+    if has(APP_ID):
+        a = ref(APP_ID)
+        pair = f"AND({_filled(a)},{_filled(ref(APP_UNIQUE_ID))})" if has(APP_UNIQUE_ID) else "FALSE"
+        no_email = [_blank(e) for e in emails]
+        formulas.append(
+            (
+                "row-not-importable",
+                APP_ID,
+                f"AND({row_used},NOT({pair}),{','.join(no_email + ['TRUE'])})",
+            )
+        )
+    if has(STAGE):
+        formulas.append(("stage-invalid", STAGE, _stage_invalid(ref(STAGE))))
+
+    rules = [
+        _rule(code, header, letter[header], letter[header], first_row, last, formula)
+        for code, header, formula in formulas
+    ]
+    if width:
+        rules.append(
+            _rule(
+                "formula-like-value",
+                "",
+                "A",
+                column_letter(width - 1),
+                first_row,
+                last,
+                _formula_like(f"A{first_row}"),
+            )
+        )
+    rules.sort(key=lambda r: r.severity != "error")
+    return rules
+
+
+def _rule(
+    code: str, header: str, first: str, last_col: str, first_row: int, last_row: int, formula: str
+) -> Rule:
+    severity = CODES[code][0]
+    fill, font = COLOURS[severity]
+    return Rule(code, header, first, last_col, first_row, last_row, formula, severity, fill, font)
+
+
+#: Every check code that can have a rule (when its columns exist).
+RULE_CODES: tuple[str, ...] = tuple(
+    r.code
+    for r in conditional_rules(
+        [NAME, STAGE, APP_ID, APP_UNIQUE_ID, APP_NAME, APP_CONTENT_URL, "Email"], last_row=3
+    )
+)

@@ -1,0 +1,191 @@
+"""Guards that refuse hostile workbooks before a parser sees them, and the notes they add."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from applinks.errors import InputError
+from applinks.files import guards
+from applinks.files.read import read_table
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _book(path: Path, rows: list[list[object]] | None = None) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Deals"
+    for row in rows or [["Name", "Stage"], ["A", "Active"]]:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def _rewrite(path: Path, part: str, edit) -> Path:
+    """Rewrite one part of a zip through ``edit(bytes) -> bytes``."""
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts[part] = edit(parts[part])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+def _add_cells(xml: bytes, cells: str) -> bytes:
+    return xml.replace(b"</sheetData>", cells.encode() + b"</sheetData>")
+
+
+def test_dtd_in_a_part_is_refused(tmp_path: Path) -> None:
+    path = _rewrite(
+        _book(tmp_path / "b.xlsx"),
+        SHEET,
+        lambda xml: b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "x">]>' + xml,
+    )
+    with pytest.raises(InputError, match="XML document type declaration \\(in " + SHEET):
+        read_table(path)
+
+
+def test_dtd_in_utf16_part_is_refused(tmp_path: Path) -> None:
+    def edit(xml: bytes) -> bytes:
+        text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE w>' + xml.decode()
+        return text.encode("utf-16")
+
+    path = _rewrite(_book(tmp_path / "b.xlsx"), SHEET, edit)
+    with pytest.raises(InputError, match="document type declaration"):
+        read_table(path)
+
+
+def test_cells_far_apart_are_refused_before_the_reader_allocates(tmp_path: Path) -> None:
+    path = _rewrite(
+        _book(tmp_path / "b.xlsx"),
+        SHEET,
+        lambda xml: _add_cells(xml, '<row r="900000"><c r="AZZ900000"><v>1</v></c></row>'),
+    )
+    with pytest.raises(InputError, match="spans 900,000 rows by 1,378 columns"):
+        read_table(path)
+
+
+def test_cell_past_column_xfd_is_refused(tmp_path: Path) -> None:
+    path = _rewrite(
+        _book(tmp_path / "b.xlsx"),
+        SHEET,
+        lambda xml: _add_cells(xml, '<row r="3"><c r="XFE3"><v>1</v></c></row>'),
+    )
+    with pytest.raises(InputError, match="past column XFD"):
+        read_table(path)
+
+
+def test_cell_past_the_last_excel_row_is_refused(tmp_path: Path) -> None:
+    path = _rewrite(
+        _book(tmp_path / "b.xlsx"),
+        SHEET,
+        lambda xml: _add_cells(xml, '<row r="1048577"><c r="A1048577"><v>1</v></c></row>'),
+    )
+    with pytest.raises(InputError, match="past row 1,048,576"):
+        read_table(path)
+
+
+def test_lower_case_references_count_too(tmp_path: Path) -> None:
+    assert guards.column_number("xfd") == guards.EXCEL_MAX_COLUMNS
+    path = _rewrite(
+        _book(tmp_path / "b.xlsx"),
+        SHEET,
+        lambda xml: _add_cells(xml, '<row r="3"><c r="zzzz3"><v>1</v></c></row>'),
+    )
+    with pytest.raises(InputError, match="past column XFD"):
+        read_table(path)
+
+
+def test_wide_but_short_sheet_is_read(tmp_path: Path) -> None:
+    """A 200-column sheet of two rows is fine: the exact last row is found."""
+    header = ["Name"] + [f"C{i}" for i in range(199)]
+    table = read_table(_book(tmp_path / "b.xlsx", [header, ["x"] * 200]))
+    assert (table.width, len(table.rows)) == (200, 1)
+
+
+def test_ratio_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _book(tmp_path / "b.xlsx")
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (2 * guards.MIB))
+    monkeypatch.setattr(guards, "RATIO_FLOOR_BYTES", guards.MIB)
+    with pytest.raises(InputError, match='part "xl/media/padding.bin" inflates 1,0[0-9]{2} times'):
+        read_table(path)
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "message"),
+    [
+        ("MAX_ZIP_ENTRIES", 3, "parts inside, the limit is 3"),
+        ("MAX_PART_BYTES", 1000, "inflates to 0.0 GiB"),
+        ("MAX_TOTAL_BYTES", 1000, "its parts inflate to 0.0 GiB in total"),
+        ("MAX_FILE_BYTES", 1000, "the limit is 0 GiB"),
+    ],
+    ids=["entries", "part", "total", "file"],
+)
+def test_size_limits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str, value: int, message: str
+) -> None:
+    monkeypatch.setattr(guards, limit, value)
+    with pytest.raises(InputError, match=f"too large to read safely .*{message}"):
+        read_table(_book(tmp_path / "b.xlsx"))
+
+
+def test_formula_without_saved_result_is_noted(tmp_path: Path) -> None:
+    path = _book(tmp_path / "b.xlsx", [["Name", "Price", "Tax"], ["A", 10, "=B2*0.2"]])
+    table = read_table(path)
+    assert table.rows == [["A", 10, None]]
+    assert table.notes == [
+        'Sheet "Deals" has 1 formula cell with no saved result (the file was not last saved by '
+        "Excel), so it reads as empty; open the file in Excel, save it, and run this again to "
+        "use their values."
+    ]
+
+
+def test_formula_with_saved_result_is_read_silently(tmp_path: Path) -> None:
+    path = _rewrite(
+        _book(tmp_path / "b.xlsx", [["Name", "Price", "Tax"], ["A", 10, "=B2*0.2"]]),
+        SHEET,
+        lambda xml: xml.replace(b"<f>B2*0.2</f><v /></c>", b"<f>B2*0.2</f><v>2</v></c>"),
+    )
+    table = read_table(path)
+    assert (table.rows, table.notes) == ([["A", 10, 2]], [])
+
+
+def test_hidden_first_sheet_is_read_and_noted(tmp_path: Path) -> None:
+    workbook = Workbook()
+    hidden = workbook.active
+    hidden.title = "Old"
+    hidden.append(["Name"])
+    hidden.append(["from the hidden sheet"])
+    hidden.sheet_state = "hidden"
+    workbook.create_sheet("Deals").append(["Name"])
+    workbook.active = 1
+    workbook.save(tmp_path / "b.xlsx")
+    table = read_table(tmp_path / "b.xlsx")
+    assert (table.sheet, table.rows) == ("Old", [["from the hidden sheet"]])
+    assert table.notes == [
+        'Sheet "Old" is hidden in Excel; it is read because it is the first sheet. '
+        "Use --sheet NAME to read another one."
+    ]
+    assert read_table(tmp_path / "b.xlsx", sheet="Deals").notes == []
+
+
+def test_merged_header_cells_are_noted(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Deals"
+    sheet.append(["Name", "Address", None])
+    sheet.append(["A", "1 Main St", "Boston"])
+    sheet.merge_cells("B1:C1")
+    workbook.save(tmp_path / "b.xlsx")
+    table = read_table(tmp_path / "b.xlsx")
+    assert table.headers == ["Name", "Address", ""]
+    assert table.notes == [
+        "Header cells B1:C1 are merged, so only the first of those columns has a header and the "
+        "others are read without one; unmerge them in Excel and give each column its own header."
+    ]

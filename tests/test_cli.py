@@ -1,0 +1,352 @@
+"""The command line as a user runs it: exit codes, exact output, files written or not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from applinks.cli import main
+
+TESTS = Path(__file__).parent
+DATA, GOLDEN = TESTS / "data", TESTS / "golden"
+SRC = TESTS.parent / "src"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``applinks`` in a fresh interpreter, as a user would."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    return subprocess.run(
+        [sys.executable, "-m", "applinks", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def make_book(path: Path) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Listings"
+    sheet.append(["Name", "Zip", "Zillow ID", "Price", "Listed", "Agent Email", "Notes"])
+    sheet.append(
+        [
+            "Café Olé Lofts",
+            "02108",
+            59187422,
+            1250000,
+            dt.date(2026, 9, 14),
+            "ana@example.com",
+            "Vendeuse pressée",
+        ]
+    )
+    sheet.append(
+        [
+            "Ñandú House",
+            "00501",
+            2071534988,
+            689000.5,
+            dt.date(2026, 10, 2),
+            None,
+            'He said "yes", then no',
+        ]
+    )
+    sheet.append(
+        [
+            "Überblick 7",
+            "04101",
+            81442019,
+            455500,
+            dt.datetime(2026, 6, 30, 9, 5),
+            None,
+            "Line one\nline two",
+        ]
+    )
+    workbook.save(path)
+    return path
+
+
+def test_prepare_links_every_row_and_keeps_every_cell(tmp_path: Path) -> None:
+    book = make_book(tmp_path / "book.xlsx")
+    before = digest(book)
+    out = tmp_path / "out.csv"
+    result = run(
+        "prepare", str(book), "--app", "zillow.com", "--id-column", "Zillow ID", "-o", str(out)
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == (
+        'book.xlsx, sheet "Listings": 3 rows\n'
+        'Filled App Links on 3 rows (ids from "Zillow ID").\n'
+        "No problems found in 3 rows.\n"
+        f"Wrote {out} (3 rows).\n"
+    )
+    assert out.read_bytes() == (GOLDEN / "prepare-zillow.csv").read_bytes()
+    assert digest(book) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "out.csv"]
+
+
+def test_prepare_refuses_on_errors_unless_allowed(tmp_path: Path) -> None:
+    source = tmp_path / "defects.csv"
+    source.write_bytes((DATA / "defects.csv").read_bytes())
+    result = run("prepare", str(source))
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Not written: fix the errors above first, or use --allow-errors to "
+        "write defects - Cloze import.csv anyway.\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["defects.csv"]
+    allowed = run("prepare", str(source), "--allow-errors")
+    assert allowed.returncode == 1
+    assert (tmp_path / "defects - Cloze import.csv").exists()
+    again = run("prepare", str(source), "--allow-errors")
+    assert again.returncode == 2
+    assert again.stderr == (
+        '"defects - Cloze import.csv" already exists; use --force to replace '
+        "it, or choose another name.\n"
+    )
+
+
+def test_check_exit_codes_and_formats(tmp_path: Path) -> None:
+    clean = run("check", str(DATA / "clean.csv"))
+    assert (clean.returncode, clean.stdout) == (
+        0,
+        "clean.csv: 6 rows, read as UTF-8\nNo problems found in 6 rows.\n",
+    )
+    bad = run("check", str(DATA / "defects.csv"), "--format", "json")
+    assert bad.returncode == 1
+    records = json.loads(bad.stdout)
+    assert list(records[0]) == [
+        "row",
+        "column",
+        "code",
+        "severity",
+        "message",
+        "value",
+        "suggestion",
+    ]
+    assert [(r["row"], r["code"]) for r in records][:3] == [
+        (2, "app-id-not-domain"),
+        (3, "app-id-not-lowercase"),
+        (3, "app-id-inconsistent"),
+    ]
+    report = tmp_path / "report.csv"
+    as_csv = run("check", str(DATA / "defects.csv"), "--format", "csv", "--report", str(report))
+    assert as_csv.returncode == 1
+    written = report.read_bytes().decode("utf-8")
+    assert written.count("\r\n") == len(records) + 1  # CRLF line ends, one line per issue
+    assert written.replace("\r\n", "\n") == as_csv.stdout
+    assert as_csv.stdout.splitlines()[0] == "row,column,code,severity,message,value,suggestion"
+
+
+def test_check_table_output_is_readable() -> None:
+    result = CliRunner().invoke(main, ["check", str(DATA / "codes" / "header-duplicate.csv")])
+    assert result.exit_code == 1
+    assert result.output == (
+        "header-duplicate.csv: 1 row, read as UTF-8\n"
+        "   row  column  severity  code              message\n"
+        '     1  Name    error     header-duplicate  Two columns are headed "Name" (columns A and '
+        "F); rename or remove one, since Cloze would read only one of them.\n"
+        "1 error, 0 warnings in 1 row.\n"
+    )
+
+
+def test_fill_from_url(tmp_path: Path) -> None:
+    source = tmp_path / "links.csv"
+    source.write_text(
+        "Name,Listing URL\r\n"
+        "A,https://acme.lightning.force.com/lightning/r/Opportunity/006j000000Pkp1dAAA/view\r\n"
+        "B,https://www.zillow.com/homedetails/12-Main-St-Boston-MA-02108/59187422_zpid/\r\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    result = run("fill", str(source), "--from-url", "Listing URL", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8-sig").splitlines() == [
+        "Name,Listing URL,App ID,App Unique ID,App Name,App Content URL",
+        "A,https://acme.lightning.force.com/lightning/r/Opportunity/006j000000Pkp1dAAA/view,"
+        "salesforce.com,006j000000Pkp1dAAA,Salesforce,"
+        "https://acme.lightning.force.com/lightning/r/Opportunity/006j000000Pkp1dAAA/view",
+        "B,https://www.zillow.com/homedetails/12-Main-St-Boston-MA-02108/59187422_zpid/,"
+        "zillow.com,59187422,Zillow,"
+        "https://www.zillow.com/homedetails/12-Main-St-Boston-MA-02108/59187422_zpid/",
+    ]
+
+
+def test_insert_and_export(tmp_path: Path) -> None:
+    book = make_book(tmp_path / "book.xlsx")
+    out = tmp_path / "inserted.csv"
+    inserted = run("insert", str(book), "-o", str(out))
+    assert inserted.returncode == 0
+    assert inserted.stdout == (
+        f"Added columns: App ID, App Unique ID, App Name, App Content URL. Wrote {out}.\n"
+    )
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0] == (
+        "Name,Zip,Zillow ID,Price,Listed,Agent Email,Notes,App ID,App Unique ID,App Name,"
+        "App Content URL"
+    )
+    exported = run("export", str(DATA / "clean.csv"), "-o", str(tmp_path / "clean-out.csv"))
+    assert exported.returncode == 0
+    assert (tmp_path / "clean-out.csv").read_bytes() == (
+        b"\xef\xbb\xbf" + (DATA / "clean.csv").read_bytes()
+    )
+
+
+def test_email_draft(tmp_path: Path) -> None:
+    csv_path = tmp_path / "deals.csv"
+    csv_path.write_bytes((DATA / "clean.csv").read_bytes())
+    result = run("email-draft", str(csv_path), "--no-open")
+    assert result.returncode == 0
+    draft = (tmp_path / "deals.eml").read_bytes()
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(draft, policy=policy.default)
+    assert message["To"] == "support@cloze.com"
+    assert message["X-Unsent"] == "1"
+    assert message["Subject"] == "Import with App Links: deals.csv"
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename() == "deals.csv"
+    assert attachment.get_payload(decode=True) == csv_path.read_bytes()
+
+
+def test_demo_runs_and_exits_zero(tmp_path: Path) -> None:
+    result = run("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "4 errors, 2 warnings in 12 rows." in result.stdout
+    assert sorted(p.name for p in (tmp_path / "applinks-demo").iterdir()) == [
+        "check-report.csv",
+        "example-properties - Cloze import.csv",
+        "example-properties.xlsx",
+    ]
+
+
+def test_apps_lists_the_registry() -> None:
+    result = CliRunner().invoke(main, ["apps", "--format", "json"])
+    apps = json.loads(result.output)
+    assert result.exit_code == 0
+    assert len(apps) >= 25
+    assert {"app_id": "zillow.com", "name": "Zillow"}.items() <= next(
+        a for a in apps if a["app_id"] == "zillow.com"
+    ).items()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("missing.xlsx", None, 'Cannot find "{path}"; check the file name and folder.'),
+        ("empty.xlsx", b"", '"empty.xlsx" is empty (0 bytes); export or save it again.'),
+        (
+            "truncated.xlsx",
+            "half",
+            '"truncated.xlsx" is damaged or incomplete and cannot be '
+            "opened as a workbook; download or export it again.",
+        ),
+        (
+            "page.xlsx",
+            b"<html><body>Export</body></html>",
+            '"page.xlsx" is a web page saved with a spreadsheet name, so it cannot be read as a '
+            "workbook; open it in Excel and save it as an Excel workbook (.xlsx), then try again.",
+        ),
+        (
+            "noise.xlsx",
+            bytes(range(256)),
+            '"noise.xlsx" is not an Excel workbook (its contents '
+            "are not in any Excel format); open it in Excel and save it as .xlsx, or export it "
+            "again.",
+        ),
+    ],
+    ids=["missing", "empty", "truncated-zip", "html", "random-bytes"],
+)
+@pytest.mark.parametrize("command", ["check", "prepare", "export", "insert"])
+def test_unreadable_input_is_one_sentence_exit_2_nothing_written(
+    tmp_path: Path, name: str, data: bytes | str | None, message: str, command: str
+) -> None:
+    path = tmp_path / name
+    if data == "half":
+        book = make_book(tmp_path / "whole.xlsx")
+        data = book.read_bytes()[:2000]
+        book.unlink()
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run(command, str(path))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == message.format(path=path) + "\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = run("--debug", "check", str(tmp_path / "missing.csv"))
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "InputError" in result.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    no_app = run("fill", str(DATA / "clean.csv"))
+    assert (no_app.returncode, no_app.stderr) == (
+        2,
+        (
+            "Say which app the ids come from with --app (e.g. --app zillow.com), or give a column "
+            "of record links with --from-url.\n"
+        ),
+    )
+    unknown_flag = run("check", "--nope")
+    assert unknown_flag.returncode == 2
+    assert "No such option '--nope'" in unknown_flag.stderr
+
+
+def test_fill_from_url_recovers_every_registry_app_link(tmp_path: Path) -> None:
+    """The CLI path of From URLs over every real-looking link of the registry tests."""
+    import csv
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("from_url_cases", TESTS / "test_from_url.py")
+    assert spec and spec.loader
+    cases = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cases)
+    LINKS = cases.LINKS  # noqa: N806 - the shared table of real-looking links
+
+    source = tmp_path / "links.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(["Name", "Record link"])
+        writer.writerows([f"Deal {n}", link] for n, (link, *_rest) in enumerate(LINKS))
+    out = tmp_path / "out.csv"
+    result = run("fill", str(source), "--from-url", "Record link", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == [
+        "Name",
+        "Record link",
+        "App ID",
+        "App Unique ID",
+        "App Name",
+        "App Content URL",
+    ]
+    assert [(r[2], r[3], r[5]) for r in rows[1:]] == [
+        (app, uid, link) for link, app, uid, _ in LINKS
+    ]
+    assert len({app for _, app, _, _ in LINKS}) >= 15
+
+
+@pytest.mark.parametrize("suffix", ["csv", "json"])
+def test_report_files_match_golden(tmp_path: Path, suffix: str) -> None:
+    report = tmp_path / f"report.{suffix}"
+    result = run("check", str(DATA / "defects.csv"), "--report", str(report))
+    assert result.returncode == 1
+    assert report.read_bytes() == (GOLDEN / f"defects-report.{suffix}").read_bytes()

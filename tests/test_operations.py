@@ -1,0 +1,189 @@
+"""Insert, fill and from-URLs on tables: whole results."""
+
+from __future__ import annotations
+
+import pytest
+
+from applinks.errors import TemplateError, UsageError
+from applinks.operations import (
+    fill_app_links,
+    id_text,
+    insert_app_link_columns,
+    links_from_urls,
+    plan_insert,
+    prepare,
+)
+from applinks.table import Table
+
+LINK = ["App ID", "App Unique ID", "App Name", "App Content URL"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "plan"),
+    [
+        (
+            ["Name", "Zip"],
+            [(2, "App ID"), (3, "App Unique ID"), (4, "App Name"), (5, "App Content URL")],
+        ),
+        (["Name", *LINK], []),
+        (
+            ["Name", "App ID", "Zip"],
+            [(2, "App Unique ID"), (3, "App Name"), (4, "App Content URL")],
+        ),
+        (
+            ["Name", "App Name", "Zip"],
+            [(1, "App ID"), (2, "App Unique ID"), (4, "App Content URL")],
+        ),
+        (["App Content URL", "Name"], [(0, "App ID"), (1, "App Unique ID"), (2, "App Name")]),
+        (["Name", "AppID", "Zip"], [(2, "App Unique ID"), (3, "App Name"), (4, "App Content URL")]),
+        (
+            ["Name", "Zip", "", ""],
+            [(2, "App ID"), (3, "App Unique ID"), (4, "App Name"), (5, "App Content URL")],
+        ),
+    ],
+    ids=["none", "all", "app-id-only", "app-name-only", "url-first", "near-miss", "blank-tail"],
+)
+def test_plan_insert(headers: list[str], plan: list[tuple[int, str]]) -> None:
+    assert plan_insert(headers) == plan
+
+
+def test_insert_keeps_rows_and_is_idempotent() -> None:
+    table = Table(["Name", "App Name", "Zip"], [["a", "Zillow", "02108"], ["b"]])
+    once = insert_app_link_columns(table)
+    assert once.table.headers == [
+        "Name",
+        "App ID",
+        "App Unique ID",
+        "App Name",
+        "App Content URL",
+        "Zip",
+    ]
+    assert once.table.rows == [["a", None, None, "Zillow", None, "02108"], ["b", None, None]]
+    assert once.added == ["App ID", "App Unique ID", "App Content URL"]
+    twice = insert_app_link_columns(once.table)
+    assert (twice.table.headers, twice.table.rows, twice.added) == (
+        once.table.headers,
+        once.table.rows,
+        [],
+    )
+    assert table.headers == ["Name", "App Name", "Zip"]  # the input is not changed
+
+
+def test_fill_blank_cells_only_and_overwrite() -> None:
+    table = Table(
+        ["Name", "Zillow ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
+        [
+            ["a", 59187422, None, None, None, None],
+            ["b", 81442019.0, "zillow.com", None, "My Zillow", None],
+            ["c", None, None, None, None, None],
+        ],
+    )
+    result = fill_app_links(table, app="zillow.com", id_column="Zillow ID")
+    assert result.table.rows == [
+        [
+            "a",
+            59187422,
+            "zillow.com",
+            "59187422",
+            "Zillow",
+            "https://www.zillow.com/homedetails/59187422_zpid/",
+        ],
+        [
+            "b",
+            81442019.0,
+            "zillow.com",
+            "81442019",
+            "My Zillow",
+            "https://www.zillow.com/homedetails/81442019_zpid/",
+        ],
+        ["c", None, None, None, None, None],
+    ]
+    assert (result.filled_rows, result.kept_cells, result.id_column) == (2, 1, "Zillow ID")
+    assert result.summary() == (
+        'Filled App Links on 2 rows (ids from "Zillow ID"); kept 1 cell that already had '
+        "values (use --overwrite to replace them)."
+    )
+    replaced = fill_app_links(table, app="Zillow", id_column="zillow id", overwrite=True)
+    assert replaced.table.rows[1][4] == "Zillow"
+    assert replaced.kept_cells == 0
+
+
+def test_fill_reports_ids_excel_already_damaged() -> None:
+    table = Table(["Name", "Lofty ID"], [["a", 1142886436094613]])
+    result = fill_app_links(table, app="lofty.com", id_column="Lofty ID")
+    assert [i.key() for i in result.report] == [(2, "Lofty ID", "unique-id-mangled")]
+    assert result.table.rows[0][3] == "1142886436094613"
+
+
+def test_fill_errors() -> None:
+    table = Table(["Name", "Id"], [["a", 1]])
+    with pytest.raises(UsageError, match='Unknown app "nosuch.example"'):
+        fill_app_links(table, app="nosuch.example", id_column="Id")
+    with pytest.raises(
+        UsageError, match='There is no column "Listing"; the columns are "Name", "Id"'
+    ):
+        fill_app_links(table, app="zillow.com", id_column="Listing")
+    with pytest.raises(TemplateError, match="subdomain"):
+        fill_app_links(table, app="buildium.com", id_column="Id")
+    done = fill_app_links(table, app="buildium.com", id_column="Id", settings={"subdomain": "acme"})
+    assert done.table.rows[0][-1] == (
+        "https://acme.managebuilding.com/manager/app/properties/1/summary"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (48616032, "48616032"),
+        (48616032.0, "48616032"),
+        ("006j000000Pkp1d", "006j000000Pkp1d"),
+        ("00123", "00123"),
+        (None, ""),
+    ],
+    ids=str,
+)
+def test_id_text(value: object, text: str) -> None:
+    assert id_text(value) == text  # type: ignore[arg-type]
+
+
+def test_links_from_urls() -> None:
+    table = Table(
+        ["Name", "Listing URL"],
+        [
+            [
+                "a",
+                "https://acme.lightning.force.com/lightning/r/Opportunity/006j000000Pkp1dAAA/view",
+            ],
+            ["b", "https://www.zillow.com/homedetails/12-Main-St-Boston-MA-02108/59187422_zpid/"],
+            ["c", "https://listings.mybrokerage.co.uk/homes/42"],
+            ["d", None],
+        ],
+    )
+    result = links_from_urls(table, url_column="Listing URL")
+    assert [r[2:] for r in result.table.rows] == [
+        [
+            "salesforce.com",
+            "006j000000Pkp1dAAA",
+            "Salesforce",
+            "https://acme.lightning.force.com/lightning/r/Opportunity/006j000000Pkp1dAAA/view",
+        ],
+        [
+            "zillow.com",
+            "59187422",
+            "Zillow",
+            "https://www.zillow.com/homedetails/12-Main-St-Boston-MA-02108/59187422_zpid/",
+        ],
+        ["mybrokerage.co.uk", None, None, "https://listings.mybrokerage.co.uk/homes/42"],
+        [None, None, None, None],
+    ]
+    assert result.filled_rows == 3
+
+
+def test_prepare_combines_fill_and_check() -> None:
+    table = Table(["Name", "Zillow ID"], [["a", 59187422], ["b", 59187422]])
+    result = prepare(table, app="zillow.com", id_column="Zillow ID")
+    assert result.added_columns == LINK
+    assert result.report.locations() == [
+        (2, "App Unique ID", "unique-id-duplicate"),
+        (3, "App Unique ID", "unique-id-duplicate"),
+    ]

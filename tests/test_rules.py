@@ -1,0 +1,87 @@
+"""The conditional-formatting rule set: which checks have a rule, where each rule points."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from applinks.issues import CODES
+from applinks.rules import LIMITS, NO_RULE, RULE_CODES, conditional_rules
+
+FULL = ["Name", "Stage", "App ID", "App Unique ID", "App Name", "App Content URL", "Email"]
+
+
+def test_every_code_has_a_rule_or_a_reason() -> None:
+    assert set(RULE_CODES) | set(NO_RULE) == set(CODES)
+    assert not set(RULE_CODES) & set(NO_RULE)
+    assert len(RULE_CODES) == len(set(RULE_CODES))
+    assert set(LIMITS) - {"blank"} <= set(RULE_CODES)
+
+
+def test_one_rule_per_check_over_the_used_column() -> None:
+    rules = conditional_rules(FULL, last_row=41)
+    assert [(r.code, r.sqref) for r in rules] == [
+        ("app-id-not-domain", "C2:C41"),
+        ("app-id-not-lowercase", "C2:C41"),
+        ("app-id-has-url-parts", "C2:C41"),
+        ("app-id-missing", "C2:C41"),
+        ("unique-id-missing", "D2:D41"),
+        ("unique-id-duplicate", "D2:D41"),
+        ("unique-id-mangled", "D2:D41"),
+        ("url-invalid", "F2:F41"),
+        ("name-missing", "A2:A41"),
+        ("row-not-importable", "C2:C41"),
+        ("unique-id-whitespace", "D2:D41"),
+        ("app-name-missing", "E2:E41"),
+        ("url-missing", "F2:F41"),
+        ("stage-invalid", "B2:B41"),
+        ("formula-like-value", "A2:G41"),
+    ]
+    by_code = {r.code: r for r in rules}
+    assert by_code["app-id-missing"].formula == "AND(LEN(TRIM($C2))=0,LEN(TRIM($D2))>0)"
+    assert by_code["unique-id-duplicate"].formula == (
+        "AND(LEN(TRIM($C2))>0,LEN(TRIM($D2))>0,IF(COUNTIFS($C$2:$C$41,$C2,$D$2:$D$41,$D2)>1,"
+        "SUMPRODUCT(($C$2:$C$41=$C2)*EXACT($D$2:$D$41,$D2))>1,FALSE))"
+    )
+    assert by_code["row-not-importable"].formula == (
+        "AND(COUNTA($A2:$G2)>0,NOT(AND(LEN(TRIM($C2))>0,LEN(TRIM($D2))>0)),LEN(TRIM($G2))=0,TRUE)"
+    )
+    assert by_code["formula-like-value"].anchor == "A2"
+    assert {(r.severity, r.fill_color, r.font_color) for r in rules} == {
+        ("error", "#FFC7CE", "#9C0006"),
+        ("warning", "#FFEB9C", "#9C5700"),
+    }
+
+
+def test_rules_follow_the_columns_and_need_them() -> None:
+    rules = conditional_rules(["Listing", "AppID", "Notes"], first_row=4, last_row=10)
+    assert [(r.code, r.header, r.sqref) for r in rules] == [
+        ("app-id-not-domain", "App ID", "B4:B10"),
+        ("app-id-not-lowercase", "App ID", "B4:B10"),
+        ("app-id-has-url-parts", "App ID", "B4:B10"),
+        ("row-not-importable", "App ID", "B4:B10"),
+        ("formula-like-value", "", "A4:C10"),
+    ]
+    assert all("$B4" in r.formula for r in rules[:3])
+    assert rules[3].formula == "AND(COUNTA($A4:$C4)>0,NOT(FALSE),TRUE)"
+    assert "$B5" not in "".join(r.formula for r in rules)
+
+
+def test_no_rows_past_the_sheet_and_no_rules_without_headers() -> None:
+    assert conditional_rules([]) == []
+    assert {r.last_row for r in conditional_rules(["App ID"])} == {1_048_576}
+
+
+@pytest.mark.parametrize("rule", conditional_rules(FULL, last_row=99), ids=lambda r: r.code)
+def test_formulas_are_plain_and_balanced(rule) -> None:
+    text = re.sub(r'"(?:[^"]|"")*"', '""', rule.formula)
+    assert text.count("(") == text.count(")")
+    functions = set(re.findall(r"([A-Z][A-Z0-9.]*)\(", text))
+    assert functions <= {
+        "ABS", "AND", "CHAR", "COUNTA", "COUNTIFS", "EXACT", "FIND", "IF", "IFERROR", "INDIRECT",
+        "INT", "ISERROR", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "LOWER", "MAX", "MID", "NOT", "OR",
+        "RIGHT", "ROW", "SEARCH", "SUBSTITUTE", "SUMPRODUCT", "TRIM",
+    }  # fmt: skip
+    assert not rule.formula.startswith("=")
+    assert len(rule.formula) < 8192

@@ -1,0 +1,200 @@
+"""Every rule's formula, evaluated by LibreOffice, agrees with the Python check on each value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine
+from openpyxl.formula.translate import Translator
+
+from applinks.checks import check
+from applinks.files.read import read_table
+from applinks.headers import column_letter
+from applinks.rules import LIMITS, RULE_CODES, conditional_rules
+from tests.office import convert
+
+HEADERS = ["Name", "Stage", "App ID", "App Unique ID", "App Name", "App Content URL", "Email"]
+LONG_LABEL = "a" * 64 + ".com"
+
+#: (case id, column, value): each case is one row of good values with one cell replaced.
+#: ``None`` empties the cell. Every App ID defect of SPEC section 4 is here.
+CASES: list[tuple[str, str, object]] = [
+    ("good", "App ID", "zillow.com"),
+    ("good-co-uk", "App ID", "example.co.uk"),
+    ("good-punycode", "App ID", "xn--zillw-sqa.com"),
+    ("upper", "App ID", "Salesforce.com"),
+    ("all-upper", "App ID", "SALESFORCE.COM"),
+    ("url", "App ID", "https://www.zillow.com/"),
+    ("url-upper", "App ID", "HTTPS://Zillow.com"),
+    ("www", "App ID", "www.zillow.com"),
+    ("path", "App ID", "zillow.com/homes"),
+    ("port", "App ID", "zillow.com:443"),
+    ("query", "App ID", "zillow.com?x=1"),
+    ("fragment", "App ID", "zillow.com#top"),
+    ("no-dot", "App ID", "zillow"),
+    ("no-dot-upper", "App ID", "Zillow"),
+    ("inner-space", "App ID", "my app.com"),
+    ("leading-space", "App ID", " zillow.com"),
+    ("trailing-space", "App ID", "zillow.com "),
+    ("leading-tab", "App ID", "\tzillow.com"),
+    ("non-ascii", "App ID", "zillów.com"),
+    ("underscore", "App ID", "my_app.com"),
+    ("equals", "App ID", "=zillow.com"),
+    ("double-dot", "App ID", "zillow..com"),
+    ("leading-dot", "App ID", ".zillow.com"),
+    ("trailing-dot", "App ID", "zillow.com."),
+    ("leading-hyphen", "App ID", "-zillow.com"),
+    ("label-hyphen", "App ID", "zillow-.com"),
+    ("ip", "App ID", "192.168.0.1"),
+    ("subdomain", "App ID", "na16.salesforce.com"),
+    ("unknown-ending", "App ID", "example.comm"),
+    ("only-ending", "App ID", "co.uk"),
+    ("url-with-bad-host", "App ID", "https://bad host.com/"),
+    ("long-label", "App ID", LONG_LABEL),
+    ("app-id-empty", "App ID", None),
+    ("uid-empty", "App Unique ID", None),
+    ("uid-leading-space", "App Unique ID", " 12345"),
+    ("uid-trailing-space", "App Unique ID", "12345 "),
+    ("uid-nbsp", "App Unique ID", "\u00a0x1"),
+    ("uid-exponent", "App Unique ID", "1.42E+18"),
+    ("uid-exponent-plain", "App Unique ID", "12e5"),
+    ("uid-not-exponent", "App Unique ID", "1e"),
+    ("uid-two-dots", "App Unique ID", "1.5e3.2"),
+    ("uid-trailing-zero", "App Unique ID", "123.0"),
+    ("uid-negative-zeros", "App Unique ID", "-123.00"),
+    ("uid-big-number", "App Unique ID", 1.42e18),
+    ("uid-fraction", "App Unique ID", 1.5),
+    ("uid-number", "App Unique ID", 12345),
+    ("uid-leading-zeros", "App Unique ID", "00123"),
+    ("uid-long-text", "App Unique ID", "1234567890123456789"),
+    ("uid-salesforce", "App Unique ID", "a001Xb"),
+    ("uid-duplicate-1", "App Unique ID", "dup-1"),
+    ("uid-duplicate-2", "App Unique ID", "dup-1"),
+    ("uid-case-1", "App Unique ID", "Case-1"),
+    ("uid-case-2", "App Unique ID", "case-1"),
+    ("name-empty", "App Name", None),
+    ("url-empty", "App Content URL", None),
+    ("url-no-scheme", "App Content URL", "zillow.com/homedetails/1"),
+    ("url-ftp", "App Content URL", "ftp://zillow.com/x"),
+    ("url-only-scheme", "App Content URL", "https://"),
+    ("url-no-host", "App Content URL", "https:///x"),
+    ("url-upper-scheme", "App Content URL", "HTTPS://www.zillow.com/x"),
+    ("url-space", "App Content URL", "https://www.zillow.com/a b"),
+    ("url-leading-space", "App Content URL", " https://www.zillow.com/x"),
+    ("url-other-app", "App Content URL", "https://salesforce.com/x"),
+    ("url-number", "App Content URL", 12345),
+    ("url-javascript", "App Content URL", "javascript:alert(1)"),
+    ("stage-lower", "Stage", "active"),
+    ("stage-unknown", "Stage", "Won"),
+    ("stage-empty", "Stage", None),
+    ("title-empty", "Name", None),
+    ("title-minus", "Name", "-Big deal"),
+    ("title-plus", "Name", "+1 555 0100"),
+    ("title-at", "Name", "@home"),
+    ("email-only", "App ID", ("no-pair", "a@example.com")),
+    ("nothing", "App ID", ("no-pair", None)),
+]
+
+#: Where a rule and the check disagree: (case id, code) -> the LIMITS entry that explains it.
+EXPECTED_DIFFERENCES = {
+    ("unknown-ending", "app-id-not-domain"): "app-id-not-domain",
+    ("only-ending", "app-id-not-domain"): "app-id-not-domain",
+    ("url-with-bad-host", "app-id-not-domain"): "app-id-not-domain",
+    ("long-label", "app-id-not-domain"): "app-id-not-domain",
+}
+
+
+def _rows() -> list[list[object]]:
+    rows = []
+    for number, (_case, column, value) in enumerate(CASES, start=1):
+        row: list[object] = [
+            f"Deal {number}",
+            "Active",
+            "zillow.com",
+            f"id-{number}",
+            "Zillow",
+            f"https://www.zillow.com/homedetails/{number}_zpid/",
+            None,
+        ]
+        if isinstance(value, tuple):  # no (App ID, App Unique ID) pair; maybe an email
+            row[2] = row[3] = None
+            row[6] = value[1]
+        else:
+            row[HEADERS.index(column)] = value
+        rows.append(row)
+    return rows
+
+
+def _write(path: Path, rows: list[list[object]], verdicts: list[tuple[str, int, str]]) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet.append(HEADERS)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            cell = sheet.cell(r, c, value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # a value such as "=zillow.com" stays text
+    for c, (_, r, formula) in enumerate(verdicts):
+        # Verdict cells go in their own columns far to the right of the data.
+        sheet.cell(r, 20 + c // len(rows), f"=IF({formula},1,0)")
+    book.save(path)
+
+
+@pytest.mark.libreoffice
+def test_rule_formulas_agree_with_the_check(tmp_path: Path) -> None:
+    assert len(CASES) >= 40
+    rows = _rows()
+    last = len(rows) + 1
+    rules = conditional_rules(HEADERS, last_row=last)
+    assert {r.code for r in rules} == set(RULE_CODES)
+
+    # Python's verdicts, from the same file the spreadsheet sees.
+    plain = tmp_path / "values.xlsx"
+    _write(plain, rows, [])
+    report = check(read_table(plain))
+    expected = {(i.row, i.code, i.column) for i in report if i.code in RULE_CODES}
+
+    # The spreadsheet's verdicts: each rule's formula, moved to every row (and, for a rule over
+    # every column, to every column), as a cell formula.
+    verdicts: list[tuple[str, int, str]] = []
+    places: list[tuple[int, str, str]] = []
+    for rule in rules:
+        columns = [rule.header] if rule.header else HEADERS
+        for header in columns:
+            letter = column_letter(HEADERS.index(header))
+            for r in range(2, last + 1):
+                moved = Translator("=" + rule.formula, origin=rule.anchor).translate_formula(
+                    f"{letter}{r}"
+                )
+                verdicts.append((rule.code, r, moved[1:]))
+                places.append((r, rule.code, header))
+    # One column of verdict cells per (rule, column); all have len(rows) cells.
+    with_formulas = tmp_path / "formulas.xlsx"
+    _write(with_formulas, rows, verdicts)
+    computed = convert(with_formulas, "xlsx", tmp_path / "out")
+    grid = python_calamine.CalamineWorkbook.from_path(str(computed)).get_sheet_by_name("Data")
+    values = grid.to_python(skip_empty_area=False)
+    got = set()
+    errors = []
+    for index, (r, code, header) in enumerate(places):
+        cell = values[r - 1][19 + index // len(rows)]
+        if cell not in (0, 1):
+            errors.append((r, code, header, cell))
+        if cell == 1:
+            got.add((r, code, header))
+    assert errors == []
+
+    case_of = {r: case for r, (case, _, _) in enumerate(CASES, start=2)}
+    differences = {
+        (case_of[r], code): ("rule" if (r, code, h) in got else "check")
+        for r, code, h in got ^ expected
+    }
+    assert differences == dict.fromkeys(EXPECTED_DIFFERENCES, "check"), differences
+    assert set(EXPECTED_DIFFERENCES.values()) <= set(LIMITS)
+    # The table really exercises every rule: each one flags at least one case.
+    assert {code for _, code, _ in expected} == set(RULE_CODES)
