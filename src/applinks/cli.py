@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -34,8 +37,12 @@ class AppLinksGroup(click.Group):
     """A click group that turns the project's errors into one sentence and exit code 2."""
 
     def invoke(self, ctx: click.Context) -> object:
+        from applinks.files.atomic import WRITTEN
+
+        WRITTEN.clear()
         try:
-            return super().invoke(ctx)
+            with _sigterm_as_interrupt():
+                return super().invoke(ctx)
         except ApplinksError as error:
             if _debug(ctx):
                 raise
@@ -44,13 +51,13 @@ class AppLinksGroup(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
-            click.echo("Stopped; nothing was written.", err=True)
+            click.echo(f"Stopped; {_what_was_written()}.", err=True)
             ctx.exit(130)
         except Exception as error:  # a bug: still one sentence unless --debug
             if _debug(ctx):
                 raise
             click.echo(
-                f"An unexpected problem stopped the run ({error}); nothing was written. "
+                f"An unexpected problem stopped the run ({error}); {_what_was_written()}. "
                 "Run again with --debug to see the details.",
                 err=True,
             )
@@ -64,6 +71,34 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
     for note in table.notes:
         click.echo(f"Note: {note}", err=True)
     return table
+
+
+def _what_was_written() -> str:
+    """Say truthfully which outputs were finished before a run stopped (each is whole)."""
+    from applinks.files.atomic import WRITTEN
+
+    if not WRITTEN:
+        return "nothing was written"
+    names = ", ".join(f'"{path.name}"' for path in WRITTEN)
+    return f"{names} had been written in full, nothing else was written"
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat a polite kill (SIGTERM) like Ctrl-C, so temporary files are removed."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _debug(ctx: click.Context) -> bool:
