@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -108,7 +109,14 @@ def check_zip(path: Path) -> set[str]:
                         check_xml_prolog(stream.read(PROLOG_BYTES), path=path, part=info.filename)
     except InputError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        ValueError,
+        EOFError,
+    ) as exc:
         raise InputError(_damaged(name), path=path) from exc
     except (NotImplementedError, RuntimeError) as exc:  # unknown method, encrypted part
         raise InputError(_damaged(name), path=path) from exc
