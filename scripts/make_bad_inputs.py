@@ -191,6 +191,11 @@ CATALOGUE: list[Entry] = [
         '"nul-bytes.csv" contains NUL bytes, so it is not a plain CSV file; open it in Excel and '
         'save it as "CSV UTF-8".',
     ),
+    _refused(
+        "ole-chain-loop.xls",
+        "an .xls whose directory sector chain loops back on itself (found by fuzzing)",
+        _damaged("ole-chain-loop.xls"),
+    ),
     Entry("legacy.xls", "an Excel 97-2003 workbook (BIFF8)", "read", 0, "read like the .xlsx"),
     Entry("binary.xlsb", "an Excel binary workbook (.xlsb)", "read", 0, "read like the .xlsx"),
     Entry(
@@ -490,6 +495,21 @@ def legacy_xls() -> bytes:
     return out.getvalue()
 
 
+def ole_chain_loop() -> bytes:
+    """The .xls above with its directory's sector chain pointing back at itself.
+
+    A reader that follows chains to their end marker never gets there and runs out of memory
+    (fuzzing found this with a one-byte change).
+    """
+    data = bytearray(legacy_xls())
+    sector = 1 << int.from_bytes(data[30:32], "little")
+    dir_start = int.from_bytes(data[48:52], "little")
+    first_fat = int.from_bytes(data[76:80], "little")
+    entry = (first_fat + 1) * sector + 4 * dir_start
+    data[entry : entry + 4] = dir_start.to_bytes(4, "little")
+    return bytes(data)
+
+
 def _record(kind: int, body: bytes = b"") -> bytes:
     """One BIFF12 record: type and size as 7-bit variable-length numbers, then the body."""
 
@@ -675,6 +695,7 @@ def build() -> dict[str, bytes]:
             [HEADERS + [f"Extra {i}" for i in range(16385 - len(HEADERS))], ROWS[0]]
         ).encode(),
         "nul-bytes.csv": _csv([HEADERS, ROWS[0]]).encode().replace(b"Active", b"Act\0ive"),
+        "ole-chain-loop.xls": ole_chain_loop(),
         "legacy.xls": legacy_xls(),
         "binary.xlsb": binary_xlsb(),
         "spreadsheet.ods": spreadsheet_ods(),

@@ -8,7 +8,10 @@ copied below as a named regression test with the exact input.
 from __future__ import annotations
 
 import io
+import os
 import random
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -253,3 +256,49 @@ def test_regression_broken_deflate_stream_in_a_part_is_damaged_not_a_crash(
     path.write_bytes(_flipped(5, 1))
     with pytest.raises(ApplinksError, match="is damaged or incomplete"):
         read_table(path)
+
+
+FUZZ_DATA = Path(__file__).resolve().parent.parent / "data" / "fuzz"
+
+
+def _read_in_a_limited_process(path: Path) -> subprocess.CompletedProcess[str]:
+    """Read ``path`` in a child limited to 500 MiB and 10 s: a regression must not take the
+    machine's memory with it."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (500 * 2**20, 500 * 2**20))
+
+    code = (
+        "import sys\n"
+        "from applinks.errors import ApplinksError\n"
+        "from applinks.files.read import read_table\n"
+        "try:\n"
+        "    read_table(sys.argv[1])\n"
+        "except ApplinksError as error:\n"
+        "    print(error)\n"
+    )
+    src = Path(__file__).resolve().parent.parent.parent / "src"
+    return subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        env={**os.environ, "PYTHONPATH": str(src)},
+        capture_output=True,
+        text=True,
+        timeout=10,
+        preexec_fn=limit,
+    )
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".xlsx"])
+def test_regression_compound_file_whose_chains_exhaust_memory(tmp_path: Path, suffix: str) -> None:
+    """Found by the atheris harness (fuzz/fuzz_read.py): a 5.6 KB .xls with a damaged sector
+    table made the reader allocate memory until the system killed it (24 GB seen).
+    """
+    path = tmp_path / f"input{suffix}"
+    path.write_bytes((FUZZ_DATA / "ole-difat-oom.xls").read_bytes())
+    result = _read_in_a_limited_process(path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == (
+        f'"input{suffix}" is damaged or incomplete and cannot be opened as a workbook; '
+        "download or export it again.\n"
+    )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -376,3 +377,133 @@ def _normalise_part(part: str) -> str:
         elif piece and piece != ".":
             out.append(piece)
     return "/".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# OLE compound files (.xls, and the box around a password-protected .xlsx)
+
+_ENDOFCHAIN = 0xFFFFFFFE
+_FREESECT = 0xFFFFFFFF
+_NOSTREAM = 0xFFFFFFFF
+#: Most directory entries (streams and storages) in a compound file; real .xls files have tens.
+MAX_OLE_ENTRIES = 100_000
+
+
+def check_ole(path: Path) -> None:
+    """Refuse a compound file whose sector chains loop, leave the file or claim too much.
+
+    The reader follows every chain until its end marker and trusts declared lengths, so a
+    chain that loops, or a stream that claims gigabytes in a file of kilobytes, makes it run
+    out of memory. Every chain it follows is checked here first, each sector once.
+    """
+    damaged = InputError(_damaged(path.name), path=path)
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        header = handle.read(512)
+        if len(header) < 512:
+            raise damaged
+        shift, mini_shift = int.from_bytes(header[30:32], "little"), header[32]
+        if shift not in (9, 12) or mini_shift != 6:
+            raise damaged
+        sector = 1 << shift
+        sectors = max(0, (size - sector) // sector)  # sector 0 starts after the header sector
+        dir_len, fat_len, dir_start = _u32s(header[40:52])
+        mini_fat_start, mini_fat_len, difat_start, difat_len = _u32s(header[60:76])
+        if fat_len > sectors or difat_len > sectors or mini_fat_len > sectors or dir_len > sectors:
+            raise damaged
+
+        def read_sector(index: int) -> bytes:
+            if index >= sectors:
+                raise damaged
+            handle.seek((index + 1) * sector)
+            data = handle.read(sector)
+            if len(data) < sector:
+                raise damaged
+            return data
+
+        # The FAT's own sectors: 109 in the header, the rest in a chain of DIFAT sectors.
+        fat_sectors = [s for s in _u32s(header[76:512]) if s != _FREESECT]
+        seen: set[int] = set()
+        current = difat_start
+        while current not in (_ENDOFCHAIN, _FREESECT):
+            if current in seen or len(seen) > difat_len:
+                raise damaged
+            seen.add(current)
+            pointers = _u32s(read_sector(current))
+            fat_sectors += [s for s in pointers[:-1] if s != _FREESECT]
+            current = pointers[-1]
+        if len(fat_sectors) > sectors:
+            raise damaged
+        fat: list[int] = []
+        for index in fat_sectors:
+            fat += _u32s(read_sector(index))
+        fat_memo: dict[int, int] = {}
+
+        def chain(start: int, table: list[int], limit: int, memo: dict[int, int]) -> int:
+            """Return the number of sectors from ``start`` to the end marker; refuse loops.
+
+            ``memo`` remembers, for each sector already checked, how many sectors follow it,
+            so every sector is visited once however many chains share it.
+            """
+            walked: list[int] = []
+            on_path: set[int] = set()
+            current = start
+            while current != _ENDOFCHAIN and current not in memo:
+                if current >= len(table) or current >= limit or current in on_path:
+                    raise damaged
+                walked.append(current)
+                on_path.add(current)
+                current = table[current]
+            tail = 0 if current == _ENDOFCHAIN else memo[current]
+            for index in reversed(walked):
+                tail += 1
+                memo[index] = tail
+            return tail
+
+        chain(dir_start, fat, sectors, fat_memo)
+        directory = b"".join(_sector_chain_data(dir_start, fat, read_sector))
+        entries = [directory[i : i + 128] for i in range(0, len(directory), 128)]
+        if not entries or len(entries) > MAX_OLE_ENTRIES:
+            raise damaged
+        root_start = int.from_bytes(entries[0][116:120], "little")
+        root_size = int.from_bytes(entries[0][120:128], "little")
+        if root_size > size:
+            raise damaged
+        if root_start not in (_ENDOFCHAIN, _FREESECT):
+            chain(root_start, fat, sectors, fat_memo)
+        mini_fat: list[int] = []
+        if mini_fat_start not in (_ENDOFCHAIN, _FREESECT):
+            chain(mini_fat_start, fat, sectors, fat_memo)
+            for data in _sector_chain_data(mini_fat_start, fat, read_sector):
+                mini_fat += _u32s(data)
+        mini_memo: dict[int, int] = {}
+        mini_sectors = root_size // 64 + 1
+        for entry in entries[1:]:
+            if entry[66] != 2:  # only stream entries have data
+                continue
+            start = int.from_bytes(entry[116:120], "little")
+            stream_size = int.from_bytes(entry[120:128], "little")
+            if stream_size > size:
+                raise damaged
+            if stream_size == 0 or start in (_ENDOFCHAIN, _FREESECT):
+                continue
+            if stream_size < 4096:
+                chain(start, mini_fat, mini_sectors, mini_memo)
+            else:
+                chain(start, fat, sectors, fat_memo)
+
+
+def _u32s(data: bytes) -> list[int]:
+    return [int.from_bytes(data[i : i + 4], "little") for i in range(0, len(data) - 3, 4)]
+
+
+def _sector_chain_data(
+    start: int, fat: list[int], read_sector: Callable[[int], bytes]
+) -> list[bytes]:
+    """Return the sectors of a chain already known to end (checked by ``chain``)."""
+    out = []
+    current = start
+    while current != _ENDOFCHAIN:
+        out.append(read_sector(current))
+        current = fat[current]
+    return out

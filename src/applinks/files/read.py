@@ -54,6 +54,7 @@ def _read(path: Path, head: bytes, sheet: str | None) -> Table:
             raise UsageError(f'"{name}" is a CSV file, which has no sheets; leave out --sheet.')
         return csv_in.read_csv(path)
     if head.startswith(OLE_MAGIC):
+        guards.check_ole(path)
         if _is_encrypted_ooxml(path):
             raise InputError(
                 f'"{name}" is protected with a password; open it in Excel, remove the password '
