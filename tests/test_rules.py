@@ -85,3 +85,13 @@ def test_formulas_are_plain_and_balanced(rule) -> None:
     }  # fmt: skip
     assert not rule.formula.startswith("=")
     assert len(rule.formula) < 8192
+
+
+def test_docs_name_every_rule_and_every_check_without_one() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / "flags.md").read_text(encoding="utf-8")
+    for code in RULE_CODES:
+        assert f"| `{code}` | yes" in text, code
+    for code in NO_RULE:
+        assert f"`{code}`" in text and "| no:" in text, code

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import Any, TypeGuard, cast
 from urllib.parse import urlsplit
 
 from applinks.domains import canonical_app_id, classify_app_id, host_of, registrable_domain
@@ -29,20 +31,37 @@ EXCEL_DIGITS = 15
 _EXPONENT = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 _TRAILING_ZERO = re.compile(r"^[+-]?\d+\.0+$")
 _LIST_LIMIT = 10
+_STAGE_SET = frozenset(STAGES)
+#: A URL that is certainly valid: http(s), a plain host name, printable ASCII without spaces.
+#: Its host (group 1) is what ``urlsplit(url).hostname`` gives, lower-cased.
+_PLAIN_URL = re.compile(r"(?i:https?)://([A-Za-z0-9.-]+)(?::[0-9]*)?(?:[/?#][!-~]*)?\Z")
+#: Joins a row's text cells; a cell starting like a formula follows a separator (or starts).
+_SEPARATOR = "\x00"
+_FORMULA_SCAN = re.compile(r"\x00[=+\-@\t\r]")
+#: Distinct values remembered per check run, at most (then the memory is cleared).
+_CACHE_LIMIT = 200_000
+_is_str = cast("Callable[[Cell], TypeGuard[str]]", str.__instancecheck__)
 
 
-def check(table: Table, *, registry: Registry | None = None) -> Report:
+def check(
+    table: Table,
+    *,
+    registry: Registry | None = None,
+    on_row: Callable[[list[Cell]], object] | None = None,
+) -> Report:
     """Return every issue of ``table``, sorted by row and then by column.
 
     Args:
         table: the sheet to check (header in ``table.headers``).
         registry: the apps to check URLs against; the built-in registry by default.
+        on_row: called with every data row, in order, as the check walks them (to write the
+            rows out in the same pass over a large sheet).
     """
     registry = registry or load_registry()
     headers = map_headers(table.headers)
     issues: list[Issue] = []
     issues += _header_issues(table, headers)
-    issues += _row_issues(table, headers, registry)
+    issues += _row_issues(table, headers, registry, on_row)
     order = {h: i for i, h in reversed(list(enumerate(table.headers)))}
     issues.sort(key=lambda i: (i.row, order.get(i.column, -1)))
     return Report(issues)
@@ -72,146 +91,205 @@ def _header_issues(table: Table, headers: HeaderMap) -> list[Issue]:
     return out
 
 
-def _column(table: Table, position: int | None) -> list[Cell]:
-    if position is None:
-        return [None] * len(table.rows)
-    return table.column_values(position)
+class RowChecker:
+    """The per-row checks of :func:`check`, fed one row at a time (one pass over the sheet).
 
+    ``add(index, row)`` checks data row ``index``; ``issues()`` returns the row issues found so
+    far plus those that need every row (duplicates, inconsistent spellings). What is costly and
+    depends only on a value (an App ID's rules, a URL's host) is worked out once per distinct
+    value, so a million rows from one source cost little more than their number.
+    """
 
-def _row_issues(table: Table, headers: HeaderMap, registry: Registry) -> list[Issue]:
-    def label(canonical: str) -> str:
-        pos = headers.get(canonical)
-        return table.headers[pos] if pos is not None else canonical
+    def __init__(self, table: Table, headers: HeaderMap, registry: Registry) -> None:
+        def label(canonical: str) -> str:
+            pos = headers.get(canonical)
+            return table.headers[pos] if pos is not None else canonical
 
-    app_col, uid_col, name_col, url_col = (
-        label(APP_ID),
-        label(APP_UNIQUE_ID),
-        label(APP_NAME),
-        label(APP_CONTENT_URL),
-    )
-    stage_col, title_col = label(STAGE), label(NAME)
-    app_ids = _column(table, headers.get(APP_ID))
-    uids = _column(table, headers.get(APP_UNIQUE_ID))
-    names = _column(table, headers.get(APP_NAME))
-    urls = _column(table, headers.get(APP_CONTENT_URL))
-    titles = _column(table, headers.get(NAME))
-    stages = _column(table, headers.get(STAGE))
-    emails = [table.column_values(p) for p in headers.email_columns]
+        self.table = table
+        self.registry = registry
+        self.app_col, self.uid_col = label(APP_ID), label(APP_UNIQUE_ID)
+        self.name_col, self.url_col = label(APP_NAME), label(APP_CONTENT_URL)
+        self.stage_col, self.title_col = label(STAGE), label(NAME)
+        self.positions = (
+            headers.get(APP_ID),
+            headers.get(APP_UNIQUE_ID),
+            headers.get(APP_NAME),
+            headers.get(APP_CONTENT_URL),
+            headers.get(NAME),
+            headers.get(STAGE),
+        )
+        self.emails = list(headers.email_columns)
+        self.out: list[Issue] = []
+        self.offset = 1 + table.header_row  # sheet row = index + offset (Table.sheet_row)
+        # (App ID, App Unique ID) pairs: the first row of each, and every row of a repeated one.
+        self.first_rows: dict[str, dict[str, int]] = {}
+        self.repeated: dict[tuple[str, str], list[int]] = {}
+        # The rows of each distinct App ID spelling, compactly.
+        self.spelling_rows: dict[str, array[int]] = {}
+        self._app_cache: dict[str, tuple[list[Any], str, str]] = {}
+        self._belongs_cache: dict[tuple[bool, str, str], bool] = {}
+        self._url_cache: dict[str, str | None] = {}
 
-    out: list[Issue] = []
-    classify = _cached(classify_app_id)
-    url_problem = _cached(_url_problem)
-    belongs = _cached(lambda url, app_id: _url_belongs(url, app_id, registry))
-    pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    spelling_rows: list[tuple[int, str]] = []
+    def _app(self, app_id: str) -> tuple[list[Any], str, str]:
+        """Return (problems, canonical form, registered name) for an App ID, once per value."""
+        found = self._app_cache.get(app_id)
+        if found is None:
+            canon = canonical_app_id(app_id)
+            entry = self.registry.get(canon)
+            found = (classify_app_id(app_id), canon, entry.name if entry else "")
+            self._app_cache[app_id] = found
+        return found
 
-    for index, row in enumerate(table.rows):
-        if not any(c is not None and c != "" for c in row):
-            continue  # a blank row is not a record; Cloze skips it
-        r = table.sheet_row(index)
-        app_id = cell_text(app_ids[index])
-        uid_cell = uids[index]
-        uid = cell_text(uid_cell)
-        has_app, has_uid = bool(app_id.strip()), bool(uid.strip())
+    def _url_problem(self, url: str) -> str | None:
+        if url not in self._url_cache:
+            if len(self._url_cache) > _CACHE_LIMIT:
+                self._url_cache.clear()
+            self._url_cache[url] = _url_problem(url)
+        return self._url_cache[url]
 
-        app_is_domain = True
+    def _belongs(self, url: str, plain: re.Match[str] | None, app_id: str) -> bool:
+        # A plain URL's host is its netloc; the answer depends only on it and the App ID.
+        key = (True, plain.group(1).lower(), app_id) if plain else (False, url, app_id)
+        found = self._belongs_cache.get(key)
+        if found is None:
+            if len(self._belongs_cache) > _CACHE_LIMIT:
+                self._belongs_cache.clear()
+            found = self._belongs_cache[key] = _url_belongs(url, app_id, self.registry)
+        return found
+
+    def add(self, index: int, row: Sequence[Cell]) -> None:
+        """Check data row ``index`` (0-based, as in ``table.rows``)."""
+        if row.count(None) + row.count("") == len(row):
+            return  # a blank row is not a record; Cloze skips it
+        out = self.out
+        width = len(row)
+        app_pos, uid_pos, name_pos, url_pos, title_pos, stage_pos = self.positions
+        r = index + self.offset
+        app_cell = row[app_pos] if app_pos is not None and app_pos < width else None
+        app_id = app_cell if type(app_cell) is str else cell_text(app_cell)
+        uid_cell = row[uid_pos] if uid_pos is not None and uid_pos < width else None
+        uid = uid_cell if type(uid_cell) is str else cell_text(uid_cell)
+        has_app, has_uid = bool(app_id) and bool(app_id.strip()), bool(uid) and bool(uid.strip())
+
+        registered, app_is_domain = "", True
         if has_app:
-            for problem in classify(app_id):
+            problems, canon, registered = self._app(app_id)
+            for problem in problems:
                 app_is_domain &= problem.code != "app-id-not-domain"
                 extra = {"reason": problem.reason or "it is not a web domain"}
                 out.append(
                     make_issue(
                         problem.code,
                         row=r,
-                        column=app_col,
+                        column=self.app_col,
                         value=app_id,
                         suggestion=problem.suggestion or "",
                         **extra,
                     )
                 )
-            canon = canonical_app_id(app_id)
-            spellings[canon][app_id] += 1
-            spelling_rows.append((r, app_id))
+            rows_of = self.spelling_rows.get(app_id)
+            if rows_of is None:
+                rows_of = self.spelling_rows[app_id] = array("l")
+            rows_of.append(r)
         elif has_uid:
-            out.append(make_issue("app-id-missing", row=r, column=app_col))
+            out.append(make_issue("app-id-missing", row=r, column=self.app_col))
 
         if has_uid:
-            mangled = mangled_reason(uid_cell)
+            mangled = None if type(uid_cell) is str and uid.isdigit() else mangled_reason(uid_cell)
             if mangled:
                 out.append(
                     make_issue(
-                        "unique-id-mangled", row=r, column=uid_col, value=uid, reason=mangled
+                        "unique-id-mangled", row=r, column=self.uid_col, value=uid, reason=mangled
                     )
                 )
-            if uid != uid.strip():
+            if uid[0].isspace() or uid[-1].isspace():
                 out.append(
                     make_issue(
                         "unique-id-whitespace",
                         row=r,
-                        column=uid_col,
+                        column=self.uid_col,
                         value=uid,
                         suggestion=uid.strip(),
                     )
                 )
             if has_app:
-                pairs[(canonical_app_id(app_id), uid)].append(r)
+                seen = self.first_rows.get(canon)
+                if seen is None:
+                    seen = self.first_rows[canon] = {}
+                first = seen.setdefault(uid, r)
+                if first != r:
+                    self.repeated.setdefault((canon, uid), [first]).append(r)
         elif has_app:
-            out.append(make_issue("unique-id-missing", row=r, column=uid_col, app_id=app_id))
+            out.append(make_issue("unique-id-missing", row=r, column=self.uid_col, app_id=app_id))
 
-        entry = registry.get(canonical_app_id(app_id)) if has_app else None
-        if has_app and not cell_text(names[index]).strip():
-            out.append(
-                make_issue(
-                    "app-name-missing",
-                    row=r,
-                    column=name_col,
-                    app_id=app_id,
-                    suggestion=entry.name if entry else "",
+        if has_app:
+            name = row[name_pos] if name_pos is not None and name_pos < width else None
+            if not _has_text(name):
+                out.append(
+                    make_issue(
+                        "app-name-missing",
+                        row=r,
+                        column=self.name_col,
+                        app_id=app_id,
+                        suggestion=registered,
+                    )
                 )
-            )
-        url = cell_text(urls[index])
-        if url.strip():
-            problem = url_problem(url)
-            if problem == "invalid":
-                out.append(make_issue("url-invalid", row=r, column=url_col, value=url))
-            elif has_app and app_is_domain and not belongs(url, app_id):
+        url_cell = row[url_pos] if url_pos is not None and url_pos < width else None
+        url = url_cell if type(url_cell) is str else cell_text(url_cell)
+        if url and url.strip():
+            plain = _PLAIN_URL.match(url)
+            if plain is None and self._url_problem(url) == "invalid":
+                out.append(make_issue("url-invalid", row=r, column=self.url_col, value=url))
+            elif has_app and app_is_domain and not self._belongs(url, plain, app_id):
                 out.append(
                     make_issue(
                         "url-app-mismatch",
                         row=r,
-                        column=url_col,
+                        column=self.url_col,
                         value=url,
                         app_id=app_id,
                         host=host_of(url) or "another site",
                     )
                 )
         elif has_app:
-            out.append(make_issue("url-missing", row=r, column=url_col, app_id=app_id))
+            out.append(make_issue("url-missing", row=r, column=self.url_col, app_id=app_id))
 
-        if not cell_text(titles[index]).strip():
-            out.append(make_issue("name-missing", row=r, column=title_col))
-        if not (has_app and has_uid) and not any(cell_text(col[index]).strip() for col in emails):
-            out.append(make_issue("row-not-importable", row=r, column=app_col))
-        stage = cell_text(stages[index])
-        if stage.strip() and stage not in STAGES:
-            hint = next(
-                (f'; use "{s}"' for s in STAGES if s.casefold() == stage.strip().casefold()), ""
-            )
-            out.append(
-                make_issue(
-                    "stage-invalid",
-                    row=r,
-                    column=stage_col,
-                    value=stage,
-                    hint=hint,
-                    suggestion=hint[7:-1] if hint else "",
+        title = row[title_pos] if title_pos is not None and title_pos < width else None
+        if not _has_text(title):
+            out.append(make_issue("name-missing", row=r, column=self.title_col))
+        if not (has_app and has_uid) and not any(
+            _has_text(row[p]) for p in self.emails if p < width
+        ):
+            out.append(make_issue("row-not-importable", row=r, column=self.app_col))
+        stage_cell = row[stage_pos] if stage_pos is not None and stage_pos < width else None
+        if stage_cell is not None and stage_cell not in _STAGE_SET:
+            stage = cell_text(stage_cell)
+            if stage.strip() and stage not in STAGES:
+                hint = next(
+                    (f'; use "{s}"' for s in STAGES if s.casefold() == stage.strip().casefold()),
+                    "",
                 )
-            )
+                out.append(
+                    make_issue(
+                        "stage-invalid",
+                        row=r,
+                        column=self.stage_col,
+                        value=stage,
+                        hint=hint,
+                        suggestion=hint[7:-1] if hint else "",
+                    )
+                )
+        # Formula-like text: one C-level scan of the row's text finds candidates; only a row
+        # with one is looked at cell by cell.
+        if _FORMULA_SCAN.search(_SEPARATOR + _SEPARATOR.join(filter(_is_str, row))):
+            self._formula_cells(r, row)
+
+    def _formula_cells(self, r: int, row: Sequence[Cell]) -> None:
+        headers = self.table.headers
         for position, value in enumerate(row):
             if type(value) is str and value.startswith(FORMULA_STARTS):
-                header = table.headers[position] if position < len(table.headers) else ""
-                out.append(
+                header = headers[position] if position < len(headers) else ""
+                self.out.append(
                     make_issue(
                         "formula-like-value",
                         row=r,
@@ -221,9 +299,48 @@ def _row_issues(table: Table, headers: HeaderMap, registry: Registry) -> list[Is
                     )
                 )
 
-    out += _duplicate_issues(pairs, uid_col)
-    out += _inconsistent_issues(spellings, spelling_rows, app_col)
-    return out
+    def issues(self) -> list[Issue]:
+        """Return every row issue, including those that compare rows with each other."""
+        spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        rows: list[tuple[int, str]] = []
+        for app_id, rows_of in self.spelling_rows.items():
+            spellings[self._app(app_id)[1]][app_id] = len(rows_of)
+        if any(len(counts) > 1 for counts in spellings.values()):
+            rows = sorted(
+                (r, app_id) for app_id, rows_of in self.spelling_rows.items() for r in rows_of
+            )
+        return (
+            self.out
+            + _duplicate_issues(self.repeated, self.uid_col)
+            + _inconsistent_issues(spellings, rows, self.app_col)
+        )
+
+
+def _has_text(value: Cell) -> bool:
+    """Return True when a cell shows something other than spaces (``cell_text(v).strip()``)."""
+    if value is None:
+        return False
+    if type(value) is str:
+        return bool(value) and not value.isspace()
+    return bool(cell_text(value).strip())
+
+
+def _row_issues(
+    table: Table,
+    headers: HeaderMap,
+    registry: Registry,
+    on_row: Callable[[list[Cell]], object] | None = None,
+) -> list[Issue]:
+    checker = RowChecker(table, headers, registry)
+    add = checker.add
+    if on_row is None:
+        for index, row in enumerate(table.rows):
+            add(index, row)
+    else:
+        for index, row in enumerate(table.rows):
+            add(index, row)
+            on_row(row)
+    return checker.issues()
 
 
 def _duplicate_issues(pairs: dict[tuple[str, str], list[int]], column: str) -> list[Issue]:

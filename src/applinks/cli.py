@@ -14,7 +14,7 @@ import click
 from applinks import __version__
 from applinks.errors import ApplinksError, UsageError
 from applinks.excel.commands import addin
-from applinks.files.csv_out import default_output_path, write_cloze_csv
+from applinks.files.csv_out import CsvSpool, default_output_path, write_cloze_csv
 from applinks.files.eml_out import has_desktop, open_with_default_program, write_draft
 from applinks.files.read import read_table as _read_table_file
 from applinks.issues import Report
@@ -24,7 +24,9 @@ from applinks.operations import (
     links_from_urls,
     prepare,
 )
+from applinks.progress import Progress
 from applinks.registry import Registry, load_registry, load_user_templates
+from applinks.rows import LazyRows
 from applinks.table import Table
 
 #: How many issues the readable table shows before pointing at --report.
@@ -257,6 +259,24 @@ def _output_path(book: Path, output: Path | None) -> Path:
     return output if output is not None else default_output_path(book)
 
 
+def _progress(table: Table, label: str) -> Progress:
+    """Return a progress bar for a pass over ``table`` (shown only on a terminal)."""
+    rows = table.rows
+    total = rows.estimated_length() if isinstance(rows, LazyRows) else len(rows)
+    return Progress(label, total)
+
+
+def _spool(
+    book: Path, output: Path | None, progress: Progress
+) -> contextlib.AbstractContextManager[CsvSpool | None]:
+    """Return a CSV spool beside the output, or nothing when its folder does not exist (then
+    the output checks report that, as before, and the CSV is written the usual way)."""
+    folder = _output_path(book, output).parent
+    if not folder.is_dir():
+        return contextlib.nullcontext(None)
+    return CsvSpool(folder, progress=progress.update)
+
+
 @main.command()
 @_input
 @_sheet
@@ -347,7 +367,8 @@ def check_command(
 
     registry, _ = _registry_and_settings(templates, ())
     table = read_table(book, sheet=sheet)
-    report = check(table, registry=registry)
+    with _progress(table, "Checking") as progress:
+        report = check(table, registry=registry, on_row=progress.row)
     if fmt == "table":
         click.echo(_describe(table, book))
     _print_report(report, len(table.rows), fmt)
@@ -395,8 +416,12 @@ def export(
     from applinks.checks import check
 
     table = read_table(book, sheet=sheet)
-    report = check(table)
-    _finish(book, table, report, output, allow_errors=allow_errors, force=force)
+    with _progress(table, "Checking") as progress, _spool(book, output, progress) as spool:
+        if spool is not None:
+            spool.begin(table.headers)
+        report = check(table, on_row=spool.row if spool is not None else None)
+        progress.close()
+        _finish(book, table, report, output, allow_errors=allow_errors, force=force, spool=spool)
 
 
 def _finish(
@@ -407,8 +432,12 @@ def _finish(
     *,
     allow_errors: bool,
     force: bool,
+    spool: CsvSpool | None = None,
 ) -> Path | None:
-    """Print the report, write the CSV unless errors block it, and exit with the right code."""
+    """Print the report, write the CSV unless errors block it, and exit with the right code.
+
+    ``spool`` is the CSV already written during the check (kept here, or dropped on errors).
+    """
     _print_report(report, len(table.rows), "table")
     path = _output_path(book, output)
     if report.has_errors and not allow_errors:
@@ -418,7 +447,10 @@ def _finish(
             err=True,
         )
         sys.exit(EXIT_DATA_ERRORS)
-    write_cloze_csv(table, path, force=force, inputs=(book,))
+    if spool is not None:
+        spool.keep(path, force=force, inputs=(book,))
+    else:
+        write_cloze_csv(table, path, force=force, inputs=(book,))
     click.echo(f"Wrote {path} ({len(table.rows)} rows).")
     if report.has_errors:
         sys.exit(EXIT_DATA_ERRORS)
@@ -459,25 +491,37 @@ def prepare_command(
     """Insert, fill, check and export in one go."""
     registry, values = _registry_and_settings(templates, settings)
     table = read_table(book, sheet=sheet)
-    result = prepare(
-        table,
-        app=app,
-        id_column=id_column,
-        from_url=from_url,
-        kind=kind,
-        settings=values,
-        overwrite=overwrite,
-        registry=registry,
-    )
-    click.echo(_describe(table, book))
-    if result.fill is not None:
-        click.echo(result.fill.summary())
-    _write_report(result.report, report_path, force)
-    if xlsx_path is not None:
-        _write_annotated(
-            book, table, result.report, xlsx_path, result.table, registry, force, False
+    # One pass over the rows: the CSV is written while they are checked, then kept or dropped.
+    with _progress(table, "Preparing") as progress, _spool(book, output, progress) as spool:
+        result = prepare(
+            table,
+            app=app,
+            id_column=id_column,
+            from_url=from_url,
+            kind=kind,
+            settings=values,
+            overwrite=overwrite,
+            registry=registry,
+            sink=spool,
         )
-    _finish(book, result.table, result.report, output, allow_errors=allow_errors, force=force)
+        progress.close()
+        click.echo(_describe(table, book))
+        if result.fill is not None:
+            click.echo(result.fill.summary())
+        _write_report(result.report, report_path, force)
+        if xlsx_path is not None:
+            _write_annotated(
+                book, table, result.report, xlsx_path, result.table, registry, force, False
+            )
+        _finish(
+            book,
+            result.table,
+            result.report,
+            output,
+            allow_errors=allow_errors,
+            force=force,
+            spool=spool,
+        )
 
 
 @main.command()

@@ -7,8 +7,12 @@ applies cell range by cell range; the ``*_app_links`` functions apply them to a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Protocol
+from urllib.parse import quote
 
 from applinks.checks import check, mangled_reason
 from applinks.domains import host_of, registrable_domain
@@ -16,6 +20,7 @@ from applinks.errors import UsageError
 from applinks.headers import find_column, map_headers
 from applinks.issues import Issue, Report, make_issue
 from applinks.registry import AppEntry, Registry, load_registry
+from applinks.rows import LazyRows, MappedRows
 from applinks.table import (
     APP_LINK_HEADERS,
     APP_UNIQUE_ID,
@@ -24,6 +29,9 @@ from applinks.table import (
     cell_text,
 )
 from applinks.templates import id_text
+
+#: At most this many distinct ids or URLs keep their worked-out link (bounded memory).
+_RENDER_CACHE = 100_000
 
 
 def plan_insert(headers: Sequence[str]) -> list[tuple[int, str]]:
@@ -66,30 +74,117 @@ class InsertResult:
 
 
 def insert_app_link_columns(table: Table) -> InsertResult:
-    """Return a copy of ``table`` with any missing App Link columns added (idempotent)."""
+    """Return a copy of ``table`` with any missing App Link columns added (idempotent).
+
+    Rows read on demand (a large workbook) stay on demand: the new rows are made as they are
+    read, never copied all at once.
+    """
     plan = plan_insert(table.headers)
     headers = list(table.headers)
-    rows = [list(r) for r in table.rows]
     for position, header in plan:
         if position > len(headers):
             headers.extend([""] * (position - len(headers)))
         headers.insert(position, header)
-        for row in rows:
-            if len(row) >= position:
-                row.insert(position, None)
+    positions = [p for p, _ in plan]
+    rows: Sequence[list[Cell]]
+    if isinstance(table.rows, LazyRows):
+        rows = table.rows
+        if positions:
+            rows = MappedRows(rows, lambda: (partial(_with_blanks, positions), _nothing))
+    else:
+        rows = [_with_blanks(positions, 0, r) for r in table.rows]
     return InsertResult(_replace(table, headers, rows), [h for _, h in plan])
 
 
-@dataclass
-class FillResult:
-    """What a fill did: the new table, counts, which column the ids came from, and issues."""
+def _with_blanks(positions: list[int], index: int, row: Sequence[Cell]) -> list[Cell]:
+    """Return a copy of ``row`` with an empty cell inserted at each of ``positions`` in turn."""
+    if positions and positions[0] == len(row) and positions[-1] == len(row) + len(positions) - 1:
+        return [*row, *[None] * len(positions)]  # all at the end (positions are increasing)
+    out = list(row)
+    for position in positions:
+        if len(out) >= position:
+            out.insert(position, None)
+    return out
 
-    table: Table
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass
+class _FillStats:
     filled_rows: int = 0
     kept_cells: int = 0
-    id_column: str = ""
-    added_columns: list[str] = field(default_factory=list)
-    report: Report = field(default_factory=Report)
+    issues: list[Issue] = field(default_factory=list)
+
+
+class FillResult:
+    """What a fill did: the new table, counts, which column the ids came from, and issues.
+
+    For rows read on demand the counts are taken while the rows are first walked (by the check
+    or the writer); reading a count before that walks them once.
+    """
+
+    def __init__(
+        self,
+        table: Table,
+        filled_rows: int = 0,
+        kept_cells: int = 0,
+        id_column: str = "",
+        added_columns: list[str] | None = None,
+        report: Report | None = None,
+    ) -> None:
+        self.table = table
+        self.id_column = id_column
+        self.added_columns = list(added_columns or [])
+        self._stats: _FillStats | None = _FillStats(
+            filled_rows, kept_cells, list(report.issues) if report else []
+        )
+
+    def _defer(self) -> None:
+        """Take the counts from the first complete walk of ``table.rows``."""
+        self._stats = None
+
+    def _publish(self, stats: _FillStats) -> None:
+        if self._stats is None:
+            self._stats = stats
+
+    def _ready(self) -> _FillStats:
+        if self._stats is None:
+            for _ in self.table.rows:
+                pass
+        assert self._stats is not None
+        return self._stats
+
+    @property
+    def filled_rows(self) -> int:
+        return self._ready().filled_rows
+
+    @filled_rows.setter
+    def filled_rows(self, value: int) -> None:
+        self._ready().filled_rows = value
+
+    @property
+    def kept_cells(self) -> int:
+        return self._ready().kept_cells
+
+    @kept_cells.setter
+    def kept_cells(self, value: int) -> None:
+        self._ready().kept_cells = value
+
+    @property
+    def report(self) -> Report:
+        return Report(list(self._ready().issues))
+
+    @report.setter
+    def report(self, value: Report) -> None:
+        self._ready().issues = list(value.issues)
+
+    def __repr__(self) -> str:
+        return (
+            f"FillResult(id_column={self.id_column!r}, added_columns={self.added_columns!r}, "
+            f"filled_rows={self.filled_rows}, kept_cells={self.kept_cells})"
+        )
 
     def summary(self) -> str:
         text = f"Filled App Links on {self.filled_rows} row{'s' if self.filled_rows != 1 else ''}"
@@ -145,33 +240,80 @@ def fill_app_links(
     source = _id_source(work, id_column, positions)
     result = FillResult(work, id_column=work.headers[source], added_columns=inserted.added)
     targets = [positions[h] for h in APP_LINK_HEADERS]
-    issues: list[Issue] = []
-    for index, row in enumerate(work.rows):
-        raw = row[source] if source < len(row) else None
-        uid = id_text(raw)
-        if not uid.strip():
-            continue
-        reason = mangled_reason(raw) if type(raw) is not str else None
-        if reason:
-            issues.append(
-                make_issue(
-                    "unique-id-mangled",
-                    row=work.sheet_row(index),
-                    column=result.id_column,
-                    value=uid,
-                    reason=reason,
+    column = result.id_column
+    render = _renderer(entry, settings, kind)
+
+    def start() -> tuple[Callable[[int, list[Cell]], list[Cell]], Callable[[], None]]:
+        stats = _FillStats()
+
+        def fill_row(index: int, row: list[Cell]) -> list[Cell]:
+            raw = row[source] if source < len(row) else None
+            uid = raw if type(raw) is str else id_text(raw)
+            if not uid or not uid.strip():
+                return row
+            reason = mangled_reason(raw) if type(raw) is not str else None
+            if reason:
+                stats.issues.append(
+                    make_issue(
+                        "unique-id-mangled",
+                        row=work.sheet_row(index),
+                        column=column,
+                        value=uid,
+                        reason=reason,
+                    )
                 )
-            )
-        values = (
-            entry.app_id,
-            uid,
-            entry.name,
-            entry.render_url(uid, settings=settings, kind=kind),
-        )
-        result.kept_cells += _write(row, targets, values, overwrite)
-        result.filled_rows += 1
-    result.report = Report(issues)
+            values = (entry.app_id, uid, entry.name, render(uid))
+            stats.kept_cells += _write(row, targets, values, overwrite)
+            stats.filled_rows += 1
+            return row
+
+        return fill_row, partial(result._publish, stats)
+
+    _apply(result, start)
     return result
+
+
+#: Characters ``urllib.parse.quote`` never changes; an id made only of them goes in as it is.
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
+_MARKS = ("Qx7applinksIdMarkQ", "Zq3applinksIdMarkZ")
+
+
+def _renderer(
+    entry: AppEntry, settings: Mapping[str, str] | None, kind: str | None
+) -> Callable[[str], str]:
+    """Return a function giving ``entry.render_url(uid, ...)`` for many ids, fast.
+
+    The template is rendered once around a marker, and each id (percent-encoded when it needs
+    to be) is put where the marker was. When two different markers do not give the same
+    pieces (a setting contains one), every id is rendered in full.
+    """
+    first, second = (entry.render_url(m, settings=settings, kind=kind) for m in _MARKS)
+    pieces = first.split(_MARKS[0])
+    if len(pieces) < 2 or second.split(_MARKS[1]) != pieces:
+        return lambda uid: entry.render_url(uid, settings=settings, kind=kind)
+    join, plain = str.join, _URL_SAFE.fullmatch
+
+    def render(uid: str) -> str:
+        return join(uid if plain(uid) else quote(uid, safe=""), pieces)
+
+    return render
+
+
+def _apply(
+    result: FillResult,
+    start: Callable[[], tuple[Callable[[int, list[Cell]], list[Cell]], Callable[[], None]]],
+) -> None:
+    """Run a row filler over ``result.table``: now for a list, on each walk for rows on demand."""
+    table = result.table
+    if isinstance(table.rows, LazyRows):
+        result._defer()
+        result.table = _replace(table, table.headers, MappedRows(table.rows, start))
+        return
+    fill_row, done = start()
+    result._stats = None
+    for index, row in enumerate(table.rows):
+        fill_row(index, row)
+    done()
 
 
 def links_from_urls(
@@ -199,19 +341,31 @@ def links_from_urls(
     result = FillResult(work, id_column=work.headers[source], added_columns=inserted.added)
     targets = [positions[h] for h in APP_LINK_HEADERS]
     cache: dict[str, tuple[str, str, str]] = {}
-    for row in work.rows:
-        url = cell_text(row[source] if source < len(row) else None).strip()
-        if not url:
-            continue
-        if url not in cache:
-            cache[url] = _link_for_url(url, forced, registry)
-        app_id, uid, name = cache[url]
-        if not app_id:
-            continue
-        result.kept_cells += _write(
-            row, targets, (app_id, uid or None, name or None, url), overwrite
-        )
-        result.filled_rows += 1
+
+    def start() -> tuple[Callable[[int, list[Cell]], list[Cell]], Callable[[], None]]:
+        stats = _FillStats()
+
+        def fill_row(index: int, row: list[Cell]) -> list[Cell]:
+            url = cell_text(row[source] if source < len(row) else None).strip()
+            if not url:
+                return row
+            found = cache.get(url)
+            if found is None:
+                found = _link_for_url(url, forced, registry)
+                if len(cache) < _RENDER_CACHE:
+                    cache[url] = found
+            app_id, uid, name = found
+            if not app_id:
+                return row
+            stats.kept_cells += _write(
+                row, targets, (app_id, uid or None, name or None, url), overwrite
+            )
+            stats.filled_rows += 1
+            return row
+
+        return fill_row, partial(result._publish, stats)
+
+    _apply(result, start)
     return result
 
 
@@ -254,6 +408,14 @@ def _no_column(wanted: str, headers: Sequence[str]) -> str:
     return f'There is no column "{wanted}"; the columns are {listed}.'
 
 
+class RowSink(Protocol):
+    """Where prepared rows go as they are made (e.g. the Cloze CSV being written)."""
+
+    def begin(self, headers: Sequence[str]) -> None: ...
+
+    def row(self, row: Sequence[Cell]) -> None: ...
+
+
 @dataclass
 class PrepareResult:
     """The prepared table, the combined report and what the fill did (when it ran)."""
@@ -274,8 +436,13 @@ def prepare(
     settings: Mapping[str, str] | None = None,
     kind: str | None = None,
     registry: Registry | None = None,
+    sink: RowSink | None = None,
 ) -> PrepareResult:
-    """Insert the App Link columns, fill them (from ids or URLs) if asked, and check the result."""
+    """Insert the App Link columns, fill them (from ids or URLs) if asked, and check the result.
+
+    ``sink``, when given, receives the prepared header (``begin``) and then every prepared row
+    (``row``) during the check's pass, so a large sheet is walked once for both.
+    """
     registry = registry or load_registry()
     fill: FillResult | None = None
     if from_url:
@@ -297,13 +464,15 @@ def prepare(
     else:
         inserted = insert_app_link_columns(table)
         work, added = inserted.table, inserted.added
-    report = check(work, registry=registry)
+    if sink is not None:
+        sink.begin(work.headers)
+    report = check(work, registry=registry, on_row=sink.row if sink is not None else None)
     if fill is not None and fill.report.issues:
         report = Report(sorted(fill.report.issues + report.issues, key=lambda i: i.row))
     return PrepareResult(work, report, fill, added)
 
 
-def _replace(table: Table, headers: list[str], rows: list[list[Cell]]) -> Table:
+def _replace(table: Table, headers: list[str], rows: Sequence[list[Cell]]) -> Table:
     return Table(
         headers,
         rows,

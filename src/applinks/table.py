@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 #: What a cell may hold after reading: text, a whole number, another number, a date, a
@@ -28,7 +29,8 @@ class Table:
     """
 
     headers: list[str]
-    rows: list[list[Cell]]
+    #: A list, or rows read on demand (see :mod:`applinks.rows`); both iterate and index alike.
+    rows: Sequence[list[Cell]]
     sheet: str | None = None
     #: Where the table came from, for messages ("book.xlsx", sheet "Deals").
     source: str | None = None

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
-from collections.abc import Iterable, Sequence
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import IO, Any
 
 from applinks.table import Cell, Table, cell_text
 
 from .atomic import atomic_writer, check_output
+
+#: The byte order mark Excel's "CSV UTF-8" starts with. Written by hand: the "utf-8-sig"
+#: codec encodes in Python on every write, the "utf-8" one in C.
+BOM = "\ufeff"
+#: How often (in rows) a long write reports its progress.
+PROGRESS_EVERY = 8192
 
 
 def default_output_path(source: Path) -> Path:
@@ -16,23 +27,129 @@ def default_output_path(source: Path) -> Path:
     return source.with_name(f"{source.stem} - Cloze import.csv")
 
 
-def write_rows(handle, headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> int:
-    """Write the header and rows to an open text handle; return the number of data rows."""
-    writer = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(headers)
-    width = len(headers)
-    count = 0
+#: Cells the csv module already writes exactly as :func:`cell_text` does (None as empty, a
+#: date as ``str(date)``, which is its ISO form).
+_AS_IS = frozenset({str, int, type(None), dt.date})
+
+
+def _float_text(value: float) -> str | float:
+    # The csv module writes repr(value), which is cell_text's form for a fraction.
+    return cell_text(value) if value.is_integer() else value
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    if value.microsecond or value.tzinfo is not None or value.year < 1000:
+        return cell_text(value)
+    return value.isoformat(" ")  # the same text as strftime("%Y-%m-%d %H:%M:%S"), faster
+
+
+_CONVERT: dict[type, Callable[[Any], Any]] = {float: _float_text, dt.datetime: _datetime_text}
+
+
+def _text(value: Cell) -> Any:
+    """Return what ``csv.writer`` needs to write ``cell_text(value)``."""
+    return _CONVERT.get(type(value), cell_text)(value)
+
+
+def write_rows(
+    handle: IO[str],
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    progress: Callable[[int], object] | None = None,
+) -> int:
+    """Write the header and rows to an open text handle; return the number of data rows.
+
+    Every cell is written as :func:`cell_text` gives it. ``progress``, when given, is called
+    with the number of rows written so far, every few thousand rows.
+    """
+    sink = CsvRowWriter(handle, progress=progress)
+    sink.begin(headers)
     for row in rows:
-        texts = [cell_text(c) for c in row]
-        if len(texts) < width:
-            texts.extend([""] * (width - len(texts)))
-        writer.writerow(texts)
-        count += 1
-    return count
+        sink.row(row)
+    return sink.count
+
+
+class CsvRowWriter:
+    """Writes the Cloze CSV one row at a time to an open text handle (a row sink)."""
+
+    def __init__(self, handle: IO[str], *, progress: Callable[[int], object] | None = None):
+        self._writerow = csv.writer(
+            handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
+        ).writerow
+        self._progress = progress
+        self.width = 0
+        self.count = 0
+
+    def begin(self, headers: Sequence[str]) -> None:
+        """Write the header row (once, before any data row)."""
+        self.width = len(headers)
+        self._writerow(headers)
+
+    def row(self, row: Sequence[Cell]) -> None:
+        """Write one data row."""
+        as_is, text = _AS_IS, _text
+        texts = [c if type(c) in as_is else text(c) for c in row]
+        if len(texts) < self.width:
+            texts.extend([""] * (self.width - len(texts)))
+        self._writerow(texts)
+        self.count += 1
+        if self._progress is not None and not self.count % PROGRESS_EVERY:
+            self._progress(self.count)
+
+
+class CsvSpool(CsvRowWriter):
+    """The Cloze CSV written while the rows are checked, into a temporary file beside the output.
+
+    :meth:`keep` renames it onto the output (after the same checks as :func:`write_cloze_csv`);
+    leaving the ``with`` block without keeping it removes it, so nothing half-written remains.
+    """
+
+    def __init__(self, folder: Path, *, progress: Callable[[int], object] | None = None):
+        self._handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in keep/drop
+            "w",
+            encoding="utf-8",
+            newline="",
+            dir=folder,
+            prefix=".cloze-import.",
+            suffix=".part",
+            delete=False,
+        )
+        self._tmp = Path(self._handle.name)
+        self._handle.write(BOM)
+        super().__init__(self._handle, progress=progress)
+
+    def keep(self, path: str | Path, *, force: bool = False, inputs: tuple[Path, ...] = ()) -> Path:
+        """Move the written CSV to ``path``; raises as :func:`write_cloze_csv` does."""
+        path = Path(path)
+        check_output(path, force=force, inputs=inputs)
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+        os.replace(self._tmp, path)
+        return path
+
+    def drop(self) -> None:
+        """Remove the temporary file (nothing is kept)."""
+        self._handle.close()
+        with contextlib.suppress(OSError):
+            self._tmp.unlink()
+
+    def __enter__(self) -> CsvSpool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._tmp.exists():
+            self.drop()
 
 
 def write_cloze_csv(
-    table: Table, path: str | Path, *, force: bool = False, inputs: tuple[Path, ...] = ()
+    table: Table,
+    path: str | Path,
+    *,
+    force: bool = False,
+    inputs: tuple[Path, ...] = (),
+    progress: Callable[[int], object] | None = None,
 ) -> Path:
     """Write ``table`` as a Cloze import CSV at ``path``, atomically.
 
@@ -42,6 +159,7 @@ def write_cloze_csv(
     """
     path = Path(path)
     check_output(path, force=force, inputs=inputs)
-    with atomic_writer(path, "w", encoding="utf-8-sig", newline="") as handle:
-        write_rows(handle, table.headers, table.rows)
+    with atomic_writer(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(BOM)
+        write_rows(handle, table.headers, table.rows, progress=progress)
     return path

@@ -98,7 +98,10 @@ def _not_a_workbook(path: Path, head: bytes) -> str:
 
 def _check_width(table: Table, path: Path) -> None:
     """Refuse a table wider than Excel allows: no spreadsheet made it, and Excel cannot open it."""
-    widest = max(len(table.headers), max(map(len, table.rows), default=0))
+    rows = table.rows  # rows read on demand are cut to the header's width: no pass needed
+    widest = max(
+        len(table.headers), max(map(len, rows), default=0) if isinstance(rows, list) else 0
+    )
     if widest > guards.EXCEL_MAX_COLUMNS:
         raise InputError(
             f'"{path.name}" has {widest:,} columns, more than the 16,384 Excel allows; '

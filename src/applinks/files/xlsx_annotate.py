@@ -21,6 +21,8 @@ Everything read is parsed with defusedxml or matched as text; nothing is written
 
 from __future__ import annotations
 
+import codecs
+import functools
 import io
 import re
 import shutil
@@ -566,9 +568,12 @@ def _set_count(text: str, tag: str, count: int) -> str:
 
 # --- the data sheet -----------------------------------------------------------------------------
 
-_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>.*?</(?:\w+:)?row>)", re.S)
-_SHEETDATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\b[^>]*/>")
 _SHEETDATA_START = re.compile(rb"<(?:\w+:)?sheetData\b[^>]*?(/?)>")
+_ROW_TEXT = re.compile(r"<(?:\w+:)?row\b[^>]*?(?:/>|>.*?</(?:\w+:)?row>)", re.S)
+_SHEETDATA_END_TEXT = re.compile(r"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\b[^>]*/>")
+_ROW_NUMBER = re.compile(r'\sr="(\d+)"')
+_CELL_REF = re.compile(r'\sr="([A-Z]+)\d+"')
+_CELL_STYLE = re.compile(r'\ss="(\d+)"')
 
 
 class _SheetEditor:
@@ -581,6 +586,7 @@ class _SheetEditor:
         self.title = title
         self.prefix = ""
         self.cell_re: re.Pattern[str] | None = None
+        self.open_cell_re = re.compile(r"<c(\s[^>]*?)?(/?)>")
         self.pending = deque(sorted(plan.changes))
 
     def run(self, src: IO[bytes], dst: IO[bytes]) -> None:
@@ -599,6 +605,7 @@ class _SheetEditor:
         self.prefix = _prefix(head, "worksheet")
         p = self.prefix
         self.cell_re = re.compile(rf"<{p}c\b[^>]*?(?:/>|>.*?</{p}c>)", re.S)
+        self.open_cell_re = re.compile(rf"<{p}c(\s[^>]*?)?(/?)>")
         dst.write(self._edit_head(head).encode("utf-8"))
         dst.write(f"<{p}sheetData>".encode())
         rest = buffer[match.end() :]
@@ -613,33 +620,39 @@ class _SheetEditor:
     # rows
 
     def _rows(self, buffer: bytes, src: IO[bytes], dst: IO[bytes]) -> bytes:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        text = decoder.decode(buffer)
         edit_from = self.plan.header_row
         position = 0
         next_row = 1
+        out: list[str] = []
+        size = 0
         while True:
-            match = _ROW.search(buffer, position)
-            if match and buffer.find(b"sheetData", position, match.start()) < 0:
+            match = _ROW_TEXT.search(text, position)
+            if match and text.find("sheetData", position, match.start()) < 0:
                 row_xml = match.group(0)
-                number = _row_number(row_xml, next_row)
+                number = _row_number_text(row_xml, next_row)
                 next_row = number + 1
                 if self.pending and self.pending[0] < number:
-                    dst.write(self._pending_rows(number).encode("utf-8"))
-                if number >= edit_from:
-                    dst.write(self._edit_row(row_xml.decode("utf-8"), number).encode("utf-8"))
-                else:
-                    dst.write(row_xml)
+                    out.append(self._pending_rows(number))
+                out.append(self._edit_row(row_xml, number) if number >= edit_from else row_xml)
+                size += len(row_xml)
+                if size > CHUNK:  # write in large pieces: one compress call per megabyte
+                    dst.write("".join(out).encode("utf-8"))
+                    out, size = [], 0
                 position = match.end()
                 continue
-            end = _SHEETDATA_END.search(buffer, position)
+            end = _SHEETDATA_END_TEXT.search(text, position)
             if end is not None:
-                dst.write(self._pending_rows(MAX_ROW + 1).encode("utf-8"))
-                return buffer[end.end() :]
+                out.append(self._pending_rows(MAX_ROW + 1))
+                dst.write("".join(out).encode("utf-8"))
+                return (text[end.end() :] + decoder.decode(b"", final=True)).encode("utf-8")
             chunk = src.read(CHUNK)
             if not chunk:
                 raise InputError(
                     "The data sheet of the workbook is damaged; save it again in Excel."
                 )
-            buffer = buffer[position:] + chunk
+            text = text[position:] + decoder.decode(chunk)
             position = 0
 
     def _pending_rows(self, before: int) -> str:
@@ -659,6 +672,8 @@ class _SheetEditor:
         restyle = number > plan.header_row and plan.text_columns
         if not (changes or header or restyle):
             return row
+        if not (changes or header):
+            return self._restyle(row)
         p = self.prefix
         opening_end = row.find(">")
         opening = row[: opening_end + 1]
@@ -694,6 +709,32 @@ class _SheetEditor:
                     by_column[position] = _with_style(cell, text_style)
         cells_xml = "".join(by_column[c] for c in sorted(by_column))
         return f"{opening}{cells_xml}</{p}row>"
+
+    def _restyle(self, row: str) -> str:
+        """Give the cells of the text columns a Text format, touching nothing else."""
+        p = self.prefix
+        column = [0]
+        text_columns = self.plan.text_columns
+
+        def swap(match: re.Match[str]) -> str:
+            attrs = match.group(1) or ""
+            ref = _CELL_REF.search(attrs)
+            position = _column_index(ref.group(1)) if ref else column[0]
+            column[0] = position + 1
+            if position not in text_columns:
+                return match.group(0)
+            current = _CELL_STYLE.search(attrs)
+            style = int(current.group(1)) if current else 0
+            new = self.styles.text_style(style)
+            if new is None or new == style:
+                return match.group(0)
+            if current:
+                attrs = attrs[: current.start()] + f' s="{new}"' + attrs[current.end() :]
+            else:
+                attrs += f' s="{new}"'
+            return f"<{p}c{attrs}{match.group(2)}>"
+
+        return self.open_cell_re.sub(swap, row)
 
     # head and tail
 
@@ -822,11 +863,12 @@ class _SheetEditor:
         return _insert_before_first(tail, p, _SHEET_ORDER_AFTER_CF[1:], block, f"</{p}worksheet>")
 
 
-def _row_number(row: bytes, default: int) -> int:
-    match = re.search(rb'\sr="(\d+)"', row[: row.find(b">")])
+def _row_number_text(row: str, default: int) -> int:
+    match = _ROW_NUMBER.search(row, 0, row.find(">"))
     return int(match.group(1)) if match else default
 
 
+@functools.lru_cache(maxsize=4096)
 def _column_index(letters: str) -> int:
     number = 0
     for ch in letters:

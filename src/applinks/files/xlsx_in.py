@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from applinks.errors import InputError, UsageError
+from applinks.errors import ApplinksError, InputError, UsageError
 from applinks.headers import VARIANTS, normalize
+from applinks.rows import LazyRows, Row, blank, trimmed
 from applinks.table import Cell, Table
 
 #: Rows looked at, at the top of a sheet, when the header is not in row 1.
@@ -49,21 +51,89 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Table:
     else:
         listed = ", ".join(f'"{n}"' for n in names)
         raise UsageError(f'"{path.name}" has no sheet named "{sheet}"; its sheets are {listed}.')
+    damaged = InputError(
+        f'Sheet "{chosen}" of "{path.name}" is damaged and cannot be read; open the file in '
+        "Excel, save it again and try again.",
+        path=path,
+    )
     try:
-        grid = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        data = workbook.get_sheet_by_name(chosen)
+        table = table_from_sheet(data, sheet=chosen, source=path.name)
+    except ApplinksError:
+        raise
     except Exception as exc:
-        raise InputError(
-            f'Sheet "{chosen}" of "{path.name}" is damaged and cannot be read; open the file in '
-            "Excel, save it again and try again.",
-            path=path,
-        ) from exc
-    table = table_from_grid(grid, sheet=chosen, source=path.name)
+        raise damaged from exc
     if sheet is None and _is_hidden(workbook, 0):
         table.notes.append(
             f'Sheet "{chosen}" is hidden in Excel; it is read because it is the first sheet. '
             "Use --sheet NAME to read another one."
         )
     return table
+
+
+def table_from_sheet(data: Any, *, sheet: str | None, source: str) -> Table:
+    """Build a Table over a python-calamine sheet whose rows are read on demand.
+
+    The result is what :func:`table_from_grid` gives for the same cells (same header row, same
+    width, same values), but its ``rows`` are a :class:`SheetRows`: the sheet stays in
+    python-calamine's compact memory and each pass over the rows converts them afresh.
+    """
+    pad = data.start[1] if data.start else 0
+    head = [[""] * pad + r for r in islice(data.iter_rows(), HEADER_SEARCH_ROWS)]
+    if any(any(_present(c) for c in row) for row in head):
+        header_index = find_header_row(head)
+        header_cells = head[header_index]
+    else:  # nothing in the first rows: the first row with anything in it is the header
+        found = next(
+            ((i, r) for i, r in enumerate(data.iter_rows()) if any(_present(c) for c in r)), None
+        )
+        if found is None:
+            raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
+        header_index, header_cells = found[0], [""] * pad + found[1]
+    headers = [_header_text(c) for c in header_cells]
+    rows = SheetRows(data, skip=header_index + 1, pad=pad, width=len(headers))
+    width = len(headers)
+    if width and headers[-1] == "":
+        last_header = max((i + 1 for i, h in enumerate(headers) if h), default=0)
+        width = rows.used_width(last_header)
+        rows = SheetRows(data, skip=header_index + 1, pad=pad, width=width)
+    return Table(headers[:width], rows, sheet=sheet, source=source, header_row=header_index + 1)
+
+
+class SheetRows(LazyRows):
+    """The data rows of a python-calamine sheet, normalised as :func:`normalize_row` does, cut
+    to ``width`` cells, without the blank rows at the end of the sheet; made afresh on each pass.
+    """
+
+    def __init__(self, data: Any, *, skip: int, pad: int, width: int) -> None:
+        super().__init__()
+        self._data, self._skip, self._pad, self._width = data, skip, pad, width
+
+    def estimated_length(self) -> int | None:
+        if self._length is not None:
+            return self._length
+        end = self._data.end  # (last row, last column), 0-based; iteration starts at row 0
+        return max(0, end[0] + 1 - self._skip) if end else 0
+
+    def _raw(self) -> Iterator[list[Any]]:
+        rows = islice(self._data.iter_rows(), self._skip, None)
+        if self._pad:
+            left = [""] * self._pad
+            return (left + r for r in rows)
+        return iter(rows)
+
+    def _produce(self) -> Iterator[Row]:
+        return trimmed(map(normalize_row, self._raw()), self._width, is_blank=blank)
+
+    def used_width(self, last_header: int) -> int:
+        """Return the width up to the last column that has a header or any data."""
+        used = last_header
+        for row in map(normalize_row, self._raw()):
+            for pos in range(len(row) - 1, used - 1, -1):
+                if row[pos] is not None:
+                    used = pos + 1
+                    break
+        return used
 
 
 def _is_hidden(workbook: Any, index: int) -> bool:

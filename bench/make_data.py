@@ -1,0 +1,169 @@
+"""Make the benchmark's test files, deterministically: a property/deal export as .xlsx and .csv.
+
+The same seed always gives the same cells. The workbook is written with openpyxl's write-only
+mode (inline strings, one row at a time); the CSV is what Excel's "CSV UTF-8" would save from it.
+Files that already exist with the expected row count are kept (1,048,575 rows take minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+#: Excel's last row is 1,048,576; one of them is the header.
+EXCEL_MAX_ROWS = 1_048_575
+SIZES = (100_000, EXCEL_MAX_ROWS)
+SEED = 20240501
+
+HEADERS = [
+    "Name",
+    "Stage",
+    "Street Address",
+    "City",
+    "State",
+    "Zip",
+    "Price",
+    "Beds",
+    "Baths",
+    "Sq Ft",
+    "Listed On",
+    "Last Activity",
+    "Agent",
+    "Agent Email",
+    "Zillow ID",
+    "Listing URL",
+    "Notes",
+]
+
+_STREETS = [
+    "Maple", "Oak", "Pine", "Cedar", "Elm", "Washington", "Lake", "Hill", "Park", "Main",
+    "Sunset", "River", "Highland", "Forest", "Meadow", "Church", "Mill", "Spring", "Ridge", "Bay",
+]  # fmt: skip
+_SUFFIXES = ["St", "Ave", "Rd", "Dr", "Ln", "Ct", "Way", "Blvd", "Pl", "Ter"]
+_PLACES = [
+    ("Boston", "MA", "02"), ("Springfield", "MA", "01"), ("Hartford", "CT", "06"),
+    ("Newark", "NJ", "07"), ("Portland", "ME", "04"), ("Austin", "TX", "78"),
+    ("Denver", "CO", "80"), ("Seattle", "WA", "98"), ("Miami", "FL", "33"),
+    ("Phoenix", "AZ", "85"), ("Chicago", "IL", "60"), ("Atlanta", "GA", "30"),
+]  # fmt: skip
+_FIRST = ["Ana", "Ben", "Chloe", "Dev", "Erin", "Farah", "Gus", "Hana", "Ivan", "Jo", "Kai", "Liu"]
+_LAST = ["Smith", "Garcia", "Nguyen", "Okafor", "Rossi", "Kim", "Novak", "Silva", "Cohen", "Ali"]
+_STAGES = ["Potential", "Active", "Done", "Lost"]
+_NOTES = [
+    "Call back next week",
+    "Seller wants a quick close",
+    "Needs new roof; price reflects it",
+    'Open house Saturday, "bring flyers"',
+    "Pre-approved buyer, cash offer possible",
+    "Tenant occupied until June",
+    "- follow up with lender",  # looks like a formula to a spreadsheet
+]
+
+
+def rows(count: int, seed: int = SEED) -> Iterator[list[object]]:
+    """Yield ``count`` data rows; the same ``seed`` always gives the same rows."""
+    rnd = random.Random(seed)
+    base = dt.date(2023, 1, 1)
+    for n in range(count):
+        city, state, zip_prefix = rnd.choice(_PLACES)
+        street = f"{rnd.randint(1, 9999)} {rnd.choice(_STREETS)} {rnd.choice(_SUFFIXES)}"
+        name = "" if rnd.random() < 0.001 else f"{street}, {city}"
+        stage = rnd.choice(_STAGES) if rnd.random() > 0.002 else "Pending"
+        first, last = rnd.choice(_FIRST), rnd.choice(_LAST)
+        # Ids are numbers in the export (Excel stores them as numbers); a few repeat.
+        zpid = 2_000_000_000 + n * 7 if rnd.random() > 0.0005 else 2_000_000_000
+        listed = base + dt.timedelta(days=rnd.randint(0, 700))
+        activity = dt.datetime(2024, 1, 1) + dt.timedelta(seconds=rnd.randint(0, 31_536_000))
+        note = rnd.choice(_NOTES) if rnd.random() < 0.3 else None
+        yield [
+            name,
+            stage,
+            street,
+            city,
+            state,
+            f"{zip_prefix}{rnd.randint(0, 999):03d}",  # text: keeps its leading zero
+            float(rnd.randint(150, 2500) * 1000),
+            rnd.randint(1, 6),
+            rnd.choice([1, 1.5, 2, 2.5, 3, 3.5]),
+            rnd.randint(600, 5000),
+            listed,
+            activity,
+            f"{first} {last}",
+            f"{first.lower()}.{last.lower()}@example-realty.com",
+            zpid,
+            f"https://www.zillow.com/homedetails/{zpid}_zpid/",
+            note,
+        ]
+
+
+def xlsx_path(count: int) -> Path:
+    return DATA / f"properties-{count}.xlsx"
+
+
+def csv_path(count: int) -> Path:
+    return DATA / f"properties-{count}.csv"
+
+
+def write_xlsx(path: Path, count: int) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Properties")
+    sheet.append(HEADERS)
+    date_cell = WriteOnlyCell(sheet)
+    date_cell.number_format = "yyyy-mm-dd"
+    for row in rows(count):
+        cells: list[object] = list(row)
+        for i in (10, 11):
+            cell = WriteOnlyCell(sheet, value=row[i])
+            cell.number_format = "yyyy-mm-dd" if i == 10 else "yyyy-mm-dd hh:mm:ss"
+            cells[i] = cell
+        sheet.append(cells)
+    tmp = path.with_suffix(".part")
+    book.save(tmp)
+    tmp.replace(path)
+
+
+def write_csv(path: Path, count: int) -> None:
+    from applinks.table import cell_text
+
+    tmp = path.with_suffix(".part")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(HEADERS)
+        for row in rows(count):
+            writer.writerow([cell_text(c) if c is not None else "" for c in row])  # type: ignore[arg-type]
+    tmp.replace(path)
+
+
+def ensure(count: int, *, log=print) -> tuple[Path, Path]:
+    """Make the files for ``count`` rows unless they already exist; return (xlsx, csv)."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    book, text = xlsx_path(count), csv_path(count)
+    if not text.exists():
+        log(f"making {text.name} ...")
+        write_csv(text, count)
+    if not book.exists():
+        log(f"making {book.name} (this takes a while for a million rows) ...")
+        write_xlsx(book, count)
+    return book, text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, nargs="*", default=list(SIZES))
+    args = parser.parse_args(argv)
+    for count in args.rows:
+        ensure(count, log=lambda m: print(m, file=sys.stderr))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
