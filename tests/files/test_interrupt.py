@@ -88,7 +88,7 @@ def test_prepare_stopped_while_writing_leaves_no_csv(
 ) -> None:
     book = _input(tmp_path, 2000)
     before = book.read_bytes()
-    _fail_writes_to(monkeypatch, "deals - Cloze import.csv", error)
+    _fail_writes_to(monkeypatch, "cloze-import", error)
     result = CliRunner().invoke(main, ["prepare", str(book), "--app", "zillow.com"])
     assert (result.exit_code, result.stderr) == (code, message)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deals.csv"]
@@ -98,17 +98,35 @@ def test_prepare_stopped_while_writing_leaves_no_csv(
 def test_prepare_says_which_whole_files_it_had_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    book = _input(tmp_path, 2000)
-    _fail_writes_to(monkeypatch, "deals - Cloze import.csv", KeyboardInterrupt())
+    """prepare writes the report, then the annotated workbook, then keeps the CSV: stopping it
+    in the workbook leaves the (whole) report, no workbook and no CSV, and says so."""
+    from applinks.examples import EXAMPLE_APP, EXAMPLE_ID_COLUMN, example_path
+
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(example_path().read_bytes())
+    _fail_writes_to(monkeypatch, "annotated.xlsx", KeyboardInterrupt(), after=1000)
     result = CliRunner().invoke(
-        main, ["prepare", str(book), "--app", "zillow.com", "--report", str(tmp_path / "r.csv")]
+        main,
+        [
+            "prepare",
+            str(book),
+            "--app",
+            EXAMPLE_APP,
+            "--id-column",
+            EXAMPLE_ID_COLUMN,
+            "--report",
+            str(tmp_path / "r.csv"),
+            "--xlsx",
+            str(tmp_path / "annotated.xlsx"),
+        ],
     )
     assert (result.exit_code, result.stderr) == (
         130,
         'Stopped; "r.csv" had been written in full, nothing else was written.\n',
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["deals.csv", "r.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "r.csv"]
     assert (tmp_path / "r.csv").read_text(encoding="utf-8").startswith("row,column,code")
+    assert book.read_bytes() == example_path().read_bytes()
 
 
 def test_email_draft_stopped_while_writing_leaves_no_eml(

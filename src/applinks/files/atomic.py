@@ -38,6 +38,75 @@ def check_output(path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> N
 WRITTEN: list[Path] = []
 
 
+class PendingFile:
+    """A temporary file beside its destination: :meth:`commit` renames it into place whole,
+    :meth:`discard` removes it. Both are safe against Ctrl-C and SIGTERM at any moment.
+
+    Signals are held while the temporary file is created and while it is renamed and recorded,
+    so it is always either known here (and removed by :meth:`discard`) or already the finished
+    output; a held Ctrl-C surfaces right after.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        name: str,
+        mode: str = "wb",
+        *,
+        encoding: str | None = None,
+        newline: str | None = None,
+    ) -> None:
+        self.tmp: Path | None = None
+        held = _hold_signals()
+        try:
+            self.handle: IO = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in commit
+                mode,
+                encoding=encoding,
+                newline=newline,
+                dir=folder,
+                prefix=f".{name}.",
+                suffix=".part",
+                delete=False,
+            )
+            self.tmp = Path(self.handle.name)
+        finally:
+            try:
+                _release_signals(held)
+            except BaseException:
+                self.discard()
+                raise
+
+    def commit(self, path: Path) -> Path:
+        """Flush to disk and rename onto ``path``; record it in WRITTEN."""
+        assert self.tmp is not None, "already committed or discarded"
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        os.chmod(self.tmp, _mode_for(path))
+        held = _hold_signals()
+        try:
+            os.replace(self.tmp, path)
+            self.tmp = None
+            WRITTEN.append(path)
+        finally:
+            _release_signals(held)  # a Ctrl-C that came meanwhile is raised here, file whole
+        _sync_folder(path.parent)
+        return path
+
+    def discard(self) -> None:
+        """Remove the temporary file, if it is still there."""
+        with contextlib.suppress(OSError, AttributeError):
+            self.handle.close()
+        if self.tmp is not None:
+            with contextlib.suppress(OSError):
+                self.tmp.unlink()
+            self.tmp = None
+
+    @property
+    def pending(self) -> bool:
+        return self.tmp is not None
+
+
 @contextlib.contextmanager
 def atomic_writer(
     path: Path, mode: str = "wb", *, encoding: str | None = None, newline: str | None = None
@@ -48,42 +117,13 @@ def atomic_writer(
     left as it was. The finished file gets the permissions a new file would get (or those of the
     file it replaces), not the private ones of a temporary file.
     """
-    # Ctrl-C can land between any two steps. Signals are held while the temporary file is
-    # created and while it is renamed and recorded, so it is always either known (and removed
-    # below) or already the finished output; a held Ctrl-C surfaces right after.
-    tmp: Path | None = None
-    held = _hold_signals()
+    pending = PendingFile(path.parent, path.name, mode, encoding=encoding, newline=newline)
     try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
-            mode,
-            encoding=encoding,
-            newline=newline,
-            dir=path.parent,
-            prefix=f".{path.name}.",
-            suffix=".part",
-            delete=False,
-        )
-        tmp = Path(handle.name)
-        previous, held = held, None
-        _release_signals(previous)
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, _mode_for(path))
-        held = _hold_signals()
-        os.replace(tmp, path)
-        tmp = None
-        WRITTEN.append(path)
-        previous, held = held, None
-        _release_signals(previous)
+        yield pending.handle
+        pending.commit(path)
     except BaseException:
-        _release_signals(held)
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        pending.discard()
         raise
-    _sync_folder(path.parent)
 
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
