@@ -22,9 +22,10 @@ Why each guard exists:
 from __future__ import annotations
 
 import re
+import string
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -222,9 +223,23 @@ class SheetScan:
 
 _CHUNK = 4 * MIB
 # Cell references that can widen the rectangle: two or more column letters, or a row of seven
-# or more digits. Single-letter columns and six-digit rows are cheap to bound without parsing.
-_BIG_REF = re.compile(rb'r="(?:([A-Za-z]{2,})(\d+)|[A-Za-z]?(\d{7,}))"')
-_ANY_REF = re.compile(rb'r="[A-Za-z]{0,9}(\d+)"')
+# or more digits (single letters and six digits bound it well enough without parsing). To keep
+# the pass cheap, each chunk's "shape" is searched first as plain bytes (letters become A, digits
+# 0, white space a space); the patterns run only on chunks that have such a shape. The patterns
+# start with a literal space, which the regular expression engine finds fast; a chunk with an
+# attribute after a tab or line break gets the slower any-white-space version.
+_SHAPES = bytes.maketrans(
+    string.ascii_letters.encode() + string.digits.encode() + b"\t\r\n",
+    b"A" * 52 + b"0" * 10 + b"   ",
+)
+_WIDE_SHAPE = b' A="AA'
+_LONG_SHAPE = b'0000000"'
+_ODD_SPACE = re.compile(rb'[\t\n\r]r="')
+_WIDE_REF = re.compile(rb' r="([A-Za-z]{2,})\d')
+_WIDE_REF_ANY_SPACE = re.compile(rb'\sr="([A-Za-z]{2,})\d')
+_LONG_REF = re.compile(rb' r="[A-Za-z]*(\d{7,})"')
+_LONG_REF_ANY_SPACE = re.compile(rb'\sr="[A-Za-z]*(\d{7,})"')
+_ANY_REF = re.compile(rb'\sr="[A-Za-z]*(\d+)"')
 _FORMULA_NO_VALUE = re.compile(rb"(?:<f\b[^>]*/>|</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Za-z0-9:$]+)"')
 
@@ -262,13 +277,17 @@ def scan_sheet_xml(stream: IO[bytes], *, sheet: str, path: Path) -> SheetScan:
             scan.formulas_without_values += len(_FORMULA_NO_VALUE.findall(buf))
         if b"<mergeCell" in buf:
             scan.merged.extend(m.decode("ascii") for m in _MERGE.findall(buf))
-        found = _BIG_REF.findall(buf)
-        if found:
-            columns = {letters for letters, _, _ in found if letters}
-            rows = {row for _, row, _ in found if len(row) >= 7} | {r for _, _, r in found if r}
-            for letters in columns:
+        shape = buf.translate(_SHAPES)
+        # Tabs and line breaks are rare in sheet XML (one byte each is a fast search); only
+        # where they occur is the exact check needed.
+        odd = (b"\t" in buf or b"\n" in buf or b"\r" in buf) and _ODD_SPACE.search(buf) is not None
+        if _WIDE_SHAPE in shape:
+            pattern = _WIDE_REF_ANY_SPACE if odd else _WIDE_REF
+            for letters in set(pattern.findall(buf)):
                 scan.max_column = max(scan.max_column, column_number(letters.decode("ascii")))
-            for digits in rows:
+        if _LONG_SHAPE in shape:
+            pattern = _LONG_REF_ANY_SPACE if odd else _LONG_REF
+            for digits in set(pattern.findall(buf)):
                 scan.max_row = max(scan.max_row, int(digits))
         if scan.max_column > EXCEL_MAX_COLUMNS:
             raise InputError(
@@ -507,3 +526,112 @@ def _sector_chain_data(
         out.append(read_sector(current))
         current = fat[current]
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel binary workbooks (.xlsb): the same extent check, on BIFF12 records
+
+#: Record types that are cells (their first four bytes are the column), MS-XLSB 2.4.
+_XLSB_CELLS = frozenset(range(0x01, 0x0E))
+_XLSB_ROW, _XLSB_BUNDLE_SHEET = 0x00, 0x9C
+
+
+def _xlsb_records(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """Yield (type, body start, body end) of each BIFF12 record; stop at a truncated one."""
+    pos, end = 0, len(data)
+    while pos < end:
+        kind = shift = 0
+        for _ in range(2):
+            if pos >= end:
+                return
+            byte = data[pos]
+            pos += 1
+            kind |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        size = shift = 0
+        for _ in range(4):
+            if pos >= end:
+                return
+            byte = data[pos]
+            pos += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        if pos + size > end:
+            return
+        yield kind, pos, pos + size
+        pos += size
+
+
+def inspect_xlsb_sheet(path: Path, sheet: str | None) -> None:
+    """Refuse an .xlsb whose chosen sheet has cells past Excel's grid or too far apart.
+
+    The binary reader, like the XML one, allocates the whole rectangle between the first and
+    the last cell, and it does not bound columns. One pass over the sheet's records (in Python,
+    so slower than the XML scan; .xlsb files are rare) finds the last row and column.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            book = archive.read("xl/workbook.bin")
+            rels_name = "xl/_rels/workbook.bin.rels"
+            targets: dict[str, str] = {}
+            if rels_name in names:
+                from defusedxml import ElementTree
+
+                rels = ElementTree.fromstring(archive.read(rels_name))
+                targets = {r.get("Id", ""): r.get("Target", "") for r in rels.iter(_PKG_REL)}
+            part = label = None
+            for kind, start, end in _xlsb_records(book):
+                if kind != _XLSB_BUNDLE_SHEET:
+                    continue
+                rel_id, after = _xlsb_wide(book, start + 8, end)
+                name, _ = _xlsb_wide(book, after, end)
+                if sheet is None or name == sheet:
+                    target = targets.get(rel_id or "", "")
+                    part = _normalise_part(
+                        target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                    )
+                    label = name or ""
+                    break
+            if part is None or part not in names:
+                return
+            data = archive.read(part)
+    except InputError:
+        raise
+    except Exception:  # malformed parts are the reader's to report as damaged
+        return
+    max_row = max_column = 0
+    for kind, start, end in _xlsb_records(data):
+        if end - start < 4:
+            continue
+        value = int.from_bytes(data[start : start + 4], "little")
+        if kind == _XLSB_ROW:
+            max_row = max(max_row, min(value, EXCEL_MAX_ROWS))
+        elif kind in _XLSB_CELLS:
+            max_column = max(max_column, value)
+    label = label or ""
+    if max_column >= EXCEL_MAX_COLUMNS:
+        raise InputError(
+            f'Sheet "{label}" of "{path.name}" has a cell past column XFD (more than 16,384 '
+            "columns, which Excel does not allow), so it was not made by Excel and is not "
+            "read; export it again.",
+            path=path,
+        )
+    check_extent(max_column + 1, max_row + 1, sheet=label, path=path)
+
+
+def _xlsb_wide(data: bytes, pos: int, end: int) -> tuple[str | None, int]:
+    """Read an XLWideString (a 4-byte length, then UTF-16 text); None for the null one."""
+    if pos + 4 > end:
+        return None, end
+    count = int.from_bytes(data[pos : pos + 4], "little")
+    if count == 0xFFFFFFFF:
+        return None, pos + 4
+    stop = pos + 4 + 2 * count
+    if stop > end:
+        return None, end
+    return data[pos + 4 : stop].decode("utf-16-le", errors="replace"), stop
