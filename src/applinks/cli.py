@@ -39,6 +39,14 @@ class AppLinksGroup(click.Group):
     """A click group that turns the project's errors into one sentence and exit code 2."""
 
     def invoke(self, ctx: click.Context) -> object:
+        try:
+            return self._invoke(ctx)
+        finally:
+            from applinks.files.atomic import discard_pending
+
+            discard_pending()  # a temporary file still pending now is never going to be kept
+
+    def _invoke(self, ctx: click.Context) -> object:
         from applinks.files.atomic import WRITTEN
 
         WRITTEN.clear()

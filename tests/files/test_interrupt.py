@@ -202,3 +202,12 @@ def test_real_signal_during_prepare_leaves_no_partial_file(tmp_path: Path, signu
         return
     assert (process.returncode, stderr) == (130, "Stopped; nothing was written.\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deals.csv"]
+
+
+def test_temporary_files_not_yet_in_a_with_block_are_swept(tmp_path: Path) -> None:
+    """A signal can land after a temporary file exists but before the ``with`` block that would
+    remove it; the CLI sweeps such files at the end of every command."""
+    atomic.PendingFile(tmp_path, "out.csv", "w")
+    assert [p.name.endswith(".part") for p in tmp_path.iterdir()] == [True]
+    atomic.discard_pending()
+    assert list(tmp_path.iterdir()) == []

@@ -38,6 +38,17 @@ def check_output(path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> N
 WRITTEN: list[Path] = []
 
 
+#: Temporary files not yet committed or discarded. A signal can land between creating one and
+#: the ``with`` block that would clean it up; the CLI sweeps these at the end of every command.
+_PENDING: set[PendingFile] = set()
+
+
+def discard_pending() -> None:
+    """Remove every temporary output file this process has not committed."""
+    for pending in list(_PENDING):
+        pending.discard()
+
+
 class PendingFile:
     """A temporary file beside its destination: :meth:`commit` renames it into place whole,
     :meth:`discard` removes it. Both are safe against Ctrl-C and SIGTERM at any moment.
@@ -69,6 +80,7 @@ class PendingFile:
                 delete=False,
             )
             self.tmp = Path(self.handle.name)
+            _PENDING.add(self)
         finally:
             try:
                 _release_signals(held)
@@ -87,6 +99,7 @@ class PendingFile:
         try:
             os.replace(self.tmp, path)
             self.tmp = None
+            _PENDING.discard(self)
             WRITTEN.append(path)
         finally:
             _release_signals(held)  # a Ctrl-C that came meanwhile is raised here, file whole
@@ -101,6 +114,7 @@ class PendingFile:
             with contextlib.suppress(OSError):
                 self.tmp.unlink()
             self.tmp = None
+        _PENDING.discard(self)
 
     @property
     def pending(self) -> bool:
