@@ -252,12 +252,14 @@ def render_table(report: Report, limit: int = SHOWN_ISSUES) -> str:
     return "\n".join(lines)
 
 
-def _write_report(report: Report, path: Path | None, force: bool) -> None:
+def _write_report(
+    report: Report, path: Path | None, force: bool, inputs: tuple[Path, ...] = ()
+) -> None:
     if path is None:
         return
     from applinks.files.atomic import atomic_writer, check_output
 
-    check_output(path, force=force)
+    check_output(path, force=force, inputs=inputs)
     text = report.to_json() if path.suffix.lower() == ".json" else report.to_csv()
     with atomic_writer(path, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
@@ -380,7 +382,7 @@ def check_command(
     if fmt == "table":
         click.echo(_describe(table, book))
     _print_report(report, len(table.rows), fmt)
-    _write_report(report, report_path, force)
+    _write_report(report, report_path, force, inputs=(book,))
     if annotate_path is not None:
         _write_annotated(book, table, report, annotate_path, None, registry, force, fmt != "table")
     sys.exit(EXIT_DATA_ERRORS if report.has_errors else EXIT_OK)
@@ -516,7 +518,7 @@ def prepare_command(
         click.echo(_describe(table, book))
         if result.fill is not None:
             click.echo(result.fill.summary())
-        _write_report(result.report, report_path, force)
+        _write_report(result.report, report_path, force, inputs=(book,))
         if xlsx_path is not None:
             _write_annotated(
                 book, table, result.report, xlsx_path, result.table, registry, force, False

@@ -211,3 +211,25 @@ def test_temporary_files_not_yet_in_a_with_block_are_swept(tmp_path: Path) -> No
     assert [p.name.endswith(".part") for p in tmp_path.iterdir()] == [True]
     atomic.discard_pending()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "{book}", "--report", "{book}", "--force"],
+        ["prepare", "{book}", "--app", "zillow.com", "--report", "{book}", "--force"],
+        ["export", "{book}", "-o", "{book}", "--force"],
+        ["prepare", "{book}", "--app", "zillow.com", "-o", "{link}", "--force"],
+    ],
+    ids=["check-report", "prepare-report", "export-output", "prepare-output-link"],
+)
+def test_no_command_writes_to_its_input_even_with_force(tmp_path: Path, args: list[str]) -> None:
+    book = _input(tmp_path, 3)
+    before = book.read_bytes()
+    (tmp_path / "link.csv").symlink_to(book)
+    argv = [a.format(book=book, link=tmp_path / "link.csv") for a in args]
+    result = CliRunner().invoke(main, argv)
+    assert result.exit_code == 2, result.output
+    assert "this tool never writes to its input" in result.stderr
+    assert book.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
