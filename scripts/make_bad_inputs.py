@@ -191,6 +191,25 @@ CATALOGUE: list[Entry] = [
         '"nul-bytes.csv" contains NUL bytes, so it is not a plain CSV file; open it in Excel and '
         'save it as "CSV UTF-8".',
     ),
+    _refused(
+        "ole-chain-loop.xls",
+        "an .xls whose directory sector chain loops back on itself (found by fuzzing)",
+        _damaged("ole-chain-loop.xls"),
+    ),
+    _refused(
+        "far-apart-cells.xlsb",
+        "the same two far-apart cells in an Excel binary workbook",
+        _too_large(
+            "far-apart-cells.xlsb",
+            'sheet "Deals" spans 1,048,576 rows by 16,384 columns; the limit is 80,000,000 cells',
+        ),
+    ),
+    _refused(
+        "repeated-cells.ods",
+        "an OpenDocument sheet with one cell repeated 16 billion times",
+        '"repeated-cells.ods" is damaged or not a workbook this tool can read; open it in Excel, '
+        "save it as .xlsx and try again.",
+    ),
     Entry("legacy.xls", "an Excel 97-2003 workbook (BIFF8)", "read", 0, "read like the .xlsx"),
     Entry("binary.xlsb", "an Excel binary workbook (.xlsb)", "read", 0, "read like the .xlsx"),
     Entry(
@@ -490,6 +509,21 @@ def legacy_xls() -> bytes:
     return out.getvalue()
 
 
+def ole_chain_loop() -> bytes:
+    """The .xls above with its directory's sector chain pointing back at itself.
+
+    A reader that follows chains to their end marker never gets there and runs out of memory
+    (fuzzing found this with a one-byte change).
+    """
+    data = bytearray(legacy_xls())
+    sector = 1 << int.from_bytes(data[30:32], "little")
+    dir_start = int.from_bytes(data[48:52], "little")
+    first_fat = int.from_bytes(data[76:80], "little")
+    entry = (first_fat + 1) * sector + 4 * dir_start
+    data[entry : entry + 4] = dir_start.to_bytes(4, "little")
+    return bytes(data)
+
+
 def _record(kind: int, body: bytes = b"") -> bytes:
     """One BIFF12 record: type and size as 7-bit variable-length numbers, then the body."""
 
@@ -558,6 +592,31 @@ def binary_xlsb() -> bytes:
             "xl/worksheets/sheet1.bin": sheet,
         }
     )
+
+
+def xlsb_far_apart() -> bytes:
+    """The .xlsb above plus one cell at XFD1048576: 17 billion cells between its corners."""
+    data = binary_xlsb()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    far = _record(0x00, struct.pack("<IIHHBBI", 1048575, 0, 300, 0, 0, 0, 0))
+    far += _record(0x06, struct.pack("<II", 16383, 0) + _wide("far"))
+    end = _record(0x92)  # BrtEndSheetData
+    parts["xl/worksheets/sheet1.bin"] = parts["xl/worksheets/sheet1.bin"].replace(end, far + end)
+    return _zip(parts)
+
+
+def ods_repeated() -> bytes:
+    """The .ods above plus a row of 16,000 cells repeated a million times (16 billion cells)."""
+    with zipfile.ZipFile(io.BytesIO(spreadsheet_ods())) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["content.xml"] = parts["content.xml"].replace(
+        b"</table:table>",
+        b'<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+        b'table:number-columns-repeated="16000" office:value-type="float" office:value="1"/>'
+        b"</table:table-row></table:table>",
+    )
+    return _zip(parts, stored=("mimetype",))
 
 
 def spreadsheet_ods() -> bytes:
@@ -675,6 +734,9 @@ def build() -> dict[str, bytes]:
             [HEADERS + [f"Extra {i}" for i in range(16385 - len(HEADERS))], ROWS[0]]
         ).encode(),
         "nul-bytes.csv": _csv([HEADERS, ROWS[0]]).encode().replace(b"Active", b"Act\0ive"),
+        "ole-chain-loop.xls": ole_chain_loop(),
+        "far-apart-cells.xlsb": xlsb_far_apart(),
+        "repeated-cells.ods": ods_repeated(),
         "legacy.xls": legacy_xls(),
         "binary.xlsb": binary_xlsb(),
         "spreadsheet.ods": spreadsheet_ods(),
@@ -745,7 +807,9 @@ def render_doc() -> str:
         "- More than 16,384 columns, or a cell past row 1,048,576, cannot come from Excel: "
         "refused.",
         "- Two cells far apart would make the reader allocate the whole rectangle between them; "
-        "sheets spanning more than 80,000,000 cells are refused before reading.",
+        "sheets spanning more than 80,000,000 cells are refused before reading (.xlsx, .xlsm, "
+        ".xlsb; the .ods reader has its own limit of 100,000,000 cells, and .xls cannot be larger "
+        "than 65,536 rows by 256 columns).",
         "",
     ]
     return "\n".join(lines)

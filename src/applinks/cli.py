@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -38,7 +40,19 @@ class AppLinksGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            return self._invoke(ctx)
+        finally:
+            from applinks.files.atomic import discard_pending
+
+            discard_pending()  # a temporary file still pending now is never going to be kept
+
+    def _invoke(self, ctx: click.Context) -> object:
+        from applinks.files.atomic import WRITTEN
+
+        WRITTEN.clear()
+        try:
+            with _sigterm_as_interrupt():
+                return super().invoke(ctx)
         except ApplinksError as error:
             if _debug(ctx):
                 raise
@@ -47,13 +61,13 @@ class AppLinksGroup(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
-            click.echo("Stopped; nothing was written.", err=True)
+            click.echo(f"Stopped; {_what_was_written()}.", err=True)
             ctx.exit(130)
         except Exception as error:  # a bug: still one sentence unless --debug
             if _debug(ctx):
                 raise
             click.echo(
-                f"An unexpected problem stopped the run ({error}); nothing was written. "
+                f"An unexpected problem stopped the run ({error}); {_what_was_written()}. "
                 "Run again with --debug to see the details.",
                 err=True,
             )
@@ -67,6 +81,34 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
     for note in table.notes:
         click.echo(f"Note: {note}", err=True)
     return table
+
+
+def _what_was_written() -> str:
+    """Say truthfully which outputs were finished before a run stopped (each is whole)."""
+    from applinks.files.atomic import WRITTEN
+
+    if not WRITTEN:
+        return "nothing was written"
+    names = ", ".join(f'"{path.name}"' for path in WRITTEN)
+    return f"{names} had been written in full, nothing else was written"
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat a polite kill (SIGTERM) like Ctrl-C, so temporary files are removed."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -210,12 +252,14 @@ def render_table(report: Report, limit: int = SHOWN_ISSUES) -> str:
     return "\n".join(lines)
 
 
-def _write_report(report: Report, path: Path | None, force: bool) -> None:
+def _write_report(
+    report: Report, path: Path | None, force: bool, inputs: tuple[Path, ...] = ()
+) -> None:
     if path is None:
         return
     from applinks.files.atomic import atomic_writer, check_output
 
-    check_output(path, force=force)
+    check_output(path, force=force, inputs=inputs)
     text = report.to_json() if path.suffix.lower() == ".json" else report.to_csv()
     with atomic_writer(path, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
@@ -338,7 +382,7 @@ def check_command(
     if fmt == "table":
         click.echo(_describe(table, book))
     _print_report(report, len(table.rows), fmt)
-    _write_report(report, report_path, force)
+    _write_report(report, report_path, force, inputs=(book,))
     if annotate_path is not None:
         _write_annotated(book, table, report, annotate_path, None, registry, force, fmt != "table")
     sys.exit(EXIT_DATA_ERRORS if report.has_errors else EXIT_OK)
@@ -474,7 +518,7 @@ def prepare_command(
         click.echo(_describe(table, book))
         if result.fill is not None:
             click.echo(result.fill.summary())
-        _write_report(result.report, report_path, force)
+        _write_report(result.report, report_path, force, inputs=(book,))
         if xlsx_path is not None:
             _write_annotated(
                 book, table, result.report, xlsx_path, result.table, registry, force, False

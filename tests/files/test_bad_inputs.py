@@ -41,7 +41,15 @@ def _load_catalogue():
 CATALOGUE_MODULE = _load_catalogue()
 CATALOGUE = CATALOGUE_MODULE.CATALOGUE
 REFUSED = [e for e in CATALOGUE if e.outcome == "refused"]
-BOMBS = ["zip-bomb.xlsx", "zip-bomb-lying-size.xlsx", "entity-bomb.xlsx", "far-apart-cells.xlsx"]
+BOMBS = [
+    "zip-bomb.xlsx",
+    "zip-bomb-lying-size.xlsx",
+    "entity-bomb.xlsx",
+    "far-apart-cells.xlsx",
+    "far-apart-cells.xlsb",
+    "repeated-cells.ods",
+    "ole-chain-loop.xls",
+]
 
 
 def _limits() -> None:  # runs in the child before exec

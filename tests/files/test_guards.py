@@ -189,3 +189,55 @@ def test_merged_header_cells_are_noted(tmp_path: Path) -> None:
         "Header cells B1:C1 are merged, so only the first of those columns has a header and the "
         "others are read without one; unmerge them in Excel and give each column its own header."
     ]
+
+
+def test_openpyxl_parses_through_defusedxml() -> None:
+    """Any code path that opens a workbook with openpyxl refuses entities too."""
+    import openpyxl
+    from defusedxml import EntitiesForbidden
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+    bomb = Path(__file__).parent.parent / "data" / "bad" / "entity-bomb.xlsx"
+    with pytest.raises(ValueError) as caught:
+        openpyxl.load_workbook(bomb)
+    assert isinstance(caught.value.__context__, EntitiesForbidden)
+
+
+def test_calamine_does_not_expand_entities_even_unguarded(tmp_path: Path) -> None:
+    """The guard refuses DTDs first; behind it, the reader refuses unknown entities anyway."""
+    import python_calamine
+
+    path = _rewrite(
+        _book(tmp_path / "b.xlsx"),
+        SHEET,
+        lambda xml: (
+            b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "EXPANDED">]>'
+            + xml.replace(b"<t>A</t>", b"<t>&a;</t>")
+        ),
+    )
+    with pytest.raises(python_calamine.CalamineError, match="unrecognized entity"):
+        python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+
+@pytest.mark.parametrize("space", ["\n", "\t", "\r\n"], ids=["newline", "tab", "crlf"])
+def test_references_after_any_white_space_are_found(tmp_path: Path, space: str) -> None:
+    path = _rewrite(
+        _book(tmp_path / "b.xlsx"),
+        SHEET,
+        lambda xml: _add_cells(xml, f'<row{space}r="3"><c{space}r="XFE3"><v>1</v></c></row>'),
+    )
+    with pytest.raises(InputError, match="past column XFD"):
+        read_table(path)
+
+
+def test_a_far_row_is_found_in_any_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan reads in chunks; a reference near a chunk's edge must not be missed."""
+    monkeypatch.setattr(guards, "_CHUNK", 64)
+    path = _rewrite(
+        _book(tmp_path / "b.xlsx", [["Name", "Stage"]] + [["A", "Active"]] * 50),
+        SHEET,
+        lambda xml: _add_cells(xml, '<row r="1048577"><c r="A1048577"><v>1</v></c></row>'),
+    )
+    with pytest.raises(InputError, match="past row 1,048,576"):
+        read_table(path)

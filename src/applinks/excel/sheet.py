@@ -26,7 +26,13 @@ from applinks.checks import check
 from applinks.errors import TemplateError, UsageError
 from applinks.files.csv_out import default_output_path, write_cloze_csv
 from applinks.files.eml_out import SUPPORT_ADDRESS, write_draft
-from applinks.files.xlsx_in import HEADER_SEARCH_ROWS, find_header_row, normalize_row
+from applinks.files.xlsx_in import (
+    HEADER_SEARCH_ROWS,
+    find_header_row,
+    header_text,
+    is_present,
+    normalize_row,
+)
 from applinks.headers import column_letter, map_headers
 from applinks.operations import (
     FillResult,
@@ -143,8 +149,8 @@ def read_layout(sheet: Any) -> Layout:
     last = sheet.used_range.last_cell
     last_row, last_column = last.row, last.column
     top = _grid(sheet.range((1, 1), (min(last_row, HEADER_SEARCH_ROWS), last_column)))
-    index = find_header_row(top) if any(any(_present(c) for c in r) for r in top) else 0
-    headers = [_header_text(c) for c in top[index]]
+    index = find_header_row(top) if any(any(is_present(c) for c in r) for r in top) else 0
+    headers = [header_text(c) for c in top[index]]
     while headers and not headers[-1]:
         headers.pop()
     return Layout(sheet, headers, index + 1, max(last_row, index + 1), last_column)
@@ -204,18 +210,6 @@ def _used_width(row: list[Cell]) -> int:
     while width and row[width - 1] is None:
         width -= 1
     return width
-
-
-def _present(value: Any) -> bool:
-    return value is not None and value != ""
-
-
-def _header_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def sheet_names(book: Any) -> list[str]:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from applinks.table import Cell, Table, cell_text
 
-from .atomic import atomic_writer, check_output
+from .atomic import PendingFile, atomic_writer, check_output
 
 #: The byte order mark Excel's "CSV UTF-8" starts with. Written by hand: the "utf-8-sig"
 #: codec encodes in Python on every write, the "utf-8" one in C.
@@ -106,16 +103,8 @@ class CsvSpool(CsvRowWriter):
     """
 
     def __init__(self, folder: Path, *, progress: Callable[[int], object] | None = None):
-        self._handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in keep/drop
-            "w",
-            encoding="utf-8",
-            newline="",
-            dir=folder,
-            prefix=".cloze-import.",
-            suffix=".part",
-            delete=False,
-        )
-        self._tmp = Path(self._handle.name)
+        self._pending = PendingFile(folder, "cloze-import", "w", encoding="utf-8", newline="")
+        self._handle = self._pending.handle
         self._handle.write(BOM)
         super().__init__(self._handle, progress=progress)
 
@@ -123,23 +112,17 @@ class CsvSpool(CsvRowWriter):
         """Move the written CSV to ``path``; raises as :func:`write_cloze_csv` does."""
         path = Path(path)
         check_output(path, force=force, inputs=inputs)
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-        self._handle.close()
-        os.replace(self._tmp, path)
-        return path
+        return self._pending.commit(path)
 
     def drop(self) -> None:
         """Remove the temporary file (nothing is kept)."""
-        self._handle.close()
-        with contextlib.suppress(OSError):
-            self._tmp.unlink()
+        self._pending.discard()
 
     def __enter__(self) -> CsvSpool:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._tmp.exists():
+        if self._pending.pending:
             self.drop()
 
 

@@ -22,7 +22,10 @@ Why each guard exists:
 from __future__ import annotations
 
 import re
+import string
 import zipfile
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -108,7 +111,14 @@ def check_zip(path: Path) -> set[str]:
                         check_xml_prolog(stream.read(PROLOG_BYTES), path=path, part=info.filename)
     except InputError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        ValueError,
+        EOFError,
+    ) as exc:
         raise InputError(_damaged(name), path=path) from exc
     except (NotImplementedError, RuntimeError) as exc:  # unknown method, encrypted part
         raise InputError(_damaged(name), path=path) from exc
@@ -213,9 +223,23 @@ class SheetScan:
 
 _CHUNK = 4 * MIB
 # Cell references that can widen the rectangle: two or more column letters, or a row of seven
-# or more digits. Single-letter columns and six-digit rows are cheap to bound without parsing.
-_BIG_REF = re.compile(rb'r="(?:([A-Za-z]{2,})(\d+)|[A-Za-z]?(\d{7,}))"')
-_ANY_REF = re.compile(rb'r="[A-Za-z]{0,9}(\d+)"')
+# or more digits (single letters and six digits bound it well enough without parsing). To keep
+# the pass cheap, each chunk's "shape" is searched first as plain bytes (letters become A, digits
+# 0, white space a space); the patterns run only on chunks that have such a shape. The patterns
+# start with a literal space, which the regular expression engine finds fast; a chunk with an
+# attribute after a tab or line break gets the slower any-white-space version.
+_SHAPES = bytes.maketrans(
+    string.ascii_letters.encode() + string.digits.encode() + b"\t\r\n",
+    b"A" * 52 + b"0" * 10 + b"   ",
+)
+_WIDE_SHAPE = b' A="AA'
+_LONG_SHAPE = b'0000000"'
+_ODD_SPACE = re.compile(rb'[\t\n\r]r="')
+_WIDE_REF = re.compile(rb' r="([A-Za-z]{2,})\d')
+_WIDE_REF_ANY_SPACE = re.compile(rb'\sr="([A-Za-z]{2,})\d')
+_LONG_REF = re.compile(rb' r="[A-Za-z]*(\d{7,})"')
+_LONG_REF_ANY_SPACE = re.compile(rb'\sr="[A-Za-z]*(\d{7,})"')
+_ANY_REF = re.compile(rb'\sr="[A-Za-z]*(\d+)"')
 _FORMULA_NO_VALUE = re.compile(rb"(?:<f\b[^>]*/>|</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Za-z0-9:$]+)"')
 
@@ -253,13 +277,17 @@ def scan_sheet_xml(stream: IO[bytes], *, sheet: str, path: Path) -> SheetScan:
             scan.formulas_without_values += len(_FORMULA_NO_VALUE.findall(buf))
         if b"<mergeCell" in buf:
             scan.merged.extend(m.decode("ascii") for m in _MERGE.findall(buf))
-        found = _BIG_REF.findall(buf)
-        if found:
-            columns = {letters for letters, _, _ in found if letters}
-            rows = {row for _, row, _ in found if len(row) >= 7} | {r for _, _, r in found if r}
-            for letters in columns:
+        shape = buf.translate(_SHAPES)
+        # Tabs and line breaks are rare in sheet XML (one byte each is a fast search); only
+        # where they occur is the exact check needed.
+        odd = (b"\t" in buf or b"\n" in buf or b"\r" in buf) and _ODD_SPACE.search(buf) is not None
+        if _WIDE_SHAPE in shape:
+            pattern = _WIDE_REF_ANY_SPACE if odd else _WIDE_REF
+            for letters in set(pattern.findall(buf)):
                 scan.max_column = max(scan.max_column, column_number(letters.decode("ascii")))
-            for digits in rows:
+        if _LONG_SHAPE in shape:
+            pattern = _LONG_REF_ANY_SPACE if odd else _LONG_REF
+            for digits in set(pattern.findall(buf)):
                 scan.max_row = max(scan.max_row, int(digits))
         if scan.max_column > EXCEL_MAX_COLUMNS:
             raise InputError(
@@ -368,3 +396,242 @@ def _normalise_part(part: str) -> str:
         elif piece and piece != ".":
             out.append(piece)
     return "/".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# OLE compound files (.xls, and the box around a password-protected .xlsx)
+
+_ENDOFCHAIN = 0xFFFFFFFE
+_FREESECT = 0xFFFFFFFF
+_NOSTREAM = 0xFFFFFFFF
+#: Most directory entries (streams and storages) in a compound file; real .xls files have tens.
+MAX_OLE_ENTRIES = 100_000
+
+
+def check_ole(path: Path) -> None:
+    """Refuse a compound file whose sector chains loop, leave the file or claim too much.
+
+    The reader follows every chain until its end marker and trusts declared lengths, so a
+    chain that loops, or a stream that claims gigabytes in a file of kilobytes, makes it run
+    out of memory. Every chain it follows is checked here first, each sector once.
+    """
+    damaged = InputError(_damaged(path.name), path=path)
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        header = handle.read(512)
+        if len(header) < 512:
+            raise damaged
+        shift, mini_shift = int.from_bytes(header[30:32], "little"), header[32]
+        if shift not in (9, 12) or mini_shift != 6:
+            raise damaged
+        sector = 1 << shift
+        sectors = max(0, (size - sector) // sector)  # sector 0 starts after the header sector
+        dir_len, fat_len, dir_start = _u32s(header[40:52])
+        mini_fat_start, mini_fat_len, difat_start, difat_len = _u32s(header[60:76])
+        if fat_len > sectors or difat_len > sectors or mini_fat_len > sectors or dir_len > sectors:
+            raise damaged
+
+        def read_sector(index: int) -> bytes:
+            if index >= sectors:
+                raise damaged
+            handle.seek((index + 1) * sector)
+            data = handle.read(sector)
+            if len(data) < sector:
+                raise damaged
+            return data
+
+        # The FAT's own sectors: 109 in the header, the rest in a chain of DIFAT sectors.
+        fat_sectors = [s for s in _u32s(header[76:512]) if s != _FREESECT]
+        seen: set[int] = set()
+        current = difat_start
+        while current not in (_ENDOFCHAIN, _FREESECT):
+            if current in seen or len(seen) > difat_len:
+                raise damaged
+            seen.add(current)
+            pointers = _u32s(read_sector(current))
+            fat_sectors += [s for s in pointers[:-1] if s != _FREESECT]
+            current = pointers[-1]
+        if len(fat_sectors) > sectors:
+            raise damaged
+        fat: list[int] = []
+        for index in fat_sectors:
+            fat += _u32s(read_sector(index))
+        fat_memo: dict[int, int] = {}
+
+        def chain(start: int, table: list[int], limit: int, memo: dict[int, int]) -> int:
+            """Return the number of sectors from ``start`` to the end marker; refuse loops.
+
+            ``memo`` remembers, for each sector already checked, how many sectors follow it,
+            so every sector is visited once however many chains share it.
+            """
+            walked: list[int] = []
+            on_path: set[int] = set()
+            current = start
+            while current != _ENDOFCHAIN and current not in memo:
+                if current >= len(table) or current >= limit or current in on_path:
+                    raise damaged
+                walked.append(current)
+                on_path.add(current)
+                current = table[current]
+            tail = 0 if current == _ENDOFCHAIN else memo[current]
+            for index in reversed(walked):
+                tail += 1
+                memo[index] = tail
+            return tail
+
+        chain(dir_start, fat, sectors, fat_memo)
+        directory = b"".join(_sector_chain_data(dir_start, fat, read_sector))
+        entries = [directory[i : i + 128] for i in range(0, len(directory), 128)]
+        if not entries or len(entries) > MAX_OLE_ENTRIES:
+            raise damaged
+        root_start = int.from_bytes(entries[0][116:120], "little")
+        root_size = int.from_bytes(entries[0][120:128], "little")
+        if root_size > size:
+            raise damaged
+        if root_start not in (_ENDOFCHAIN, _FREESECT):
+            chain(root_start, fat, sectors, fat_memo)
+        mini_fat: list[int] = []
+        if mini_fat_start not in (_ENDOFCHAIN, _FREESECT):
+            chain(mini_fat_start, fat, sectors, fat_memo)
+            for data in _sector_chain_data(mini_fat_start, fat, read_sector):
+                mini_fat += _u32s(data)
+        mini_memo: dict[int, int] = {}
+        mini_sectors = root_size // 64 + 1
+        for entry in entries[1:]:
+            if entry[66] != 2:  # only stream entries have data
+                continue
+            start = int.from_bytes(entry[116:120], "little")
+            stream_size = int.from_bytes(entry[120:128], "little")
+            if stream_size > size:
+                raise damaged
+            if stream_size == 0 or start in (_ENDOFCHAIN, _FREESECT):
+                continue
+            if stream_size < 4096:
+                chain(start, mini_fat, mini_sectors, mini_memo)
+            else:
+                chain(start, fat, sectors, fat_memo)
+
+
+def _u32s(data: bytes) -> list[int]:
+    return [int.from_bytes(data[i : i + 4], "little") for i in range(0, len(data) - 3, 4)]
+
+
+def _sector_chain_data(
+    start: int, fat: list[int], read_sector: Callable[[int], bytes]
+) -> list[bytes]:
+    """Return the sectors of a chain already known to end (checked by ``chain``)."""
+    out = []
+    current = start
+    while current != _ENDOFCHAIN:
+        out.append(read_sector(current))
+        current = fat[current]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel binary workbooks (.xlsb): the same extent check, on BIFF12 records
+
+#: Record types that are cells (their first four bytes are the column), MS-XLSB 2.4.
+_XLSB_CELLS = frozenset(range(0x01, 0x0E))
+_XLSB_ROW, _XLSB_BUNDLE_SHEET = 0x00, 0x9C
+
+
+def _xlsb_records(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """Yield (type, body start, body end) of each BIFF12 record; stop at a truncated one."""
+    pos, end = 0, len(data)
+    while pos < end:
+        kind = shift = 0
+        for _ in range(2):
+            if pos >= end:
+                return
+            byte = data[pos]
+            pos += 1
+            kind |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        size = shift = 0
+        for _ in range(4):
+            if pos >= end:
+                return
+            byte = data[pos]
+            pos += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        if pos + size > end:
+            return
+        yield kind, pos, pos + size
+        pos += size
+
+
+def inspect_xlsb_sheet(path: Path, sheet: str | None) -> None:
+    """Refuse an .xlsb whose chosen sheet has cells past Excel's grid or too far apart.
+
+    The binary reader, like the XML one, allocates the whole rectangle between the first and
+    the last cell, and it does not bound columns. One pass over the sheet's records (in Python,
+    so slower than the XML scan; .xlsb files are rare) finds the last row and column.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            book = archive.read("xl/workbook.bin")
+            rels_name = "xl/_rels/workbook.bin.rels"
+            targets: dict[str, str] = {}
+            if rels_name in names:
+                from defusedxml import ElementTree
+
+                rels = ElementTree.fromstring(archive.read(rels_name))
+                targets = {r.get("Id", ""): r.get("Target", "") for r in rels.iter(_PKG_REL)}
+            part = label = None
+            for kind, start, end in _xlsb_records(book):
+                if kind != _XLSB_BUNDLE_SHEET:
+                    continue
+                rel_id, after = _xlsb_wide(book, start + 8, end)
+                name, _ = _xlsb_wide(book, after, end)
+                if sheet is None or name == sheet:
+                    target = targets.get(rel_id or "", "")
+                    part = _normalise_part(
+                        target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                    )
+                    label = name or ""
+                    break
+            if part is None or part not in names:
+                return
+            data = archive.read(part)
+    except InputError:
+        raise
+    except Exception:  # malformed parts are the reader's to report as damaged
+        return
+    max_row = max_column = 0
+    for kind, start, end in _xlsb_records(data):
+        if end - start < 4:
+            continue
+        value = int.from_bytes(data[start : start + 4], "little")
+        if kind == _XLSB_ROW:
+            max_row = max(max_row, min(value, EXCEL_MAX_ROWS))
+        elif kind in _XLSB_CELLS:
+            max_column = max(max_column, value)
+    label = label or ""
+    if max_column >= EXCEL_MAX_COLUMNS:
+        raise InputError(
+            f'Sheet "{label}" of "{path.name}" has a cell past column XFD (more than 16,384 '
+            "columns, which Excel does not allow), so it was not made by Excel and is not "
+            "read; export it again.",
+            path=path,
+        )
+    check_extent(max_column + 1, max_row + 1, sheet=label, path=path)
+
+
+def _xlsb_wide(data: bytes, pos: int, end: int) -> tuple[str | None, int]:
+    """Read an XLWideString (a 4-byte length, then UTF-16 text); None for the null one."""
+    if pos + 4 > end:
+        return None, end
+    count = int.from_bytes(data[pos : pos + 4], "little")
+    if count == 0xFFFFFFFF:
+        return None, pos + 4
+    stop = pos + 4 + 2 * count
+    if stop > end:
+        return None, end
+    return data[pos + 4 : stop].decode("utf-16-le", errors="replace"), stop

@@ -54,6 +54,7 @@ def _read(path: Path, head: bytes, sheet: str | None) -> Table:
             raise UsageError(f'"{name}" is a CSV file, which has no sheets; leave out --sheet.')
         return csv_in.read_csv(path)
     if head.startswith(OLE_MAGIC):
+        guards.check_ole(path)
         if _is_encrypted_ooxml(path):
             raise InputError(
                 f'"{name}" is protected with a password; open it in Excel, remove the password '
@@ -64,6 +65,8 @@ def _read(path: Path, head: bytes, sheet: str | None) -> Table:
     if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
         parts = guards.check_zip(path)
         scan = guards.inspect_xlsx_sheet(path, sheet) if "xl/workbook.xml" in parts else None
+        if "xl/workbook.bin" in parts:
+            guards.inspect_xlsb_sheet(path, sheet)
         table = xlsx_in.read_workbook(path, sheet=sheet)
         if scan is not None:
             table.notes.extend(_scan_notes(scan, table))

@@ -80,17 +80,17 @@ def table_from_sheet(data: Any, *, sheet: str | None, source: str) -> Table:
     """
     pad = data.start[1] if data.start else 0
     head = [[""] * pad + r for r in islice(data.iter_rows(), HEADER_SEARCH_ROWS)]
-    if any(any(_present(c) for c in row) for row in head):
+    if any(any(is_present(c) for c in row) for row in head):
         header_index = find_header_row(head)
         header_cells = head[header_index]
     else:  # nothing in the first rows: the first row with anything in it is the header
         found = next(
-            ((i, r) for i, r in enumerate(data.iter_rows()) if any(_present(c) for c in r)), None
+            ((i, r) for i, r in enumerate(data.iter_rows()) if any(is_present(c) for c in r)), None
         )
         if found is None:
             raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
         header_index, header_cells = found[0], [""] * pad + found[1]
-    headers = [_header_text(c) for c in header_cells]
+    headers = [header_text(c) for c in header_cells]
     rows = SheetRows(data, skip=header_index + 1, pad=pad, width=len(headers))
     width = len(headers)
     if width and headers[-1] == "":
@@ -147,10 +147,10 @@ def _is_hidden(workbook: Any, index: int) -> bool:
 
 def table_from_grid(grid: Sequence[Sequence[Any]], *, sheet: str | None, source: str) -> Table:
     """Build a Table from raw rows: find the header row and normalise every cell."""
-    if not any(any(_present(c) for c in row) for row in grid):
+    if not any(any(is_present(c) for c in row) for row in grid):
         raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
     header_index = find_header_row(grid)
-    headers = [_header_text(c) for c in grid[header_index]]
+    headers = [header_text(c) for c in grid[header_index]]
     rows = [normalize_row(row) for row in grid[header_index + 1 :]]
     while rows and not any(c is not None for c in rows[-1]):
         rows.pop()
@@ -169,16 +169,16 @@ def find_header_row(grid: Sequence[Sequence[Any]]) -> int:
     Row 1 unless it is empty or holds no Cloze header while a row below it (within the first
     few) holds at least two: that is a title above the table, which Cloze would misread.
     """
-    first = [_header_text(c).strip() for c in grid[0]]
+    first = [header_text(c).strip() for c in grid[0]]
     if sum(normalize(h) in _KNOWN for h in first if h) >= 1:
         return 0
     for index in range(1, min(HEADER_SEARCH_ROWS, len(grid))):
-        texts = [_header_text(c) for c in grid[index]]
+        texts = [header_text(c) for c in grid[index]]
         if sum(normalize(h) in _KNOWN for h in texts if h) >= 2:
             return index
     if not any(first):
         for index, row in enumerate(grid):
-            if any(_present(c) for c in row):
+            if any(is_present(c) for c in row):
                 return index
     return 0
 
@@ -203,11 +203,13 @@ def _column_used(headers: list[str], rows: list[list[Cell]], pos: int) -> bool:
     return any(pos < len(r) and r[pos] is not None for r in rows)
 
 
-def _present(value: Any) -> bool:
+def is_present(value: Any) -> bool:
+    """Return True for a cell that holds something (not None, not empty text)."""
     return value is not None and value != ""
 
 
-def _header_text(value: Any) -> str:
+def header_text(value: Any) -> str:
+    """Return a header cell as text, exactly as typed (a number header without ``.0``)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
