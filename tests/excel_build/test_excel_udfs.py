@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from applinks import udfs as plain
 from applinks.excel import udfs
 
@@ -47,7 +45,6 @@ def test_url_and_id_functions_wrap_the_plain_ones() -> None:
     assert udfs.APPLINK_ID([[url]], [["zillow.com"]]) == plain.APPLINK_ID(url, "zillow.com")
 
 
-@pytest.mark.skipif(not hasattr(plain, "APPLINK_CHECK"), reason="APPLINK_CHECK not in the core yet")
 def test_check_wraps_the_plain_function() -> None:
     assert udfs.APPLINK_CHECK([["Zillow.com"]], [["1"]]) == plain.APPLINK_CHECK("Zillow.com", "1")
 
