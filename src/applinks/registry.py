@@ -12,7 +12,7 @@ import functools
 import io
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -360,7 +360,17 @@ def _user_entry(fields: Mapping[str, str], where: str, path: Path) -> AppEntry:
 
 
 def _read_csv_templates(path: Path, text: str) -> tuple[list[AppEntry], dict[str, str]]:
-    rows = list(csv.reader(io.StringIO(text)))
+    return templates_from_rows(list(csv.reader(io.StringIO(text))), path)
+
+
+def templates_from_rows(
+    rows: Sequence[Sequence[str]], path: Path
+) -> tuple[list[AppEntry], dict[str, str]]:
+    """Read user templates laid out as rows of text: a header row, one app per row, then an
+    optional ``Setting``/``Value`` block. ``path`` names the source in messages (a file, or the
+    App Link Templates sheet). This is the one reader for templates CSV files and that sheet.
+    """
+    rows = [list(r) for r in rows]
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
     if not rows:

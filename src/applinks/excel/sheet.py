@@ -13,9 +13,7 @@ xlwings book backed by another engine.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -41,7 +39,7 @@ from applinks.operations import (
     plan_insert,
     resolve_app,
 )
-from applinks.registry import AppEntry, Registry, load_registry
+from applinks.registry import AppEntry, Registry, load_registry, templates_from_rows
 from applinks.table import (
     APP_ID,
     APP_LINK_HEADERS,
@@ -256,15 +254,10 @@ def read_templates_grid(grid: Sequence[Sequence[Any]]) -> tuple[list[AppEntry], 
     """Read the App Link Templates sheet exactly as a templates CSV file is read."""
     # The sheet has the layout of a templates CSV file (header row, one app per row, then the
     # Setting/Value block), so it goes through the same reader and gives the same messages.
-    from applinks.registry import _read_csv_templates
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in grid:
-        writer.writerow([cell_text(_row([c])[0]) for c in row])
-    if not out.getvalue().strip(",\r\n"):
+    rows = [[cell_text(_row([c])[0]) for c in row] for row in grid]
+    if not any(any(c.strip() for c in row) for row in rows):
         return [], {}
-    return _read_csv_templates(Path(f'the "{TEMPLATES_SHEET}" sheet'), out.getvalue())
+    return templates_from_rows(rows, Path(f'the "{TEMPLATES_SHEET}" sheet'))
 
 
 # --- writing ----------------------------------------------------------------------------------
