@@ -19,10 +19,10 @@ from applinks.files.eml_out import has_desktop, open_with_default_program, write
 from applinks.files.read import read_table as _read_table_file
 from applinks.issues import Report
 from applinks.operations import (
-    fill_app_links,
+    fill_links,
     insert_app_link_columns,
-    links_from_urls,
     prepare,
+    require_link_source,
 )
 from applinks.progress import Progress
 from applinks.registry import Registry, load_registry, load_user_templates
@@ -327,28 +327,19 @@ def fill(
     force: bool,
 ) -> None:
     """Fill App ID, App Unique ID, App Name and App Content URL for every row with an id."""
-    if not app and not from_url:
-        raise UsageError(
-            "Say which app the ids come from with --app (e.g. --app zillow.com), "
-            "or give a column of record links with --from-url."
-        )
     registry, values = _registry_and_settings(templates, settings)
+    require_link_source(app=app, from_url=from_url)  # before reading a large file
     table = read_table(book, sheet=sheet)
-    if from_url:
-        result = links_from_urls(
-            table, url_column=from_url, app=app, overwrite=overwrite, registry=registry
-        )
-    else:
-        assert app is not None
-        result = fill_app_links(
-            table,
-            app=app,
-            id_column=id_column,
-            overwrite=overwrite,
-            settings=values,
-            kind=kind,
-            registry=registry,
-        )
+    result = fill_links(
+        table,
+        app=app,
+        id_column=id_column,
+        from_url=from_url,
+        overwrite=overwrite,
+        settings=values,
+        kind=kind,
+        registry=registry,
+    )
     path = write_cloze_csv(result.table, _output_path(book, output), force=force, inputs=(book,))
     for issue in result.report:
         click.echo(issue.message, err=True)

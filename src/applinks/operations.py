@@ -416,6 +416,49 @@ class RowSink(Protocol):
     def row(self, row: Sequence[Cell]) -> None: ...
 
 
+def require_link_source(*, app: str | None, from_url: str | None) -> None:
+    """Raise UsageError unless the ids' app (``app``) or a column of links (``from_url``) is set."""
+    if not app and not from_url:
+        raise UsageError(
+            "Say which app the ids come from with --app (e.g. --app zillow.com), "
+            "or give a column of record links with --from-url."
+        )
+
+
+def fill_links(
+    table: Table,
+    *,
+    app: str | None = None,
+    id_column: str | None = None,
+    from_url: str | None = None,
+    overwrite: bool = False,
+    settings: Mapping[str, str] | None = None,
+    kind: str | None = None,
+    registry: Registry | None = None,
+) -> FillResult:
+    """Fill the App Link columns from a column of links (``from_url``) or from ids (``app``).
+
+    Raises:
+        UsageError: neither ``app`` nor ``from_url`` is given (and what ``fill_app_links`` or
+            ``links_from_urls`` raise).
+    """
+    require_link_source(app=app, from_url=from_url)
+    if from_url:
+        return links_from_urls(
+            table, url_column=from_url, app=app, overwrite=overwrite, registry=registry
+        )
+    assert app is not None
+    return fill_app_links(
+        table,
+        app=app,
+        id_column=id_column,
+        overwrite=overwrite,
+        settings=settings,
+        kind=kind,
+        registry=registry,
+    )
+
+
 @dataclass
 class PrepareResult:
     """The prepared table, the combined report and what the fill did (when it ran)."""
@@ -445,16 +488,12 @@ def prepare(
     """
     registry = registry or load_registry()
     fill: FillResult | None = None
-    if from_url:
-        fill = links_from_urls(
-            table, url_column=from_url, app=app, overwrite=overwrite, registry=registry
-        )
-        work, added = fill.table, fill.added_columns
-    elif app:
-        fill = fill_app_links(
+    if from_url or app:
+        fill = fill_links(
             table,
             app=app,
             id_column=id_column,
+            from_url=from_url,
             overwrite=overwrite,
             settings=settings,
             kind=kind,
