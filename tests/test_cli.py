@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,23 +12,11 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from applinks.cli import main
+from tests.cli_run import run_applinks as run
 
 TESTS = Path(__file__).parent
 DATA, GOLDEN = TESTS / "data", TESTS / "golden"
 SRC = TESTS.parent / "src"
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``applinks`` in a fresh interpreter, as a user would."""
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    return subprocess.run(
-        [sys.executable, "-m", "applinks", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        check=False,
-    )
 
 
 def digest(path: Path) -> str:

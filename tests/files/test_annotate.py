@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from applinks.checks import check
 from applinks.files.read import read_table
 from applinks.files.xlsx_annotate import CHECK_SHEET, write_annotated
 from applinks.rules import conditional_rules
+from tests.cli_run import run_applinks as run
 from tests.office import convert
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -37,18 +35,6 @@ ROWS = [
     [None, "Lost", "zillow.com", "1.42E+18", "Zillow", "zillow.com/h/4", None],
     ["Oak Lane", "Active", None, None, None, None, "ana@example.com"],
 ]
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    return subprocess.run(
-        [sys.executable, "-m", "applinks", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def make_book(path: Path) -> Path:

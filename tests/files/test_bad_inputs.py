@@ -8,8 +8,6 @@ and exit code 2 and write nothing; every input must be byte-identical afterwards
 from __future__ import annotations
 
 import importlib.util
-import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -19,6 +17,7 @@ import pytest
 
 from applinks.files.csv_out import write_cloze_csv
 from applinks.files.read import read_table
+from tests.cli_run import run_applinks
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
@@ -52,24 +51,9 @@ BOMBS = [
 ]
 
 
-def _limits() -> None:  # runs in the child before exec
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run ``python -m applinks ARGS`` as a user would, within the memory and time limits."""
-    env = {**os.environ, "PYTHONPATH": str(SRC), "PYTHONIOENCODING": "utf-8"}
-    env.pop("DISPLAY", None)
-    return subprocess.run(
-        [sys.executable, "-m", "applinks", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=TIME_LIMIT,
-        preexec_fn=_limits,
-    )
+    return run_applinks(*args, cwd=cwd, timeout=TIME_LIMIT, memory_limit=MEMORY_LIMIT)
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
