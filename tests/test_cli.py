@@ -16,7 +16,6 @@ from tests.cli_run import run_applinks as run
 
 TESTS = Path(__file__).parent
 DATA, GOLDEN = TESTS / "data", TESTS / "golden"
-SRC = TESTS.parent / "src"
 
 
 def digest(path: Path) -> str:

@@ -18,7 +18,6 @@ from applinks.rules import conditional_rules
 from tests.cli_run import run_applinks as run
 from tests.office import convert
 
-SRC = Path(__file__).resolve().parents[2] / "src"
 HEADERS = ["Name", "Stage", "App ID", "App Unique ID", "App Name", "App Content URL", "Email"]
 ROWS = [
     ["Beacon St", "Active", "zillow.com", "59187422", "Zillow", "https://www.zillow.com/h/1", None],

@@ -21,7 +21,6 @@ from tests.cli_run import run_applinks
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
-SRC = ROOT / "src"
 MEMORY_LIMIT = 500 * 1024 * 1024
 TIME_LIMIT = 10
 
