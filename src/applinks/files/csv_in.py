@@ -1,15 +1,23 @@
-"""Read a CSV file as text, detecting its encoding (UTF-8 with or without BOM, UTF-16, cp1252)."""
+"""Read a CSV file as text, detecting its encoding (UTF-8 with or without BOM, UTF-16, cp1252).
+
+The file is never held in memory whole: it is checked in passes (its text, then its rows, for
+the header and the width) and its rows are read again from the file on every pass over them
+(:class:`CsvRows`). Every problem a pass can meet is found before the table is returned.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from applinks.errors import InputError
-from applinks.table import Cell, Table
+from applinks.rows import LazyRows, Row
+from applinks.table import Table
 
-from .xlsx_in import table_from_grid
+from .xlsx_in import HEADER_SEARCH_ROWS, find_header_row, header_text, is_present
 
 #: Human names for the encodings we detect, for the note shown to the user.
 ENCODING_NAMES = {
@@ -18,6 +26,11 @@ ENCODING_NAMES = {
     "utf-16": "UTF-16",
     "cp1252": 'Windows-1252 (Excel\'s "CSV (Comma delimited)")',
 }
+
+#: Characters decoded at a time while checking the text.
+CHUNK_CHARS = 1 << 20
+#: Characters at the start of the file the delimiter is guessed from.
+SNIFF_CHARS = 65536
 
 
 def detect_encoding(data: bytes) -> str:
@@ -34,39 +47,168 @@ def detect_encoding(data: bytes) -> str:
 
 
 def read_csv(path: Path) -> Table:
-    """Read a CSV file; every cell stays text exactly as written (empty cells become None)."""
-    data = path.read_bytes()
-    encoding = detect_encoding(data)
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f'"{path.name}" is not readable text in {ENCODING_NAMES[encoding]}; save it from '
-            'Excel as "CSV UTF-8" and try again.',
-            path=path,
-        ) from exc
-    if "\x00" in text:
-        raise InputError(
-            f'"{path.name}" contains NUL bytes, so it is not a plain CSV file; open it in Excel '
-            'and save it as "CSV UTF-8".',
-            path=path,
-        )
-    sample = text[:65536]
-    delimiter = _sniff_delimiter(sample)
-    try:
-        grid: list[list[Cell]] = [
-            [c if c != "" else None for c in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
-    except csv.Error as exc:
-        raise InputError(
-            f'"{path.name}" is not a well-formed CSV file ({exc}); open it in Excel and save it as '
-            '"CSV UTF-8".',
-            path=path,
-        ) from exc
-    table = table_from_grid(grid, sheet=None, source=path.name)
+    """Read a CSV file; every cell stays text exactly as written (empty cells become None).
+
+    Raises InputError when the file is not text in its encoding, holds NUL bytes, is not a
+    well-formed CSV file or has nothing in it.
+    """
+    encoding = _encoding_of(path)
+    with _open_text(path, encoding) as handle:
+        delimiter = _sniff_delimiter(handle.read(SNIFF_CHARS))
+    source = CsvSource(path, encoding, delimiter)
+    with source.reader() as reader:
+        head = list(islice(reader, HEADER_SEARCH_ROWS))
+        if any(any(is_present(c) for c in row) for row in head):
+            header_index = find_header_row(head)
+            header_cells = head[header_index]
+        else:  # nothing in the first rows: the first row with anything in it is the header
+            found = next(
+                ((i, r) for i, r in enumerate(reader, len(head)) if any(r)),
+                None,
+            )
+            if found is None:
+                raise InputError(f'"{path.name}" has nothing in it: the sheet is empty.', path=path)
+            header_index, header_cells = found
+    headers = [header_text(c) for c in header_cells]
+    last_header = max((i + 1 for i, h in enumerate(headers) if h), default=0)
+    width, length = source.scan(header_index + 1, last_header)
+    headers = (headers + [""] * width)[:width]
+    rows = CsvRows(source, skip=header_index + 1, width=width, length=length)
+    table = Table(headers, rows, sheet=None, source=path.name, header_row=header_index + 1)
     table.encoding = encoding
     return table
+
+
+class CsvSource:
+    """A CSV file with its encoding and delimiter: opens csv readers over it, one per pass."""
+
+    def __init__(self, path: Path, encoding: str, delimiter: str) -> None:
+        self.path, self.encoding, self.delimiter = path, encoding, delimiter
+
+    def reader(self) -> _Reader:
+        return _Reader(self)
+
+    def scan(self, skip: int, used: int) -> tuple[int, int]:
+        """Return (width, rows) of the data below row ``skip``: the width up to the last column
+        with a header (``used``) or any data, and the rows up to the last one not blank."""
+        length = count = 0
+        with self.reader() as reader:
+            for row in islice(reader, skip, None):
+                count += 1
+                if any(row):
+                    length = count
+                    if len(row) > used:
+                        for pos in range(len(row) - 1, used - 1, -1):
+                            if row[pos]:
+                                used = pos + 1
+                                break
+        return used, length
+
+
+class _Reader:
+    """``with source.reader() as rows``: a csv reader over the file; the file is closed after,
+    and a file that turns out not to be a CSV file raises InputError with one sentence."""
+
+    def __init__(self, source: CsvSource) -> None:
+        self._source = source
+        self._handle: io.TextIOWrapper | None = None
+
+    def __enter__(self) -> Iterator[list[str]]:
+        source = self._source
+        self._handle = _open_text(source.path, source.encoding)
+        return csv.reader(self._handle, delimiter=source.delimiter)
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        assert self._handle is not None
+        self._handle.close()
+        path = self._source.path
+        if isinstance(exc, UnicodeDecodeError):
+            raise _not_text(path, self._source.encoding) from exc
+        if isinstance(exc, csv.Error):
+            raise _not_csv(path, exc) from exc
+
+
+class CsvRows(LazyRows):
+    """The data rows of a CSV file (``""`` as None, text as written), cut to ``width`` cells,
+    without the blank rows at the end; read from the file afresh on each pass."""
+
+    def __init__(self, source: CsvSource, *, skip: int, width: int, length: int) -> None:
+        super().__init__()
+        self._source, self._skip, self._width = source, skip, width
+        self._length = length
+
+    def _produce(self) -> Iterator[Row]:
+        width, length = self._width, self._length
+        assert length is not None
+        with self._source.reader() as reader:
+            for row in islice(reader, self._skip, self._skip + length):
+                cells: Row = [c or None for c in row]
+                yield cells[:width] if len(cells) > width else cells
+
+
+def _encoding_of(path: Path) -> str:
+    """Return the file's encoding as :func:`detect_encoding` decides it, reading the file in
+    chunks; raise InputError when it is not text in that encoding or holds NUL characters."""
+    with path.open("rb") as handle:
+        start = handle.read(3)
+    if start.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    elif start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        try:
+            nul = _has_nul(path, "utf-8")
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+        else:
+            encoding = "utf-8"
+            if nul:
+                raise _has_nul_bytes(path)
+            return encoding
+    try:
+        nul = _has_nul(path, encoding)
+    except UnicodeDecodeError as exc:
+        raise _not_text(path, encoding) from exc
+    if nul:
+        raise _has_nul_bytes(path)
+    return encoding
+
+
+def _has_nul(path: Path, encoding: str) -> bool:
+    """Decode the whole file (strictly, in chunks); return True if it holds a NUL character."""
+    found = False
+    with _open_text(path, encoding) as handle:
+        while chunk := handle.read(CHUNK_CHARS):
+            found = found or "\x00" in chunk
+    return found
+
+
+def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:
+    return path.open(encoding=encoding, errors="strict", newline="")
+
+
+def _not_text(path: Path, encoding: str) -> InputError:
+    return InputError(
+        f'"{path.name}" is not readable text in {ENCODING_NAMES[encoding]}; save it from '
+        'Excel as "CSV UTF-8" and try again.',
+        path=path,
+    )
+
+
+def _has_nul_bytes(path: Path) -> InputError:
+    return InputError(
+        f'"{path.name}" contains NUL bytes, so it is not a plain CSV file; open it in Excel '
+        'and save it as "CSV UTF-8".',
+        path=path,
+    )
+
+
+def _not_csv(path: Path, exc: csv.Error) -> InputError:
+    return InputError(
+        f'"{path.name}" is not a well-formed CSV file ({exc}); open it in Excel and save it as '
+        '"CSV UTF-8".',
+        path=path,
+    )
 
 
 def _sniff_delimiter(sample: str) -> str:
