@@ -34,7 +34,7 @@ from applinks.errors import InputError
 
 KIB, MIB, GIB = 1024, 1024**2, 1024**3
 
-#: Largest input file read at all (a CSV is held in memory whole).
+#: Largest input file read at all.
 MAX_FILE_BYTES = 2 * GIB
 #: Most parts (files) in a workbook zip; real workbooks have tens, rarely thousands.
 MAX_ZIP_ENTRIES = 10_000
