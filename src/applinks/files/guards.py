@@ -536,30 +536,33 @@ _XLSB_CELLS = frozenset(range(0x01, 0x0E))
 _XLSB_ROW, _XLSB_BUNDLE_SHEET = 0x00, 0x9C
 
 
+def _xlsb_varint(data: bytes, pos: int, end: int, most: int) -> tuple[int, int] | None:
+    """Read a BIFF12 variable-length number of at most ``most`` bytes; None when truncated."""
+    value = shift = 0
+    for _ in range(most):
+        if pos >= end:
+            return None
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    return value, pos
+
+
 def _xlsb_records(data: bytes) -> Iterator[tuple[int, int, int]]:
     """Yield (type, body start, body end) of each BIFF12 record; stop at a truncated one."""
     pos, end = 0, len(data)
     while pos < end:
-        kind = shift = 0
-        for _ in range(2):
-            if pos >= end:
-                return
-            byte = data[pos]
-            pos += 1
-            kind |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
-        size = shift = 0
-        for _ in range(4):
-            if pos >= end:
-                return
-            byte = data[pos]
-            pos += 1
-            size |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
+        kind_read = _xlsb_varint(data, pos, end, 2)
+        if kind_read is None:
+            return
+        kind, pos = kind_read
+        size_read = _xlsb_varint(data, pos, end, 4)
+        if size_read is None:
+            return
+        size, pos = size_read
         if pos + size > end:
             return
         yield kind, pos, pos + size
