@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -28,6 +29,9 @@ from applinks.progress import Progress
 from applinks.registry import Registry, load_registry, load_user_templates
 from applinks.rows import LazyRows
 from applinks.table import Table
+
+if TYPE_CHECKING:
+    from applinks.files.xlsx_annotate import LinkRecorder
 
 #: How many issues the readable table shows before pointing at --report.
 SHOWN_ISSUES = 200
@@ -388,6 +392,7 @@ def _write_annotated(
     registry: Registry,
     force: bool,
     quiet: bool,
+    recorder: LinkRecorder | None = None,
 ) -> None:
     """Write the annotated workbook; notes and the result go to stderr when stdout is data."""
     from applinks.files.xlsx_annotate import write_annotated
@@ -396,7 +401,15 @@ def _write_annotated(
         click.echo(text, err=quiet)
 
     result = write_annotated(
-        book, table, report, path, prepared=prepared, force=force, registry=registry, say=say
+        book,
+        table,
+        report,
+        path,
+        prepared=prepared,
+        force=force,
+        registry=registry,
+        say=say,
+        recorder=recorder,
     )
     say(
         f"Wrote {path}: {len(result.rules)} live flag rules and {result.issues} "
@@ -494,8 +507,13 @@ def prepare_command(
     table = read_table(book, sheet=sheet)
     # One pass over the rows: the CSV is written while they are checked, then kept or dropped.
     with _progress(table, "Preparing") as progress, _spool(book, output, progress) as spool:
+        recorder = None
+        if xlsx_path is not None:  # the annotated workbook's App Link cells, noted on the way
+            from applinks.files.xlsx_annotate import LinkRecorder
+
+            recorder = LinkRecorder(table, spool)
         result = prepare(
-            table,
+            recorder.table if recorder is not None else table,
             app=app,
             id_column=id_column,
             from_url=from_url,
@@ -503,7 +521,7 @@ def prepare_command(
             settings=values,
             overwrite=overwrite,
             registry=registry,
-            sink=spool,
+            sink=recorder if recorder is not None else spool,
         )
         progress.close()
         click.echo(_describe(table, book))
@@ -512,7 +530,15 @@ def prepare_command(
         _write_report(result.report, report_path, force, inputs=(book,))
         if xlsx_path is not None:
             _write_annotated(
-                book, table, result.report, xlsx_path, result.table, registry, force, False
+                book,
+                table,
+                result.report,
+                xlsx_path,
+                result.table,
+                registry,
+                force,
+                False,
+                recorder,
             )
         _finish(
             book,
