@@ -312,9 +312,11 @@ of a block of rows at a time instead of row by row).
 
 - `prepare` of a CSV file still reads the whole file into lists first (the CSV reader is not
   streamed yet), hence its memory.
-- `prepare --xlsx` (the annotated workbook) walks the prepared rows five times (four to find the
-  App Link cells that changed, one to write the sheet) and rewrites each row of the worksheet
-  XML in Python; those passes and the XML row editing are most of its time.
+- `prepare --xlsx` (the annotated workbook) notes the App Link cells that changed while
+  `prepare` walks the rows (`files/xlsx_annotate.LinkRecorder`, one list per column), so it makes
+  no pass of its own over them; it then streams the worksheet XML once, appending the new cells
+  to each row whose cells all lie left of them (no parsing of the row's cells), and deflates that
+  part at level 3 in a second thread (half the time of the default level, about 12% larger).
 """
 
 if __name__ == "__main__":
