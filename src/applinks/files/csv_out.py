@@ -89,7 +89,7 @@ class CsvRowWriter:
         width = self.width
         if not rows:
             return
-        if any(len(row) != width for row in rows):
+        if not width or any(len(row) != width for row in rows):
             for row in rows:
                 self.row(row)
             return
