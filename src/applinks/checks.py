@@ -7,8 +7,8 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from itertools import compress
-from operator import and_, itemgetter, or_
+from itertools import compress, repeat
+from operator import and_, gt, is_, is_not, not_, or_
 from typing import Any, TypeGuard, cast
 from urllib.parse import urlsplit
 
@@ -40,6 +40,8 @@ _STAGE_SET = frozenset(STAGES)
 _PLAIN_URL = re.compile(r"(?i:https?)://([A-Za-z0-9.-]+)(?::[0-9]*)?(?:[/?#][!-~]*)?\Z")
 #: Joins a row's text cells; a cell starting like a formula follows a separator (or starts).
 _SEPARATOR = "\x00"
+#: Spaces at the start or end of one of the texts joined by the separator.
+_EDGE_SPACE = re.compile(r"(?:\A|\x00)\s|\s(?:\x00|\Z)")
 _FORMULA_SCAN = re.compile(r"\x00[=+\-@\t\r]")
 #: Distinct values remembered per check run, at most (then the memory is cleared).
 _CACHE_LIMIT = 200_000
@@ -169,10 +171,10 @@ class RowChecker:
     def add_block(self, index: int, rows: Sequence[Sequence[Cell]]) -> None:
         """Check ``rows``, the data rows from ``index`` on, column by column.
 
-        Each check looks at whole columns of the block (C-level passes where it can), so its
-        cost is per column and per distinct value more than per cell. Issues come out in the
-        order :func:`check` sorts them into afterwards; within one cell, in the order of the
-        checks below.
+        Each check looks at whole columns of the block and picks out the rows it concerns with
+        C-level passes (``compress``, ``map``), so its cost is per column and per distinct value
+        more than per cell. Issues come out in the order :func:`check` sorts them into
+        afterwards; within one cell, in the order of the checks below.
         """
         first = index + self.offset
         numbers: Sequence[int] = range(first, first + len(rows))
@@ -185,11 +187,12 @@ class RowChecker:
             numbers, rows = [r for r, _ in kept], [row for _, row in kept]
         if not rows:
             return
+        column = _Columns(rows)
         out = self.out
         app_pos, uid_pos, name_pos, url_pos, title_pos, stage_pos = self.positions
-        app_cells = _column(rows, app_pos)
+        app_cells = column(app_pos)
         app_ids = _texts(app_cells)
-        uid_cells = _column(rows, uid_pos)
+        uid_cells = column(uid_pos)
         uids = _texts(uid_cells)
         has_app = _filled(app_ids)
         has_uid = _filled(uids)
@@ -199,41 +202,38 @@ class RowChecker:
         app_of = {a: self._app(a) for a in set(compress(app_ids, has_app))}
         bad = {a for a, found in app_of.items() if found[0]}
         not_domain = {a for a in bad if any(p.code == "app-id-not-domain" for p in app_of[a][0])}
-        if bad:
-            for r, app_id in zip(numbers, app_ids, strict=True):
-                if app_id not in bad:
-                    continue
-                for problem in app_of[app_id][0]:
-                    out.append(
-                        make_issue(
-                            problem.code,
-                            row=r,
-                            column=app_col,
-                            value=app_id,
-                            suggestion=problem.suggestion or "",
-                            reason=problem.reason or "it is not a web domain",
-                        )
+        for r, app_id in compress(
+            zip(numbers, app_ids, strict=True), map(bad.__contains__, app_ids)
+        ):
+            for problem in app_of[app_id][0]:
+                out.append(
+                    make_issue(
+                        problem.code,
+                        row=r,
+                        column=app_col,
+                        value=app_id,
+                        suggestion=problem.suggestion or "",
+                        reason=problem.reason or "it is not a web domain",
                     )
+                )
         spelling = self.spelling_rows
         if len(app_of) == 1 and all(has_app):
             (only,) = app_of
             spelling.setdefault(only, array("l")).extend(numbers)
-        elif app_of:
-            for r, value, present in zip(numbers, app_ids, has_app, strict=True):
-                if present:
-                    spelling.setdefault(value, array("l")).append(r)
+        else:
+            for r, value in compress(zip(numbers, app_ids, strict=True), has_app):
+                spelling.setdefault(value, array("l")).append(r)
         both = list(map(and_, has_app, has_uid))
-        for r in compress(numbers, map(_first_only, has_uid, has_app)):
+        for r in compress(numbers, map(gt, has_uid, has_app)):
             out.append(make_issue("app-id-missing", row=r, column=app_col))
 
         # App Unique ID: numbers Excel has damaged, spaces around it, repeats.
-        digits = set(map(type, uid_cells)) == {str} and all(
-            map(str.isdigit, compress(uids, has_uid))
-        )
-        for r, cell, uid, present in zip(numbers, uid_cells, uids, has_uid, strict=True):
-            if digits:
-                break  # every id is text made of digits: nothing Excel could have damaged
-            if present and not (type(cell) is str and uid.isdigit()):
+        if not (
+            set(map(type, uid_cells)) == {str} and all(map(str.isdigit, compress(uids, has_uid)))
+        ):  # (ids of text made of digits: nothing Excel could have damaged)
+            for r, cell, uid in compress(zip(numbers, uid_cells, uids, strict=True), has_uid):
+                if type(cell) is str and uid.isdigit():
+                    continue
                 reason = mangled_reason(cell)
                 if reason:
                     out.append(
@@ -241,17 +241,18 @@ class RowChecker:
                             "unique-id-mangled", row=r, column=uid_col, value=uid, reason=reason
                         )
                     )
-        for r, uid, present in zip(numbers, uids, has_uid, strict=True):
-            if present and (uid[0].isspace() or uid[-1].isspace()):
-                out.append(
-                    make_issue(
-                        "unique-id-whitespace",
-                        row=r,
-                        column=uid_col,
-                        value=uid,
-                        suggestion=uid.strip(),
+        if _EDGE_SPACE.search(_SEPARATOR.join(compress(uids, has_uid))):
+            for r, uid in compress(zip(numbers, uids, strict=True), has_uid):
+                if uid[0].isspace() or uid[-1].isspace():
+                    out.append(
+                        make_issue(
+                            "unique-id-whitespace",
+                            row=r,
+                            column=uid_col,
+                            value=uid,
+                            suggestion=uid.strip(),
+                        )
                     )
-                )
         if any(both):
             self._repeats(
                 list(compress(numbers, both)),
@@ -259,79 +260,72 @@ class RowChecker:
                 list(compress(uids, both)),
                 app_of,
             )
-        for r, app_id in compress(
-            zip(numbers, app_ids, strict=True), map(_first_only, has_app, has_uid)
-        ):
+        for r, app_id in compress(zip(numbers, app_ids, strict=True), map(gt, has_app, has_uid)):
             out.append(make_issue("unique-id-missing", row=r, column=uid_col, app_id=app_id))
 
         # App Name, when there is an App ID.
         if any(has_app):
-            named = _has_texts(_column(rows, name_pos))
-            for r, app_id, present, name in zip(numbers, app_ids, has_app, named, strict=True):
-                if present and not name:
-                    out.append(
-                        make_issue(
-                            "app-name-missing",
-                            row=r,
-                            column=self.name_col,
-                            app_id=app_id,
-                            suggestion=app_of[app_id][2],
-                        )
+            named = _has_texts(column(name_pos))
+            for r, app_id in compress(zip(numbers, app_ids, strict=True), map(gt, has_app, named)):
+                out.append(
+                    make_issue(
+                        "app-name-missing",
+                        row=r,
+                        column=self.name_col,
+                        app_id=app_id,
+                        suggestion=app_of[app_id][2],
                     )
+                )
 
         # App Content URL: a real web address, of the App ID's site.
-        urls = _texts(_column(rows, url_pos))
+        urls = _texts(column(url_pos))
         has_url = _filled(urls)
-        plain_url, url_problem, belongs = _PLAIN_URL.match, self._url_problem, self._belongs
-        for r, url, present, app_id, has in zip(
-            numbers, urls, has_url, app_ids, has_app, strict=True
-        ):
-            if present:
-                plain = plain_url(url)
-                if plain is None and url_problem(url) == "invalid":
-                    out.append(make_issue("url-invalid", row=r, column=url_col, value=url))
-                elif has and app_id not in not_domain and not belongs(url, plain, app_id):
-                    out.append(
-                        make_issue(
-                            "url-app-mismatch",
-                            row=r,
-                            column=url_col,
-                            value=url,
-                            app_id=app_id,
-                            host=host_of(url) or "another site",
-                        )
-                    )
-            elif has:
-                out.append(make_issue("url-missing", row=r, column=url_col, app_id=app_id))
+        plain = list(map(_PLAIN_URL.match, urls))
+        valid = list(has_url)  # present, and a web address
+        for i in compress(range(len(urls)), map(and_, has_url, map(is_, plain, repeat(None)))):
+            if self._url_problem(urls[i]) == "invalid":
+                out.append(make_issue("url-invalid", row=numbers[i], column=url_col, value=urls[i]))
+                valid[i] = False
+        # A URL's site matters only beside an App ID that is a domain: worked out once per
+        # (site, App ID) pair.
+        mine = list(
+            map(and_, valid, map(and_, has_app, map(not_, map(not_domain.__contains__, app_ids))))
+        )
+        if any(mine):
+            self._mismatches(numbers, urls, plain, app_ids, mine)
+        for r, app_id in compress(zip(numbers, app_ids, strict=True), map(gt, has_app, has_url)):
+            out.append(make_issue("url-missing", row=r, column=url_col, app_id=app_id))
 
         # Name, and a way for Cloze to tell the record (an App Link or an email).
-        for r, titled in zip(numbers, _has_texts(_column(rows, title_pos)), strict=True):
-            if not titled:
-                out.append(make_issue("name-missing", row=r, column=self.title_col))
+        for r in compress(numbers, map(not_, _has_texts(column(title_pos)))):
+            out.append(make_issue("name-missing", row=r, column=self.title_col))
         if not all(both):
             reachable = [False] * len(rows)
             for position in self.emails:
-                reachable = list(map(or_, reachable, _has_texts(_column(rows, position))))
-            for r, linked, mailed in zip(numbers, both, reachable, strict=True):
-                if not (linked or mailed):
-                    out.append(make_issue("row-not-importable", row=r, column=app_col))
+                reachable = list(map(or_, reachable, _has_texts(column(position))))
+            for r in compress(numbers, map(not_, map(or_, both, reachable))):
+                out.append(make_issue("row-not-importable", row=r, column=app_col))
 
         # Stage: one of Cloze's four.
-        stage_cells = _column(rows, stage_pos)
-        if not _STAGE_SET.issuperset(stage_cells):
-            for r, cell in zip(numbers, stage_cells, strict=True):
-                if cell is not None and cell not in _STAGE_SET:
-                    self._stage(r, cell)
+        stage_cells = column(stage_pos)
+        odd = set(stage_cells) - _STAGE_SET - {None}
+        for r, cell in compress(
+            zip(numbers, stage_cells, strict=True), map(odd.__contains__, stage_cells)
+        ):
+            self._stage(r, cell)
 
         # Formula-like text: one C-level scan per column finds candidates.
         headers = self.table.headers
-        width = max(map(len, rows))
-        for position in range(width):
-            column = _column(rows, position)
-            if not _FORMULA_SCAN.search(_SEPARATOR + _SEPARATOR.join(filter(_is_str, column))):
+        for position in range(column.width):
+            cells = column(position)
+            kinds = set(map(type, cells))
+            if str not in kinds:
+                continue
+            texts = cast("Sequence[str]", cells) if kinds == {str} else list(filter(_is_str, cells))
+            if not _FORMULA_SCAN.search(_SEPARATOR + _SEPARATOR.join(texts)):
                 continue
             header = headers[position] if position < len(headers) else ""
-            for r, cell in zip(numbers, column, strict=True):
+            for r, cell in zip(numbers, cells, strict=True):
                 if type(cell) is str and cell.startswith(FORMULA_STARTS):
                     out.append(
                         make_issue(
@@ -342,6 +336,62 @@ class RowChecker:
                             start=cell[0].replace("\t", "tab").replace("\r", "carriage return"),
                         )
                     )
+
+    def _mismatches(
+        self,
+        numbers: Sequence[int],
+        urls: Sequence[str],
+        plain: list[re.Match[str] | None],
+        app_ids: Sequence[str],
+        wanted: list[bool],
+    ) -> None:
+        """Report the ``wanted`` URLs that lead to another site than their App ID's.
+
+        A plain URL's answer depends only on its host and the App ID: it is worked out once per
+        distinct pair, and the rows of a pair that fails are picked out at C speed.
+        """
+        simple = list(map(and_, wanted, map(is_not, plain, repeat(None))))
+        hosts: list[str | None] = [m.group(1).lower() if m is not None else None for m in plain]
+        pairs = cast(
+            "set[tuple[str, str]]", set(compress(zip(hosts, app_ids, strict=True), simple))
+        )
+        failing = {
+            (host, app_id)
+            for host, app_id in pairs
+            if not self._belongs_host(host, app_id, urls, hosts)
+        }
+        other = list(map(gt, wanted, simple))  # wanted, but not a plain URL
+        if not failing and not any(other):
+            return
+        for r, url, match, app_id, host in compress(
+            zip(numbers, urls, plain, app_ids, hosts, strict=True), wanted
+        ):
+            if match is not None and (host, app_id) not in failing:
+                continue
+            if match is None and self._belongs(url, None, app_id):
+                continue
+            self.out.append(
+                make_issue(
+                    "url-app-mismatch",
+                    row=r,
+                    column=self.url_col,
+                    value=url,
+                    app_id=app_id,
+                    host=host_of(url) or "another site",
+                )
+            )
+
+    def _belongs_host(
+        self, host: str, app_id: str, urls: Sequence[str], hosts: Sequence[str | None]
+    ) -> bool:
+        key = (True, host, app_id)
+        found = self._belongs_cache.get(key)
+        if found is None:
+            url = urls[hosts.index(host)]
+            if len(self._belongs_cache) > _CACHE_LIMIT:
+                self._belongs_cache.clear()
+            found = self._belongs_cache[key] = _url_belongs(url, app_id, self.registry)
+        return found
 
     def _repeats(
         self,
@@ -404,36 +454,48 @@ class RowChecker:
         )
 
 
-def _column(rows: Sequence[Sequence[Cell]], position: int | None) -> list[Cell]:
-    """Return the cells of one column of ``rows`` (None past a short row, or for no column)."""
-    if position is None:
-        return [None] * len(rows)
-    if min(map(len, rows)) > position:
-        return list(map(itemgetter(position), rows))
-    return [row[position] if position < len(row) else None for row in rows]
+class _Columns:
+    """The columns of a block of rows, taken apart once (None past a short row)."""
+
+    def __init__(self, rows: Sequence[Sequence[Cell]]) -> None:
+        lengths = set(map(len, rows))
+        self.rows = rows
+        self.width = max(lengths)
+        self._all: list[tuple[Cell, ...]] | None = (
+            list(zip(*rows, strict=True)) if len(lengths) == 1 else None
+        )
+
+    def __call__(self, position: int | None) -> Sequence[Cell]:
+        if position is None or position >= self.width:
+            return [None] * len(self.rows)
+        if self._all is not None:
+            return self._all[position]
+        return [row[position] if position < len(row) else None for row in self.rows]
 
 
-def _texts(cells: list[Cell]) -> list[str]:
+def _texts(cells: Sequence[Cell]) -> Sequence[str]:
     """Return every cell as its text (:func:`~applinks.table.cell_text`)."""
     if set(map(type, cells)) == {str}:
-        return cast("list[str]", cells)
+        return cast("Sequence[str]", cells)
     return [c if type(c) is str else cell_text(c) for c in cells]
 
 
-def _filled(texts: list[str]) -> list[bool]:
+def _filled(texts: Sequence[str]) -> list[bool]:
     """Return, for every text, whether it holds anything but spaces."""
-    return [t != "" and not t.isspace() for t in texts]
+    return list(map(bool, map(str.strip, texts)))
 
 
-def _has_texts(cells: list[Cell]) -> list[bool]:
+_TEXT_OR_NOTHING = frozenset({str, type(None)})
+
+
+def _has_texts(cells: Sequence[Cell]) -> list[bool]:
     """Return :func:`_has_text` of every cell."""
-    if set(map(type, cells)) == {str}:
-        return _filled(cast("list[str]", cells))
+    kinds = set(map(type, cells))
+    if kinds == {str}:
+        return _filled(cast("Sequence[str]", cells))
+    if kinds <= _TEXT_OR_NOTHING:
+        return [bool(c) and not c.isspace() for c in cells]  # type: ignore[union-attr]
     return list(map(_has_text, cells))
-
-
-def _first_only(first: bool, second: bool) -> bool:
-    return first and not second
 
 
 def _has_text(value: Cell) -> bool:
