@@ -7,6 +7,8 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import and_, gt, is_, is_not, not_, or_
 from typing import Any, TypeGuard, cast
 from urllib.parse import urlsplit
 
@@ -14,6 +16,7 @@ from applinks.domains import canonical_app_id, classify_app_id, host_of, registr
 from applinks.headers import NAME, STAGE, HeaderMap, column_letter, map_headers
 from applinks.issues import Issue, Report, make_issue
 from applinks.registry import Registry, load_registry
+from applinks.rows import BLOCK, blocks
 from applinks.table import (
     APP_CONTENT_URL,
     APP_ID,
@@ -37,6 +40,8 @@ _STAGE_SET = frozenset(STAGES)
 _PLAIN_URL = re.compile(r"(?i:https?)://([A-Za-z0-9.-]+)(?::[0-9]*)?(?:[/?#][!-~]*)?\Z")
 #: Joins a row's text cells; a cell starting like a formula follows a separator (or starts).
 _SEPARATOR = "\x00"
+#: Spaces at the start or end of one of the texts joined by the separator.
+_EDGE_SPACE = re.compile(r"(?:\A|\x00)\s|\s(?:\x00|\Z)")
 _FORMULA_SCAN = re.compile(r"\x00[=+\-@\t\r]")
 #: Distinct values remembered per check run, at most (then the memory is cleared).
 _CACHE_LIMIT = 200_000
@@ -48,6 +53,7 @@ def check(
     *,
     registry: Registry | None = None,
     on_row: Callable[[list[Cell]], object] | None = None,
+    on_rows: Callable[[list[list[Cell]]], object] | None = None,
 ) -> Report:
     """Return every issue of ``table``, sorted by row and then by column.
 
@@ -56,12 +62,13 @@ def check(
         registry: the apps to check URLs against; the built-in registry by default.
         on_row: called with every data row, in order, as the check walks them (to write the
             rows out in the same pass over a large sheet).
+        on_rows: the same, called with each block of rows the check takes at a time.
     """
     registry = registry or load_registry()
     headers = map_headers(table.headers)
     issues: list[Issue] = []
     issues += _header_issues(table, headers)
-    issues += _row_issues(table, headers, registry, on_row)
+    issues += _row_issues(table, headers, registry, on_row, on_rows)
     order = {h: i for i, h in reversed(list(enumerate(table.headers)))}
     issues.sort(key=lambda i: (i.row, order.get(i.column, -1)))
     return Report(issues)
@@ -159,145 +166,276 @@ class RowChecker:
 
     def add(self, index: int, row: Sequence[Cell]) -> None:
         """Check data row ``index`` (0-based, as in ``table.rows``)."""
-        if row.count(None) + row.count("") == len(row):
-            return  # a blank row is not a record; Cloze skips it
-        out = self.out
-        width = len(row)
-        app_pos, uid_pos, name_pos, url_pos, title_pos, stage_pos = self.positions
-        r = index + self.offset
-        app_cell = row[app_pos] if app_pos is not None and app_pos < width else None
-        app_id = app_cell if type(app_cell) is str else cell_text(app_cell)
-        uid_cell = row[uid_pos] if uid_pos is not None and uid_pos < width else None
-        uid = uid_cell if type(uid_cell) is str else cell_text(uid_cell)
-        has_app, has_uid = bool(app_id) and bool(app_id.strip()), bool(uid) and bool(uid.strip())
+        self.add_block(index, [row])
 
-        registered, app_is_domain = "", True
-        if has_app:
-            problems, canon, registered = self._app(app_id)
-            for problem in problems:
-                app_is_domain &= problem.code != "app-id-not-domain"
-                extra = {"reason": problem.reason or "it is not a web domain"}
+    def add_block(self, index: int, rows: Sequence[Sequence[Cell]]) -> None:
+        """Check ``rows``, the data rows from ``index`` on, column by column.
+
+        Each check looks at whole columns of the block and picks out the rows it concerns with
+        C-level passes (``compress``, ``map``), so its cost is per column and per distinct value
+        more than per cell. Issues come out in the order :func:`check` sorts them into
+        afterwards; within one cell, in the order of the checks below.
+        """
+        first = index + self.offset
+        numbers: Sequence[int] = range(first, first + len(rows))
+        if not all(map(any, rows)):  # some row may be blank: a blank row is not a record
+            kept = [
+                (r, row)
+                for r, row in zip(numbers, rows, strict=True)
+                if row.count(None) + row.count("") != len(row)
+            ]
+            numbers, rows = [r for r, _ in kept], [row for _, row in kept]
+        if not rows:
+            return
+        column = _Columns(rows)
+        out = self.out
+        app_pos, uid_pos, name_pos, url_pos, title_pos, stage_pos = self.positions
+        app_cells = column(app_pos)
+        app_ids = _texts(app_cells)
+        uid_cells = column(uid_pos)
+        uids = _texts(uid_cells)
+        has_app = _filled(app_ids)
+        has_uid = _filled(uids)
+        app_col, uid_col, url_col = self.app_col, self.uid_col, self.url_col
+
+        # App ID: its problems, worked out once per distinct value.
+        app_of = {a: self._app(a) for a in set(compress(app_ids, has_app))}
+        bad = {a for a, found in app_of.items() if found[0]}
+        not_domain = {a for a in bad if any(p.code == "app-id-not-domain" for p in app_of[a][0])}
+        for r, app_id in compress(
+            zip(numbers, app_ids, strict=True), map(bad.__contains__, app_ids)
+        ):
+            for problem in app_of[app_id][0]:
                 out.append(
                     make_issue(
                         problem.code,
                         row=r,
-                        column=self.app_col,
+                        column=app_col,
                         value=app_id,
                         suggestion=problem.suggestion or "",
-                        **extra,
+                        reason=problem.reason or "it is not a web domain",
                     )
                 )
-            rows_of = self.spelling_rows.get(app_id)
-            if rows_of is None:
-                rows_of = self.spelling_rows[app_id] = array("l")
-            rows_of.append(r)
-        elif has_uid:
-            out.append(make_issue("app-id-missing", row=r, column=self.app_col))
+        spelling = self.spelling_rows
+        if len(app_of) == 1 and all(has_app):
+            (only,) = app_of
+            spelling.setdefault(only, array("l")).extend(numbers)
+        else:
+            for r, value in compress(zip(numbers, app_ids, strict=True), has_app):
+                spelling.setdefault(value, array("l")).append(r)
+        both = list(map(and_, has_app, has_uid))
+        for r in compress(numbers, map(gt, has_uid, has_app)):
+            out.append(make_issue("app-id-missing", row=r, column=app_col))
 
-        if has_uid:
-            mangled = None if type(uid_cell) is str and uid.isdigit() else mangled_reason(uid_cell)
-            if mangled:
-                out.append(
-                    make_issue(
-                        "unique-id-mangled", row=r, column=self.uid_col, value=uid, reason=mangled
+        # App Unique ID: numbers Excel has damaged, spaces around it, repeats.
+        if not (
+            set(map(type, uid_cells)) == {str} and all(map(str.isdigit, compress(uids, has_uid)))
+        ):  # (ids of text made of digits: nothing Excel could have damaged)
+            for r, cell, uid in compress(zip(numbers, uid_cells, uids, strict=True), has_uid):
+                if type(cell) is str and uid.isdigit():
+                    continue
+                reason = mangled_reason(cell)
+                if reason:
+                    out.append(
+                        make_issue(
+                            "unique-id-mangled", row=r, column=uid_col, value=uid, reason=reason
+                        )
                     )
-                )
-            if uid[0].isspace() or uid[-1].isspace():
-                out.append(
-                    make_issue(
-                        "unique-id-whitespace",
-                        row=r,
-                        column=self.uid_col,
-                        value=uid,
-                        suggestion=uid.strip(),
+        if _EDGE_SPACE.search(_SEPARATOR.join(compress(uids, has_uid))):
+            for r, uid in compress(zip(numbers, uids, strict=True), has_uid):
+                if uid[0].isspace() or uid[-1].isspace():
+                    out.append(
+                        make_issue(
+                            "unique-id-whitespace",
+                            row=r,
+                            column=uid_col,
+                            value=uid,
+                            suggestion=uid.strip(),
+                        )
                     )
-                )
-            if has_app:
-                seen = self.first_rows.get(canon)
-                if seen is None:
-                    seen = self.first_rows[canon] = {}
-                first = seen.setdefault(uid, r)
-                if first != r:
-                    self.repeated.setdefault((canon, uid), [first]).append(r)
-        elif has_app:
-            out.append(make_issue("unique-id-missing", row=r, column=self.uid_col, app_id=app_id))
+        if any(both):
+            self._repeats(
+                list(compress(numbers, both)),
+                list(compress(app_ids, both)),
+                list(compress(uids, both)),
+                app_of,
+            )
+        for r, app_id in compress(zip(numbers, app_ids, strict=True), map(gt, has_app, has_uid)):
+            out.append(make_issue("unique-id-missing", row=r, column=uid_col, app_id=app_id))
 
-        if has_app:
-            name = row[name_pos] if name_pos is not None and name_pos < width else None
-            if not _has_text(name):
+        # App Name, when there is an App ID.
+        if any(has_app):
+            named = _has_texts(column(name_pos))
+            for r, app_id in compress(zip(numbers, app_ids, strict=True), map(gt, has_app, named)):
                 out.append(
                     make_issue(
                         "app-name-missing",
                         row=r,
                         column=self.name_col,
                         app_id=app_id,
-                        suggestion=registered,
+                        suggestion=app_of[app_id][2],
                     )
                 )
-        url_cell = row[url_pos] if url_pos is not None and url_pos < width else None
-        url = url_cell if type(url_cell) is str else cell_text(url_cell)
-        if url and url.strip():
-            plain = _PLAIN_URL.match(url)
-            if plain is None and self._url_problem(url) == "invalid":
-                out.append(make_issue("url-invalid", row=r, column=self.url_col, value=url))
-            elif has_app and app_is_domain and not self._belongs(url, plain, app_id):
-                out.append(
-                    make_issue(
-                        "url-app-mismatch",
-                        row=r,
-                        column=self.url_col,
-                        value=url,
-                        app_id=app_id,
-                        host=host_of(url) or "another site",
-                    )
-                )
-        elif has_app:
-            out.append(make_issue("url-missing", row=r, column=self.url_col, app_id=app_id))
 
-        title = row[title_pos] if title_pos is not None and title_pos < width else None
-        if not _has_text(title):
+        # App Content URL: a real web address, of the App ID's site.
+        urls = _texts(column(url_pos))
+        has_url = _filled(urls)
+        plain = list(map(_PLAIN_URL.match, urls))
+        valid = list(has_url)  # present, and a web address
+        for i in compress(range(len(urls)), map(and_, has_url, map(is_, plain, repeat(None)))):
+            if self._url_problem(urls[i]) == "invalid":
+                out.append(make_issue("url-invalid", row=numbers[i], column=url_col, value=urls[i]))
+                valid[i] = False
+        # A URL's site matters only beside an App ID that is a domain: worked out once per
+        # (site, App ID) pair.
+        mine = list(
+            map(and_, valid, map(and_, has_app, map(not_, map(not_domain.__contains__, app_ids))))
+        )
+        if any(mine):
+            self._mismatches(numbers, urls, plain, app_ids, mine)
+        for r, app_id in compress(zip(numbers, app_ids, strict=True), map(gt, has_app, has_url)):
+            out.append(make_issue("url-missing", row=r, column=url_col, app_id=app_id))
+
+        # Name, and a way for Cloze to tell the record (an App Link or an email).
+        for r in compress(numbers, map(not_, _has_texts(column(title_pos)))):
             out.append(make_issue("name-missing", row=r, column=self.title_col))
-        if not (has_app and has_uid) and not any(
-            _has_text(row[p]) for p in self.emails if p < width
-        ):
-            out.append(make_issue("row-not-importable", row=r, column=self.app_col))
-        stage_cell = row[stage_pos] if stage_pos is not None and stage_pos < width else None
-        if stage_cell is not None and stage_cell not in _STAGE_SET:
-            stage = cell_text(stage_cell)
-            if stage.strip() and stage not in STAGES:
-                hint = next(
-                    (f'; use "{s}"' for s in STAGES if s.casefold() == stage.strip().casefold()),
-                    "",
-                )
-                out.append(
-                    make_issue(
-                        "stage-invalid",
-                        row=r,
-                        column=self.stage_col,
-                        value=stage,
-                        hint=hint,
-                        suggestion=hint[7:-1] if hint else "",
-                    )
-                )
-        # Formula-like text: one C-level scan of the row's text finds candidates; only a row
-        # with one is looked at cell by cell.
-        if _FORMULA_SCAN.search(_SEPARATOR + _SEPARATOR.join(filter(_is_str, row))):
-            self._formula_cells(r, row)
+        if not all(both):
+            reachable = [False] * len(rows)
+            for position in self.emails:
+                reachable = list(map(or_, reachable, _has_texts(column(position))))
+            for r in compress(numbers, map(not_, map(or_, both, reachable))):
+                out.append(make_issue("row-not-importable", row=r, column=app_col))
 
-    def _formula_cells(self, r: int, row: Sequence[Cell]) -> None:
+        # Stage: one of Cloze's four.
+        stage_cells = column(stage_pos)
+        odd = set(stage_cells) - _STAGE_SET - {None}
+        for r, cell in compress(
+            zip(numbers, stage_cells, strict=True), map(odd.__contains__, stage_cells)
+        ):
+            self._stage(r, cell)
+
+        # Formula-like text: one C-level scan per column finds candidates.
         headers = self.table.headers
-        for position, value in enumerate(row):
-            if type(value) is str and value.startswith(FORMULA_STARTS):
-                header = headers[position] if position < len(headers) else ""
-                self.out.append(
-                    make_issue(
-                        "formula-like-value",
-                        row=r,
-                        column=header,
-                        value=value,
-                        start=value[0].replace("\t", "tab").replace("\r", "carriage return"),
+        for position in range(column.width):
+            cells = column(position)
+            kinds = set(map(type, cells))
+            if str not in kinds:
+                continue
+            texts = cast("Sequence[str]", cells) if kinds == {str} else list(filter(_is_str, cells))
+            if not _FORMULA_SCAN.search(_SEPARATOR + _SEPARATOR.join(texts)):
+                continue
+            header = headers[position] if position < len(headers) else ""
+            for r, cell in zip(numbers, cells, strict=True):
+                if type(cell) is str and cell.startswith(FORMULA_STARTS):
+                    out.append(
+                        make_issue(
+                            "formula-like-value",
+                            row=r,
+                            column=header,
+                            value=cell,
+                            start=cell[0].replace("\t", "tab").replace("\r", "carriage return"),
+                        )
                     )
+
+    def _mismatches(
+        self,
+        numbers: Sequence[int],
+        urls: Sequence[str],
+        plain: list[re.Match[str] | None],
+        app_ids: Sequence[str],
+        wanted: list[bool],
+    ) -> None:
+        """Report the ``wanted`` URLs that lead to another site than their App ID's.
+
+        A plain URL's answer depends only on its host and the App ID: it is worked out once per
+        distinct pair, and the rows of a pair that fails are picked out at C speed.
+        """
+        simple = list(map(and_, wanted, map(is_not, plain, repeat(None))))
+        hosts: list[str | None] = [m.group(1).lower() if m is not None else None for m in plain]
+        pairs = cast(
+            "set[tuple[str, str]]", set(compress(zip(hosts, app_ids, strict=True), simple))
+        )
+        failing = {
+            (host, app_id)
+            for host, app_id in pairs
+            if not self._belongs_host(host, app_id, urls, hosts)
+        }
+        other = list(map(gt, wanted, simple))  # wanted, but not a plain URL
+        if not failing and not any(other):
+            return
+        for r, url, match, app_id, host in compress(
+            zip(numbers, urls, plain, app_ids, hosts, strict=True), wanted
+        ):
+            if match is not None and (host, app_id) not in failing:
+                continue
+            if match is None and self._belongs(url, None, app_id):
+                continue
+            self.out.append(
+                make_issue(
+                    "url-app-mismatch",
+                    row=r,
+                    column=self.url_col,
+                    value=url,
+                    app_id=app_id,
+                    host=host_of(url) or "another site",
                 )
+            )
+
+    def _belongs_host(
+        self, host: str, app_id: str, urls: Sequence[str], hosts: Sequence[str | None]
+    ) -> bool:
+        key = (True, host, app_id)
+        found = self._belongs_cache.get(key)
+        if found is None:
+            url = urls[hosts.index(host)]
+            if len(self._belongs_cache) > _CACHE_LIMIT:
+                self._belongs_cache.clear()
+            found = self._belongs_cache[key] = _url_belongs(url, app_id, self.registry)
+        return found
+
+    def _repeats(
+        self,
+        numbers: list[int],
+        app_ids: list[str],
+        uids: list[str],
+        app_of: dict[str, tuple[list[Any], str, str]],
+    ) -> None:
+        """Remember the first row of every (App ID, App Unique ID) and the rows that repeat it."""
+        first_rows = self.first_rows
+        canons = [app_of[a][1] for a in app_ids] if len(app_of) > 1 else None
+        if canons is None:
+            canon = app_of[app_ids[0]][1]
+            known = first_rows.setdefault(canon, {})
+            fresh = dict(zip(uids, numbers, strict=True))
+            if len(fresh) == len(uids) and known.keys().isdisjoint(fresh):
+                known.update(fresh)  # no repeats: the common case, at C speed
+                return
+            canons = [canon] * len(uids)
+        for r, canon, uid in zip(numbers, canons, uids, strict=True):
+            seen = first_rows.get(canon)
+            if seen is None:
+                seen = first_rows[canon] = {}
+            first = seen.setdefault(uid, r)
+            if first != r:
+                self.repeated.setdefault((canon, uid), [first]).append(r)
+
+    def _stage(self, r: int, stage_cell: Cell) -> None:
+        stage = cell_text(stage_cell)
+        if stage.strip() and stage not in STAGES:
+            hint = next(
+                (f'; use "{s}"' for s in STAGES if s.casefold() == stage.strip().casefold()),
+                "",
+            )
+            self.out.append(
+                make_issue(
+                    "stage-invalid",
+                    row=r,
+                    column=self.stage_col,
+                    value=stage,
+                    hint=hint,
+                    suggestion=hint[7:-1] if hint else "",
+                )
+            )
 
     def issues(self) -> list[Issue]:
         """Return every row issue, including those that compare rows with each other."""
@@ -316,6 +454,50 @@ class RowChecker:
         )
 
 
+class _Columns:
+    """The columns of a block of rows, taken apart once (None past a short row)."""
+
+    def __init__(self, rows: Sequence[Sequence[Cell]]) -> None:
+        lengths = set(map(len, rows))
+        self.rows = rows
+        self.width = max(lengths)
+        self._all: list[tuple[Cell, ...]] | None = (
+            list(zip(*rows, strict=True)) if len(lengths) == 1 else None
+        )
+
+    def __call__(self, position: int | None) -> Sequence[Cell]:
+        if position is None or position >= self.width:
+            return [None] * len(self.rows)
+        if self._all is not None:
+            return self._all[position]
+        return [row[position] if position < len(row) else None for row in self.rows]
+
+
+def _texts(cells: Sequence[Cell]) -> Sequence[str]:
+    """Return every cell as its text (:func:`~applinks.table.cell_text`)."""
+    if set(map(type, cells)) == {str}:
+        return cast("Sequence[str]", cells)
+    return [c if type(c) is str else cell_text(c) for c in cells]
+
+
+def _filled(texts: Sequence[str]) -> list[bool]:
+    """Return, for every text, whether it holds anything but spaces."""
+    return list(map(bool, map(str.strip, texts)))
+
+
+_TEXT_OR_NOTHING = frozenset({str, type(None)})
+
+
+def _has_texts(cells: Sequence[Cell]) -> list[bool]:
+    """Return :func:`_has_text` of every cell."""
+    kinds = set(map(type, cells))
+    if kinds == {str}:
+        return _filled(cast("Sequence[str]", cells))
+    if kinds <= _TEXT_OR_NOTHING:
+        return [bool(c) and not c.isspace() for c in cells]  # type: ignore[union-attr]
+    return list(map(_has_text, cells))
+
+
 def _has_text(value: Cell) -> bool:
     """Return True when a cell shows something other than spaces (``cell_text(v).strip()``)."""
     if value is None:
@@ -330,16 +512,18 @@ def _row_issues(
     headers: HeaderMap,
     registry: Registry,
     on_row: Callable[[list[Cell]], object] | None = None,
+    on_rows: Callable[[list[list[Cell]]], object] | None = None,
 ) -> list[Issue]:
     checker = RowChecker(table, headers, registry)
-    add = checker.add
-    if on_row is None:
-        for index, row in enumerate(table.rows):
-            add(index, row)
-    else:
-        for index, row in enumerate(table.rows):
-            add(index, row)
-            on_row(row)
+    index = 0
+    for block in blocks(table.rows, BLOCK):
+        checker.add_block(index, block)
+        index += len(block)
+        if on_rows is not None:
+            on_rows(block)
+        if on_row is not None:
+            for row in block:
+                on_row(row)
     return checker.issues()
 
 

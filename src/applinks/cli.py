@@ -373,7 +373,7 @@ def check_command(
     registry, _ = _registry_and_settings(templates, ())
     table = read_table(book, sheet=sheet)
     with _progress(table, "Checking") as progress:
-        report = check(table, registry=registry, on_row=progress.row)
+        report = check(table, registry=registry, on_rows=progress.rows)
     if fmt == "table":
         click.echo(_describe(table, book))
     _print_report(report, len(table.rows), fmt)
@@ -433,7 +433,7 @@ def export(
     with _progress(table, "Checking") as progress, _spool(book, output, progress) as spool:
         if spool is not None:
             spool.begin(table.headers)
-        report = check(table, on_row=spool.row if spool is not None else None)
+        report = check(table, on_rows=spool.rows if spool is not None else None)
         progress.close()
         _finish(book, table, report, output, allow_errors=allow_errors, force=force, spool=spool)
 

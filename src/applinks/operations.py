@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import repeat
+from operator import add
 from typing import Protocol
 from urllib.parse import quote
 
@@ -20,7 +22,7 @@ from applinks.errors import UsageError
 from applinks.headers import find_column, map_headers
 from applinks.issues import Issue, Report, make_issue
 from applinks.registry import AppEntry, Registry, load_registry
-from applinks.rows import LazyRows, MappedRows
+from applinks.rows import BLOCK, LazyRows, MappedRows, slices
 from applinks.table import (
     APP_LINK_HEADERS,
     APP_UNIQUE_ID,
@@ -90,7 +92,8 @@ def insert_app_link_columns(table: Table) -> InsertResult:
     if isinstance(table.rows, LazyRows):
         rows = table.rows
         if positions:
-            rows = MappedRows(rows, lambda: (partial(_with_blanks, positions), _nothing))
+            insert = partial(_with_blanks_block, positions)
+            rows = MappedRows(rows, lambda: (insert, _nothing), block=True)
     else:
         rows = [_with_blanks(positions, 0, r) for r in table.rows]
     return InsertResult(_replace(table, headers, rows), [h for _, h in plan])
@@ -105,6 +108,16 @@ def _with_blanks(positions: list[int], index: int, row: Sequence[Cell]) -> list[
         if len(out) >= position:
             out.insert(position, None)
     return out
+
+
+def _with_blanks_block(
+    positions: list[int], index: int, rows: list[list[Cell]]
+) -> list[list[Cell]]:
+    """:func:`_with_blanks` for a block of rows (one C-level pass when all go at the end)."""
+    first = positions[0]
+    if positions[-1] == first + len(positions) - 1 and all(len(row) == first for row in rows):
+        return list(map(add, rows, repeat([None] * len(positions))))
+    return [_with_blanks(positions, index, row) for row in rows]
 
 
 def _nothing() -> None:
@@ -243,33 +256,53 @@ def fill_app_links(
     column = result.id_column
     render = _renderer(entry, settings, kind)
 
-    def start() -> tuple[Callable[[int, list[Cell]], list[Cell]], Callable[[], None]]:
+    app_id, name = entry.app_id, entry.name
+    top = max(targets)
+    first, second, third, fourth = targets
+
+    def start() -> tuple[Callable[[int, list[list[Cell]]], list[list[Cell]]], Callable[[], None]]:
         stats = _FillStats()
 
-        def fill_row(index: int, row: list[Cell]) -> list[Cell]:
-            raw = row[source] if source < len(row) else None
-            uid = raw if type(raw) is str else id_text(raw)
-            if not uid or not uid.strip():
-                return row
-            reason = mangled_reason(raw) if type(raw) is not str else None
-            if reason:
-                stats.issues.append(
-                    make_issue(
-                        "unique-id-mangled",
-                        row=work.sheet_row(index),
-                        column=column,
-                        value=uid,
-                        reason=reason,
-                    )
-                )
-            values = (entry.app_id, uid, entry.name, render(uid))
-            stats.kept_cells += _write(row, targets, values, overwrite)
-            stats.filled_rows += 1
-            return row
+        def fill_block(index: int, rows: list[list[Cell]]) -> list[list[Cell]]:
+            filled = 0
+            for offset, row in enumerate(rows):
+                raw = row[source] if source < len(row) else None
+                if type(raw) is str:
+                    uid = raw
+                else:
+                    uid = id_text(raw)
+                    reason = mangled_reason(raw)
+                    if reason and uid.strip():
+                        stats.issues.append(
+                            make_issue(
+                                "unique-id-mangled",
+                                row=work.sheet_row(index + offset),
+                                column=column,
+                                value=uid,
+                                reason=reason,
+                            )
+                        )
+                if not uid or uid.isspace():
+                    continue
+                url = render(uid)
+                if len(row) <= top:
+                    row.extend([None] * (top + 1 - len(row)))
+                if overwrite or (
+                    row[first] is None
+                    and row[second] is None
+                    and row[third] is None
+                    and row[fourth] is None
+                ):
+                    row[first], row[second], row[third], row[fourth] = app_id, uid, name, url
+                else:
+                    stats.kept_cells += _write(row, targets, (app_id, uid, name, url), overwrite)
+                filled += 1
+            stats.filled_rows += filled
+            return rows
 
-        return fill_row, partial(result._publish, stats)
+        return fill_block, partial(result._publish, stats)
 
-    _apply(result, start)
+    _apply_blocks(result, start)
     return result
 
 
@@ -313,6 +346,26 @@ def _apply(
     result._stats = None
     for index, row in enumerate(table.rows):
         fill_row(index, row)
+    done()
+
+
+def _apply_blocks(
+    result: FillResult,
+    start: Callable[
+        [], tuple[Callable[[int, list[list[Cell]]], list[list[Cell]]], Callable[[], None]]
+    ],
+) -> None:
+    """:func:`_apply` for a filler that takes a block of rows at a time."""
+    table = result.table
+    if isinstance(table.rows, LazyRows):
+        result._defer()
+        rows = MappedRows(table.rows, start, block=True)
+        result.table = _replace(table, table.headers, rows)
+        return
+    fill_block, done = start()
+    result._stats = None
+    for index, block in enumerate(slices(list(table.rows), BLOCK)):
+        fill_block(index * BLOCK, block)
     done()
 
 
@@ -413,7 +466,7 @@ class RowSink(Protocol):
 
     def begin(self, headers: Sequence[str]) -> None: ...
 
-    def row(self, row: Sequence[Cell]) -> None: ...
+    def rows(self, rows: Sequence[Sequence[Cell]]) -> None: ...
 
 
 def require_link_source(*, app: str | None, from_url: str | None) -> None:
@@ -483,8 +536,9 @@ def prepare(
 ) -> PrepareResult:
     """Insert the App Link columns, fill them (from ids or URLs) if asked, and check the result.
 
-    ``sink``, when given, receives the prepared header (``begin``) and then every prepared row
-    (``row``) during the check's pass, so a large sheet is walked once for both.
+    ``sink``, when given, receives the prepared header (``begin``) and then the prepared rows,
+    a block at a time (``rows``), during the check's pass, so a large sheet is walked once for
+    both.
     """
     registry = registry or load_registry()
     fill: FillResult | None = None
@@ -505,7 +559,7 @@ def prepare(
         work, added = inserted.table, inserted.added
     if sink is not None:
         sink.begin(work.headers)
-    report = check(work, registry=registry, on_row=sink.row if sink is not None else None)
+    report = check(work, registry=registry, on_rows=sink.rows if sink is not None else None)
     if fill is not None and fill.report.issues:
         report = Report(sorted(fill.report.issues + report.issues, key=lambda i: i.row))
     return PrepareResult(work, report, fill, added)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sized
 from typing import IO, Any
 
 #: Rows between two looks at the clock.
@@ -36,6 +37,13 @@ class Progress:
         """Count one row (usable as a per-row callback)."""
         self.count += 1
         if not self.count % EVERY:
+            self.update(self.count)
+
+    def rows(self, rows: Sized) -> None:
+        """Count a block of rows (usable as a per-block callback)."""
+        before = self.count
+        self.count += len(rows)
+        if before // EVERY != self.count // EVERY:
             self.update(self.count)
 
     def update(self, count: int) -> None:

@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from typing import Any, overload
+from itertools import islice
+from typing import Any, cast, overload
 
 from applinks.table import Cell
 
 Row = list[Cell]
+#: Rows handled together by the passes that work a block of rows at a time (column by column).
+BLOCK = 4096
 #: Makes a fresh ``(transform, done)`` pair for one pass over the rows (see MappedRows).
 Start = Callable[[], tuple[Callable[[int, Row], Row], Callable[[], None]]]
+#: The same for a transform of a whole block of rows at a time.
+BlockStart = Callable[[], tuple[Callable[[int, list[Row]], list[Row]], Callable[[], None]]]
 
 
 class LazyRows(Sequence[Row]):
@@ -31,16 +36,27 @@ class LazyRows(Sequence[Row]):
         self._copy: list[Row] | None = None
 
     def _produce(self) -> Iterator[Row]:
-        raise NotImplementedError
+        """Yield the rows one by one (subclasses implement this or :meth:`_produce_blocks`)."""
+        for block in self._produce_blocks(BLOCK):
+            yield from block
+
+    def _produce_blocks(self, size: int) -> Iterator[list[Row]]:
+        """Yield the rows in lists of at most ``size`` (none empty)."""
+        return chunks(self._produce(), size)
 
     def __iter__(self) -> Iterator[Row]:
+        for block in self.blocks():
+            yield from block
+
+    def blocks(self, size: int = BLOCK) -> Iterator[list[Row]]:
+        """Yield the rows in order, in lists of about ``size`` rows (one pass)."""
         if self._copy is not None:
-            yield from self._copy
+            yield from slices(self._copy, size)
             return
         count = 0
-        for row in self._produce():
-            count += 1
-            yield row
+        for block in self._produce_blocks(size):
+            count += len(block)
+            yield block
         self._length = count
 
     def __len__(self) -> int:
@@ -87,24 +103,29 @@ class MappedRows(LazyRows):
 
     ``start()`` returns ``(transform, done)``: ``transform(index, row)`` gives the new row and
     ``done()`` is called after a complete iteration (to publish what the transform counted).
+    With ``block=True`` the transform takes a whole block instead: ``transform(index, rows)``
+    gives the new rows for ``rows``, the data rows from ``index`` on.
     """
 
     _base: Sequence[Row]
-    _start: Start
+    _start: BlockStart
 
-    def __init__(self, base: Sequence[Row], start: Start) -> None:
+    def __init__(self, base: Sequence[Row], start: Start | BlockStart, *, block: bool = False):
         super().__init__()
+        own = cast("BlockStart", start) if block else partial(_per_row, cast("Start", start))
         if isinstance(base, MappedRows) and base._copy is None:
-            # Two maps in a row become one: one function call per row, not two generators.
-            inner, outer = base._start, start
-            base, start = base._base, partial(_composed, inner, outer)
+            # Two maps in a row become one: one pass over the rows, not two generators.
+            inner = base._start
+            base, own = base._base, partial(_composed, inner, own)
         self._base = base
-        self._start = start
+        self._start = own
 
-    def _produce(self) -> Iterator[Row]:
+    def _produce_blocks(self, size: int) -> Iterator[list[Row]]:
         transform, done = self._start()
-        for index, row in enumerate(self._base):
-            yield transform(index, row)
+        index = 0
+        for block in blocks(self._base, size):
+            yield transform(index, block)
+            index += len(block)
         done()
 
     def __len__(self) -> int:
@@ -118,18 +139,74 @@ class MappedRows(LazyRows):
         return len(self._base)
 
 
-def _composed(inner: Start, outer: Start) -> tuple[Callable[[int, Row], Row], Callable[[], None]]:
+def _per_row(start: Start) -> tuple[Callable[[int, list[Row]], list[Row]], Callable[[], None]]:
+    transform, done = start()
+
+    def each(index: int, rows: list[Row]) -> list[Row]:
+        return [transform(i, row) for i, row in enumerate(rows, index)]
+
+    return each, done
+
+
+def _composed(
+    inner: BlockStart, outer: BlockStart
+) -> tuple[Callable[[int, list[Row]], list[Row]], Callable[[], None]]:
     first, first_done = inner()
     second, second_done = outer()
 
-    def both(index: int, row: Row) -> Row:
-        return second(index, first(index, row))
+    def both(index: int, rows: list[Row]) -> list[Row]:
+        return second(index, first(index, rows))
 
     def done() -> None:
         first_done()
         second_done()
 
     return both, done
+
+
+def blocks(rows: Iterable[Any], size: int = BLOCK) -> Iterator[list[Any]]:
+    """Yield ``rows`` in order in lists of at most ``size``: one pass, whatever ``rows`` is."""
+    if isinstance(rows, LazyRows):
+        return rows.blocks(size)
+    if isinstance(rows, list):
+        return slices(rows, size)
+    return chunks(iter(rows), size)
+
+
+def slices(rows: list[Any], size: int) -> Iterator[list[Any]]:
+    """Yield consecutive slices of a list, at most ``size`` long."""
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    """Yield lists of the next ``size`` rows of an iterator until it is exhausted."""
+    while block := list(islice(rows, size)):
+        yield block
+
+
+def trimmed_blocks(
+    blocks: Iterable[list[Row]], width: int, *, is_blank: Callable[[Row], bool]
+) -> Iterator[list[Row]]:
+    """Block by block what :func:`trimmed` does row by row: cut to ``width``, no blank tail."""
+    pending: list[Row] = []
+    for block in blocks:
+        if any(len(row) > width for row in block):
+            block = [row[:width] if len(row) > width else row for row in block]
+        last = len(block) - 1
+        while last >= 0 and None in block[last] and is_blank(block[last]):
+            last -= 1
+        if last < 0:
+            pending.extend(block)
+            continue
+        if pending:
+            block = pending + block
+            last += len(pending)
+            pending = []
+        if last < len(block) - 1:
+            pending = block[last + 1 :]
+            block = block[: last + 1]
+        yield block
 
 
 def trimmed(rows: Iterable[Row], width: int, *, is_blank: Callable[[Row], bool]) -> Iterator[Row]:

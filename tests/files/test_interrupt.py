@@ -47,6 +47,12 @@ class _FailingFile:
             raise self._error
         return self._real.write(data)
 
+    @property
+    def file(self):
+        # Writers may skip the temporary file's wrapper and write to its file object: that one
+        # fails too.
+        return self
+
     def __getattr__(self, name):
         return getattr(self._real, name)
 

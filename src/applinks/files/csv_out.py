@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from pathlib import Path
 from typing import IO, Any
 
+from applinks.rows import blocks
 from applinks.table import Cell, Table, cell_text
 
 from .atomic import PendingFile, atomic_writer, check_output
@@ -62,8 +64,8 @@ def write_rows(
     """
     sink = CsvRowWriter(handle, progress=progress)
     sink.begin(headers)
-    for row in rows:
-        sink.row(row)
+    for block in blocks(rows):
+        sink.rows(block)
     return sink.count
 
 
@@ -71,9 +73,8 @@ class CsvRowWriter:
     """Writes the Cloze CSV one row at a time to an open text handle (a row sink)."""
 
     def __init__(self, handle: IO[str], *, progress: Callable[[int], object] | None = None):
-        self._writerow = csv.writer(
-            handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
-        ).writerow
+        writer = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        self._writerow, self._writerows = writer.writerow, writer.writerows
         self._progress = progress
         self.width = 0
         self.count = 0
@@ -82,6 +83,33 @@ class CsvRowWriter:
         """Write the header row (once, before any data row)."""
         self.width = len(headers)
         self._writerow(headers)
+
+    def rows(self, rows: Sequence[Sequence[Cell]]) -> None:
+        """Write a block of data rows, converting them column by column (see :meth:`row`)."""
+        width = self.width
+        if not rows:
+            return
+        if not width or any(len(row) != width for row in rows):
+            for row in rows:
+                self.row(row)
+            return
+        columns: list[Any] = list(zip(*rows, strict=True))
+        for position, column in enumerate(columns):
+            kinds = set(map(type, column))
+            if kinds <= _AS_IS:
+                continue
+            if kinds == {dt.datetime}:
+                texts = list(map(dt.datetime.isoformat, column, repeat(" ")))
+                if set(map(len, texts)) == {19} and all(v.year >= 1000 for v in column):
+                    columns[position] = texts
+                    continue
+            as_is, text = _AS_IS, _text
+            columns[position] = [c if type(c) in as_is else text(c) for c in column]
+        before = self.count
+        self._writerows(zip(*columns, strict=True))
+        self.count += len(rows)
+        if self._progress is not None and before // PROGRESS_EVERY != self.count // PROGRESS_EVERY:
+            self._progress(self.count)
 
     def row(self, row: Sequence[Cell]) -> None:
         """Write one data row."""
@@ -104,7 +132,8 @@ class CsvSpool(CsvRowWriter):
 
     def __init__(self, folder: Path, *, progress: Callable[[int], object] | None = None):
         self._pending = PendingFile(folder, "cloze-import", "w", encoding="utf-8", newline="")
-        self._handle = self._pending.handle
+        # The temporary file's own file object: the wrapper around it adds a Python call per write.
+        self._handle = getattr(self._pending.handle, "file", self._pending.handle)
         self._handle.write(BOM)
         super().__init__(self._handle, progress=progress)
 

@@ -32,6 +32,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Protocol
 from xml.sax.saxutils import escape, quoteattr
@@ -492,24 +493,31 @@ class LinkRecorder:
         if self._sink is not None:
             self._sink.begin(headers)
 
-    def row(self, row: Sequence[Cell]) -> None:
+    def rows(self, rows: Sequence[Sequence[Cell]]) -> None:
+        """Note the App Link values of a block of prepared rows, then pass the block on."""
         assert self._layout is not None, "begin() comes first"
-        index = self.count
-        size = len(row)
+        start = self.count
         if self._plain:
+            short = min(map(len, rows), default=0) <= max(p for p, _ in self._plain)
             for new_pos, out in self._plain:
-                new = row[new_pos] if new_pos < size else None
-                out.append(KEEP if new is None or new == "" else new)
+                column = (
+                    [row[new_pos] if new_pos < len(row) else None for row in rows]
+                    if short
+                    else list(map(itemgetter(new_pos), rows))
+                )
+                out.extend([KEEP if v is None or v == "" else v for v in column])
         else:
-            for (new_pos, _), out, olds in zip(
-                self._layout.pairs, self._outs, self._olds, strict=True
-            ):
-                new = row[new_pos] if new_pos < size else None
-                old = olds[index] if olds is not None and index < len(olds) else None
-                out.append(new if _changed(new, old) else KEEP)
-        self.count = index + 1
+            for index, row in enumerate(rows, start):
+                size = len(row)
+                for (new_pos, _), out, olds in zip(
+                    self._layout.pairs, self._outs, self._olds, strict=True
+                ):
+                    new = row[new_pos] if new_pos < size else None
+                    old = olds[index] if olds is not None and index < len(olds) else None
+                    out.append(new if _changed(new, old) else KEEP)
+        self.count = start + len(rows)
         if self._sink is not None:
-            self._sink.row(row)
+            self._sink.rows(rows)
 
     def changes(self, table: Table, prepared: Table) -> Changes | None:
         """Return what was recorded, or None when it does not cover these tables' rows."""

@@ -1,0 +1,80 @@
+"""The block-at-a-time pieces give exactly what their row-at-a-time forms give."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from applinks.files.csv_out import CsvRowWriter
+from applinks.files.xlsx_in import normalize_block, normalize_row
+from applinks.rows import blank, blocks, chunks, trimmed, trimmed_blocks
+
+# What python-calamine hands over (text, "" for an empty cell, floats, dates, booleans) and what
+# the CSV writer is given after normalising (None, ints as well).
+RAW = st.one_of(
+    st.sampled_from(["", "", "x", " ", "0123", "=1+1"]),
+    st.text(max_size=5),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**20), 10**20).map(float),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.datetimes().map(lambda d: d.replace(microsecond=0)),
+    st.times(),
+)
+CELL = st.one_of(RAW, st.none(), st.integers(), st.timedeltas())
+
+
+@st.composite
+def blocks_of(draw: st.DrawFn, cells: st.SearchStrategy, *, even: bool) -> list[list]:
+    width = draw(st.integers(0, 6))
+    count = draw(st.integers(0, 12))
+    if even or draw(st.booleans()):
+        # Columns of one kind are the common case (and the fast paths): draw a kind per column.
+        whole = st.floats(0, 1e6).map(round).map(float)
+        kinds = [draw(st.sampled_from([cells, st.just(""), whole])) for _ in range(width)]
+        return [[draw(k) for k in kinds] for _ in range(count)]
+    return [draw(st.lists(cells, max_size=width)) for _ in range(count)]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(rows=blocks_of(RAW, even=False))
+def test_normalize_block_equals_normalize_row(rows: list[list]) -> None:
+    expected = [normalize_row(row) for row in rows]
+    got = normalize_block([list(row) for row in rows])
+    assert repr(got) == repr(expected)  # repr: tells 1 from 1.0 and nan from nan
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(rows=blocks_of(CELL, even=False), size=st.integers(1, 5))
+def test_csv_rows_writes_what_row_by_row_writes(rows: list[list], size: int) -> None:
+    width = max(map(len, rows), default=0)
+    headers = [f"H{i}" for i in range(width)]
+    by_row, by_block = io.StringIO(), io.StringIO()
+    one, many = CsvRowWriter(by_row), CsvRowWriter(by_block)
+    one.begin(headers)
+    many.begin(headers)
+    for row in rows:
+        one.row(row)
+    for block in blocks(rows, size):
+        many.rows(block)
+    assert by_block.getvalue() == by_row.getvalue()
+    assert many.count == one.count == len(rows)
+
+
+ROWS = st.lists(
+    st.lists(st.sampled_from([None, None, "", "a", 0]), max_size=4).map(lambda r: r or []),
+    max_size=14,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(rows=ROWS, width=st.integers(0, 4), size=st.integers(1, 5))
+def test_trimmed_blocks_equals_trimmed(rows: list[list], width: int, size: int) -> None:
+    expected = list(trimmed(iter(rows), width, is_blank=blank))
+    got = [row for block in trimmed_blocks(chunks(iter(rows), size), width, is_blank=blank)
+           for row in block]  # fmt: skip
+    assert got == expected
