@@ -397,8 +397,9 @@ def _changed(new: Cell, old: Cell) -> bool:
 def _walk_changes(table: Table, prepared: Table, layout: _Layout) -> Changes:
     """Compare every prepared row with the sheet's row: one pass over both.
 
-    Each sheet row's values are taken before the prepared row is made, since a fill may write
-    into the very row it was given.
+    The sheet's rows are read again only when App Link values may already be in them. (A fill
+    may write into the rows it is given: rows read on demand are made afresh for each pass, so
+    the sheet's values are still the sheet's. :class:`LinkRecorder` needs no second pass.)
     """
     width = table.width
     changes = Changes(table.header_row + 1, len(table.rows))
@@ -876,6 +877,7 @@ class _SheetEditor:
         self.use_prefix("")
         self.new_attrs: dict[int, str] = {}  # style attribute of new App Link cells, by column
         self.letters: dict[int, str] = {}
+        self.tails: dict[int, tuple[Cell, str]] = {}  # the last new cell made in each column
         self.done = plan.header_row  # changed rows up to here have been written
         changes = plan.changes
         self.change_columns = changes.columns
@@ -883,6 +885,8 @@ class _SheetEditor:
         self.last_index = changes.rows
         # A row whose cells all lie left of these columns only gains the new App Link cells.
         special = [p for p, _ in changes.columns] + list(plan.text_columns)
+        positions = [p for p, _ in changes.columns]
+        self.in_order = positions == sorted(positions)
         self.first_special = min(special, default=MAX_COLUMNS)
 
     def use_prefix(self, p: str) -> None:
@@ -1026,16 +1030,15 @@ class _SheetEditor:
             return row  # no cell in a text column, nothing to add
         # As the general path would: every cell kept as it is, the new ones added after them.
         p = self.prefix
-        if len(new) > 1:
+        if len(new) > 1 and not self.in_order:
             new.sort(key=_first)
-        attrs = self.new_attrs
-        letters = self.letters
-        cells = [
-            _new_cell(p, f"{letters[position]}{number}", value, attrs[position])
-            if position in attrs
-            else self._first_new_cell(position, number, value)
-            for position, value in new
-        ]
+        tails = self.tails
+        cells = []
+        for position, value in new:
+            last = tails.get(position)
+            if last is None or last[0] is not value:  # App ID and App Name repeat: made once
+                last = tails[position] = (value, self._tail(position, value))
+            cells.append(f'<{p}c r="{self.letters[position]}{number}"{last[1]}')
         opening = row[: opening_end + 1]
         if 'spans="' in opening or closed:
             opening = _SPANS.sub("", opening)
@@ -1044,16 +1047,18 @@ class _SheetEditor:
             return f"{opening}{row[opening_end + 1 : body_end]}{''.join(cells)}</{p}row>"
         return f"{row[:body_end]}{''.join(cells)}</{p}row>"
 
-    def _first_new_cell(self, position: int, number: int, value: Cell) -> str:
-        """Render a new cell in ``position`` for the first time; note its letters and style."""
-        attr = ""
-        if position in self.plan.text_columns:
-            style = self.styles.text_style(0)  # called when the cell is first made, as before
-            if style is not None:
-                attr = f' s="{style}"'
-        self.new_attrs[position] = attr
-        self.letters[position] = column_letter(position)
-        return _new_cell(self.prefix, f"{self.letters[position]}{number}", value, attr)
+    def _tail(self, position: int, value: Cell) -> str:
+        """Return a new cell in ``position`` after its address; the first time, note its style."""
+        attr = self.new_attrs.get(position)
+        if attr is None:
+            attr = ""
+            if position in self.plan.text_columns:
+                style = self.styles.text_style(0)  # asked when the cell is first made, as before
+                if style is not None:
+                    attr = f' s="{style}"'
+            self.new_attrs[position] = attr
+            self.letters[position] = column_letter(position)
+        return _cell_tail(self.prefix, value, attr)
 
     def _edit_row(self, row: str, number: int, changes: dict[int, Cell] | None = None) -> str:
         plan = self.plan
@@ -1326,8 +1331,8 @@ def _cell(p: str, position: int, row: int, value: Cell, style: int | None) -> st
     )
 
 
-def _new_cell(p: str, ref: str, value: Cell, attr: str) -> str:
-    """Return a new cell with ``attr`` (a style or nothing) after its type.
+def _cell_tail(p: str, value: Cell, attr: str) -> str:
+    """Return a new cell's text after its address (``<c r="A1"``), with ``attr`` after its type.
 
     The same text as :func:`_cell` without a style followed by :func:`_with_style` (which puts
     the style last).
@@ -1339,20 +1344,17 @@ def _new_cell(p: str, ref: str, value: Cell, attr: str) -> str:
         and not value[0].isspace()
         and not value[-1].isspace()
     ):
-        return f'<{p}c r="{ref}" t="inlineStr"{attr}><{p}is><{p}t>{value}</{p}t></{p}is></{p}c>'
+        return f' t="inlineStr"{attr}><{p}is><{p}t>{value}</{p}t></{p}is></{p}c>'
     if value is None or value == "":
-        return f'<{p}c r="{ref}"{attr}/>'
+        return f"{attr}/>"
     kind = type(value)
     if kind is bool:
-        return f'<{p}c r="{ref}" t="b"{attr}><{p}v>{int(value)}</{p}v></{p}c>'  # type: ignore[arg-type]
+        return f' t="b"{attr}><{p}v>{int(value)}</{p}v></{p}c>'  # type: ignore[arg-type]
     if kind is int or kind is float:
-        return f'<{p}c r="{ref}"{attr}><{p}v>{value!r}</{p}v></{p}c>'
+        return f"{attr}><{p}v>{value!r}</{p}v></{p}c>"
     text = value if isinstance(value, str) else cell_text(value)
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return (
-        f'<{p}c r="{ref}" t="inlineStr"{attr}><{p}is><{p}t{space}>{_xml_text(text)}</{p}t>'
-        f"</{p}is></{p}c>"
-    )
+    return f' t="inlineStr"{attr}><{p}is><{p}t{space}>{_xml_text(text)}</{p}t></{p}is></{p}c>'
 
 
 def _quote_sheet(name: str) -> str:
