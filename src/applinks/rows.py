@@ -17,8 +17,9 @@ from typing import Any, cast, overload
 from applinks.table import Cell
 
 Row = list[Cell]
-#: Rows handled together by the passes that work a block of rows at a time (column by column).
-BLOCK = 4096
+#: Rows handled together by the passes that work a block of rows at a time (column by column):
+#: small enough that a block stays in the processor cache while every pass looks at it.
+BLOCK = 256
 #: Makes a fresh ``(transform, done)`` pair for one pass over the rows (see MappedRows).
 Start = Callable[[], tuple[Callable[[int, Row], Row], Callable[[], None]]]
 #: The same for a transform of a whole block of rows at a time.
