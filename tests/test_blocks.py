@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -78,3 +79,50 @@ def test_trimmed_blocks_equals_trimmed(rows: list[list], width: int, size: int) 
     got = [row for block in trimmed_blocks(chunks(iter(rows), size), width, is_blank=blank)
            for row in block]  # fmt: skip
     assert got == expected
+
+
+IDS = st.one_of(
+    st.sampled_from(["", " ", "123", "a b", "ü", "12.0", "  7  "]),
+    st.integers(-(10**16), 10**16),
+    st.sampled_from([10**15 - 1, 10**15, -(10**15 - 1), -(10**15), 48616032, True]),
+    st.floats(allow_nan=False),
+    st.none(),
+)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    ids=st.lists(IDS, max_size=12),
+    kept=st.lists(st.sampled_from([None, "", "x"]), max_size=4),
+    overwrite=st.booleans(),
+    same_kind=st.booleans(),
+)
+def test_fill_of_a_block_equals_fill_row_by_row(
+    ids: list, kept: list, overwrite: bool, same_kind: bool
+) -> None:
+    import applinks.operations as operations
+    from applinks.table import Table
+
+    if same_kind:  # a column of one kind of id is what the block path takes
+        ids = [i for i in ids if type(i) is int] or [str(i) for i in ids]
+    headers = ["Name", "Zillow ID", "App ID", "App Unique ID", "App Name", "App Content URL"]
+    blank = [None] * 4
+    rows = [["n", i, *(kept + blank)[:4]] for i in ids]
+
+    def fill() -> tuple:
+        table = Table(list(headers), [list(r) for r in rows])
+        result = operations.fill_app_links(
+            table, app="zillow.com", id_column="Zillow ID", overwrite=overwrite
+        )
+        return (
+            list(result.table.rows),
+            result.filled_rows,
+            result.kept_cells,
+            result.report.issues,
+        )
+
+    fast = fill()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(operations, "_plain_ids", lambda *args: None)
+        slow = fill()
+    assert repr(fast) == repr(slow)

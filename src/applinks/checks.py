@@ -16,7 +16,7 @@ from applinks.domains import canonical_app_id, classify_app_id, host_of, registr
 from applinks.headers import NAME, STAGE, HeaderMap, column_letter, map_headers
 from applinks.issues import Issue, Report, make_issue
 from applinks.registry import Registry, load_registry
-from applinks.rows import BLOCK, blocks
+from applinks.rows import BLOCK, Block, blocks
 from applinks.table import (
     APP_CONTENT_URL,
     APP_ID,
@@ -318,7 +318,7 @@ class RowChecker:
         headers = self.table.headers
         for position in range(column.width):
             cells = column(position)
-            kinds = set(map(type, cells))
+            kinds = column.kinds(position)
             if str not in kinds:
                 continue
             texts = cast("Sequence[str]", cells) if kinds == {str} else list(filter(_is_str, cells))
@@ -458,12 +458,12 @@ class _Columns:
     """The columns of a block of rows, taken apart once (None past a short row)."""
 
     def __init__(self, rows: Sequence[Sequence[Cell]]) -> None:
-        lengths = set(map(len, rows))
         self.rows = rows
-        self.width = max(lengths)
-        self._all: list[tuple[Cell, ...]] | None = (
-            list(zip(*rows, strict=True)) if len(lengths) == 1 else None
-        )
+        self.width = max(map(len, rows))
+        if isinstance(rows, Block):
+            self._all = rows.columns()
+        else:
+            self._all = Block(rows).columns()
 
     def __call__(self, position: int | None) -> Sequence[Cell]:
         if position is None or position >= self.width:
@@ -471,6 +471,11 @@ class _Columns:
         if self._all is not None:
             return self._all[position]
         return [row[position] if position < len(row) else None for row in self.rows]
+
+    def kinds(self, position: int) -> set[type]:
+        if self._all is not None and isinstance(self.rows, Block):
+            return self.rows.kinds(position)
+        return set(map(type, self(position)))
 
 
 def _texts(cells: Sequence[Cell]) -> Sequence[str]:
@@ -516,7 +521,8 @@ def _row_issues(
 ) -> list[Issue]:
     checker = RowChecker(table, headers, registry)
     index = 0
-    for block in blocks(table.rows, BLOCK):
+    for rows in blocks(table.rows, BLOCK):
+        block = Block(rows)  # taken apart into columns once, for the check and the writer
         checker.add_block(index, block)
         index += len(block)
         if on_rows is not None:

@@ -12,11 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
-from operator import add
-from typing import Protocol
+from operator import add, itemgetter
+from typing import Protocol, cast
 from urllib.parse import quote
 
-from applinks.checks import check, mangled_reason
+from applinks.checks import EXCEL_DIGITS, check, mangled_reason
 from applinks.domains import host_of, registrable_domain
 from applinks.errors import UsageError
 from applinks.headers import find_column, map_headers
@@ -254,7 +254,7 @@ def fill_app_links(
     result = FillResult(work, id_column=work.headers[source], added_columns=inserted.added)
     targets = [positions[h] for h in APP_LINK_HEADERS]
     column = result.id_column
-    render = _renderer(entry, settings, kind)
+    render, render_all = _renderer(entry, settings, kind)
 
     app_id, name = entry.app_id, entry.name
     top = max(targets)
@@ -264,6 +264,13 @@ def fill_app_links(
         stats = _FillStats()
 
         def fill_block(index: int, rows: list[list[Cell]]) -> list[list[Cell]]:
+            uids = _plain_ids(rows, source, top)
+            if uids is not None and (overwrite or _blank_at(rows, targets)):
+                # Every row has an id that needs no second look and empty App Link cells.
+                for row, uid, url in zip(rows, uids, render_all(uids), strict=True):
+                    row[first], row[second], row[third], row[fourth] = app_id, uid, name, url
+                stats.filled_rows += len(rows)
+                return rows
             filled = 0
             for offset, row in enumerate(rows):
                 raw = row[source] if source < len(row) else None
@@ -306,6 +313,34 @@ def fill_app_links(
     return result
 
 
+def _plain_ids(rows: list[list[Cell]], source: int, top: int) -> list[str] | None:
+    """Return the id of every row as text when each is plain, else None (look row by row).
+
+    Plain: every row reaches past ``top``, and its id is text with something other than spaces
+    in it, or a whole number Excel keeps exactly (at most 15 digits).
+    """
+    if not rows or min(map(len, rows)) <= max(source, top):
+        return None
+    raws = list(map(itemgetter(source), rows))
+    kinds = set(map(type, raws))
+    if kinds == {str}:
+        texts = cast("list[str]", raws)
+        return texts if all(map(str.strip, texts)) else None
+    if kinds == {int}:
+        numbers = cast("list[int]", raws)
+        if max(numbers) < _EXACT and min(numbers) > -_EXACT:
+            return list(map(str, numbers))
+    return None
+
+
+def _blank_at(rows: list[list[Cell]], positions: list[int]) -> bool:
+    """Return True when every row is empty (None) at every one of ``positions``."""
+    return all(set(map(itemgetter(p), rows)) == {None} for p in positions)
+
+
+#: Whole numbers below this (in size) have at most 15 digits: Excel keeps them exactly.
+_EXACT = 10**EXCEL_DIGITS
+
 #: Characters ``urllib.parse.quote`` never changes; an id made only of them goes in as it is.
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
 _MARKS = ("Qx7applinksIdMarkQ", "Zq3applinksIdMarkZ")
@@ -313,8 +348,8 @@ _MARKS = ("Qx7applinksIdMarkQ", "Zq3applinksIdMarkZ")
 
 def _renderer(
     entry: AppEntry, settings: Mapping[str, str] | None, kind: str | None
-) -> Callable[[str], str]:
-    """Return a function giving ``entry.render_url(uid, ...)`` for many ids, fast.
+) -> tuple[Callable[[str], str], Callable[[list[str]], list[str]]]:
+    """Return functions giving ``entry.render_url(uid, ...)`` for one id and for a list, fast.
 
     The template is rendered once around a marker, and each id (percent-encoded when it needs
     to be) is put where the marker was. When two different markers do not give the same
@@ -323,13 +358,26 @@ def _renderer(
     first, second = (entry.render_url(m, settings=settings, kind=kind) for m in _MARKS)
     pieces = first.split(_MARKS[0])
     if len(pieces) < 2 or second.split(_MARKS[1]) != pieces:
-        return lambda uid: entry.render_url(uid, settings=settings, kind=kind)
+
+        def full(uid: str) -> str:
+            return entry.render_url(uid, settings=settings, kind=kind)
+
+        return full, partial(_each, full)
     join, plain = str.join, _URL_SAFE.fullmatch
 
     def render(uid: str) -> str:
         return join(uid if plain(uid) else quote(uid, safe=""), pieces)
 
-    return render
+    def render_all(uids: list[str]) -> list[str]:
+        if plain("".join(uids)):  # every id is made of characters a URL takes as they are
+            return list(map(join, uids, repeat(pieces)))
+        return list(map(render, uids))
+
+    return render, render_all
+
+
+def _each(render: Callable[[str], str], uids: list[str]) -> list[str]:
+    return list(map(render, uids))
 
 
 def _apply(

@@ -17,8 +17,9 @@ from typing import Any, cast, overload
 from applinks.table import Cell
 
 Row = list[Cell]
-#: Rows handled together by the passes that work a block of rows at a time (column by column).
-BLOCK = 4096
+#: Rows handled together by the passes that work a block of rows at a time (column by column):
+#: small enough that a block stays in the processor cache while every pass looks at it.
+BLOCK = 256
 #: Makes a fresh ``(transform, done)`` pair for one pass over the rows (see MappedRows).
 Start = Callable[[], tuple[Callable[[int, Row], Row], Callable[[], None]]]
 #: The same for a transform of a whole block of rows at a time.
@@ -162,6 +163,37 @@ def _composed(
         second_done()
 
     return both, done
+
+
+class Block(list[Any]):
+    """A block of rows that takes itself apart into columns once, for all who look at them.
+
+    The check and the CSV writer both work column by column on the same block: ``columns()``
+    and ``kinds(position)`` are worked out on first use and kept. A block must not be changed
+    after they have been asked for.
+    """
+
+    _columns: list[tuple[Cell, ...]] | None
+    _kinds: dict[int, set[type]]
+
+    def columns(self) -> list[tuple[Cell, ...]] | None:
+        """Return every column as a tuple, or None when the rows are not all the same length."""
+        try:
+            return self._columns
+        except AttributeError:
+            self._kinds = {}
+            lengths = set(map(len, self))
+            self._columns = list(zip(*self, strict=True)) if len(lengths) == 1 else None
+            return self._columns
+
+    def kinds(self, position: int) -> set[type]:
+        """Return the types of the cells of column ``position`` (rows all the same length)."""
+        columns = self.columns()
+        assert columns is not None
+        found = self._kinds.get(position)
+        if found is None:
+            found = self._kinds[position] = set(map(type, columns[position]))
+        return found
 
 
 def blocks(rows: Iterable[Any], size: int = BLOCK) -> Iterator[list[Any]]:

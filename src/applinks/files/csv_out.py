@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from itertools import repeat
 from pathlib import Path
 from typing import IO, Any
 
-from applinks.rows import blocks
+from applinks.rows import Block, blocks
 from applinks.table import Cell, Table, cell_text
 
 from .atomic import PendingFile, atomic_writer, check_output
@@ -42,6 +41,7 @@ def _datetime_text(value: dt.datetime) -> str:
     return value.isoformat(" ")  # the same text as strftime("%Y-%m-%d %H:%M:%S"), faster
 
 
+_DATES = frozenset({dt.date, dt.datetime})
 _CONVERT: dict[type, Callable[[Any], Any]] = {float: _float_text, dt.datetime: _datetime_text}
 
 
@@ -93,14 +93,17 @@ class CsvRowWriter:
             for row in rows:
                 self.row(row)
             return
-        columns: list[Any] = list(zip(*rows, strict=True))
+        block = rows if isinstance(rows, Block) else Block(rows)
+        columns: list[Any] = list(block.columns() or ())
         for position, column in enumerate(columns):
-            kinds = set(map(type, column))
+            kinds = block.kinds(position)
             if kinds <= _AS_IS:
                 continue
-            if kinds == {dt.datetime}:
-                texts = list(map(dt.datetime.isoformat, column, repeat(" ")))
-                if set(map(len, texts)) == {19} and all(v.year >= 1000 for v in column):
+            if kinds <= _DATES:
+                # str() of a date is its ISO form, of a date-time "YYYY-MM-DD HH:MM:SS" unless
+                # it has a fraction of a second, a time zone or a year before 1000.
+                texts = list(map(str, column))
+                if set(map(len, texts)) <= {10, 19} and "\n0" not in "\n" + "\n".join(texts):
                     columns[position] = texts
                     continue
             as_is, text = _AS_IS, _text

@@ -200,27 +200,32 @@ def normalize_row(row: Iterable[Any]) -> list[Cell]:
 
 
 def normalize_block(rows: list[list[Any]]) -> list[Row]:
-    """Return :func:`normalize_row` of every row, worked out column by column.
+    """Return :func:`normalize_row` of every row, worked out column by column, in place.
 
     A column of text without empty cells, or of whole numbers, costs a few C-level passes
-    instead of a Python step per cell. Rows of different lengths go row by row.
+    instead of a Python step per cell; only the columns that change are written back into the
+    rows (which are the reader's own, fresh lists). Rows of different lengths go row by row.
     """
     if not rows:
         return []
     width = len(rows[0])
     if any(len(row) != width for row in rows) or not width:
         return [normalize_row(row) for row in rows]
-    columns: list[Any] = list(zip(*rows, strict=True))
-    for position, column in enumerate(columns):
+    for position, column in enumerate(zip(*rows, strict=True)):
         kinds = set(map(type, column))
         if kinds == {str}:
-            if "" in column:
-                columns[position] = [value or None for value in column]
+            if "" not in column:
+                continue
+            new: Iterable[Any] = [value or None for value in column]
         elif kinds == {float} and all(map(float.is_integer, column)):
-            columns[position] = map(int, column)
+            new = map(int, column)
         elif float in kinds or str in kinds:
-            columns[position] = normalize_row(column)
-    return list(map(list, zip(*columns, strict=True)))
+            new = normalize_row(column)
+        else:
+            continue
+        for row, value in zip(rows, new, strict=False):
+            row[position] = value
+    return rows
 
 
 def _column_used(headers: list[str], rows: list[list[Cell]], pos: int) -> bool:
