@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import and_, gt, is_, is_not, not_, or_
+from operator import and_, gt, is_, is_not, methodcaller, not_, or_
 from typing import Any, TypeGuard, cast
 from urllib.parse import urlsplit
 
@@ -40,8 +40,8 @@ _STAGE_SET = frozenset(STAGES)
 _PLAIN_URL = re.compile(r"(?i:https?)://([A-Za-z0-9.-]+)(?::[0-9]*)?(?:[/?#][!-~]*)?\Z")
 #: Joins a row's text cells; a cell starting like a formula follows a separator (or starts).
 _SEPARATOR = "\x00"
-#: Spaces at the start or end of one of the texts joined by the separator.
-_EDGE_SPACE = re.compile(r"(?:\A|\x00)\s|\s(?:\x00|\Z)")
+#: The host of a plain URL's match.
+_HOST = methodcaller("group", 1)
 _FORMULA_SCAN = re.compile(r"\x00[=+\-@\t\r]")
 #: Distinct values remembered per check run, at most (then the memory is cleared).
 _CACHE_LIMIT = 200_000
@@ -241,7 +241,8 @@ class RowChecker:
                             "unique-id-mangled", row=r, column=uid_col, value=uid, reason=reason
                         )
                     )
-        if _EDGE_SPACE.search(_SEPARATOR.join(compress(uids, has_uid))):
+        if not all(map(is_, uids, map(str.strip, uids))):  # (strip gives the text itself back
+            # when there is nothing to strip)
             for r, uid in compress(zip(numbers, uids, strict=True), has_uid):
                 if uid[0].isspace() or uid[-1].isspace():
                     out.append(
@@ -325,7 +326,11 @@ class RowChecker:
             if not _FORMULA_SCAN.search(_SEPARATOR + _SEPARATOR.join(texts)):
                 continue
             header = headers[position] if position < len(headers) else ""
-            for r, cell in zip(numbers, cells, strict=True):
+            found: Iterable[tuple[int, Cell]] = zip(numbers, cells, strict=True)
+            if kinds == {str}:  # pick out the candidates at C speed
+                starts = map(str.startswith, cast("Sequence[str]", cells), repeat(FORMULA_STARTS))
+                found = compress(found, starts)
+            for r, cell in found:
                 if type(cell) is str and cell.startswith(FORMULA_STARTS):
                     out.append(
                         make_issue(
@@ -351,7 +356,11 @@ class RowChecker:
         distinct pair, and the rows of a pair that fails are picked out at C speed.
         """
         simple = list(map(and_, wanted, map(is_not, plain, repeat(None))))
-        hosts: list[str | None] = [m.group(1).lower() if m is not None else None for m in plain]
+        hosts: list[str | None] = (
+            list(map(str.lower, map(_HOST, plain)))
+            if all(plain)
+            else [m.group(1).lower() if m is not None else None for m in plain]
+        )
         pairs = cast(
             "set[tuple[str, str]]", set(compress(zip(hosts, app_ids, strict=True), simple))
         )
