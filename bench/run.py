@@ -289,29 +289,37 @@ DOC_TAIL = """
 
 - The workbook is parsed once by python-calamine and stays in its compact memory; the rows are
   walked on demand (`applinks.rows`, `files/xlsx_in.SheetRows`), never copied into Python lists.
-- `prepare` makes one pass: each row gets its App Link cells (computed, not stored), is checked,
-  and is written to a temporary CSV beside the output in the same step. The file is renamed into
-  place at the end, or removed when errors block it.
-- Checks whose cost depends only on a value (an App ID's rules, a URL's host and app) are worked
-  out once per distinct value; a URL that is plainly valid is recognised by one regular
-  expression; a row's text cells are scanned for formula-like starts in one search.
-- Cells are written as the csv module writes them where that is already the Cloze form (text,
-  whole numbers, dates), and converted only otherwise.
+  A CSV file is read from disk again on each pass (`files/csv_in.CsvRows`), never held whole.
+- `prepare` makes one pass: each block of rows gets its App Link cells, is checked, and is
+  written to a temporary CSV beside the output in the same step. The file is renamed into place
+  at the end, or removed when errors block it.
+- The work after reading is done a block of 256 rows at a time, column by column
+  (`rows.Block`): the reader normalises a column with one C-level pass where it can (whole
+  numbers, text without empty cells), the fill writes a whole block when every id is plain, the
+  checks pick out the rows they concern with `compress`/`map` instead of looking at every row in
+  Python, and the writer converts only the columns whose cells are not already in the Cloze form
+  and writes the block with one `writerows` call. The block is taken apart into columns once, for
+  the check and the writer together; 256 rows keep it in the processor cache (blocks of 4,096
+  were about a third slower).
+- Checks whose cost depends only on a value (an App ID's rules, a URL's site and app) are worked
+  out once per distinct value or pair; repeated App Unique IDs are found with one dictionary
+  build per block.
+- The row-by-row checker the block checker replaced is kept in the tests as the reference:
+  Hypothesis holds the block checks, the block reader, writer and fill to their row-by-row forms.
 
 ## Where the rest of the time goes
 
-Reading the workbook (python-calamine's parse) is shared with the yardstick, and `check` alone
-runs at the yardstick's speed and memory. What `prepare` adds is Python work per row that the
-yardstick does not do: cells normalised as they are read (whole numbers without `.0`, empty text
-as empty), four App Link cells made per row (the id as text, its link from the app's template),
-every check on the filled row, and a CSV row of 21 cells instead of 17 with dates and numbers put
-in the Cloze form. Profiles of the 100,000-row case put about a third of the per-row time in
-the checks, a third in the CSV row, and the rest in reading and filling. Closing the gap to 1.5x
-needs that per-row work cut about in half (for example by checking and converting whole columns
-of a block of rows at a time instead of row by row).
+Reading the workbook (python-calamine's parse) is shared with the yardstick. Before it, the
+worksheet's XML is inflated and scanned once for cells past Excel's grid (`files/guards.py`), so
+that a small hostile file cannot make the reader allocate a sheet of billions of cells: that scan
+is about a sixth of the yardstick's time at 1,048,575 rows. Tried and dropped: inflating in a
+second thread while scanning (slower: the scan holds the interpreter lock), and narrower byte
+patterns for wide column references (slower on text-heavy sheets).
 
-- `prepare` of a CSV file still reads the whole file into lists first (the CSV reader is not
-  streamed yet), hence its memory.
+- `prepare` of a CSV file reads it twice: one pass finds the width (columns with data but no
+  header) and the last row before anything is written, the second one does the work. Its output
+  is also about 40% larger than its input (the four App Link columns, a URL per row), so the CSV
+  writer alone costs more than the whole plain copy's writing.
 - `prepare --xlsx` (the annotated workbook) notes the App Link cells that changed while
   `prepare` walks the rows (`files/xlsx_annotate.LinkRecorder`, one list per column), so it makes
   no pass of its own over them; it then streams the worksheet XML once, appending the new cells
