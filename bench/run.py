@@ -299,8 +299,8 @@ DOC_TAIL = """
   checks pick out the rows they concern with `compress`/`map` instead of looking at every row in
   Python, and the writer converts only the columns whose cells are not already in the Cloze form
   and writes the block with one `writerows` call. The block is taken apart into columns once, for
-  the check and the writer together; 256 rows keep it in the processor cache (blocks of 4,096
-  were about a third slower).
+  the check and the writer together; 256 rows keep it in the processor cache (with blocks of
+  4,096 rows the work after reading took about half as long again).
 - Checks whose cost depends only on a value (an App ID's rules, a URL's site and app) are worked
   out once per distinct value or pair; repeated App Unique IDs are found with one dictionary
   build per block.
@@ -309,17 +309,25 @@ DOC_TAIL = """
 
 ## Where the rest of the time goes
 
-Reading the workbook (python-calamine's parse) is shared with the yardstick. Before it, the
-worksheet's XML is inflated and scanned once for cells past Excel's grid (`files/guards.py`), so
-that a small hostile file cannot make the reader allocate a sheet of billions of cells: that scan
-is about a sixth of the yardstick's time at 1,048,575 rows. Tried and dropped: inflating in a
-second thread while scanning (slower: the scan holds the interpreter lock), and narrower byte
-patterns for wide column references (slower on text-heavy sheets).
+Timing the parts of one `prepare` of the 1,048,575-row workbook separately (on the same machine,
+outside the run above) gave: python-calamine's parse about 22-24 s (the yardstick has it too),
+the guard scan about 7 s, normalising the cells about 3 s, the checks about 7-9 s and writing the
+CSV about 15 s (the yardstick writes its smaller CSV in about 10 s).
 
+- Before the parse, the worksheet's XML is inflated and scanned once for cells past Excel's grid
+  (`files/guards.py`), so that a small hostile file cannot make the reader allocate a sheet of
+  billions of cells; that is nearly a quarter of the yardstick's time. Tried and dropped:
+  inflating in a second thread while scanning (slower: the scan holds the interpreter lock), and
+  narrower byte patterns for wide column references (slower on text-heavy sheets). What would
+  hide it: parse and prepare in a child process while this process scans on the other core and
+  stops the child if the file is hostile.
+- The CSV output has four more columns and a URL per row, so its writing costs more than the
+  yardstick's.
 - `prepare` of a CSV file reads it twice: one pass finds the width (columns with data but no
   header) and the last row before anything is written, the second one does the work. Its output
-  is also about 40% larger than its input (the four App Link columns, a URL per row), so the CSV
-  writer alone costs more than the whole plain copy's writing.
+  is also about a third larger than its input (the four App Link columns, a URL per row), so the
+  CSV writer alone costs more than the plain copy's writing. Reading it once, with the header's
+  width, and a second time only when a row turns out wider, would save most of a parse.
 - `prepare --xlsx` (the annotated workbook) notes the App Link cells that changed while
   `prepare` walks the rows (`files/xlsx_annotate.LinkRecorder`, one list per column), so it makes
   no pass of its own over them; it then streams the worksheet XML once, appending the new cells
