@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from applinks.files.csv_out import CsvRowWriter
 from applinks.files.xlsx_in import normalize_block, normalize_row
-from applinks.rows import blank, blocks, chunks, trimmed, trimmed_blocks
+from applinks.rows import blank, blocks, chunks, trimmed_blocks
 
 # What python-calamine hands over (text, "" for an empty cell, floats, dates, booleans) and what
 # the CSV writer is given after normalising (None, ints as well).
@@ -64,6 +65,23 @@ def test_csv_rows_writes_what_row_by_row_writes(rows: list[list], size: int) -> 
         many.rows(block)
     assert by_block.getvalue() == by_row.getvalue()
     assert many.count == one.count == len(rows)
+
+
+def trimmed(
+    rows: Iterator[list], width: int, *, is_blank: Callable[[list], bool]
+) -> Iterator[list]:
+    """The row-by-row form :func:`trimmed_blocks` is held to."""
+    pending: list[list] = []
+    for row in rows:
+        if len(row) > width:
+            row = row[:width]
+        if None in row and is_blank(row):
+            pending.append(row)
+            continue
+        if pending:
+            yield from pending
+            pending.clear()
+        yield row
 
 
 ROWS = st.lists(

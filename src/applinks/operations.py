@@ -7,6 +7,7 @@ applies cell range by cell range; the ``*_app_links`` functions apply them to a 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -614,12 +615,4 @@ def prepare(
 
 
 def _replace(table: Table, headers: list[str], rows: Sequence[list[Cell]]) -> Table:
-    return Table(
-        headers,
-        rows,
-        sheet=table.sheet,
-        source=table.source,
-        encoding=table.encoding,
-        notes=list(table.notes),
-        header_row=table.header_row,
-    )
+    return dataclasses.replace(table, headers=headers, rows=rows, notes=list(table.notes))

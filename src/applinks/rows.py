@@ -220,7 +220,7 @@ def chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
 def trimmed_blocks(
     blocks: Iterable[list[Row]], width: int, *, is_blank: Callable[[Row], bool]
 ) -> Iterator[list[Row]]:
-    """Block by block what :func:`trimmed` does row by row: cut to ``width``, no blank tail."""
+    """Yield the blocks' rows cut to ``width`` cells, leaving out blank rows at the end."""
     pending: list[Row] = []
     for block in blocks:
         if any(len(row) > width for row in block):
@@ -239,21 +239,6 @@ def trimmed_blocks(
             pending = block[last + 1 :]
             block = block[: last + 1]
         yield block
-
-
-def trimmed(rows: Iterable[Row], width: int, *, is_blank: Callable[[Row], bool]) -> Iterator[Row]:
-    """Yield ``rows`` cut to ``width`` cells, leaving out blank rows at the end."""
-    pending: list[Row] = []
-    for row in rows:
-        if len(row) > width:
-            row = row[:width]
-        if None in row and is_blank(row):
-            pending.append(row)
-            continue
-        if pending:
-            yield from pending
-            pending.clear()
-        yield row
 
 
 def blank(row: Sequence[Any]) -> bool:

@@ -22,6 +22,7 @@ Everything read is parsed with defusedxml or matched as text; nothing is written
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import functools
 import io
 import queue
@@ -458,15 +459,7 @@ class LinkRecorder:
                 note = self._note
                 for index, row in enumerate(rows):
                     note(index, row)
-            self.table = Table(
-                table.headers,
-                rows,
-                sheet=table.sheet,
-                source=table.source,
-                encoding=table.encoding,
-                notes=list(table.notes),
-                header_row=table.header_row,
-            )
+            self.table = dataclasses.replace(table, rows=rows, notes=list(table.notes))
 
     def _start(self) -> tuple[Callable[[int, list[Cell]], list[Cell]], Callable[[], None]]:
         return self._note, _nothing
