@@ -99,12 +99,13 @@ def _header_issues(table: Table, headers: HeaderMap) -> list[Issue]:
 
 
 class RowChecker:
-    """The per-row checks of :func:`check`, fed one row at a time (one pass over the sheet).
+    """The per-row checks of :func:`check`, fed a block of rows at a time (one pass over the sheet).
 
-    ``add(index, row)`` checks data row ``index``; ``issues()`` returns the row issues found so
-    far plus those that need every row (duplicates, inconsistent spellings). What is costly and
-    depends only on a value (an App ID's rules, a URL's host) is worked out once per distinct
-    value, so a million rows from one source cost little more than their number.
+    ``add_block(index, rows)`` checks the data rows from ``index`` on (``add(index, row)`` one
+    row); ``issues()`` returns the row issues found so far plus those that need every row
+    (duplicates, inconsistent spellings). What is costly and depends only on a value (an App ID's
+    rules, a URL's site) is worked out once per distinct value, so a million rows from one source
+    cost little more than their number.
     """
 
     def __init__(self, table: Table, headers: HeaderMap, registry: Registry) -> None:
