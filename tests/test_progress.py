@@ -16,8 +16,8 @@ class Terminal(io.StringIO):
 def test_silent_when_not_a_terminal() -> None:
     stream = io.StringIO()
     with Progress("Preparing", 100_000, stream=stream) as bar:
-        for _ in range(50_000):
-            bar.row()
+        for _ in range(200):
+            bar.rows([None] * 250)
         bar.update(100_000)
     assert bar.enabled is False
     assert stream.getvalue() == ""
@@ -29,8 +29,8 @@ def test_draws_and_erases_on_a_terminal(monkeypatch) -> None:
     monkeypatch.setattr(progress_module.time, "monotonic", lambda: float(next(clock)))
     stream = Terminal()
     with Progress("Preparing", 1_048_575, stream=stream) as bar:
-        for _ in range(2 * progress_module.EVERY):
-            bar.row()
+        for _ in range(2 * progress_module.EVERY // 256):
+            bar.rows([None] * 256)
     drawn = stream.getvalue()
     assert drawn == (
         "\rPreparing [........................] 8,192 of 1,048,575 rows (0%)"

@@ -6,7 +6,6 @@ import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 from itertools import compress, repeat
 from operator import and_, gt, is_, is_not, methodcaller, not_, or_
 from typing import Any, TypeGuard, cast
@@ -52,7 +51,6 @@ def check(
     table: Table,
     *,
     registry: Registry | None = None,
-    on_row: Callable[[list[Cell]], object] | None = None,
     on_rows: Callable[[list[list[Cell]]], object] | None = None,
 ) -> Report:
     """Return every issue of ``table``, sorted by row and then by column.
@@ -60,15 +58,14 @@ def check(
     Args:
         table: the sheet to check (header in ``table.headers``).
         registry: the apps to check URLs against; the built-in registry by default.
-        on_row: called with every data row, in order, as the check walks them (to write the
-            rows out in the same pass over a large sheet).
-        on_rows: the same, called with each block of rows the check takes at a time.
+        on_rows: called with each block of data rows, in order, as the check walks them (to
+            write the rows out in the same pass over a large sheet).
     """
     registry = registry or load_registry()
     headers = map_headers(table.headers)
     issues: list[Issue] = []
     issues += _header_issues(table, headers)
-    issues += _row_issues(table, headers, registry, on_row, on_rows)
+    issues += _row_issues(table, headers, registry, on_rows)
     order = {h: i for i, h in reversed(list(enumerate(table.headers)))}
     issues.sort(key=lambda i: (i.row, order.get(i.column, -1)))
     return Report(issues)
@@ -526,7 +523,6 @@ def _row_issues(
     table: Table,
     headers: HeaderMap,
     registry: Registry,
-    on_row: Callable[[list[Cell]], object] | None = None,
     on_rows: Callable[[list[list[Cell]]], object] | None = None,
 ) -> list[Issue]:
     checker = RowChecker(table, headers, registry)
@@ -537,9 +533,6 @@ def _row_issues(
         index += len(block)
         if on_rows is not None:
             on_rows(block)
-        if on_row is not None:
-            for row in block:
-                on_row(row)
     return checker.issues()
 
 
@@ -632,8 +625,3 @@ def _url_belongs(url: str, app_id: str, registry: Registry) -> bool:
         return entry.owns_host(host)
     mine = registrable_domain(canonical_app_id(app_id)) or canonical_app_id(app_id)
     return (registrable_domain(host) or host) == mine
-
-
-def _cached(function: Callable) -> Callable:
-    """Return ``function`` memoised per distinct value for one check run (values repeat a lot)."""
-    return lru_cache(maxsize=None)(function)

@@ -23,7 +23,7 @@ from applinks.errors import UsageError
 from applinks.headers import find_column, map_headers
 from applinks.issues import Issue, Report, make_issue
 from applinks.registry import AppEntry, Registry, load_registry
-from applinks.rows import BLOCK, LazyRows, MappedRows, slices
+from applinks.rows import BlockStart, LazyRows, MappedRows, Start
 from applinks.table import (
     APP_LINK_HEADERS,
     APP_UNIQUE_ID,
@@ -174,25 +174,13 @@ class FillResult:
     def filled_rows(self) -> int:
         return self._ready().filled_rows
 
-    @filled_rows.setter
-    def filled_rows(self, value: int) -> None:
-        self._ready().filled_rows = value
-
     @property
     def kept_cells(self) -> int:
         return self._ready().kept_cells
 
-    @kept_cells.setter
-    def kept_cells(self, value: int) -> None:
-        self._ready().kept_cells = value
-
     @property
     def report(self) -> Report:
         return Report(list(self._ready().issues))
-
-    @report.setter
-    def report(self, value: Report) -> None:
-        self._ready().issues = list(value.issues)
 
     def __repr__(self) -> str:
         return (
@@ -310,7 +298,7 @@ def fill_app_links(
 
         return fill_block, partial(result._publish, stats)
 
-    _apply_blocks(result, start)
+    _apply(result, start, block=True)
     return result
 
 
@@ -381,41 +369,17 @@ def _each(render: Callable[[str], str], uids: list[str]) -> list[str]:
     return list(map(render, uids))
 
 
-def _apply(
-    result: FillResult,
-    start: Callable[[], tuple[Callable[[int, list[Cell]], list[Cell]], Callable[[], None]]],
-) -> None:
-    """Run a row filler over ``result.table``: now for a list, on each walk for rows on demand."""
+def _apply(result: FillResult, start: Start | BlockStart, *, block: bool = False) -> None:
+    """Run a filler over ``result.table``: now for a list (its rows are changed in place), on
+    each walk for rows on demand. ``block``: the filler takes a block of rows at a time."""
     table = result.table
+    rows = MappedRows(table.rows, start, block=block)
+    result._defer()
     if isinstance(table.rows, LazyRows):
-        result._defer()
-        result.table = _replace(table, table.headers, MappedRows(table.rows, start))
-        return
-    fill_row, done = start()
-    result._stats = None
-    for index, row in enumerate(table.rows):
-        fill_row(index, row)
-    done()
-
-
-def _apply_blocks(
-    result: FillResult,
-    start: Callable[
-        [], tuple[Callable[[int, list[list[Cell]]], list[list[Cell]]], Callable[[], None]]
-    ],
-) -> None:
-    """:func:`_apply` for a filler that takes a block of rows at a time."""
-    table = result.table
-    if isinstance(table.rows, LazyRows):
-        result._defer()
-        rows = MappedRows(table.rows, start, block=True)
         result.table = _replace(table, table.headers, rows)
-        return
-    fill_block, done = start()
-    result._stats = None
-    for index, block in enumerate(slices(list(table.rows), BLOCK)):
-        fill_block(index * BLOCK, block)
-    done()
+    else:
+        for _ in rows:
+            pass
 
 
 def links_from_urls(

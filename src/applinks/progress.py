@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sized
-from typing import IO, Any
+from typing import IO
 
 #: Rows between two looks at the clock.
 EVERY = 8192
@@ -32,12 +32,6 @@ class Progress:
         self.count = 0
         self._shown = False
         self._last = 0.0
-
-    def row(self, _row: Any = None) -> None:
-        """Count one row (usable as a per-row callback)."""
-        self.count += 1
-        if not self.count % EVERY:
-            self.update(self.count)
 
     def rows(self, rows: Sized) -> None:
         """Count a block of rows (usable as a per-block callback)."""
