@@ -49,8 +49,7 @@ class _FailingFile:
 
     @property
     def file(self):
-        # Writers may skip the temporary file's wrapper and write to its file object: that one
-        # fails too.
+        # PendingFile writes to the temporary file's own file object: that one fails too.
         return self
 
     def __getattr__(self, name):

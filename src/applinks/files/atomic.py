@@ -70,7 +70,7 @@ class PendingFile:
         self.tmp: Path | None = None
         held = _hold_signals()
         try:
-            self.handle: IO = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in commit
+            wrapper = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in commit
                 mode,
                 encoding=encoding,
                 newline=newline,
@@ -79,7 +79,11 @@ class PendingFile:
                 suffix=".part",
                 delete=False,
             )
-            self.tmp = Path(self.handle.name)
+            self.tmp = Path(wrapper.name)
+            # Writes go to its own file object (the wrapper adds a Python call to each); the
+            # wrapper is kept, as dropping it would close the file.
+            self._wrapper = wrapper
+            self.handle: IO = wrapper.file
             _PENDING.add(self)
         finally:
             try:

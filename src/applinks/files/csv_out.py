@@ -135,8 +135,7 @@ class CsvSpool(CsvRowWriter):
 
     def __init__(self, folder: Path, *, progress: Callable[[int], object] | None = None):
         self._pending = PendingFile(folder, "cloze-import", "w", encoding="utf-8", newline="")
-        # The temporary file's own file object: the wrapper around it adds a Python call per write.
-        self._handle = getattr(self._pending.handle, "file", self._pending.handle)
+        self._handle = self._pending.handle
         self._handle.write(BOM)
         super().__init__(self._handle, progress=progress)
 
