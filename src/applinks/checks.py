@@ -466,11 +466,8 @@ class _Columns:
 
     def __init__(self, rows: Sequence[Sequence[Cell]]) -> None:
         self.rows = rows
-        self.width = max(map(len, rows))
-        if isinstance(rows, Block):
-            self._all = rows.columns()
-        else:
-            self._all = Block(rows).columns()
+        self._all = (rows if isinstance(rows, Block) else Block(rows)).columns()
+        self.width = len(self._all) if self._all is not None else max(map(len, rows))
 
     def __call__(self, position: int | None) -> Sequence[Cell]:
         if position is None or position >= self.width:

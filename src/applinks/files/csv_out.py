@@ -86,15 +86,14 @@ class CsvRowWriter:
 
     def rows(self, rows: Sequence[Sequence[Cell]]) -> None:
         """Write a block of data rows, converting them column by column (see :meth:`row`)."""
-        width = self.width
         if not rows:
-            return
-        if not width or any(len(row) != width for row in rows):
-            for row in rows:
-                self.row(row)
             return
         block = rows if isinstance(rows, Block) else Block(rows)
         columns: list[Any] = list(block.columns() or ())
+        if not self.width or len(columns) != self.width:  # rows of other lengths: one by one
+            for row in rows:
+                self.row(row)
+            return
         for position, column in enumerate(columns):
             kinds = block.kinds(position)
             if kinds <= _AS_IS:

@@ -208,8 +208,7 @@ def normalize_block(rows: list[list[Any]]) -> list[Row]:
     """
     if not rows:
         return []
-    width = len(rows[0])
-    if any(len(row) != width for row in rows) or not width:
+    if len(set(map(len, rows))) != 1 or not rows[0]:
         return [normalize_row(row) for row in rows]
     for position, column in enumerate(zip(*rows, strict=True)):
         kinds = set(map(type, column))
