@@ -6,6 +6,7 @@ import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import and_, gt, is_, is_not, methodcaller, not_, or_
 from typing import Any, TypeGuard, cast
@@ -15,7 +16,7 @@ from applinks.domains import canonical_app_id, classify_app_id, host_of, registr
 from applinks.headers import NAME, STAGE, HeaderMap, column_letter, map_headers
 from applinks.issues import Issue, Report, make_issue
 from applinks.registry import Registry, load_registry
-from applinks.rows import BLOCK, Block, blocks
+from applinks.rows import BLOCK, Block, LazyRows, blocks
 from applinks.table import (
     APP_CONTENT_URL,
     APP_ID,
@@ -25,6 +26,7 @@ from applinks.table import (
     Table,
     cell_text,
 )
+from applinks.workers import in_two
 
 STAGES = ("Potential", "Active", "Done", "Lost")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +54,7 @@ def check(
     *,
     registry: Registry | None = None,
     on_rows: Callable[[list[list[Cell]]], object] | None = None,
+    second: SecondHalf | None = None,
 ) -> Report:
     """Return every issue of ``table``, sorted by row and then by column.
 
@@ -60,15 +63,73 @@ def check(
         registry: the apps to check URLs against; the built-in registry by default.
         on_rows: called with each block of data rows, in order, as the check walks them (to
             write the rows out in the same pass over a large sheet).
+        second: check the rows from ``second.start`` on in a second process at the same time
+            (see :class:`SecondHalf`); ``table.rows`` must then be rows on demand.
     """
     registry = registry or load_registry()
     headers = map_headers(table.headers)
-    issues: list[Issue] = []
-    issues += _header_issues(table, headers)
-    issues += _row_issues(table, headers, registry, on_rows)
+    checker = RowChecker(table, headers, registry)
+    if second is None:
+        _walk(checker, table.rows, 0, on_rows)
+    else:
+        _walk_in_two(checker, cast("LazyRows", table.rows), on_rows, second)
+    issues = _header_issues(table, headers) + checker.issues()
     order = {h: i for i, h in reversed(list(enumerate(table.headers)))}
     issues.sort(key=lambda i: (i.row, order.get(i.column, -1)))
     return Report(issues)
+
+
+@dataclass
+class SecondHalf:
+    """The rows from ``start`` on, checked in a second process (:func:`applinks.workers.in_two`).
+
+    In that process each block goes to ``on_rows`` and, after the last, ``finish()`` is called;
+    what it returns is pickled back and given to ``absorb`` here once both halves are done
+    (e.g. a file part to join, counts to add).
+    """
+
+    start: int
+    on_rows: Callable[[list[list[Cell]]], object] | None
+    finish: Callable[[], object]
+    absorb: Callable[[object], object]
+
+
+def _walk(
+    checker: RowChecker,
+    rows: Sequence[list[Cell]],
+    index: int,
+    on_rows: Callable[[list[list[Cell]]], object] | None,
+) -> int:
+    """Check ``rows`` (the data rows from ``index`` on); return the index after the last."""
+    for part in blocks(rows, BLOCK):
+        block = Block(part)  # taken apart into columns once, for the check and the writer
+        checker.add_block(index, block)
+        index += len(block)
+        if on_rows is not None:
+            on_rows(block)
+    return index
+
+
+def _walk_in_two(
+    checker: RowChecker,
+    rows: LazyRows,
+    on_rows: Callable[[list[list[Cell]]], object] | None,
+    second: SecondHalf,
+) -> None:
+    """:func:`_walk` the rows before ``second.start`` here, the rest in a second process, and
+    merge what the second found into ``checker`` as if one had walked them all."""
+    start = second.start
+
+    def there() -> tuple[CheckState, int, object]:
+        end = _walk(checker, rows.part(start), start, second.on_rows)
+        return checker.state(), end - start, second.finish()
+
+    end, (state, count, extra) = in_two(
+        lambda: _walk(checker, rows.part(0, start), 0, on_rows), there
+    )
+    checker.merge(state)
+    rows.counted(end + count)
+    second.absorb(extra)
 
 
 def _header_issues(table: Table, headers: HeaderMap) -> list[Issue]:
@@ -444,6 +505,29 @@ class RowChecker:
                 )
             )
 
+    def state(self) -> CheckState:
+        """Return what was found so far, to :meth:`merge` into the checker of earlier rows."""
+        return CheckState(self.out, self.first_rows, self.repeated, self.spelling_rows)
+
+    def merge(self, later: CheckState) -> None:
+        """Take in what another checker found in the rows after this one's (as if this one had
+        checked them too): its issues, and the repeats and spellings across both."""
+        self.out += later.out
+        first_rows, repeated = self.first_rows, self.repeated
+        for canon, theirs in later.first_rows.items():
+            mine = first_rows.setdefault(canon, {})
+            if mine.keys().isdisjoint(theirs):
+                mine.update(theirs)
+                continue
+            for uid, row in theirs.items():
+                first = mine.setdefault(uid, row)
+                if first != row:  # seen before: its rows there come after the rows here
+                    rows = later.repeated.pop((canon, uid), [row])
+                    repeated.setdefault((canon, uid), [first]).extend(rows)
+        repeated.update(later.repeated)
+        for app_id, rows_of in later.spelling_rows.items():
+            self.spelling_rows.setdefault(app_id, array("l")).extend(rows_of)
+
     def issues(self) -> list[Issue]:
         """Return every row issue, including those that compare rows with each other."""
         spellings: dict[str, Counter[str]] = defaultdict(Counter)
@@ -459,6 +543,16 @@ class RowChecker:
             + _duplicate_issues(self.repeated, self.uid_col)
             + _inconsistent_issues(spellings, rows, self.app_col)
         )
+
+
+@dataclass
+class CheckState:
+    """What a :class:`RowChecker` found (see :meth:`RowChecker.merge`)."""
+
+    out: list[Issue]
+    first_rows: dict[str, dict[str, int]]
+    repeated: dict[tuple[str, str], list[int]]
+    spelling_rows: dict[str, array[int]]
 
 
 class _Columns:
@@ -514,23 +608,6 @@ def _has_text(value: Cell) -> bool:
     if type(value) is str:
         return bool(value) and not value.isspace()
     return bool(cell_text(value).strip())
-
-
-def _row_issues(
-    table: Table,
-    headers: HeaderMap,
-    registry: Registry,
-    on_rows: Callable[[list[list[Cell]]], object] | None = None,
-) -> list[Issue]:
-    checker = RowChecker(table, headers, registry)
-    index = 0
-    for rows in blocks(table.rows, BLOCK):
-        block = Block(rows)  # taken apart into columns once, for the check and the writer
-        checker.add_block(index, block)
-        index += len(block)
-        if on_rows is not None:
-            on_rows(block)
-    return checker.issues()
 
 
 def _duplicate_issues(pairs: dict[tuple[str, str], list[int]], column: str) -> list[Issue]:

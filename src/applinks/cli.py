@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from applinks import __version__
+from applinks import __version__, workers
 from applinks.errors import ApplinksError, UsageError
 from applinks.excel.commands import addin
 from applinks.files.csv_out import CsvSpool, default_output_path, write_cloze_csv
@@ -522,6 +522,7 @@ def prepare_command(
             overwrite=overwrite,
             registry=registry,
             sink=recorder if recorder is not None else spool,
+            workers=workers.available() if recorder is None else 1,
         )
         progress.close()
         click.echo(_describe(table, book))

@@ -7,6 +7,7 @@ applies cell range by cell range; the ``*_app_links`` functions apply them to a 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -14,10 +15,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
 from operator import add, itemgetter
-from typing import Protocol, cast
+from typing import Any, Protocol, cast, runtime_checkable
 from urllib.parse import quote
 
-from applinks.checks import EXCEL_DIGITS, check, mangled_reason
+from applinks.checks import EXCEL_DIGITS, SecondHalf, check, mangled_reason
 from applinks.domains import host_of, registrable_domain
 from applinks.errors import UsageError
 from applinks.headers import find_column, map_headers
@@ -162,6 +163,14 @@ class FillResult:
     def _publish(self, stats: _FillStats) -> None:
         if self._stats is None:
             self._stats = stats
+
+    def _absorb(self, later: _FillStats) -> None:
+        """Add what a walk of the rows after those counted found (a second process's half)."""
+        stats = self._stats
+        assert stats is not None, "the first half's walk publishes its counts first"
+        stats.filled_rows += later.filled_rows
+        stats.kept_cells += later.kept_cells
+        stats.issues += later.issues
 
     def _ready(self) -> _FillStats:
         if self._stats is None:
@@ -482,6 +491,27 @@ class RowSink(Protocol):
     def rows(self, rows: Sequence[Sequence[Cell]]) -> None: ...
 
 
+class PartSink(Protocol):
+    """Rows written by a second process: ``finish()`` there returns how many."""
+
+    def rows(self, rows: Sequence[Sequence[Cell]]) -> None: ...
+
+    def finish(self) -> int: ...
+
+    def __enter__(self) -> PartSink: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+@runtime_checkable
+class SplitSink(RowSink, Protocol):
+    """A sink whose rows can come in two parts (see :class:`~applinks.files.csv_out.CsvSpool`)."""
+
+    def part(self) -> PartSink: ...
+
+    def join(self, part: Any, count: int) -> None: ...
+
+
 def require_link_source(*, app: str | None, from_url: str | None) -> None:
     """Raise UsageError unless the ids' app (``app``) or a column of links (``from_url``) is set."""
     if not app and not from_url:
@@ -546,12 +576,14 @@ def prepare(
     kind: str | None = None,
     registry: Registry | None = None,
     sink: RowSink | None = None,
+    workers: int = 1,
 ) -> PrepareResult:
     """Insert the App Link columns, fill them (from ids or URLs) if asked, and check the result.
 
     ``sink``, when given, receives the prepared header (``begin``) and then the prepared rows,
     a block at a time (``rows``), during the check's pass, so a large sheet is walked once for
-    both.
+    both. ``workers=2``: a large sheet read on demand into a sink that can take its rows in two
+    parts (:class:`SplitSink`) is walked in two processes at once, half each (same result).
     """
     registry = registry or load_registry()
     fill: FillResult | None = None
@@ -572,10 +604,42 @@ def prepare(
         work, added = inserted.table, inserted.added
     if sink is not None:
         sink.begin(work.headers)
-    report = check(work, registry=registry, on_rows=sink.rows if sink is not None else None)
+    with contextlib.ExitStack() as parts:
+        second = _second_half(work, sink, fill, parts) if workers > 1 else None
+        on_rows = sink.rows if sink is not None else None
+        report = check(work, registry=registry, on_rows=on_rows, second=second)
     if fill is not None and fill.report.issues:
         report = Report(sorted(fill.report.issues + report.issues, key=lambda i: i.row))
     return PrepareResult(work, report, fill, added)
+
+
+#: Rows below which a pass is not split in two (a second process costs more than it saves).
+SPLIT_FROM = 20_000
+
+
+def _second_half(
+    work: Table, sink: RowSink | None, fill: FillResult | None, parts: contextlib.ExitStack
+) -> SecondHalf | None:
+    """Return how the second half of ``work``'s rows is prepared in a second process, or None
+    when the pass stays in one (rows in memory, too few rows, a sink that cannot be split)."""
+    rows = work.rows
+    if not isinstance(rows, LazyRows) or not isinstance(sink, SplitSink):
+        return None
+    start = rows.split_point()
+    if start is None or start < SPLIT_FROM // 2:
+        return None
+    part = parts.enter_context(sink.part())
+
+    def finish() -> tuple[int, _FillStats | None]:
+        return part.finish(), fill._stats if fill is not None else None
+
+    def absorb(found: object) -> None:
+        count, stats = cast("tuple[int, _FillStats | None]", found)
+        sink.join(part, count)
+        if fill is not None and stats is not None:
+            fill._absorb(stats)
+
+    return SecondHalf(start, part.rows, finish, absorb)
 
 
 def _replace(table: Table, headers: list[str], rows: Sequence[list[Cell]]) -> Table:

@@ -87,6 +87,23 @@ class LazyRows(Sequence[Row]):
         """Return the number of rows if known, else an upper estimate (None: no idea); cheap."""
         return self._length
 
+    def split_point(self) -> int | None:
+        """Return a row, about half way, from which :meth:`part` reads without walking the rows
+        before it (so two workers can take a half each), or None when there is none."""
+        return None
+
+    def part(self, start: int, stop: int | None = None) -> LazyRows:
+        """Return rows ``start`` to ``stop`` (to the end when None) as rows on demand.
+
+        Transforms see the rows' true indexes. Any start works; from :meth:`split_point` the
+        rows before it are not read at all (elsewhere they are read and passed over).
+        """
+        return _Part(self, start, stop)
+
+    def counted(self, length: int) -> None:
+        """Record the number of rows, found by walking the parts separately."""
+        self._length = length
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, LazyRows | list | tuple):
             return list(self) == list(other)
@@ -120,10 +137,11 @@ class MappedRows(LazyRows):
             base, own = base._base, partial(_composed, inner, own)
         self._base = base
         self._start = own
+        self._first = 0  # the index of the first row (of a part)
 
     def _produce_blocks(self, size: int) -> Iterator[list[Row]]:
         transform, done = self._start()
-        index = 0
+        index = self._first
         for block in blocks(self._base, size):
             yield transform(index, block)
             index += len(block)
@@ -138,6 +156,52 @@ class MappedRows(LazyRows):
         if isinstance(self._base, LazyRows):
             return self._length or self._base.estimated_length()
         return len(self._base)
+
+    def split_point(self) -> int | None:
+        if self._copy is None and isinstance(self._base, LazyRows):
+            return self._base.split_point()
+        return None
+
+    def part(self, start: int, stop: int | None = None) -> LazyRows:
+        """The transformed rows of the same part of the base (``done`` is called at its end)."""
+        if self._copy is not None or not isinstance(self._base, LazyRows):
+            return super().part(start, stop)
+        rows = MappedRows(self._base.part(start, stop), self._start, block=True)
+        rows._first = start
+        return rows
+
+    def counted(self, length: int) -> None:
+        super().counted(length)
+        if isinstance(self._base, LazyRows):
+            self._base.counted(length)
+
+
+class _Part(LazyRows):
+    """Rows ``start`` to ``stop`` of ``base``, the rows before ``start`` read and passed over."""
+
+    def __init__(self, base: LazyRows, start: int, stop: int | None) -> None:
+        super().__init__()
+        self._base, self._start, self._stop = base, start, stop
+
+    def _produce_blocks(self, size: int) -> Iterator[list[Row]]:
+        return cut(self._base.blocks(size), self._start, self._stop)
+
+
+def cut(blocks: Iterable[list[Row]], start: int, stop: int | None) -> Iterator[list[Row]]:
+    """Yield the rows ``start`` to ``stop`` of a stream of blocks, in blocks; stop reading (no
+    further block is asked for) once row ``stop - 1`` is out."""
+    seen = 0
+    if stop is not None and stop <= start:
+        return
+    for block in blocks:
+        end = seen + len(block)
+        if end > start:
+            low = max(start - seen, 0)
+            high = len(block) if stop is None else min(len(block), stop - seen)
+            yield block[low:high] if low or high < len(block) else block
+            if stop is not None and end >= stop:
+                return
+        seen = end
 
 
 def _per_row(start: Start) -> tuple[Callable[[int, list[Row]], list[Row]], Callable[[], None]]:

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from applinks.errors import InputError
 from applinks.rows import LazyRows, Row
 from applinks.table import Table
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 from .xlsx_in import HEADER_SEARCH_ROWS, find_header_row, header_text, is_present
 
@@ -71,9 +76,9 @@ def read_csv(path: Path) -> Table:
             header_index, header_cells = found
     headers = [header_text(c) for c in header_cells]
     last_header = max((i + 1 for i, h in enumerate(headers) if h), default=0)
-    width, length = source.scan(header_index + 1, last_header)
+    width, length, marks = source.scan(header_index + 1, last_header)
     headers = (headers + [""] * width)[:width]
-    rows = CsvRows(source, skip=header_index + 1, width=width, length=length)
+    rows = CsvRows(source, skip=header_index + 1, width=width, length=length, marks=marks)
     table = Table(headers, rows, sheet=None, source=path.name, header_row=header_index + 1)
     table.encoding = encoding
     return table
@@ -85,16 +90,23 @@ class CsvSource:
     def __init__(self, path: Path, encoding: str, delimiter: str) -> None:
         self.path, self.encoding, self.delimiter = path, encoding, delimiter
 
-    def reader(self) -> _Reader:
-        return _Reader(self)
+    def reader(self, lines: int = 0) -> _Reader:
+        """Return a csv reader over the file, from the start or after its first ``lines`` lines
+        (which must end at a row's end)."""
+        return _Reader(self, lines)
 
-    def scan(self, skip: int, used: int) -> tuple[int, int]:
-        """Return (width, rows) of the data below row ``skip``: the width up to the last column
-        with a header (``used``) or any data, and the rows up to the last one not blank."""
+    def scan(self, skip: int, used: int) -> tuple[int, int, list[tuple[int, int]]]:
+        """Return (width, rows, marks) of the data below row ``skip``: the width up to the last
+        column with a header (``used``) or any data, the rows up to the last one not blank, and
+        where every :data:`MARK_EVERY`-th data row starts, as (data rows before it, lines of the
+        file before it)."""
         length = count = 0
+        marks: list[tuple[int, int]] = []
         with self.reader() as reader:
             for row in islice(reader, skip, None):
                 count += 1
+                if not count % MARK_EVERY:
+                    marks.append((count, reader.line_num))
                 if any(row):
                     length = count
                     if len(row) > used:
@@ -102,20 +114,27 @@ class CsvSource:
                             if row[pos]:
                                 used = pos + 1
                                 break
-        return used, length
+        return used, length, marks
 
 
 class _Reader:
     """``with source.reader() as rows``: a csv reader over the file; the file is closed after,
     and a file that turns out not to be a CSV file raises InputError with one sentence."""
 
-    def __init__(self, source: CsvSource) -> None:
-        self._source = source
+    def __init__(self, source: CsvSource, lines: int = 0) -> None:
+        self._source, self._lines = source, lines
         self._handle: io.TextIOWrapper | None = None
 
-    def __enter__(self) -> Iterator[list[str]]:
+    def __enter__(self) -> Reader:
         source = self._source
-        self._handle = _open_text(source.path, source.encoding)
+        if self._lines:
+            raw = source.path.open("rb")
+            raw.seek(_line_offset(raw, self._lines))
+            # (a BOM is only at the start, so past it the text is plain UTF-8)
+            encoding = "utf-8" if source.encoding == "utf-8-sig" else source.encoding
+            self._handle = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+        else:
+            self._handle = _open_text(source.path, source.encoding)
         return csv.reader(self._handle, delimiter=source.delimiter)
 
     def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
@@ -130,20 +149,78 @@ class _Reader:
 
 class CsvRows(LazyRows):
     """The data rows of a CSV file (``""`` as None, text as written), cut to ``width`` cells,
-    without the blank rows at the end; read from the file afresh on each pass."""
+    without the blank rows at the end; read from the file afresh on each pass.
 
-    def __init__(self, source: CsvSource, *, skip: int, width: int, length: int) -> None:
+    ``marks`` (from :meth:`CsvSource.scan`) are rows a :meth:`part` can start reading at.
+    """
+
+    def __init__(
+        self,
+        source: CsvSource,
+        *,
+        skip: int,
+        width: int,
+        length: int,
+        marks: list[tuple[int, int]] | None = None,
+        lines: int = 0,
+    ) -> None:
         super().__init__()
         self._source, self._skip, self._width = source, skip, width
         self._length = length
+        self._marks = marks or []
+        self._lines = lines  # lines of the file before the first row read (``skip`` after them)
 
     def _produce(self) -> Iterator[Row]:
         width, length = self._width, self._length
         assert length is not None
-        with self._source.reader() as reader:
+        with self._source.reader(self._lines) as reader:
             for row in islice(reader, self._skip, self._skip + length):
                 cells: Row = [c or None for c in row]
                 yield cells[:width] if len(cells) > width else cells
+
+    def split_point(self) -> int | None:
+        length = self._length
+        if self._lines or not length or self._source.encoding not in _SPLITTABLE:
+            return None
+        middle = [count for count, _ in self._marks if count < length]
+        return min(middle, key=lambda count: abs(2 * count - length)) if middle else None
+
+    def part(self, start: int, stop: int | None = None) -> LazyRows:
+        assert self._length is not None
+        stop = self._length if stop is None else min(stop, self._length)
+        start = min(start, stop)
+        lines = dict(self._marks).get(start) if self._source.encoding in _SPLITTABLE else None
+        if self._lines or (start and lines is None):
+            return super().part(start, stop)
+        width, length = self._width, stop - start
+        if start == 0:
+            return CsvRows(self._source, skip=self._skip, width=width, length=length)
+        return CsvRows(self._source, skip=0, width=width, length=length, lines=lines or 0)
+
+
+#: Data rows between two places the scan notes (where a second worker may start reading).
+MARK_EVERY = 8192
+#: Encodings in which a line ends with the bytes of ``\r`` and ``\n`` and nothing else does.
+_SPLITTABLE = frozenset({"utf-8", "utf-8-sig", "cp1252"})
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def _line_offset(raw: IO[bytes], lines: int, *, chunk: int = 1 << 22) -> int:
+    """Return the byte offset just past the first ``lines`` lines of ``raw`` (a line ends at
+    ``\r\n``, ``\r`` or ``\n``, as Python's text files with ``newline=""`` split them)."""
+    seen = position = 0
+    while data := raw.read(chunk):
+        while data.endswith(b"\r") and (more := raw.read(1)):
+            data += more  # (so a "\r\n" is never cut in two)
+        count = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+        if seen + count >= lines:
+            for end in _LINE_END.finditer(data):
+                seen += 1
+                if seen == lines:
+                    return position + end.end()
+        seen += count
+        position += len(data)
+    raise ValueError(f"the file has fewer than {lines} lines")
 
 
 def _encoding_of(path: Path) -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from applinks.rows import Block, blocks
 from applinks.table import Cell, Table, cell_text
+from applinks.workers import SharedCount
 
 from .atomic import PendingFile, atomic_writer, check_output
 
@@ -78,6 +81,8 @@ class CsvRowWriter:
         self._progress = progress
         self.width = 0
         self.count = 0
+        #: Rows written elsewhere at the same time (a second process's part), for the progress.
+        self.elsewhere: Callable[[], int] | None = None
 
     def begin(self, headers: Sequence[str]) -> None:
         """Write the header row (once, before any data row)."""
@@ -111,7 +116,7 @@ class CsvRowWriter:
         self._writerows(zip(*columns, strict=True))
         self.count += len(rows)
         if self._progress is not None and before // PROGRESS_EVERY != self.count // PROGRESS_EVERY:
-            self._progress(self.count)
+            self._report()
 
     def row(self, row: Sequence[Cell]) -> None:
         """Write one data row."""
@@ -122,7 +127,11 @@ class CsvRowWriter:
         self._writerow(texts)
         self.count += 1
         if self._progress is not None and not self.count % PROGRESS_EVERY:
-            self._progress(self.count)
+            self._report()
+
+    def _report(self) -> None:
+        assert self._progress is not None
+        self._progress(self.count + (self.elsewhere() if self.elsewhere else 0))
 
 
 class CsvSpool(CsvRowWriter):
@@ -137,6 +146,27 @@ class CsvSpool(CsvRowWriter):
         self._handle = self._pending.handle
         self._handle.write(BOM)
         super().__init__(self._handle, progress=progress)
+
+    def part(self) -> CsvPart:
+        """Return a spool for rows that come after all of this one's, written elsewhere (by a
+        second process) and added at the end with :meth:`join`."""
+        assert self._pending.tmp is not None
+        part = CsvPart(self._pending.tmp.parent)
+        part.width = self.width
+        self.elsewhere = part.done.get
+        return part
+
+    def join(self, part: CsvPart, count: int) -> None:
+        """Add the ``count`` rows written to ``part`` after this spool's rows; remove the part."""
+        assert part.tmp is not None
+        text = cast("io.TextIOWrapper", self._handle)
+        text.flush()  # (then the bytes go below the text layer, which has nothing pending)
+        with part.tmp.open("rb") as rows:
+            shutil.copyfileobj(rows, text.buffer, 1 << 20)
+        text.buffer.flush()
+        part.discard()
+        self.count += count
+        self.elsewhere = None
 
     def keep(self, path: str | Path, *, force: bool = False, inputs: tuple[Path, ...] = ()) -> Path:
         """Move the written CSV to ``path``; raises as :func:`write_cloze_csv` does."""
@@ -154,6 +184,33 @@ class CsvSpool(CsvRowWriter):
     def __exit__(self, *exc: object) -> None:
         if self._pending.pending:
             self.drop()
+
+
+class CsvPart(CsvRowWriter):
+    """Rows of the Cloze CSV (no BOM, no header) in a temporary file, for :meth:`CsvSpool.join`.
+
+    ``done`` counts the rows written, visible to the process that made the part.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._pending = PendingFile(folder, "cloze-import-rows", "w", encoding="utf-8", newline="")
+        self.done = SharedCount()
+        super().__init__(self._pending.handle, progress=self.done.set)
+        self.tmp = self._pending.tmp
+
+    def finish(self) -> int:
+        """Write out what is buffered; return the number of rows written."""
+        self._pending.handle.flush()
+        return self.count
+
+    def discard(self) -> None:
+        self._pending.discard()
+
+    def __enter__(self) -> CsvPart:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
 
 
 def write_cloze_csv(

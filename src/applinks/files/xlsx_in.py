@@ -9,7 +9,7 @@ from typing import Any
 
 from applinks.errors import ApplinksError, InputError, UsageError
 from applinks.headers import VARIANTS, normalize
-from applinks.rows import LazyRows, Row, blank, chunks, trimmed_blocks
+from applinks.rows import BLOCK, LazyRows, Row, blank, chunks, trimmed_blocks
 from applinks.table import Cell, Table
 
 #: Rows looked at, at the top of a sheet, when the header is not in row 1.
@@ -114,6 +114,17 @@ class SheetRows(LazyRows):
             return self._length
         end = self._data.end  # (last row, last column), 0-based; iteration starts at row 0
         return max(0, end[0] + 1 - self._skip) if end else 0
+
+    def split_point(self) -> int | None:
+        # Passing over rows costs only python-calamine's conversion of them (no normalising).
+        estimate = self.estimated_length()
+        return (estimate // 2) // BLOCK * BLOCK if estimate and estimate >= 2 * BLOCK else None
+
+    def part(self, start: int, stop: int | None = None) -> LazyRows:
+        if start == 0:
+            return super().part(start, stop)
+        tail = SheetRows(self._data, skip=self._skip + start, pad=self._pad, width=self._width)
+        return tail if stop is None else tail.part(0, stop - start)
 
     def _raw(self) -> Iterator[list[Any]]:
         rows = islice(self._data.iter_rows(), self._skip, None)

@@ -1,0 +1,407 @@
+"""A pass over the rows split between two processes gives exactly what one process gives.
+
+The pieces are held to their one-process forms: parts of rows on demand to slices of the list,
+the byte offset of a CSV line to Python's own line splitting, a checker merged from two halves
+to one checker over every row, and a whole ``prepare`` in two processes (a real fork) to the same
+``prepare`` in one: the same report, counts and CSV bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import random
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+import applinks.checks as checks
+import applinks.files.csv_in as csv_in
+import applinks.operations as operations
+from applinks import workers
+from applinks.checks import RowChecker
+from applinks.errors import InputError
+from applinks.files.csv_out import CsvSpool
+from applinks.files.read import read_table
+from applinks.files.xlsx_in import SheetRows
+from applinks.headers import map_headers
+from applinks.operations import prepare
+from applinks.registry import load_registry
+from applinks.rows import LazyRows, MappedRows, cut, slices
+from applinks.table import Table
+
+from .test_checks_blocks import tables
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+class ListRows(LazyRows):
+    """Rows on demand over a list (the generic part: rows before the start are passed over)."""
+
+    def __init__(self, rows: list[list[object]]) -> None:
+        super().__init__()
+        self._rows = rows
+
+    def _produce_blocks(self, size: int):  # type: ignore[no-untyped-def]
+        return slices(self._rows, size)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 5), max_size=8),
+    start=st.integers(0, 45),
+    stop=st.none() | st.integers(0, 45),
+)
+def test_cut_gives_the_slice_and_reads_no_further(sizes, start, stop) -> None:
+    rows, blocks, asked, offset = list(range(sum(sizes))), [], [], 0
+    for size in sizes:
+        blocks.append(rows[offset : offset + size])
+        offset += size
+
+    def stream():
+        for number, block in enumerate(blocks):
+            asked.append(number)
+            yield block
+
+    got = sum(cut(stream(), start, stop), [])
+    assert got == rows[start:stop]
+    if stop is not None and 0 < stop <= len(rows) and stop > start:
+        last_needed = next(n for n, b in enumerate(blocks) if stop - 1 in b)
+        assert asked[-1] == last_needed  # no block past the one holding row stop - 1
+
+
+@pytest.mark.parametrize("start", [0, 1, 5, 13, 30])
+def test_parts_of_mapped_rows_see_their_true_indexes(start: int) -> None:
+    base = ListRows([[n] for n in range(30)])
+    seen: list[int] = []
+    finished: list[str] = []
+
+    def begin():  # type: ignore[no-untyped-def]
+        def each(index: int, row: list[object]) -> list[object]:
+            seen.append(index)
+            return [*row, index * 10]
+
+        return each, lambda: finished.append("done")
+
+    rows = MappedRows(base, begin)
+    whole = list(rows)
+    assert whole == [[n, n * 10] for n in range(30)]
+    seen.clear()
+    assert list(rows.part(start)) == whole[start:]
+    assert seen == list(range(start, 30))
+    assert list(rows.part(0, start)) == whole[:start]
+    assert finished == ["done"] * 3  # a part's end counts as a complete walk of it
+    rows.counted(30)
+    assert len(base) == len(rows) == 30
+
+
+def _sheet(path: Path, rows: list[list[object]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Stage", "App ID", "App Unique ID", "Notes"])
+    for row in rows:
+        sheet.append(row)
+    sheet.cell(row=len(rows) + 9, column=2).number_format = "0.00"  # formatted, empty, at the end
+    book.save(path)
+    return path
+
+
+def test_sheet_rows_split_anywhere_give_the_rows(tmp_path: Path) -> None:
+    rnd = random.Random(3)
+    rows: list[list[object]] = []
+    for n in range(700):
+        kind = rnd.randrange(8)
+        rows.append([] if kind == 0 else [f"n{n}", "Active", "zillow.com", n, "x"][: 1 + kind % 5])
+    table = read_table(_sheet(tmp_path / "s.xlsx", rows))
+    assert isinstance(table.rows, SheetRows)
+    whole = list(table.rows)
+    assert len(whole) == 700  # the blank formatted rows at the end are not rows
+    point = table.rows.split_point()
+    assert point is not None and point % 256 == 0 and 0 < point < 700
+    for start in [0, 1, 255, 256, point, 699, 700, 720]:
+        assert list(table.rows.part(start)) == whole[start:]
+        assert list(table.rows.part(0, start)) == whole[:start]
+        assert list(table.rows.part(start, start + 3)) == whole[start : start + 3]
+
+
+LINE_ENDS = ["\r\n", "\n", "\r"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    lines=st.lists(
+        st.tuples(st.text(alphabet='ab"é,', max_size=6), st.sampled_from(LINE_ENDS)), max_size=30
+    ),
+    chunk=st.integers(1, 9),
+    data=st.data(),
+)
+def test_line_offset_agrees_with_pythons_line_splitting(lines, chunk, data) -> None:
+    raw = "".join(text + end for text, end in lines).encode("utf-8")
+    split = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8", newline="").readlines()
+    count = data.draw(st.integers(1, max(1, len(split))))
+    if not split:
+        with pytest.raises(ValueError):
+            csv_in._line_offset(io.BytesIO(raw), 1, chunk=chunk)
+        return
+    expected = len("".join(split[:count]).encode("utf-8"))
+    assert csv_in._line_offset(io.BytesIO(raw), count, chunk=chunk) == expected
+
+
+def _csv_text(rows: list[list[str]], end: str) -> str:
+    """CSV text with ``end`` after each row (a field with a line break, quote or comma quoted)."""
+
+    def field(text: str) -> str:
+        return f'"{text.replace(chr(34), 2 * chr(34))}"' if set(text) & set('\r\n",') else text
+
+    return "".join(",".join(map(field, row)) + end for row in rows)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1252"])
+@pytest.mark.parametrize("end", LINE_ENDS)
+def test_csv_rows_split_at_every_mark_give_the_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, end: str
+) -> None:
+    monkeypatch.setattr(csv_in, "MARK_EVERY", 3)
+    rnd = random.Random(len(end))
+    rows = [["Name", "App ID", "Notes"]]
+    for n in range(40):
+        notes = rnd.choice(["plain", "two\nlines", 'say "hi"', "end\r\n", "", "café"])
+        rows.append([f"n{n}", "zillow.com", notes] + (["wide"] if n == 7 else []))
+    rows += [[], ["", "", ""]]  # blank rows at the end are not rows
+    path = tmp_path / "r.csv"
+    path.write_bytes(_csv_text(rows, end).encode(encoding))
+    table = read_table(path)
+    whole = list(table.rows)
+    assert len(whole) == 40 and table.headers == ["Name", "App ID", "Notes", ""]
+    marks = [count for count, _ in table.rows._marks]
+    assert marks == list(range(3, 43, 3))
+    assert table.rows.split_point() == 21
+    for start in [*marks, 0, 1, 40]:
+        assert list(table.rows.part(start)) == whole[start:]
+        assert list(table.rows.part(0, start)) == whole[:start]
+
+
+def test_utf16_csv_is_not_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csv_in, "MARK_EVERY", 2)
+    path = tmp_path / "u.csv"
+    path.write_text("Name,App ID\n" + "a,b\n" * 10, encoding="utf-16")
+    rows = read_table(path).rows
+    assert rows.split_point() is None
+    assert list(rows.part(4)) == list(rows)[4:]  # still right, the slow way
+
+
+@pytest.mark.parametrize("block", [1, 4, 256])
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(table=tables(), data=st.data())
+def test_merged_halves_find_what_one_checker_finds(table: Table, block: int, data) -> None:
+    start = data.draw(st.integers(0, len(table.rows)))
+    registry = load_registry()
+    headers = map_headers(table.headers)
+    whole = RowChecker(table, headers, registry)
+    first = RowChecker(table, headers, registry)
+    second = RowChecker(table, headers, registry)
+    rows = list(table.rows)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(checks, "BLOCK", block)
+        checks._walk(whole, rows, 0, None)
+        checks._walk(first, rows[:start], 0, None)
+        checks._walk(second, rows[start:], start, None)
+    first.merge(second.state())
+    order = {h: i for i, h in reversed(list(enumerate(table.headers)))}
+
+    def in_order(found: list) -> list:  # as check() sorts them (stable)
+        return sorted(found, key=lambda i: (i.row, order.get(i.column, -1)))
+
+    assert in_order(first.issues()) == in_order(whole.issues())
+
+
+def test_in_two_returns_both_answers() -> None:
+    here, there = workers.in_two(lambda: os.getpid(), lambda: os.getpid())
+    assert here == os.getpid() and there != here
+
+
+def test_in_two_raises_the_childs_error_with_its_details() -> None:
+    def fail() -> None:
+        raise InputError("The file went away.", path="x.csv", column="Notes")
+
+    with pytest.raises(InputError) as raised:
+        workers.in_two(lambda: 1, fail)
+    assert (str(raised.value), raised.value.path, raised.value.column) == (
+        "The file went away.",
+        "x.csv",
+        "Notes",
+    )
+
+
+def test_in_two_says_when_the_child_died() -> None:
+    def die() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(workers.WorkerError, match="signal SIGKILL, perhaps for lack of memory"):
+        workers.in_two(lambda: 1, die)
+
+
+def test_an_error_here_stops_the_child(tmp_path: Path) -> None:
+    marker = tmp_path / "child-finished"
+
+    def slow() -> None:
+        import time
+
+        time.sleep(5)
+        marker.write_text("yes")
+
+    def fail() -> None:
+        raise KeyError("here")
+
+    with pytest.raises(KeyError):
+        workers.in_two(fail, slow)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind, not even a zombie
+    assert not marker.exists()
+
+
+def test_available_follows_the_platform_and_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(workers.WORKERS_VARIABLE, "1")
+    assert workers.available() == 1
+    monkeypatch.setenv(workers.WORKERS_VARIABLE, "2")
+    assert workers.available() == 2
+    monkeypatch.delenv(workers.WORKERS_VARIABLE)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert workers.available() == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert workers.available() == 2
+    monkeypatch.delattr(os, "fork")  # Windows
+    assert workers.available() == 1
+    monkeypatch.setenv(workers.WORKERS_VARIABLE, "2")
+    assert workers.available() == 1
+
+
+HEADERS = ["Name", "Stage", "Zillow ID", "App ID", "App Unique ID", "Notes"]
+
+
+def _rows(rnd: random.Random, count: int) -> list[list[str]]:
+    rows = []
+    for n in range(count):
+        uid = rnd.choice([str(n), str(n % 97), "", " 12", "1.5E+20", "abc"])
+        rows.append(
+            [
+                rnd.choice([f"Home {n}", ""]),
+                rnd.choice(["Active", "Won", ""]),
+                uid,
+                rnd.choice(["", "", "zillow.com", "Zillow.com"]),
+                rnd.choice(["", str(n % 89)]),  # repeats, across the halves too
+                rnd.choice(["", "=1+1", "- call", "note"]),
+            ]
+        )
+    return rows
+
+
+OPTIONS = [
+    {},
+    {"app": "zillow.com", "id_column": "Zillow ID"},
+    {"app": "zillow.com", "id_column": "Zillow ID", "overwrite": True},
+]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: ",".join(o) or "insert-only")
+def test_prepare_in_two_processes_equals_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, options: dict
+) -> None:
+    monkeypatch.setattr(csv_in, "MARK_EVERY", 256)
+    monkeypatch.setattr(operations, "SPLIT_FROM", 0)
+    rows = [HEADERS, *_rows(random.Random(7), 2000)]
+    path = tmp_path / f"in.{kind}"
+    if kind == "csv":
+        path.write_text(_csv_text(rows, "\r\n"), encoding="utf-8")
+    else:
+        book = Workbook()
+        for row in rows:
+            book.active.append([c or None for c in row])
+        book.save(path)
+    splits: list[int] = []
+    real = checks.in_two
+
+    def spy(here, there):  # type: ignore[no-untyped-def]
+        splits.append(os.getpid())
+        return real(here, there)
+
+    monkeypatch.setattr(checks, "in_two", spy)
+    results = {}
+    for count in (1, 2):
+        table = read_table(path)
+        with CsvSpool(tmp_path) as spool:
+            result = prepare(table, sink=spool, workers=count, **options)
+            spool.keep(tmp_path / f"out{count}.csv")
+        fill = result.fill
+        results[count] = (
+            [dataclasses.asdict(i) for i in result.report.issues],
+            (fill.filled_rows, fill.kept_cells, fill.report.issues) if fill else None,
+            len(result.table.rows),
+            len(table.rows),
+            (tmp_path / f"out{count}.csv").read_bytes(),
+        )
+    assert len(splits) == 1  # the second run did split
+    assert results[2] == results[1]
+    issues, _, length, _, _ = results[1]
+    assert length == 2000 and len(issues) > 500
+    assert {"unique-id-duplicate", "app-id-inconsistent"} <= {i["code"] for i in issues}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in." + kind, "out1.csv", "out2.csv"]
+
+
+def test_cli_prepare_with_two_workers_writes_the_same_files(tmp_path: Path) -> None:
+    rows = [HEADERS, *_rows(random.Random(8), 30_000)]
+    path = tmp_path / "big.csv"
+    path.write_text(_csv_text(rows, "\n"), encoding="utf-8")
+    printed = {}
+    for count in ("1", "2"):
+        out, report = tmp_path / f"out{count}.csv", tmp_path / f"report{count}.json"
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "applinks",
+                "prepare",
+                str(path),
+                "--app",
+                "zillow.com",
+                "--id-column",
+                "Zillow ID",
+                "--allow-errors",
+                "-o",
+                str(out),
+                "--report",
+                str(report),
+            ],  # fmt: skip
+            env={"PYTHONPATH": str(SRC), workers.WORKERS_VARIABLE: count},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 1, done.stderr
+        printed[count] = done.stdout.replace(str(out), "OUT").replace(str(report), "REPORT")
+    assert printed["2"] == printed["1"]
+    assert "30000 rows" in printed["1"]
+    for name in ("out", "report"):
+        suffix = ".csv" if name == "out" else ".json"
+        assert (tmp_path / f"{name}2{suffix}").read_bytes() == (
+            tmp_path / f"{name}1{suffix}"
+        ).read_bytes()
+
+
+def test_the_second_process_counts_toward_the_progress(tmp_path: Path) -> None:
+    seen: list[int] = []
+    with CsvSpool(tmp_path, progress=seen.append) as spool:
+        spool.begin(["A"])
+        part = spool.part()
+        part.done.set(50_000)
+        spool.rows([["x"]] * 8192)
+        assert seen == [8192 + 50_000]
+        spool.join(part, 0)
+    assert list(tmp_path.iterdir()) == []
