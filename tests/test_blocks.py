@@ -19,6 +19,7 @@ from applinks.rows import blank, blocks, chunks, trimmed_blocks
 RAW = st.one_of(
     st.sampled_from(["", "", "x", " ", "0123", "=1+1"]),
     st.text(max_size=5),
+    st.text(alphabet=',"\r\n a\x00é', max_size=5),  # what the CSV writer must quote
     st.floats(allow_nan=True, allow_infinity=True),
     st.integers(-(10**20), 10**20).map(float),
     st.booleans(),
