@@ -57,9 +57,23 @@ def read_csv(path: Path) -> Table:
     Raises InputError when the file is not text in its encoding, holds NUL bytes, is not a
     well-formed CSV file or has nothing in it.
     """
-    encoding = _encoding_of(path)
-    with _open_text(path, encoding) as handle:
-        delimiter = _sniff_delimiter(handle.read(SNIFF_CHARS))
+    for encoding in _encodings(path):
+        try:
+            return _read_csv(path, encoding)
+        except InputError as exc:
+            if encoding == "utf-8" and isinstance(exc.__cause__, UnicodeDecodeError):
+                continue  # not UTF-8 after all: Excel's "CSV (Comma delimited)" is Windows-1252
+            raise
+    raise AssertionError("the last encoding tried raises")  # pragma: no cover
+
+
+def _read_csv(path: Path, encoding: str) -> Table:
+    """:func:`read_csv` in ``encoding``; the file is checked to be text in it by its passes."""
+    try:
+        with _open_text(path, encoding) as handle:
+            delimiter = _sniff_delimiter(handle.read(SNIFF_CHARS))
+    except UnicodeDecodeError as exc:
+        raise _not_text(path, encoding) from exc
     source = CsvSource(path, encoding, delimiter)
     with source.reader() as reader:
         head = list(islice(reader, HEADER_SEARCH_ROWS))
@@ -223,32 +237,26 @@ def _line_offset(raw: IO[bytes], lines: int, *, chunk: int = 1 << 22) -> int:
     raise ValueError(f"the file has fewer than {lines} lines")
 
 
-def _encoding_of(path: Path) -> str:
-    """Return the file's encoding as :func:`detect_encoding` decides it, reading the file in
-    chunks; raise InputError when it is not text in that encoding or holds NUL characters."""
+def _encodings(path: Path) -> list[str]:
+    """Return the encodings to read the file in, in turn, as :func:`detect_encoding` decides
+    (a BOM, else UTF-8 if the whole file decodes as UTF-8, else Windows-1252); raise InputError
+    when it holds NUL characters. Whether the text decodes is found by the reading itself."""
     with path.open("rb") as handle:
         start = handle.read(3)
-    if start.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    elif start.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    else:
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            nul = _has_nul(path, "utf-8")
-        except UnicodeDecodeError:
-            encoding = "cp1252"
-        else:
-            encoding = "utf-8"
-            if nul:
+            nul = _has_nul(path, "utf-16")
+        except UnicodeDecodeError as exc:
+            raise _not_text(path, "utf-16") from exc
+        if nul:
+            raise _has_nul_bytes(path)
+        return ["utf-16"]
+    # In UTF-8 and Windows-1252 a NUL character is a zero byte and a zero byte is a NUL.
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 22):
+            if b"\x00" in chunk:
                 raise _has_nul_bytes(path)
-            return encoding
-    try:
-        nul = _has_nul(path, encoding)
-    except UnicodeDecodeError as exc:
-        raise _not_text(path, encoding) from exc
-    if nul:
-        raise _has_nul_bytes(path)
-    return encoding
+    return ["utf-8-sig"] if start.startswith(b"\xef\xbb\xbf") else ["utf-8", "cp1252"]
 
 
 def _has_nul(path: Path, encoding: str) -> bool:
