@@ -8,7 +8,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -41,6 +41,20 @@ EXIT_OK, EXIT_DATA_ERRORS, EXIT_USAGE = 0, 1, 2
 
 class AppLinksGroup(click.Group):
     """A click group that turns the project's errors into one sentence and exit code 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        code = 0
+        try:
+            return super().main(*args, **kwargs)
+        except SystemExit as leaving:
+            status = leaving.code
+            code = status if isinstance(status, int) else 0 if status is None else 1
+            raise
+        except BaseException:
+            code = 1
+            raise
+        finally:  # a process that carried on a handed-over run ends with it (see read_table)
+            workers.leave_if_handed_over(code)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -81,7 +95,7 @@ class AppLinksGroup(click.Group):
 
 def read_table(path: Path, *, sheet: str | None = None) -> Table:
     """Read the input and tell the user, on stderr, what the reader noticed (hidden sheet...)."""
-    table = _read_table_file(path, sheet=sheet)
+    table = _read_table_file(path, sheet=sheet, hand_over=True)
     for note in table.notes:
         click.echo(f"Note: {note}", err=True)
     return table

@@ -9,13 +9,15 @@ caller's code and leaves with ``os._exit``, so no cleanup of the parent's runs t
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
 import pickle
 import signal
 import struct
-from collections.abc import Callable
-from typing import TypeVar
+import sys
+from collections.abc import Callable, Iterator
+from typing import TypeVar, cast
 
 from applinks.errors import ApplinksError
 
@@ -117,3 +119,136 @@ def _how_it_ended(status: int) -> str:
         hint = ", perhaps for lack of memory" if number == signal.SIGKILL else ""
         return f"signal {name}{hint}"
     return f"exit code {os.waitstatus_to_exitcode(status)}"
+
+
+#: True in a process that carries on a command handed over to it by :func:`hand_over`.
+HANDED_OVER = False
+
+
+def hand_over(check: Callable[[], A], load: Callable[[], B], *, name: str) -> tuple[A, B]:
+    """Run ``load()`` in a forked child while ``check()`` runs here; the child carries on.
+
+    For a check that must pass before what ``load`` makes can be trusted (the scan of a
+    workbook for cells past Excel's grid, before python-calamine allocates the sheet): the two
+    run at the same time, and the child, once told the check passed, returns ``(what check()
+    gave, what load() gave)`` and goes on with the command; it raises what ``load`` raised, if
+    anything. This process waits for it and leaves with its exit status: here, this function
+    never returns. When ``check()`` raises, the child is stopped and the error is raised here.
+
+    While ``load`` runs, the child's address space is limited (:func:`_load_limit`) and its
+    stderr silenced, so a file that the check would refuse cannot take the machine's memory in
+    the moment before it is stopped. ``name``: the file, for the message if the child dies.
+    """
+    global HANDED_OVER
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(write_end)
+        loaded: B | None = None
+        failed: BaseException | None = None
+        try:
+            with _limited(), _silenced():
+                loaded = load()
+        except BaseException as exc:
+            failed = exc
+        with open(read_end, "rb") as pipe:
+            verdict = pipe.read()
+        if not verdict:  # the check failed: the parent says so
+            os._exit(0)
+        HANDED_OVER = True
+        if failed is not None:
+            raise failed
+        return pickle.loads(verdict), cast(B, loaded)
+    os.close(read_end)
+    try:
+        checked = check()
+    except BaseException:
+        os.close(write_end)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the child stops on Ctrl-C and cleans up
+    signal.signal(signal.SIGTERM, lambda number, frame: os.kill(pid, signal.SIGTERM))
+    try:
+        with open(write_end, "wb") as pipe:
+            pipe.write(pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL))
+    except BrokenPipeError:  # the child is gone already: its status says how
+        pass
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:  # pragma: no cover - retried by Python itself (PEP 475)
+            continue
+    for number, handler in previous.items():
+        signal.signal(number, handler)
+    if os.WIFSIGNALED(status):
+        print(
+            f'Reading "{name}" stopped unexpectedly ({_how_it_ended(status)}); nothing was '
+            f"written. Run again with {WORKERS_VARIABLE}=1 to do it in one process.",
+            file=sys.stderr,
+        )
+    raise SystemExit(
+        os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+    )
+
+
+def leave_if_handed_over(code: int) -> None:
+    """In a process that carried on a handed-over command, leave now with ``code``: it is a
+    copy of the caller's, which must not go on running the caller's code."""
+    if HANDED_OVER:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(code)
+
+
+def _load_limit() -> int | None:
+    """The address space a load may use: half the machine's memory, at least 4 GiB."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+    return max(4 << 30, memory // 2)
+
+
+@contextlib.contextmanager
+def _limited() -> Iterator[None]:
+    limit = _load_limit()
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        limit = None
+    if limit is None or (hard != resource.RLIM_INFINITY and hard < limit):
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@contextlib.contextmanager
+def _silenced() -> Iterator[None]:
+    """Send file descriptor 2 to the null device (a native library's last words on a refused
+    file are not for the user: the check explains)."""
+    import faulthandler
+
+    dumping = faulthandler.is_enabled()  # (its crash report would go around fd 2)
+    faulthandler.disable()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+        if dumping:
+            faulthandler.enable()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
+from applinks import workers
 from applinks.errors import InputError, UsageError
 from applinks.table import Table
 
@@ -18,8 +20,12 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".xltx", ".xltm"
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 
 
-def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
+def read_table(path: str | Path, *, sheet: str | None = None, hand_over: bool = False) -> Table:
     """Read the first worksheet (or ``sheet``) of an Excel workbook or a CSV file.
+
+    ``hand_over``: the caller is a command line run that may go on in a child process (see
+    :func:`applinks.workers.hand_over`): a large workbook is then scanned by this process while
+    the child reads it, and this call returns only in the child.
 
     Raises:
         InputError: the file is missing, empty, encrypted, damaged or not a spreadsheet.
@@ -41,12 +47,12 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
     if not head:
         raise InputError(f'"{name}" is empty (0 bytes); export or save it again.', path=path)
     guards.check_file_size(path)
-    table = _read(path, head, sheet)
+    table = _read(path, head, sheet, hand_over)
     _check_width(table, path)
     return table
 
 
-def _read(path: Path, head: bytes, sheet: str | None) -> Table:
+def _read(path: Path, head: bytes, sheet: str | None, hand_over: bool = False) -> Table:
     name = path.name
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
@@ -64,10 +70,22 @@ def _read(path: Path, head: bytes, sheet: str | None) -> Table:
         return xlsx_in.read_workbook(path, sheet=sheet)
     if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
         parts = guards.check_zip(path)
-        scan = guards.inspect_xlsx_sheet(path, sheet) if "xl/workbook.xml" in parts else None
-        if "xl/workbook.bin" in parts:
-            guards.inspect_xlsb_sheet(path, sheet)
-        table = xlsx_in.read_workbook(path, sheet=sheet)
+        if (
+            hand_over
+            and "xl/workbook.xml" in parts
+            and workers.available() > 1
+            and _sheets_size(path) >= HAND_OVER_FROM
+        ):
+            scan, table = workers.hand_over(
+                lambda: guards.inspect_xlsx_sheet(path, sheet),
+                lambda: xlsx_in.read_workbook(path, sheet=sheet),
+                name=name,
+            )
+        else:
+            scan = guards.inspect_xlsx_sheet(path, sheet) if "xl/workbook.xml" in parts else None
+            if "xl/workbook.bin" in parts:
+                guards.inspect_xlsb_sheet(path, sheet)
+            table = xlsx_in.read_workbook(path, sheet=sheet)
         if scan is not None:
             table.notes.extend(_scan_notes(scan, table))
         return table
@@ -78,6 +96,20 @@ def _read(path: Path, head: bytes, sheet: str | None) -> Table:
         "or a CSV file and try again.",
         path=path,
     )
+
+
+#: Worksheet XML (bytes, all sheets, as the zip declares them) from which a command line run
+#: reads the workbook in a child process while this one scans it (below, one after the other).
+HAND_OVER_FROM = 64 << 20
+
+
+def _sheets_size(path: Path) -> int:
+    with zipfile.ZipFile(path) as archive:
+        return sum(
+            info.file_size
+            for info in archive.infolist()
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        )
 
 
 def _not_a_workbook(path: Path, head: bytes) -> str:
