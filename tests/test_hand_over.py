@@ -9,8 +9,10 @@ handed over can be lowered to nothing), with its output going to files.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,17 @@ def run_cli(
     """Run ``applinks ARGS`` in a forked process; return (exit code, stdout, stderr, whether
     the workbook was handed over to a child). ``slow_scan``: the scan starts a second late, so
     the child has read the file (or failed to) before the scan's verdict."""
+    return finish(tmp_path, start_cli(tmp_path, *args, hand_over=hand_over, slow_scan=slow_scan))
+
+
+def start_cli(
+    tmp_path: Path,
+    *args: str,
+    hand_over: bool,
+    slow_scan: bool = False,
+    patch: Callable[[], object] | None = None,
+) -> int:
+    """Start :func:`run_cli`'s run; return its process id. ``patch()`` runs first in it."""
     out, err, marker = tmp_path / "stdout", tmp_path / "stderr", tmp_path / "handed-over"
     marker.unlink(missing_ok=True)
     pid = os.fork()
@@ -55,6 +68,8 @@ def run_cli(
                     return scan(*a, **k)
 
                 guards.inspect_xlsx_sheet = late  # type: ignore[assignment]
+            if patch is not None:
+                patch()
             cli.main(list(args), prog_name="applinks")
         except SystemExit as leaving:
             code = leaving.code if isinstance(leaving.code, int) else 0
@@ -62,6 +77,11 @@ def run_cli(
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
+    return pid
+
+
+def finish(tmp_path: Path, pid: int) -> tuple[int, str, str, bool]:
+    out, err, marker = tmp_path / "stdout", tmp_path / "stderr", tmp_path / "handed-over"
     _, status = os.waitpid(pid, 0)
     return (
         os.waitstatus_to_exitcode(status),
@@ -148,3 +168,39 @@ def test_the_child_gives_up_its_memory_limit_after_reading() -> None:
     limit = workers._load_limit()
     assert limit is not None and limit >= 4 << 30
     assert inside[0] == limit or before[1] < limit
+
+
+def test_a_polite_kill_while_the_child_works_stops_it_and_leaves_nothing(tmp_path: Path) -> None:
+    book = _book(tmp_path / "homes.xlsx")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    working = tmp_path / "working"
+
+    def slow_prepare() -> None:  # in the child, with the CSV spool already open beside -o
+        real = cli.prepare
+
+        def waiting(*a, **k):  # type: ignore[no-untyped-def]
+            working.write_text(str(os.getpid()))
+            time.sleep(30)
+            return real(*a, **k)
+
+        cli.prepare = waiting  # type: ignore[assignment]
+
+    args = ["prepare", str(book), "--app", "zillow.com", "--id-column", "Zillow ID"]
+    pid = start_cli(
+        tmp_path, *args, "-o", str(folder / "o.csv"), hand_over=True, patch=slow_prepare
+    )
+    for _ in range(200):
+        if working.exists() and working.read_text():
+            break
+        time.sleep(0.05)
+    child = int(working.read_text())
+    assert child != pid
+    assert [p.name.startswith(".cloze-import.") for p in folder.iterdir()] == [True]
+    os.kill(pid, signal.SIGTERM)  # to the process that handed the run over: passed on
+    code, stdout, stderr, handed = finish(tmp_path, pid)
+    assert handed
+    assert (code, stderr.splitlines()[-1]) == (130, "Stopped; nothing was written.")
+    assert list(folder.iterdir()) == []  # the child removed its temporary file
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
