@@ -321,7 +321,9 @@ DOC_HEAD = """# Benchmarks
 How fast `applinks` prepares a sheet as large as Excel allows, next to the fastest known way to
 read the file at all: python-calamine reading the sheet and Python's `csv` module writing it out
 (no checks, no formatting rules). Every case and yardstick ran in its own fresh process, in turn,
-in the same run; the table shows medians. Peak memory is the process's maximum resident set.
+in the same run; the table shows medians. Peak memory is the process's maximum resident set, or,
+while `applinks` works in two processes, the largest sum of their proportional set sizes
+(sampled every half second: pages the processes share count once).
 
 Produced by `python bench/run.py` (see [bench/run.py](../bench/run.py)); the test files are a
 realistic property export made by [bench/make_data.py](../bench/make_data.py): 17 columns of
@@ -346,46 +348,62 @@ DOC_TAIL = """
 - `prepare` makes one pass: each block of rows gets its App Link cells, is checked, and is
   written to a temporary CSV beside the output in the same step. The file is renamed into place
   at the end, or removed when errors block it.
+- Two processes where there are two processors (`applinks.workers`; Linux and macOS, which have
+  `fork`; `APPLINKS_WORKERS=1` keeps one):
+  - Before python-calamine parses a workbook, the worksheet's XML must be scanned for cells past
+    Excel's grid (`files/guards.py`: a tiny hostile file could otherwise make it allocate a sheet
+    of billions of cells). On the command line, for a workbook with 64 MiB of worksheet XML or
+    more, a child process parses while the first one scans; the child goes on with the command
+    once the scan has passed, and the first waits for it and leaves with its exit code. While it
+    parses, the child's address space is limited to half the machine's memory (at least 4 GiB),
+    so even the moment before a refused file's reader is stopped cannot take the machine's
+    memory. The scan's refusals are the same sentences as before (tested with the scan made to
+    finish first and last).
+  - `prepare`'s pass (of 20,000 rows or more) is split in two: a forked child takes the second
+    half of the rows (python-calamine's sheet is shared copy-on-write, a CSV part starts at a line
+    the reading scan noted) and writes them to a second temporary file; its findings (issues,
+    first rows of each App Unique ID, App ID spellings, fill counts) come back through a pipe and
+    are merged as if one process had walked every row, and its file is appended to the first.
+    Hypothesis holds a checker merged from two halves to one that saw every row; the reports and
+    CSV bytes of one and two processes are compared in the tests and were identical on both
+    benchmark files.
 - The work after reading is done a block of 256 rows at a time, column by column
   (`rows.Block`): the reader normalises a column with one C-level pass where it can (whole
   numbers, text without empty cells), the fill writes a whole block when every id is plain, the
   checks pick out the rows they concern with `compress`/`map` instead of looking at every row in
-  Python, and the writer converts only the columns whose cells are not already in the Cloze form
-  and writes the block with one `writerows` call. The block is taken apart into columns once, for
-  the check and the writer together; 256 rows keep it in the processor cache (with blocks of
-  4,096 rows the work after reading took about half as long again).
+  Python, and the writer turns each column into its fields (quoted only where the csv module
+  would quote) and joins the block into lines with `str.join` (the same bytes as `csv.writer`, in
+  about a third of its time). The block is taken apart into columns once, for the check and the
+  writer together; 256 rows keep it in the processor cache (with blocks of 4,096 rows the work
+  after reading took about half as long again).
 - Checks whose cost depends only on a value (an App ID's rules, a URL's site and app) are worked
   out once per distinct value or pair; repeated App Unique IDs are found with one dictionary
   build per block.
 - The row-by-row checker the block checker replaced is kept in the tests as the reference:
   Hypothesis holds the block checks, the block reader, writer and fill to their row-by-row forms.
 
-## Where the rest of the time goes
+## Where the time goes
 
 Timing the parts of one `prepare` of the 1,048,575-row workbook separately (on the same machine,
-outside the run above) gave: python-calamine's parse about 22-24 s (the yardstick has it too),
-the guard scan about 7 s, normalising the cells about 3 s, the checks about 7-9 s and writing the
-CSV about 15 s (the yardstick writes its smaller CSV in about 10 s).
+outside the run above, one process each): python-calamine's parse about 17 s (the yardstick has
+it too), the scan for cells past the grid about 6 s (hidden behind the parse in a second
+process), and the pass that fills, checks and writes, in two processes, about 9.5 s (the
+yardstick's `csv` writing takes about 8 s). For the CSV file: about 2.4 s to find its header,
+width and last row, and 7 s for the pass.
 
-- Before the parse, the worksheet's XML is inflated and scanned once for cells past Excel's grid
-  (`files/guards.py`), so that a small hostile file cannot make the reader allocate a sheet of
-  billions of cells; that is nearly a quarter of the yardstick's time. Tried and dropped:
-  inflating in a second thread while scanning (slower: the scan holds the interpreter lock), and
-  narrower byte patterns for wide column references (slower on text-heavy sheets). What would
-  hide it: parse and prepare in a child process while this process scans on the other core and
-  stops the child if the file is hostile.
-- The CSV output has four more columns and a URL per row, so its writing costs more than the
-  yardstick's.
-- `prepare` of a CSV file reads it twice: one pass finds the width (columns with data but no
-  header) and the last row before anything is written, the second one does the work. Its output
-  is also about a third larger than its input (the four App Link columns, a URL per row), so the
-  CSV writer alone costs more than the plain copy's writing. Reading it once, with the header's
-  width, and a second time only when a row turns out wider, would save most of a parse.
-- `prepare --xlsx` (the annotated workbook) notes the App Link cells that changed while
-  `prepare` walks the rows (`files/xlsx_annotate.LinkRecorder`, one list per column), so it makes
-  no pass of its own over them; it then streams the worksheet XML once, appending the new cells
-  to each row whose cells all lie left of them (no parsing of the row's cells), and deflates that
-  part at level 3 in a second thread (half the time of the default level, about 12% larger).
+- A CSV file is read twice: one pass finds the width (columns with data but no header), the last
+  row and the places a second process can start from, before anything is written; the second
+  does the work. Its text is checked (UTF-8, else Windows-1252; no NUL characters) by these
+  passes themselves, not by a pass of its own.
+- The CSV output has four more columns and a URL per row, so there is more to write than in the
+  yardstick's copy.
+- `prepare --xlsx` (the annotated workbook) stays in one process for the pass, as it notes the
+  App Link cells that changed while `prepare` walks the rows
+  (`files/xlsx_annotate.LinkRecorder`, one list per column), so it makes no pass of its own over
+  them; it then streams the worksheet XML once, appending the new cells to each row whose cells
+  all lie left of them (no parsing of the row's cells), and deflates that part at level 3 in a
+  second thread (half the time of the default level, about 12% larger). Its read is handed over
+  like the others.
 """
 
 if __name__ == "__main__":

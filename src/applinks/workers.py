@@ -1,10 +1,17 @@
-"""A pass over the rows in two processes: the second half in a forked child, on another core.
+"""Two processes for one command line run, where there are two processors.
 
-Only where ``os.fork`` exists (Linux, macOS) and there is more than one processor; elsewhere,
-and when ``APPLINKS_WORKERS=1`` is set, everything runs in one process as before. The child
-gets a copy-on-write view of everything read so far (python-calamine's sheet is not copied),
-does its half and sends its result back through a pipe, pickled; it never returns into the
-caller's code and leaves with ``os._exit``, so no cleanup of the parent's runs twice.
+- :func:`in_two`: a pass over the rows in two halves at once, the second in a forked child
+  (``prepare``'s fill, check and CSV writing; see :func:`applinks.checks.check`'s ``second``).
+  The child sends its result back through a pipe, pickled, never returns into the caller's code
+  and leaves with ``os._exit``, so no cleanup of the parent's runs twice.
+- :func:`hand_over`: a large workbook is parsed by a forked child while this process scans it
+  for cells past Excel's grid; once the scan has passed, the child carries on with the command
+  and this process waits for it and leaves with its exit status.
+
+Only where ``os.fork`` exists (Linux, macOS) and there is more than one processor; elsewhere
+(Windows, the Excel add-in), and when ``APPLINKS_WORKERS=1`` is set, everything runs in one
+process. The child gets a copy-on-write view of everything read so far (python-calamine's sheet
+is not copied).
 """
 
 from __future__ import annotations
