@@ -102,9 +102,12 @@ def test_parts_of_mapped_rows_see_their_true_indexes(start: int) -> None:
     assert len(base) == len(rows) == 30
 
 
-def _sheet(path: Path, rows: list[list[object]]) -> Path:
+def _sheet(path: Path, rows: list[list[object]], *, title: bool = False) -> Path:
     book = Workbook()
     sheet = book.active
+    if title:  # the header is then found in row 3
+        sheet.append(["My listings"])
+        sheet.append([])
     sheet.append(["Name", "Stage", "App ID", "App Unique ID", "Notes"])
     for row in rows:
         sheet.append(row)
@@ -113,14 +116,16 @@ def _sheet(path: Path, rows: list[list[object]]) -> Path:
     return path
 
 
-def test_sheet_rows_split_anywhere_give_the_rows(tmp_path: Path) -> None:
+@pytest.mark.parametrize("title", [False, True])
+def test_sheet_rows_split_anywhere_give_the_rows(tmp_path: Path, title: bool) -> None:
     rnd = random.Random(3)
     rows: list[list[object]] = []
     for n in range(700):
         kind = rnd.randrange(8)
         rows.append([] if kind == 0 else [f"n{n}", "Active", "zillow.com", n, "x"][: 1 + kind % 5])
-    table = read_table(_sheet(tmp_path / "s.xlsx", rows))
+    table = read_table(_sheet(tmp_path / "s.xlsx", rows, title=title))
     assert isinstance(table.rows, SheetRows)
+    assert table.header_row == (3 if title else 1)
     whole = list(table.rows)
     assert len(whole) == 700  # the blank formatted rows at the end are not rows
     point = table.rows.split_point()
@@ -163,14 +168,16 @@ def _csv_text(rows: list[list[str]], end: str) -> str:
     return "".join(",".join(map(field, row)) + end for row in rows)
 
 
+@pytest.mark.parametrize("title", [False, True])
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1252"])
 @pytest.mark.parametrize("end", LINE_ENDS)
 def test_csv_rows_split_at_every_mark_give_the_rows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, end: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, end: str, title: bool
 ) -> None:
     monkeypatch.setattr(csv_in, "MARK_EVERY", 3)
     rnd = random.Random(len(end))
-    rows = [["Name", "App ID", "Notes"]]
+    rows = [["My listings", "", ""], ["a title\non two lines", "", ""]] if title else []
+    rows += [["Name", "App ID", "Notes"]]
     for n in range(40):
         notes = rnd.choice(["plain", "two\nlines", 'say "hi"', "end\r\n", "", "café"])
         rows.append([f"n{n}", "zillow.com", notes] + (["wide"] if n == 7 else []))
@@ -180,6 +187,7 @@ def test_csv_rows_split_at_every_mark_give_the_rows(
     table = read_table(path)
     whole = list(table.rows)
     assert len(whole) == 40 and table.headers == ["Name", "App ID", "Notes", ""]
+    assert table.header_row == (3 if title else 1)
     marks = [count for count, _ in table.rows._marks]
     assert marks == list(range(3, 43, 3))
     assert table.rows.split_point() == 21
