@@ -204,3 +204,24 @@ def test_a_polite_kill_while_the_child_works_stops_it_and_leaves_nothing(tmp_pat
     assert list(folder.iterdir()) == []  # the child removed its temporary file
     with pytest.raises(ProcessLookupError):
         os.kill(child, 0)
+
+
+def test_a_lower_limit_the_user_set_is_kept() -> None:
+    import resource
+
+    limit = workers._load_limit()
+    assert limit is not None
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - in the forked copy, whose limits do not matter after
+        code = 1
+        try:
+            hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+            mine = (limit - (1 << 20), hard)
+            resource.setrlimit(resource.RLIMIT_AS, mine)
+            with workers._limited():
+                inside = resource.getrlimit(resource.RLIMIT_AS)
+            code = 0 if inside == mine == resource.getrlimit(resource.RLIMIT_AS) else 3
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -223,21 +223,29 @@ def _load_limit() -> int | None:
 
 @contextlib.contextmanager
 def _limited() -> Iterator[None]:
+    """Lower the address space limit to :func:`_load_limit` for a while (never raise it: a
+    lower limit the user set stays; where limits cannot be set, nothing changes)."""
     limit = _load_limit()
     try:
         import resource
 
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        infinity = resource.RLIM_INFINITY
+        if (
+            limit is None
+            or (soft != infinity and soft <= limit)
+            or (hard != infinity and hard < limit)
+        ):
+            limit = None
+        else:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ImportError, OSError, ValueError):
         limit = None
-    if limit is None or (hard != resource.RLIM_INFINITY and hard < limit):
-        yield
-        return
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     try:
         yield
     finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        if limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 @contextlib.contextmanager
