@@ -359,14 +359,14 @@ DOC_TAIL = """
     so even the moment before a refused file's reader is stopped cannot take the machine's
     memory. The scan's refusals are the same sentences as before (tested with the scan made to
     finish first and last).
-  - `prepare`'s pass (of 20,000 rows or more) is split in two: a forked child takes the second
-    half of the rows (python-calamine's sheet is shared copy-on-write, a CSV part starts at a line
-    the reading scan noted) and writes them to a second temporary file; its findings (issues,
-    first rows of each App Unique ID, App ID spellings, fill counts) come back through a pipe and
-    are merged as if one process had walked every row, and its file is appended to the first.
-    Hypothesis holds a checker merged from two halves to one that saw every row; the reports and
-    CSV bytes of one and two processes are compared in the tests and were identical on both
-    benchmark files.
+  - `prepare`'s pass (and `export`'s) over 20,000 rows or more is split in two: a forked child
+    takes the second half of the rows (python-calamine's sheet is shared copy-on-write, a CSV part
+    starts at a line the reading scan noted) and writes them to a second temporary file; its
+    findings (issues, first rows of each App Unique ID, App ID spellings, fill counts) come back
+    through a pipe and are merged as if one process had walked every row, and its file is appended
+    to the first. Hypothesis holds a checker merged from two halves to one that saw every row; the
+    reports and CSV bytes of one and two processes are compared in the tests and were identical on
+    both benchmark files.
 - The work after reading is done a block of 256 rows at a time, column by column
   (`rows.Block`): the reader normalises a column with one C-level pass where it can (whole
   numbers, text without empty cells), the fill writes a whole block when every id is plain, the

@@ -413,3 +413,38 @@ def test_the_second_process_counts_toward_the_progress(tmp_path: Path) -> None:
         assert seen == [8192 + 50_000]
         spool.join(part, 0)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_in_two_processes_equals_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from applinks import cli
+
+    rows = [HEADERS, *_rows(random.Random(9), 30_000)]
+    path = tmp_path / "big.csv"
+    path.write_text(_csv_text(rows, "\n"), encoding="utf-8")
+    splits: list[int] = []
+    real = checks.in_two
+
+    def spy(here, there):  # type: ignore[no-untyped-def]
+        splits.append(os.getpid())
+        return real(here, there)
+
+    monkeypatch.setattr(checks, "in_two", spy)
+    outputs = {}
+    for count in ("1", "2"):
+        monkeypatch.setenv(workers.WORKERS_VARIABLE, count)
+        out = tmp_path / f"export{count}.csv"
+        args = ["export", str(path), "-o", str(out), "--allow-errors"]
+        result = CliRunner().invoke(cli.main, args)
+        outputs[count] = (
+            result.exit_code,
+            result.output.replace(str(out), "OUT"),
+            out.read_bytes(),
+        )
+    assert len(splits) == 1
+    assert outputs["2"] == outputs["1"]
+    assert outputs["1"][0] == 1 and "Wrote OUT (30000 rows)." in outputs["1"][1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "export1.csv", "export2.csv"]

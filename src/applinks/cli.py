@@ -24,6 +24,7 @@ from applinks.operations import (
     insert_app_link_columns,
     prepare,
     require_link_source,
+    second_half,
 )
 from applinks.progress import Progress
 from applinks.registry import Registry, load_registry, load_user_templates
@@ -444,10 +445,15 @@ def export(
     from applinks.checks import check
 
     table = read_table(book, sheet=sheet)
-    with _progress(table, "Checking") as progress, _spool(book, output, progress) as spool:
+    with (
+        _progress(table, "Checking") as progress,
+        _spool(book, output, progress) as spool,
+        contextlib.ExitStack() as parts,
+    ):
         if spool is not None:
             spool.begin(table.headers)
-        report = check(table, on_rows=spool.rows if spool is not None else None)
+        second = second_half(table, spool, parts) if workers.available() > 1 else None
+        report = check(table, on_rows=spool.rows if spool is not None else None, second=second)
         progress.close()
         _finish(book, table, report, output, allow_errors=allow_errors, force=force, spool=spool)
 

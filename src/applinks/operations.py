@@ -605,7 +605,7 @@ def prepare(
     if sink is not None:
         sink.begin(work.headers)
     with contextlib.ExitStack() as parts:
-        second = _second_half(work, sink, fill, parts) if workers > 1 else None
+        second = second_half(work, sink, parts, fill) if workers > 1 else None
         on_rows = sink.rows if sink is not None else None
         report = check(work, registry=registry, on_rows=on_rows, second=second)
     if fill is not None and fill.report.issues:
@@ -617,11 +617,16 @@ def prepare(
 SPLIT_FROM = 20_000
 
 
-def _second_half(
-    work: Table, sink: RowSink | None, fill: FillResult | None, parts: contextlib.ExitStack
+def second_half(
+    work: Table,
+    sink: RowSink | None,
+    parts: contextlib.ExitStack,
+    fill: FillResult | None = None,
 ) -> SecondHalf | None:
-    """Return how the second half of ``work``'s rows is prepared in a second process, or None
-    when the pass stays in one (rows in memory, too few rows, a sink that cannot be split)."""
+    """Return how the second half of ``work``'s rows is checked and written (and the counts of
+    ``fill`` taken) in a second process, for :func:`~applinks.checks.check`; or None when the
+    pass stays in one (rows in memory, too few rows, a sink that cannot be split). The part
+    written by the second process lives in ``parts``."""
     rows = work.rows
     if not isinstance(rows, LazyRows) or not isinstance(sink, SplitSink):
         return None
