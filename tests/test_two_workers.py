@@ -235,6 +235,14 @@ def test_in_two_returns_both_answers() -> None:
     assert here == os.getpid() and there != here
 
 
+def test_in_two_keeps_the_progress_moving_while_it_waits() -> None:
+    import time
+
+    calls: list[float] = []
+    workers.in_two(lambda: None, lambda: time.sleep(0.6), waiting=lambda: calls.append(1))
+    assert 3 <= len(calls) <= 8  # every tenth of a second, while the child sleeps
+
+
 def test_in_two_raises_the_childs_error_with_its_details() -> None:
     def fail() -> None:
         raise InputError("The file went away.", path="x.csv", column="Notes")
@@ -337,9 +345,9 @@ def test_prepare_in_two_processes_equals_one(
     splits: list[int] = []
     real = checks.in_two
 
-    def spy(here, there):  # type: ignore[no-untyped-def]
+    def spy(here, there, **options):  # type: ignore[no-untyped-def]
         splits.append(os.getpid())
-        return real(here, there)
+        return real(here, there, **options)
 
     monkeypatch.setattr(checks, "in_two", spy)
     results = {}
@@ -411,6 +419,9 @@ def test_the_second_process_counts_toward_the_progress(tmp_path: Path) -> None:
         part.done.set(50_000)
         spool.rows([["x"]] * 8192)
         assert seen == [8192 + 50_000]
+        part.done.set(60_000)
+        spool.refresh()  # (called while the first process waits for the second)
+        assert seen == [8192 + 50_000, 8192 + 60_000]
         spool.join(part, 0)
     assert list(tmp_path.iterdir()) == []
 
@@ -428,9 +439,9 @@ def test_export_in_two_processes_equals_one(
     splits: list[int] = []
     real = checks.in_two
 
-    def spy(here, there):  # type: ignore[no-untyped-def]
+    def spy(here, there, **options):  # type: ignore[no-untyped-def]
         splits.append(os.getpid())
-        return real(here, there)
+        return real(here, there, **options)
 
     monkeypatch.setattr(checks, "in_two", spy)
     outputs = {}

@@ -92,6 +92,8 @@ class SecondHalf:
     on_rows: Callable[[list[list[Cell]]], object] | None
     finish: Callable[[], object]
     absorb: Callable[[object], object]
+    #: Called here now and then once this half is done and the second is not (progress).
+    waiting: Callable[[], object] | None = None
 
 
 def _walk(
@@ -125,7 +127,7 @@ def _walk_in_two(
         return checker.state(), end - start, second.finish()
 
     end, (state, count, extra) = in_two(
-        lambda: _walk(checker, rows.part(0, start), 0, on_rows), there
+        lambda: _walk(checker, rows.part(0, start), 0, on_rows), there, waiting=second.waiting
     )
     checker.merge(state)
     rows.counted(end + count)

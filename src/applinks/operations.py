@@ -511,6 +511,8 @@ class SplitSink(RowSink, Protocol):
 
     def join(self, part: Any, count: int) -> None: ...
 
+    def refresh(self) -> None: ...
+
 
 def require_link_source(*, app: str | None, from_url: str | None) -> None:
     """Raise UsageError unless the ids' app (``app``) or a column of links (``from_url``) is set."""
@@ -644,7 +646,7 @@ def second_half(
         if fill is not None and stats is not None:
             fill._absorb(stats)
 
-    return SecondHalf(start, part.rows, finish, absorb)
+    return SecondHalf(start, part.rows, finish, absorb, waiting=sink.refresh)
 
 
 def _replace(table: Table, headers: list[str], rows: Sequence[list[Cell]]) -> Table:

@@ -20,6 +20,7 @@ import contextlib
 import mmap
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
@@ -60,11 +61,18 @@ class SharedCount:
         return int(struct.unpack_from("q", self._map, 0)[0])
 
 
-def in_two(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
+def in_two(
+    here: Callable[[], A],
+    there: Callable[[], B],
+    *,
+    waiting: Callable[[], object] | None = None,
+) -> tuple[A, B]:
     """Run ``there()`` in a forked child while ``here()`` runs in this process; return both.
 
     An exception in the child is raised here (after ``here()`` has finished); if the child
     dies without an answer, :class:`WorkerError` is. An exception here stops the child.
+    ``waiting()`` is called every tenth of a second while this process waits for the child
+    (to keep a progress line moving).
     """
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -85,6 +93,8 @@ def in_two(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     os.close(write_end)
     try:
         mine = here()
+        while waiting is not None and not select.select([read_end], [], [], 0.1)[0]:
+            waiting()
         with open(read_end, "rb") as pipe:
             read_end = -1
             answer = pipe.read()

@@ -171,6 +171,11 @@ class CsvRowWriter:
         assert self._progress is not None
         self._progress(self.count + (self.elsewhere() if self.elsewhere else 0))
 
+    def refresh(self) -> None:
+        """Report the progress now (rows written here and elsewhere), if anyone listens."""
+        if self._progress is not None:
+            self._report()
+
 
 class CsvSpool(CsvRowWriter):
     """The Cloze CSV written while the rows are checked, into a temporary file beside the output.
