@@ -28,6 +28,7 @@ import applinks.operations as operations
 from applinks import workers
 from applinks.checks import RowChecker
 from applinks.errors import InputError
+from applinks.files.csv_in import read_csv
 from applinks.files.csv_out import CsvSpool
 from applinks.files.read import read_table
 from applinks.files.xlsx_in import SheetRows
@@ -459,3 +460,90 @@ def test_export_in_two_processes_equals_one(
     assert outputs["2"] == outputs["1"]
     assert outputs["1"][0] == 1 and "Wrote OUT (30000 rows)." in outputs["1"][1]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "export1.csv", "export2.csv"]
+
+
+FIELDS = st.sampled_from(
+    ["", "", "a", "b c", "zillow.com", "12", 'say "hi"', "x,y", "two\nlines", "cr\rhere", "é", " "]
+)
+
+
+@settings(max_examples=120, deadline=None, derandomize=True)
+@given(
+    rows=st.lists(st.lists(FIELDS, max_size=5), min_size=1, max_size=40),
+    end=st.sampled_from(LINE_ENDS),
+    data=st.data(),
+)
+def test_a_scan_in_two_processes_finds_what_one_finds(rows, end, data) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_in, "SCAN_IN_TWO_FROM", 0)
+        patch.setattr(csv_in, "MARK_EVERY", data.draw(st.sampled_from([1, 2, 5])))
+        path = Path(folder) / "r.csv"
+        text = _csv_text([["Name", "App ID", "Notes"], *rows], end)
+        path.write_bytes(text.encode(data.draw(st.sampled_from(["utf-8", "utf-8-sig"]))))
+        one, two = read_csv(path, processes=1), read_csv(path, processes=2)
+        assert (two.headers, two.header_row, two.encoding) == (
+            one.headers,
+            one.header_row,
+            one.encoding,
+        )
+        whole = list(one.rows)
+        assert list(two.rows) == whole
+        for start, _ in two.rows._marks:  # every place noted is one a part can start from
+            assert list(two.rows.part(start)) == whole[start:]
+
+
+def _scans_in_two(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Lower the size for a scan in two to nothing; return the list of what those scans gave."""
+    monkeypatch.setattr(csv_in, "SCAN_IN_TWO_FROM", 0)
+    found: list[object] = []
+    real = csv_in.CsvSource._scan_in_two
+
+    def noted(self, *args):  # type: ignore[no-untyped-def]
+        found.append(real(self, *args))
+        return found[-1]
+
+    monkeypatch.setattr(csv_in.CsvSource, "_scan_in_two", noted)
+    return found
+
+
+def test_a_middle_inside_a_quoted_field_falls_back_to_one_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = _scans_in_two(monkeypatch)
+    path = tmp_path / "q.csv"
+    long_note = "\n".join(f"line {n}" for n in range(400))  # the middle of the file is in here
+    path.write_text(_csv_text([HEADERS[:3], ["a", "b", "1"], ["x", "y", long_note], ["c"]], "\n"))
+    two = read_csv(path, processes=2)
+    assert found == [None]  # the middle was not the end of a row: scanned again in one
+    assert list(two.rows) == list(read_csv(path).rows)
+    assert len(two.rows) == 3
+
+
+def test_a_scan_in_two_splits_where_rows_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = _scans_in_two(monkeypatch)
+    rows = [HEADERS, *_rows(random.Random(11), 3000), [], ["", ""]]
+    path = tmp_path / "s.csv"
+    path.write_text(_csv_text(rows, "\r\n"), encoding="utf-8")
+    one, two = read_csv(path), read_csv(path, processes=2)
+    assert found[0] is not None
+    width, length, marks = found[0]  # type: ignore[misc]
+    assert (width, length) == (len(HEADERS), 3000)
+    middle = [m for m in marks if m[0] % csv_in.MARK_EVERY]  # the place the halves met
+    assert len(middle) == 1 and 1000 < middle[0][0] < 2000
+    assert list(two.rows.part(middle[0][0])) == list(one.rows)[middle[0][0] :]
+
+
+def test_a_windows_1252_byte_in_the_second_half_is_read_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _scans_in_two(monkeypatch)
+    path = tmp_path / "w.csv"
+    text = _csv_text([HEADERS[:3], *[["a", "b", str(n)] for n in range(2000)], ["caf\xe9"]], "\n")
+    path.write_bytes(text.encode("cp1252"))
+    one, two = read_csv(path), read_csv(path, processes=2)
+    assert one.encoding == two.encoding == "cp1252"
+    assert list(two.rows) == list(one.rows) and list(one.rows)[-1][0] == "café"

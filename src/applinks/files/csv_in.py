@@ -10,14 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from itertools import islice
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from applinks.errors import InputError
 from applinks.rows import LazyRows, Row
 from applinks.table import Table
+from applinks.workers import in_two
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -51,15 +53,17 @@ def detect_encoding(data: bytes) -> str:
     return "utf-8"
 
 
-def read_csv(path: Path) -> Table:
+def read_csv(path: Path, *, processes: int = 1) -> Table:
     """Read a CSV file; every cell stays text exactly as written (empty cells become None).
+
+    ``processes=2``: a large file's scan may run in two processes (:meth:`CsvSource.scan`).
 
     Raises InputError when the file is not text in its encoding, holds NUL bytes, is not a
     well-formed CSV file or has nothing in it.
     """
     for encoding in _encodings(path):
         try:
-            return _read_csv(path, encoding)
+            return _read_csv(path, encoding, processes)
         except InputError as exc:
             if encoding == "utf-8" and isinstance(exc.__cause__, UnicodeDecodeError):
                 continue  # not UTF-8 after all: Excel's "CSV (Comma delimited)" is Windows-1252
@@ -67,7 +71,7 @@ def read_csv(path: Path) -> Table:
     raise AssertionError("the last encoding tried raises")  # pragma: no cover
 
 
-def _read_csv(path: Path, encoding: str) -> Table:
+def _read_csv(path: Path, encoding: str, processes: int = 1) -> Table:
     """:func:`read_csv` in ``encoding``; the file is checked to be text in it by its passes."""
     try:
         with _open_text(path, encoding) as handle:
@@ -90,7 +94,7 @@ def _read_csv(path: Path, encoding: str) -> Table:
             header_index, header_cells = found
     headers = [header_text(c) for c in header_cells]
     last_header = max((i + 1 for i, h in enumerate(headers) if h), default=0)
-    width, length, marks = source.scan(header_index + 1, last_header)
+    width, length, marks = source.scan(header_index + 1, last_header, processes=processes)
     headers = (headers + [""] * width)[:width]
     rows = CsvRows(source, skip=header_index + 1, width=width, length=length, marks=marks)
     table = Table(headers, rows, sheet=None, source=path.name, header_row=header_index + 1)
@@ -104,51 +108,114 @@ class CsvSource:
     def __init__(self, path: Path, encoding: str, delimiter: str) -> None:
         self.path, self.encoding, self.delimiter = path, encoding, delimiter
 
-    def reader(self, lines: int = 0) -> _Reader:
+    def reader(
+        self, lines: int = 0, *, offset: int | None = None, until: int | None = None
+    ) -> _Reader:
         """Return a csv reader over the file, from the start or after its first ``lines`` lines
-        (which must end at a row's end)."""
-        return _Reader(self, lines)
+        (which must end at a row's end), or from byte ``offset`` (the end of a line); with
+        ``until``, over the first ``until`` lines only and then :data:`_SENTINEL`'s line."""
+        return _Reader(self, lines, offset=offset, until=until)
 
-    def scan(self, skip: int, used: int) -> tuple[int, int, list[tuple[int, int]]]:
+    def scan(
+        self, skip: int, used: int, *, processes: int = 1
+    ) -> tuple[int, int, list[tuple[int, int]]]:
         """Return (width, rows, marks) of the data below row ``skip``: the width up to the last
         column with a header (``used``) or any data, the rows up to the last one not blank, and
-        where every :data:`MARK_EVERY`-th data row starts, as (data rows before it, lines of the
-        file before it)."""
-        length = count = 0
-        marks: list[tuple[int, int]] = []
+        places a :meth:`CsvRows.part` can start reading at, as (data rows before it, lines of
+        the file before it): every :data:`MARK_EVERY`-th data row, and where a scan in two
+        processes split the file.
+
+        ``processes=2``: a large file is scanned in two halves at once (see
+        :meth:`_scan_in_two`); the result is what one scan finds, with other marks.
+        """
+        middle = self._middle() if processes > 1 and used > 0 else None
+        if middle is not None:
+            found = self._scan_in_two(skip, used, middle)
+            if found is not None:
+                return found
         with self.reader() as reader:
-            for row in islice(reader, skip, None):
-                count += 1
-                if not count % MARK_EVERY:
-                    marks.append((count, reader.line_num))
-                if any(row):
-                    length = count
-                    if len(row) > used:
-                        for pos in range(len(row) - 1, used - 1, -1):
-                            if row[pos]:
-                                used = pos + 1
-                                break
-        return used, length, marks
+            whole = _scan_rows(islice(reader, skip, None), reader, used)
+        return whole.used, whole.length, whole.marks
+
+    def _middle(self) -> int | None:
+        """Return the byte offset just past the first line end from the middle of the file on,
+        or None (a small file, an encoding whose bytes do not show line ends, no line end)."""
+        if self.encoding not in _SPLITTABLE:
+            return None
+        size = self.path.stat().st_size
+        if size < SCAN_IN_TWO_FROM:
+            return None
+        with self.path.open("rb") as raw:
+            raw.seek(size // 2)
+            window = raw.read(1 << 20)
+        found = _LINE_END.search(window)
+        if found is None or found.end() >= len(window):  # (a "\r" last might be half a "\r\n")
+            return None
+        return size // 2 + found.end()
+
+    def _scan_in_two(
+        self, skip: int, used: int, middle: int
+    ) -> tuple[int, int, list[tuple[int, int]]] | None:
+        """Scan the file before byte ``middle`` here and the rest in a second process; return
+        None when ``middle`` turns out not to be the end of a row (a quoted field goes on past
+        it) or the second half has a problem (one scan then finds and names it).
+
+        This half is read up to ``middle`` and then a line no file can hold (a NUL character,
+        refused on reading): it comes out as a row of its own exactly when ``middle`` ends a
+        row, and from there the second half's rows are the ones one reader would give.
+        """
+
+        def there() -> _Scanned | None:
+            try:
+                with self.reader(offset=middle) as reader:
+                    return _scan_rows(reader, reader, used)
+            except InputError:
+                return None
+
+        def here() -> tuple[int, _Scanned]:
+            with self.path.open("rb") as raw:
+                lines = _count_lines(raw, middle)
+            with self.reader(until=lines) as reader:
+                return lines, _scan_rows(islice(reader, skip, None), reader, used, sentinel=True)
+
+        (lines, first), second = in_two(here, there)
+        if second is None or not first.at_sentinel:
+            return None
+        before = first.count
+        marks = first.marks + [(before, lines)] if before else list(first.marks)
+        marks += [(before + count, lines + line) for count, line in second.marks]
+        length = before + second.length if second.length else first.length
+        return max(first.used, second.used), length, marks
 
 
 class _Reader:
     """``with source.reader() as rows``: a csv reader over the file; the file is closed after,
     and a file that turns out not to be a CSV file raises InputError with one sentence."""
 
-    def __init__(self, source: CsvSource, lines: int = 0) -> None:
-        self._source, self._lines = source, lines
+    def __init__(
+        self,
+        source: CsvSource,
+        lines: int = 0,
+        *,
+        offset: int | None = None,
+        until: int | None = None,
+    ) -> None:
+        self._source, self._lines, self._offset, self._until = source, lines, offset, until
         self._handle: io.TextIOWrapper | None = None
 
     def __enter__(self) -> Reader:
         source = self._source
-        if self._lines:
+        if self._lines or self._offset:
             raw = source.path.open("rb")
-            raw.seek(_line_offset(raw, self._lines))
+            raw.seek(self._offset if self._offset else _line_offset(raw, self._lines))
             # (a BOM is only at the start, so past it the text is plain UTF-8)
             encoding = "utf-8" if source.encoding == "utf-8-sig" else source.encoding
             self._handle = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
         else:
             self._handle = _open_text(source.path, source.encoding)
+        if self._until is not None:
+            lines = chain(islice(self._handle, self._until), [_SENTINEL_LINE])
+            return csv.reader(lines, delimiter=source.delimiter)
         return csv.reader(self._handle, delimiter=source.delimiter)
 
     def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
@@ -214,6 +281,66 @@ class CsvRows(LazyRows):
 
 #: Data rows between two places the scan notes (where a second worker may start reading).
 MARK_EVERY = 8192
+#: Bytes from which a CSV file is scanned in two processes (when two may be used).
+SCAN_IN_TWO_FROM = 32 << 20
+#: A row no CSV file can hold (it has a NUL character), put after the first half's lines.
+_SENTINEL = "\x00end of the first half\x00"
+_SENTINEL_LINE = _SENTINEL + "\n"
+
+
+@dataclass
+class _Scanned:
+    """What :func:`_scan_rows` found."""
+
+    count: int
+    length: int
+    used: int
+    marks: list[tuple[int, int]]
+    at_sentinel: bool = False
+
+
+def _scan_rows(
+    rows: Iterable[list[str]], reader: Reader, used: int, *, sentinel: bool = False
+) -> _Scanned:
+    """Count ``rows`` (read by ``reader``), find the last that is not blank and the widest
+    data, and note a mark every :data:`MARK_EVERY` rows. ``sentinel``: the rows may end with
+    :data:`_SENTINEL`'s row, which is then not counted (``at_sentinel`` says it was there)."""
+    length = count = before = 0
+    marks: list[tuple[int, int]] = []
+    row: list[str] = []
+    for row in rows:
+        count += 1
+        if not count % MARK_EVERY:
+            marks.append((count, reader.line_num))
+        if any(row):
+            before, length = length, count
+            if len(row) > used:
+                for pos in range(len(row) - 1, used - 1, -1):
+                    if row[pos]:
+                        used = pos + 1
+                        break
+    at_sentinel = sentinel and row == [_SENTINEL]
+    if at_sentinel:  # (one field, so the width is as it was: ``used`` is at least 1)
+        count -= 1
+        length = before
+        marks = [mark for mark in marks if mark[0] <= count]
+    return _Scanned(count, length, used, marks, at_sentinel)
+
+
+def _count_lines(raw: IO[bytes], end: int) -> int:
+    """Return how many lines end before byte ``end`` of ``raw`` (which is the end of a line):
+    ``\r\n``, ``\r`` and ``\n`` each end one, as Python's text files split them."""
+    lines = left = 0
+    last = b""
+    while left < end and (data := raw.read(min(1 << 22, end - left))):
+        lines += data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+        if last == b"\r" and data[:1] == b"\n":
+            lines -= 1  # a "\r\n" cut in two by the chunks
+        last = data[-1:]
+        left += len(data)
+    return lines
+
+
 #: Encodings in which a line ends with the bytes of ``\r`` and ``\n`` and nothing else does.
 _SPLITTABLE = frozenset({"utf-8", "utf-8-sig", "cp1252"})
 _LINE_END = re.compile(rb"\r\n|\r|\n")

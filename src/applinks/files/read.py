@@ -25,7 +25,8 @@ def read_table(path: str | Path, *, sheet: str | None = None, hand_over: bool = 
 
     ``hand_over``: the caller is a command line run that may go on in a child process (see
     :func:`applinks.workers.hand_over`): a large workbook is then scanned by this process while
-    the child reads it, and this call returns only in the child.
+    the child reads it, and this call returns only in the child; a large CSV file is scanned in
+    two halves at once.
 
     Raises:
         InputError: the file is missing, empty, encrypted, damaged or not a spreadsheet.
@@ -58,7 +59,7 @@ def _read(path: Path, head: bytes, sheet: str | None, hand_over: bool = False) -
     if suffix in CSV_SUFFIXES:
         if sheet is not None:
             raise UsageError(f'"{name}" is a CSV file, which has no sheets; leave out --sheet.')
-        return csv_in.read_csv(path)
+        return csv_in.read_csv(path, processes=workers.available() if hand_over else 1)
     if head.startswith(OLE_MAGIC):
         guards.check_ole(path)
         if _is_encrypted_ooxml(path):
