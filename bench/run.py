@@ -388,13 +388,17 @@ Timing the parts of one `prepare` of the 1,048,575-row workbook separately (on t
 outside the run above, one process each): python-calamine's parse about 17 s (the yardstick has
 it too), the scan for cells past the grid about 6 s (hidden behind the parse in a second
 process), and the pass that fills, checks and writes, in two processes, about 9.5 s (the
-yardstick's `csv` writing takes about 8 s). For the CSV file: about 2.4 s to find its header,
-width and last row, and 7 s for the pass.
+yardstick's `csv` writing takes about 8 s). For the CSV file: about 1.5 s to find its header,
+width and last row (2.4-2.7 s in one process), and 7 s for the pass.
 
 - A CSV file is read twice: one pass finds the width (columns with data but no header), the last
   row and the places a second process can start from, before anything is written; the second
-  does the work. Its text is checked (UTF-8, else Windows-1252; no NUL characters) by these
-  passes themselves, not by a pass of its own.
+  does the work. The first pass runs in two halves at once when the file is 32 MiB or more: the
+  first process reads up to a line end past the middle and then a line no file can hold (it has
+  a NUL character); that line comes out as a row of its own exactly when the middle ends a row,
+  and only then are the halves' findings merged (else the file is scanned again in one pass).
+  Its text is checked (UTF-8, else Windows-1252; no NUL characters) by these passes themselves,
+  not by a pass of its own.
 - The CSV output has four more columns and a URL per row, so there is more to write than in the
   yardstick's copy.
 - `prepare --xlsx` (the annotated workbook) stays in one process for the pass, as it notes the
