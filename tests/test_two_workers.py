@@ -303,6 +303,19 @@ def test_available_follows_the_platform_and_the_variable(monkeypatch: pytest.Mon
 HEADERS = ["Name", "Stage", "Zillow ID", "App ID", "App Unique ID", "Notes"]
 
 
+def _count_splits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Note each pass split in two (the process it was split from); return the list."""
+    splits: list[int] = []
+    real = checks.in_two
+
+    def spy(here, there, **options):  # type: ignore[no-untyped-def]
+        splits.append(os.getpid())
+        return real(here, there, **options)
+
+    monkeypatch.setattr(checks, "in_two", spy)
+    return splits
+
+
 def _rows(rnd: random.Random, count: int) -> list[list[str]]:
     rows = []
     for n in range(count):
@@ -343,14 +356,7 @@ def test_prepare_in_two_processes_equals_one(
         for row in rows:
             book.active.append([c or None for c in row])
         book.save(path)
-    splits: list[int] = []
-    real = checks.in_two
-
-    def spy(here, there, **options):  # type: ignore[no-untyped-def]
-        splits.append(os.getpid())
-        return real(here, there, **options)
-
-    monkeypatch.setattr(checks, "in_two", spy)
+    splits = _count_splits(monkeypatch)
     results = {}
     for count in (1, 2):
         table = read_table(path)
@@ -437,14 +443,7 @@ def test_export_in_two_processes_equals_one(
     rows = [HEADERS, *_rows(random.Random(9), 30_000)]
     path = tmp_path / "big.csv"
     path.write_text(_csv_text(rows, "\n"), encoding="utf-8")
-    splits: list[int] = []
-    real = checks.in_two
-
-    def spy(here, there, **options):  # type: ignore[no-untyped-def]
-        splits.append(os.getpid())
-        return real(here, there, **options)
-
-    monkeypatch.setattr(checks, "in_two", spy)
+    splits = _count_splits(monkeypatch)
     outputs = {}
     for count in ("1", "2"):
         monkeypatch.setenv(workers.WORKERS_VARIABLE, count)

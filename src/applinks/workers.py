@@ -194,12 +194,7 @@ def hand_over(check: Callable[[], A], load: Callable[[], B], *, name: str) -> tu
             pipe.write(pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL))
     except BrokenPipeError:  # the child is gone already: its status says how
         pass
-    while True:
-        try:
-            _, status = os.waitpid(pid, 0)
-            break
-        except InterruptedError:  # pragma: no cover - retried by Python itself (PEP 475)
-            continue
+    _, status = os.waitpid(pid, 0)  # (a signal's interruption is retried by Python, PEP 475)
     for number, handler in previous.items():
         signal.signal(number, handler)
     if os.WIFSIGNALED(status):
