@@ -76,7 +76,7 @@ def check(
     issues = _header_issues(table, headers) + checker.issues()
     order = {h: i for i, h in reversed(list(enumerate(table.headers)))}
     issues.sort(key=lambda i: (i.row, order.get(i.column, -1)))
-    return Report(issues)
+    return Report(issues, rows=checker.records, blank_rows=checker.blank_rows)
 
 
 @dataclass
@@ -194,6 +194,9 @@ class RowChecker:
         self.repeated: dict[tuple[str, str], list[int]] = {}
         # The rows of each distinct App ID spelling, compactly.
         self.spelling_rows: dict[str, array[int]] = {}
+        #: Data rows with something in them (records), and blank rows passed over.
+        self.records = 0
+        self.blank_rows = 0
         self._app_cache: dict[str, tuple[list[Any], str, str]] = {}
         self._belongs_cache: dict[tuple[bool, str, str], bool] = {}
         self._url_cache: dict[str, str | None] = {}
@@ -245,7 +248,9 @@ class RowChecker:
                 for r, row in zip(numbers, rows, strict=True)
                 if row.count(None) + row.count("") != len(row)
             ]
+            self.blank_rows += len(rows) - len(kept)
             numbers, rows = [r for r, _ in kept], [row for _, row in kept]
+        self.records += len(rows)
         if not rows:
             return
         column = _Columns(rows)
@@ -509,12 +514,21 @@ class RowChecker:
 
     def state(self) -> CheckState:
         """Return what was found so far, to :meth:`merge` into the checker of earlier rows."""
-        return CheckState(self.out, self.first_rows, self.repeated, self.spelling_rows)
+        return CheckState(
+            self.out,
+            self.first_rows,
+            self.repeated,
+            self.spelling_rows,
+            self.records,
+            self.blank_rows,
+        )
 
     def merge(self, later: CheckState) -> None:
         """Take in what another checker found in the rows after this one's (as if this one had
         checked them too): its issues, and the repeats and spellings across both."""
         self.out += later.out
+        self.records += later.records
+        self.blank_rows += later.blank_rows
         first_rows, repeated = self.first_rows, self.repeated
         for canon, theirs in later.first_rows.items():
             mine = first_rows.setdefault(canon, {})
@@ -555,6 +569,8 @@ class CheckState:
     first_rows: dict[str, dict[str, int]]
     repeated: dict[tuple[str, str], list[int]]
     spelling_rows: dict[str, array[int]]
+    records: int = 0
+    blank_rows: int = 0
 
 
 class _Columns:

@@ -230,15 +230,33 @@ def _registry_and_settings(
     return registry, settings
 
 
-def _describe(table: Table, path: Path) -> str:
+def _describe(table: Table, path: Path, report: Report | None = None) -> str:
+    """Say what was read: the file, the sheet and its records (blank rows are not records)."""
     where = f'{path.name}, sheet "{table.sheet}"' if table.sheet else path.name
-    rows = len(table.rows)
+    rows = _records(table, report)
     text = f"{where}: {rows} row{'s' if rows != 1 else ''}"
     if table.encoding:
         from applinks.files.csv_in import ENCODING_NAMES
 
         text += f", read as {ENCODING_NAMES.get(table.encoding, table.encoding)}"
     return text
+
+
+def _records(table: Table, report: Report | None) -> int:
+    """Return the number of records: the rows the check counted, or (unchecked) every row."""
+    return report.rows if report is not None and report.rows is not None else len(table.rows)
+
+
+def _blank_note(report: Report) -> None:
+    """Say, on stderr, how many blank rows were left out of the records and the CSV."""
+    count = report.blank_rows
+    if count:
+        rows = "blank row was" if count == 1 else "blank rows were"
+        click.echo(
+            f"Note: {count:,} {rows} left out (they are not records and are not written to the "
+            "CSV for Cloze).",
+            err=True,
+        )
 
 
 def _print_report(report: Report, rows: int, fmt: str) -> None:
@@ -390,8 +408,9 @@ def check_command(
     with _progress(table, "Checking") as progress:
         report = check(table, registry=registry, on_rows=progress.rows)
     if fmt == "table":
-        click.echo(_describe(table, book))
-    _print_report(report, len(table.rows), fmt)
+        click.echo(_describe(table, book, report))
+    _blank_note(report)
+    _print_report(report, _records(table, report), fmt)
     _write_report(report, report_path, force, inputs=(book,))
     if annotate_path is not None:
         _write_annotated(book, table, report, annotate_path, None, registry, force, fmt != "table")
@@ -472,7 +491,8 @@ def _finish(
 
     ``spool`` is the CSV already written during the check (kept here, or dropped on errors).
     """
-    _print_report(report, len(table.rows), "table")
+    _blank_note(report)
+    _print_report(report, _records(table, report), "table")
     path = _output_path(book, output)
     if report.has_errors and not allow_errors:
         click.echo(
@@ -485,7 +505,8 @@ def _finish(
         spool.keep(path, force=force, inputs=(book,))
     else:
         write_cloze_csv(table, path, force=force, inputs=(book,))
-    click.echo(f"Wrote {path} ({len(table.rows)} rows).")
+    rows = _records(table, report)
+    click.echo(f"Wrote {path} ({rows} row{'s' if rows != 1 else ''}).")
     if report.has_errors:
         sys.exit(EXIT_DATA_ERRORS)
     return path
@@ -545,7 +566,7 @@ def prepare_command(
             workers=workers.available() if recorder is None else 1,
         )
         progress.close()
-        click.echo(_describe(table, book))
+        click.echo(_describe(table, book, result.report))
         if result.fill is not None:
             click.echo(result.fill.summary())
         _write_report(result.report, report_path, force, inputs=(book,))
@@ -666,14 +687,16 @@ def demo(out_dir: Path) -> None:
     registry = load_registry()
     table = read_table(book)
     result = prepare(table, app=EXAMPLE_APP, id_column=EXAMPLE_ID_COLUMN, registry=registry)
-    click.echo(f"Example: {_describe(table, book)} (a property list with Zillow ids).")
+    click.echo(
+        f"Example: {_describe(table, book, result.report)} (a property list with Zillow ids)."
+    )
     click.echo(
         f'$ applinks prepare "{book.name}" --app {EXAMPLE_APP} '
         f'--id-column "{EXAMPLE_ID_COLUMN}" --allow-errors\n'
     )
     if result.fill is not None:
         click.echo(result.fill.summary())
-    _print_report(result.report, len(result.table.rows), "table")
+    _print_report(result.report, _records(result.table, result.report), "table")
     csv_path = write_cloze_csv(result.table, default_output_path(book), force=True, inputs=(book,))
     report_path = out_dir / "check-report.csv"
     _write_report(result.report, report_path, force=True)

@@ -170,6 +170,10 @@ class Report:
     """The issues of one check, sorted by row then column order, with counts."""
 
     issues: list[Issue] = field(default_factory=list)
+    #: Records checked (data rows with something in them), when known, and blank rows passed
+    #: over (they are not records: not checked, not written to the CSV).
+    rows: int | None = None
+    blank_rows: int = 0
 
     def __iter__(self) -> Iterator[Issue]:
         return iter(self.issues)

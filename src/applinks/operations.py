@@ -611,7 +611,9 @@ def prepare(
         on_rows = sink.rows if sink is not None else None
         report = check(work, registry=registry, on_rows=on_rows, second=second)
     if fill is not None and fill.report.issues:
-        report = Report(sorted(fill.report.issues + report.issues, key=lambda i: i.row))
+        report = dataclasses.replace(
+            report, issues=sorted(fill.report.issues + report.issues, key=lambda i: i.row)
+        )
     return PrepareResult(work, report, fill, added)
 
 

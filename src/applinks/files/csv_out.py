@@ -7,7 +7,8 @@ import datetime as dt
 import io
 import re
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from itertools import compress
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -61,6 +62,11 @@ _EMPTY: dict[Any, str] = {None: ""}
 _SPECIAL = re.compile(r'[,"\r\n]')
 
 
+def _blank(row: Sequence[Cell]) -> bool:
+    """Return True for a row with nothing in it (not a record: it is not written)."""
+    return row.count(None) + row.count("") == len(row)
+
+
 def _field(value: Cell) -> str:
     """Return the text ``csv.writer`` writes for ``value`` (before quoting)."""
     kind = type(value)
@@ -111,15 +117,25 @@ class CsvRowWriter:
         writer = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         self._writerow, self._write = writer.writerow, handle.write
         self._progress = progress
+        self._keep: list[int] | None = None
         self.width = 0
         self.count = 0
         #: Rows written elsewhere at the same time (a second process's part), for the progress.
         self.elsewhere: Callable[[], int] | None = None
 
-    def begin(self, headers: Sequence[str]) -> None:
-        """Write the header row (once, before any data row)."""
+    def begin(self, headers: Sequence[str], *, leave_out: Collection[int] = ()) -> None:
+        """Write the header row (once, before any data row).
+
+        ``leave_out``: 0-based positions of columns not written at all (columns with neither a
+        header nor a value, see :attr:`~applinks.table.Table.unused_columns`).
+        """
         self.width = len(headers)
-        self._writerow(headers)
+        self._keep = [p for p in range(self.width) if p not in leave_out] if leave_out else None
+        self._writerow(self._kept(headers))
+
+    def _kept(self, cells: Sequence[Any]) -> Sequence[Any]:
+        keep = self._keep
+        return cells if keep is None else [cells[p] for p in keep]
 
     def rows(self, rows: Sequence[Sequence[Cell]]) -> None:
         """Write a block of data rows, converting them column by column (see :meth:`row`).
@@ -136,7 +152,17 @@ class CsvRowWriter:
             for row in rows:  # (a lone empty field is written as "", the csv module knows)
                 self.row(row)
             return
-        for position, column in enumerate(columns):
+        if all(None in column or "" in column for column in columns):  # (else none is blank)
+            filled = [not _blank(row) for row in block]
+            if not all(filled):  # blank rows are not records: they are left out
+                kept = Block(compress(block, filled))
+                if kept:
+                    self.rows(kept)
+                return
+        positions = self._keep if self._keep is not None else range(len(columns))
+        columns = [columns[p] for p in positions]
+        for index, position in enumerate(positions):
+            column = columns[index]
             kinds = block.kinds(position)
             texts: Sequence[str]
             if kinds == _STR:
@@ -149,7 +175,7 @@ class CsvRowWriter:
                 texts = list(map(_field, column))
             if _SPECIAL.search("\x00".join(texts)):
                 texts = list(map(_quoted, texts))
-            columns[position] = texts
+            columns[index] = texts
         self._write("\r\n".join(map(",".join, zip(*columns, strict=True))) + "\r\n")
         before = self.count
         self.count += len(rows)
@@ -157,12 +183,14 @@ class CsvRowWriter:
             self._report()
 
     def row(self, row: Sequence[Cell]) -> None:
-        """Write one data row."""
+        """Write one data row (a blank row is left out)."""
+        if _blank(row):
+            return
         as_is, text = _AS_IS, _text
         texts = [c if type(c) in as_is else text(c) for c in row]
         if len(texts) < self.width:
             texts.extend([""] * (self.width - len(texts)))
-        self._writerow(texts)
+        self._writerow(self._kept(texts))
         self.count += 1
         if self._progress is not None and not self.count % PROGRESS_EVERY:
             self._report()

@@ -22,8 +22,9 @@ _KNOWN = {normalize(v) for variants in VARIANTS.values() for v in variants} | {
 def read_workbook(path: Path, *, sheet: str | None = None) -> Table:
     """Read one worksheet of an .xlsx/.xlsm/.xlsb/.xls/.ods file.
 
-    Whole numbers come back as ``int`` (an id typed as a number has no ``.0``); text keeps its
-    leading zeros; dates stay dates. Empty cells are ``None``.
+    Whole numbers come back as ``int`` (an id typed as a number has no ``.0``), other numbers
+    with Excel's 15 significant digits; text keeps its leading zeros; dates stay dates. Empty
+    cells are ``None``.
     """
     import python_calamine as calamine
 
@@ -196,15 +197,37 @@ def find_header_row(grid: Sequence[Sequence[Any]]) -> int:
     return 0
 
 
+#: Numbers from this size on may carry more digits than Excel keeps (15 significant ones).
+_BIG = 1e15
+_INF = float("inf")
+#: Whole numbers from here on keep their exponent form ("1e+300", not 301 digits).
+_HUGE = 1e21
+
+
+def excel_number(value: float) -> int | float:
+    """Return a number as Excel keeps and shows it: 15 significant digits, whole ones as int.
+
+    ``1521.9999990000001`` (float noise from a calculation) gives ``1521.999999``;
+    ``12345678901234567.0`` gives ``12345678901234600``, what Excel's formula bar shows.
+    """
+    if value.is_integer():
+        if -_BIG < value < _BIG:
+            return int(value)
+    elif value != value or value in (_INF, -_INF):
+        return value
+    rounded = float(f"{value:.15g}")
+    return int(rounded) if rounded.is_integer() and abs(rounded) < _HUGE else rounded
+
+
 def normalize_row(row: Iterable[Any]) -> list[Cell]:
-    """Return the row with ``""`` as None and whole-number floats as ints."""
+    """Return the row with ``""`` as None and numbers as :func:`excel_number` gives them."""
     out: list[Cell] = []
     for value in row:
         kind = type(value)
         if kind is str:
             out.append(value if value else None)
         elif kind is float:
-            out.append(int(value) if value.is_integer() else value)
+            out.append(excel_number(value))
         else:
             out.append(value)
     return out
@@ -228,7 +251,10 @@ def normalize_block(rows: list[list[Any]]) -> list[Row]:
                 continue
             new: Iterable[Any] = [value or None for value in column]
         elif kinds == {float} and all(map(float.is_integer, column)):
-            new = map(int, column)
+            if min(column) > -_BIG and max(column) < _BIG:
+                new = map(int, column)
+            else:
+                new = map(excel_number, column)
         elif float in kinds or str in kinds:
             new = normalize_row(column)
         else:
