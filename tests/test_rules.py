@@ -41,8 +41,8 @@ def test_one_rule_per_check_over_the_used_column() -> None:
     by_code = {r.code: r for r in rules}
     assert by_code["app-id-missing"].formula == "AND(LEN(TRIM($C2))=0,LEN(TRIM($D2))>0)"
     assert by_code["unique-id-duplicate"].formula == (
-        "AND(LEN(TRIM($C2))>0,LEN(TRIM($D2))>0,IF(COUNTIFS($C$2:$C$41,$C2,$D$2:$D$41,$D2)>1,"
-        "SUMPRODUCT(($C$2:$C$41=$C2)*EXACT($D$2:$D$41,$D2))>1,FALSE))"
+        'AND(LEN(TRIM($C2))>0,LEN(TRIM($D2))>0,IF(COUNTIFS($C$2:$C$41,$C2,$D$2:$D$41,$D2&"")>1,'
+        'SUMPRODUCT(($C$2:$C$41=$C2)*EXACT($D$2:$D$41&"",$D2&""))>1,FALSE))'
     )
     assert by_code["row-not-importable"].formula == (
         "AND(COUNTA($A2:$G2)>0,NOT(AND(LEN(TRIM($C2))>0,LEN(TRIM($D2))>0)),LEN(TRIM($G2))=0,TRUE)"

@@ -550,3 +550,51 @@ def test_a_windows_1252_byte_in_the_second_half_is_read_as_before(
     one, two = read_csv(path), read_csv(path, processes=2)
     assert one.encoding == two.encoding == "cp1252"
     assert list(two.rows) == list(one.rows) and list(one.rows)[-1][0] == "café"
+
+
+#: Ids Excel has damaged, at data rows (0-based) in both halves of a 600-row sheet.
+DAMAGED = {0: 12345678901234567, 1: "1.42E+18", 2: "123.0", 300: 22345678901234567}
+DAMAGED |= {301: "2.5E+17", 302: "456.0"}
+
+
+@pytest.mark.parametrize("overwrite", [False, True], ids=["blank-only", "overwrite"])
+@pytest.mark.parametrize("id_column", ["Zillow ID", "App Unique ID"])
+def test_prepare_reports_a_damaged_id_once_per_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, id_column: str, overwrite: bool
+) -> None:
+    monkeypatch.setattr(operations, "SPLIT_FROM", 0)
+    book = Workbook()
+    book.active.append(["Name", id_column])
+    for n in range(600):
+        book.active.append([f"Home {n}", DAMAGED.get(n, n + 1000)])
+    path = tmp_path / "in.xlsx"
+    book.save(path)
+    splits = _count_splits(monkeypatch)
+    found = {}
+    for count in (1, 2):
+        table = read_table(path)
+        assert table.rows.split_point() == 256  # a damaged id on each side
+        with CsvSpool(tmp_path) as spool:
+            result = prepare(
+                table,
+                app="zillow.com",
+                id_column=id_column,
+                overwrite=overwrite,
+                sink=spool,
+                workers=count,
+            )
+            spool.keep(tmp_path / f"out{count}.csv")
+        found[count] = result.report.locations()
+    assert len(splits) == 1
+    # The fill reports a number it turned into text, at the cell it read; the check reports
+    # what the App Unique ID column holds after the fill. Reading from that column, they meet.
+    number, text = ("Zillow ID", "App Unique ID") if id_column == "Zillow ID" else (id_column,) * 2
+    expected = [
+        (2, number, "unique-id-mangled"),
+        (3, text, "unique-id-mangled"),
+        (4, text, "unique-id-mangled"),
+        (302, number, "unique-id-mangled"),
+        (303, text, "unique-id-mangled"),
+        (304, text, "unique-id-mangled"),
+    ]
+    assert found == {1: expected, 2: expected}

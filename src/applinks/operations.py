@@ -612,9 +612,22 @@ def prepare(
         report = check(work, registry=registry, on_rows=on_rows, second=second)
     if fill is not None and fill.report.issues:
         report = dataclasses.replace(
-            report, issues=sorted(fill.report.issues + report.issues, key=lambda i: i.row)
+            report, issues=_merge_issues(fill.report.issues, report.issues)
         )
     return PrepareResult(work, report, fill, added)
+
+
+def _merge_issues(filled: list[Issue], checked: list[Issue]) -> list[Issue]:
+    """Return the fill's issues and the check's by row, each problem of a cell once.
+
+    The fill reports a damaged id at the cell it read it from; the check reports what the App
+    Unique ID column holds after the fill. When the ids come from that column and the fill
+    leaves a cell as it was, both find the same damage at the same cell: the check's issue is
+    kept. (With ``overwrite`` the cell becomes the id's text and only the fill's issue tells.)
+    """
+    keys = {i.key() for i in filled}
+    both = {key for i in checked if (key := i.key()) in keys}
+    return sorted([i for i in filled if i.key() not in both] + checked, key=lambda i: i.row)
 
 
 #: Rows below which a pass is not split in two (a second process costs more than it saves).

@@ -264,9 +264,12 @@ def conditional_rules(
         formulas.append(("app-id-missing", APP_ID, f"AND({_blank(a)},{_filled(u)})"))
         formulas.append(("unique-id-missing", APP_UNIQUE_ID, f"AND({_filled(a)},{_blank(u)})"))
         # COUNTIFS is fast but loose (no case, wildcards, "00123" = 123); the exact count runs
-        # only when it finds a candidate, since IF evaluates just the branch it takes.
-        loose = f"COUNTIFS({whole(APP_ID)},{a},{whole(APP_UNIQUE_ID)},{u})>1"
-        exact = f"SUMPRODUCT(({whole(APP_ID)}={a})*EXACT({whole(APP_UNIQUE_ID)},{u}))>1"
+        # only when it finds a candidate, since IF evaluates just the branch it takes. Ids are
+        # compared as the text they show (&""), as the CSV writes them: the number 59187422 and
+        # the text "59187422" are one id. Without it LibreOffice's EXACT finds no text in a number
+        # inside a range, and its COUNTIFS matches a number only with numbers.
+        loose = f'COUNTIFS({whole(APP_ID)},{a},{whole(APP_UNIQUE_ID)},{u}&"")>1'
+        exact = f'SUMPRODUCT(({whole(APP_ID)}={a})*EXACT({whole(APP_UNIQUE_ID)}&"",{u}&""))>1'
         duplicate = f"AND({_filled(a)},{_filled(u)},IF({loose},{exact},FALSE))"
         formulas.append(("unique-id-duplicate", APP_UNIQUE_ID, duplicate))
     if has(APP_UNIQUE_ID):
