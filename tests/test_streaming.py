@@ -115,12 +115,14 @@ def _reference_csv(table: Table) -> bytes:
     """The Cloze CSV written the straightforward way, cell by cell with cell_text."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.headers)
-    for row in table.rows:
-        texts = [cell_text(c) for c in row]
-        if not any(texts):
-            continue  # a blank row is not a record: it is not written
-        writer.writerow(texts + [""] * (len(table.headers) - len(texts)))
+    width = len(table.headers)
+    texts = [[cell_text(c) for c in row] + [""] * (width - len(row)) for row in table.rows]
+    # A column with neither a header nor a value is not written, nor is a blank row.
+    used = [p for p in range(width) if table.headers[p] or any(t[p] for t in texts)]
+    writer.writerow([table.headers[p] for p in used])
+    for row in texts:
+        if any(row):
+            writer.writerow([row[p] for p in used])
     return out.getvalue().encode("utf-8-sig")
 
 

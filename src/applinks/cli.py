@@ -470,7 +470,7 @@ def export(
         contextlib.ExitStack() as parts,
     ):
         if spool is not None:
-            spool.begin(table.headers)
+            spool.begin(table.headers, leave_out=table.unused_columns)
         second = second_half(table, spool, parts) if workers.available() > 1 else None
         report = check(table, on_rows=spool.rows if spool is not None else None, second=second)
         progress.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
@@ -98,7 +98,12 @@ def insert_app_link_columns(table: Table) -> InsertResult:
             rows = MappedRows(rows, lambda: (insert, _nothing), block=True)
     else:
         rows = [_with_blanks(positions, 0, r) for r in table.rows]
-    return InsertResult(_replace(table, headers, rows), [h for _, h in plan])
+    unused = list(table.unused_columns)
+    for position, _ in plan:  # (applied in turn, as the inserts are)
+        unused = [p + 1 if p >= position else p for p in unused]
+    result = _replace(table, headers, rows)
+    result.unused_columns = tuple(unused)
+    return InsertResult(result, [h for _, h in plan])
 
 
 def _with_blanks(positions: list[int], index: int, row: Sequence[Cell]) -> list[Cell]:
@@ -486,7 +491,7 @@ def _no_column(wanted: str, headers: Sequence[str]) -> str:
 class RowSink(Protocol):
     """Where prepared rows go as they are made (e.g. the Cloze CSV being written)."""
 
-    def begin(self, headers: Sequence[str]) -> None: ...
+    def begin(self, headers: Sequence[str], *, leave_out: Collection[int] = ()) -> None: ...
 
     def rows(self, rows: Sequence[Sequence[Cell]]) -> None: ...
 
@@ -605,7 +610,7 @@ def prepare(
         inserted = insert_app_link_columns(table)
         work, added = inserted.table, inserted.added
     if sink is not None:
-        sink.begin(work.headers)
+        sink.begin(work.headers, leave_out=work.unused_columns)
     with contextlib.ExitStack() as parts:
         second = second_half(work, sink, parts, fill) if workers > 1 else None
         on_rows = sink.rows if sink is not None else None

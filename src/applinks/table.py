@@ -40,6 +40,9 @@ class Table:
     notes: list[str] = field(default_factory=list)
     #: 1-based sheet row of the header when the reader found it below row 1 (else 1).
     header_row: int = 1
+    #: 0-based positions of columns with neither a header nor a value in any row: kept here so
+    #: positions stay the sheet's, but not written to the CSV for Cloze.
+    unused_columns: tuple[int, ...] = ()
 
     @property
     def width(self) -> int:

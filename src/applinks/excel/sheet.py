@@ -30,6 +30,7 @@ from applinks.files.xlsx_in import (
     header_text,
     is_present,
     normalize_row,
+    unused_columns,
 )
 from applinks.headers import column_letter, map_headers
 from applinks.operations import (
@@ -170,6 +171,7 @@ def read_table(sheet: Any) -> tuple[Layout, Table]:
         source=sheet.name,
         header_row=layout.header_row,
     )
+    table.unused_columns = unused_columns(headers, table.rows)
     return layout, table
 
 

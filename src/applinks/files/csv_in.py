@@ -24,7 +24,13 @@ from applinks.workers import in_two
 if TYPE_CHECKING:
     from _csv import Reader
 
-from .xlsx_in import HEADER_SEARCH_ROWS, find_header_row, header_text, is_present
+from .xlsx_in import (
+    HEADER_SEARCH_ROWS,
+    find_header_row,
+    header_text,
+    is_present,
+    unused_columns,
+)
 
 #: Human names for the encodings we detect, for the note shown to the user.
 ENCODING_NAMES = {
@@ -99,6 +105,7 @@ def _read_csv(path: Path, encoding: str, processes: int = 1) -> Table:
     rows = CsvRows(source, skip=header_index + 1, width=width, length=length, marks=marks)
     table = Table(headers, rows, sheet=None, source=path.name, header_row=header_index + 1)
     table.encoding = encoding
+    table.unused_columns = unused_columns(headers, rows)
     return table
 
 

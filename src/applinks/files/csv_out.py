@@ -97,14 +97,16 @@ def write_rows(
     rows: Iterable[Sequence[Cell]],
     *,
     progress: Callable[[int], object] | None = None,
+    leave_out: Collection[int] = (),
 ) -> int:
     """Write the header and rows to an open text handle; return the number of data rows.
 
-    Every cell is written as :func:`cell_text` gives it. ``progress``, when given, is called
-    with the number of rows written so far, every few thousand rows.
+    Every cell is written as :func:`cell_text` gives it; blank rows, and the columns at the
+    positions in ``leave_out``, are not written. ``progress``, when given, is called with the
+    number of rows written so far, every few thousand rows.
     """
     sink = CsvRowWriter(handle, progress=progress)
-    sink.begin(headers)
+    sink.begin(headers, leave_out=leave_out)
     for block in blocks(rows):
         sink.rows(block)
     return sink.count
@@ -302,5 +304,7 @@ def write_cloze_csv(
     check_output(path, force=force, inputs=inputs)
     with atomic_writer(path, "w", encoding="utf-8", newline="") as handle:
         handle.write(BOM)
-        write_rows(handle, table.headers, table.rows, progress=progress)
+        write_rows(
+            handle, table.headers, table.rows, progress=progress, leave_out=table.unused_columns
+        )
     return path

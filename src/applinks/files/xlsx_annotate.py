@@ -30,7 +30,7 @@ import re
 import shutil
 import threading
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
@@ -473,7 +473,7 @@ class LinkRecorder:
                 seen.append(value)
         return row
 
-    def begin(self, headers: Sequence[str]) -> None:
+    def begin(self, headers: Sequence[str], *, leave_out: Collection[int] = ()) -> None:
         self._layout = _layout(self.source.headers, headers)
         self._outs = [[] for _ in self._layout.pairs]
         self._olds = [self._seen.get(old) for _, old in self._layout.pairs]
@@ -485,7 +485,7 @@ class LinkRecorder:
         )
         self.count = 0
         if self._sink is not None:
-            self._sink.begin(headers)
+            self._sink.begin(headers, leave_out=leave_out)
 
     def rows(self, rows: Sequence[Sequence[Cell]]) -> None:
         """Note the App Link values of a block of prepared rows, then pass the block on."""

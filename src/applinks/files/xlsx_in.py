@@ -98,7 +98,24 @@ def table_from_sheet(data: Any, *, sheet: str | None, source: str) -> Table:
         last_header = max((i + 1 for i, h in enumerate(headers) if h), default=0)
         width = rows.used_width(last_header)
         rows = SheetRows(data, skip=header_index + 1, pad=pad, width=width)
-    return Table(headers[:width], rows, sheet=sheet, source=source, header_row=header_index + 1)
+    headers = headers[:width]
+    table = Table(headers, rows, sheet=sheet, source=source, header_row=header_index + 1)
+    table.unused_columns = unused_columns(headers, rows)
+    return table
+
+
+def unused_columns(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> tuple[int, ...]:
+    """Return the positions of columns with no header and no value in any row (not written).
+
+    The rows are walked only when a header is empty, and only until every such column has
+    shown a value.
+    """
+    pending = {p for p, h in enumerate(headers) if not h}
+    for row in rows if pending else ():
+        pending -= {p for p in pending if p < len(row) and row[p] is not None and row[p] != ""}
+        if not pending:
+            break
+    return tuple(sorted(pending))
 
 
 class SheetRows(LazyRows):
@@ -174,7 +191,9 @@ def table_from_grid(grid: Sequence[Sequence[Any]], *, sheet: str | None, source:
         width -= 1
     headers = (headers + [""] * width)[:width]
     rows = [r[:width] for r in rows]
-    return Table(headers, rows, sheet=sheet, source=source, header_row=header_index + 1)
+    table = Table(headers, rows, sheet=sheet, source=source, header_row=header_index + 1)
+    table.unused_columns = unused_columns(headers, rows)
+    return table
 
 
 def find_header_row(grid: Sequence[Sequence[Any]]) -> int:
