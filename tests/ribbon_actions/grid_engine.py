@@ -707,7 +707,13 @@ class Range(_Recorded, base_classes.Range):
     def number_format(self):
         self._rec("number_format")
         rect = self.rect
-        return self.model.number_format(rect.r1, rect.c1)
+        first = self.model.number_format(rect.r1, rect.c1)
+        # Excel answers Null (None) for a range whose cells have different formats.
+        for row in range(rect.r1, rect.r2 + 1):
+            for col in range(rect.c1, rect.c2 + 1):
+                if self.model.number_format(row, col) != first:
+                    return None
+        return first
 
     @number_format.setter
     def number_format(self, value):
