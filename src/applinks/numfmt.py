@@ -5,7 +5,8 @@ SPEC section 5 writes a value as the user sees it where the format carries meani
 (currency, thousands separators, fixed decimals). :func:`format_kind` sorts a format code into a
 :class:`FormatKind`; :func:`render_number` gives the text Excel shows for a number;
 :func:`general_number` is a number as Excel keeps it (15 significant digits);
-:func:`builtin_format` is the code behind a built-in ``numFmtId``.
+:func:`builtin_format` is the code behind a built-in ``numFmtId``. Pure: no I/O, only the
+standard library; parsed codes are cached per code.
 
 The format language (ECMA-376 Part 1, 18.8.31): up to four sections ``pos;neg;zero;text``;
 ``"..."`` and ``\\x`` are literal text, ``_x`` a space as wide as ``x``, ``*x`` fills the cell
@@ -14,8 +15,6 @@ or currency tag, ``[<=9999999]`` a condition, ``[h]``/``[mm]``/``[ss]`` elapsed 
 are digit placeholders, ``.`` the decimal point, ``,`` thousands (between digits) or a scale of
 1,000 (after the last digit), ``%`` a percent, ``E+``/``E-`` scientific, ``/`` a fraction,
 ``@`` the text, ``General`` the General form; y, m, d, h, s, AM/PM make a date or time.
-
-Pure: no I/O and nothing beyond the standard library. Parsed codes are cached per code.
 """
 
 from __future__ import annotations
@@ -239,9 +238,10 @@ def _tokenize(code: str) -> list[_RawSection]:
 # A number section laid out for rendering. Its tokens become literals ("lit" and the decimal
 # "point") or parts the number fills: a placeholder ("int"|"dec"|"expd"|"num"|"den", with its
 # character), the exponent sign ("exp", "E+"), the General form ("general"), and the literals
-# of a fraction ("frac"), which turn to spaces when the fraction is zero.
+# of a fraction ("frac") and its fixed denominator ("fixed"), which a zero fraction blanks.
 
-_INT, _DEC, _EXPD, _NUM, _DEN, _FRAC = "int", "dec", "expd", "num", "den", "frac"
+_INT, _DEC, _EXPD, _NUM, _DEN = "int", "dec", "expd", "num", "den"
+_FRAC, _FIXED = "frac", "fixed"  # a fraction's literals, and its fixed denominator ("8" of ?/8)
 _SLOTS = frozenset({_INT, _DEC, _EXPD, _NUM, _DEN})
 
 
@@ -263,35 +263,37 @@ class _Layout:
     scientific: bool
     fraction: bool
     general: bool
-
-    @property
-    def fixed(self) -> bool:
-        """Whether this is a plain "0.00"-style section (no fraction, exponent or General)."""
-        return not (self.fraction or self.scientific or self.general)
+    fixed: bool  # a plain "0.00"-style section: no fraction, exponent or General
 
 
-def _fraction_parts(tokens: tuple[Token, ...]) -> tuple[int, int, int] | None:
-    """Return where a fraction ``# ?/?`` lies: (start, slash, end), or None if there is none.
+def _fraction_parts(tokens: tuple[Token, ...]) -> tuple[int, int, int, bool] | None:
+    """Return where a fraction ``# ?/?`` lies: (start, slash, end, fixed), or None.
 
     ``start`` is the first token after the whole part's digits (the numerator's first digit when
-    there is no whole part); ``end`` is past the denominator (placeholders or digits, "?/8").
+    there is no whole part); ``end`` is past the denominator: placeholders, or digits starting
+    with 1-9 for a fixed denominator (``?/8``, ``??/100``, whose 0s are digits too).
     """
     for s, (kind, _) in enumerate(tokens):
-        if kind != _SLASH or s == 0 or tokens[s - 1][0] != _DIGIT:
+        if kind != _SLASH or s == 0 or tokens[s - 1][0] != _DIGIT or s + 1 == len(tokens):
             continue
+        fixed = tokens[s + 1][0] == _LIT and tokens[s + 1][1] in "123456789"
         end = s + 1
-        while end < len(tokens) and (
-            tokens[end][0] == _DIGIT or (tokens[end][0] == _LIT and tokens[end][1].isdigit())
-        ):
+        while end < len(tokens) and _in_denominator(tokens[end], fixed):
             end += 1
         if end == s + 1:
             continue
         start = s - 1
-        while start > 0 and tokens[start - 1][0] == _DIGIT:
+        while start and tokens[start - 1][0] == _DIGIT:
             start -= 1
-        whole = [i for i in range(start) if tokens[i][0] == _DIGIT]
-        return (whole[-1] + 1 if whole else start), s, end
+        whole = max((i for i in range(start) if tokens[i][0] == _DIGIT), default=start - 1)
+        return whole + 1, s, end, fixed
     return None
+
+
+def _in_denominator(token: Token, fixed: bool) -> bool:
+    if fixed:
+        return (token[0] == _LIT and token[1].isdigit()) or token == (_DIGIT, "0")
+    return token[0] == _DIGIT
 
 
 def _commas(tokens: tuple[Token, ...], point: int) -> tuple[dict[int, str], bool, int]:
@@ -333,16 +335,17 @@ def _layout(section: _RawSection) -> _Layout:
     out: list[Token] = []
     fixed_den = ""
     for i, (kind, text) in enumerate(tokens):
-        if kind == _DIGIT:
+        if fraction and fraction[3] and fraction[1] < i < fraction[2]:
+            fixed_den += text
+            out.append((_FIXED, text))
+        elif kind == _DIGIT:
             if fraction and i >= fraction[0]:
-                part = _NUM if i < fraction[1] else _DEN  # (before the slash: the numerator)
+                part = _NUM if i < fraction[1] else _DEN
             else:
                 part = _EXPD if i > exp else _DEC if i > point else _INT
             slots[part].append(text)
             out.append((part, text))
         elif fraction and fraction[0] <= i < fraction[2]:
-            if i > fraction[1]:
-                fixed_den += text
             out.append((_FRAC, text))
         elif kind == _POINT:
             out.append((_POINT, ".") if i == point else (_LIT, "."))
@@ -378,7 +381,8 @@ def _layout(section: _RawSection) -> _Layout:
         scale=scale,
         scientific=exp < len(tokens),
         fraction=fraction is not None,
-        general=any(kind == _GENERAL for kind, _ in tokens),
+        general=(general := any(kind == _GENERAL for kind, _ in tokens)),
+        fixed=not (fraction or exp < len(tokens) or general),
     )
 
 
@@ -416,13 +420,9 @@ def _date_kind(tokens: tuple[Token, ...]) -> FormatKind | None:
 
 def _number_kind(layout: _Layout) -> FormatKind:
     """Return PLAIN or SHOWN for a number section (the rules of :func:`format_kind`)."""
-    if layout.percent:
+    if layout.percent or (not layout.scientific and layout.int_slots.count("0") >= 2):
         return FormatKind.SHOWN
-    if layout.scientific:
-        return FormatKind.PLAIN
-    if layout.int_slots.count("0") >= 2:
-        return FormatKind.SHOWN
-    if layout.fraction:
+    if layout.scientific or layout.fraction:
         return FormatKind.PLAIN
     places = [i for i, (kind, _) in enumerate(layout.tokens) if kind in (_INT, _DEC)]
     between = layout.tokens[places[0] + 1 : places[-1]] if places else ()
@@ -451,7 +451,8 @@ def _parse(code: str) -> _Format:
     if 1 < len(raw) < 4 and any(kind == _AT for kind, _ in raw[-1].tokens):
         numbers = raw[:-1]  # "0;@": the last section is for text
     layouts = tuple(_layout(section) for section in numbers)
-    kind = _date_kind(first)
+    # A date in any section for numbers makes a date code: '[<1]"none";yyyy-mm-dd' shows dates.
+    kind = next(filter(None, (_date_kind(section.tokens) for section in numbers)), None)
     if kind is None:
         if any(k == _AT for k, _ in first):
             kind = FormatKind.TEXT
@@ -472,9 +473,10 @@ def _parse(code: str) -> _Format:
 def format_kind(code: str) -> FormatKind:
     """Return what the number format ``code`` means for the value written to the CSV.
 
-    Only the first section decides, except that a condition (``[<=9999999]``) in any section
-    makes the code SHOWN. A date or time letter (y, m, d, h, s, AM/PM, ``[h]``) makes the code a
-    date/time kind; ``@`` makes it TEXT; ``General`` (or an empty code) GENERAL. A number section
+    A date or time letter (y, m, d, h, s, AM/PM, ``[h]``) in a section for numbers makes the code
+    a date/time kind (the first such section says which). Else the first section decides: ``@``
+    makes it TEXT, then a condition (``[<=9999999]``) in any section makes it SHOWN, ``General``
+    (or an empty code) is GENERAL. A number section
     is SHOWN when it has ``%``, when its whole part has two or more ``0`` placeholders
     (``00000``, ``0000.00``), or when a literal stands between its digit placeholders
     (``000-00-0000``, ``(###) ###-####``); else PLAIN: currency, thousands separators, fixed
@@ -577,7 +579,7 @@ def render_number(value: float, code: str) -> str:
         return _general_text(value)  # no section fits: LibreOffice shows the General form
     if not layout.order:
         return layout.template.format()  # no placeholders: only the text, and no sign
-    body = _render(layout, -value if value < 0 else value)
+    body = _render(layout, abs(value))
     return "-" + body if value < 0 and not drop_sign else body
 
 
@@ -648,16 +650,12 @@ def _scientific(layout: _Layout, kept: Decimal) -> dict[str, list[str]]:
         exponent += step
         mantissa = kept.scaleb(-exponent).quantize(places, context=_WIDE)
     whole, _, decimals = format(mantissa, "f").partition(".")
-    sign = "-" if exponent < 0 else "+"
+    exp = next(text for kind, text in layout.tokens if kind == _EXP)  # "E+", "e-"
     return {
         _INT: _fill_whole(whole.lstrip("0"), layout.int_slots, layout.grouping),
         _DEC: _fill_decimals(decimals, layout.dec_slots),
         _EXPD: _fill_whole(str(abs(exponent)), layout.exp_slots, False),
-        _EXP: [
-            text[0] + (sign if text[1] == "+" or sign == "-" else "")
-            for kind, text in layout.tokens
-            if kind == _EXP
-        ],
+        _EXP: [exp[0] + ("-" if exponent < 0 else "+" if exp[1] == "+" else "")],
     }
 
 
@@ -665,7 +663,8 @@ def _fraction(layout: _Layout, kept: Decimal) -> dict[str, list[str]]:
     """Return the texts of a fraction ``# ?/?``: the closest fraction the placeholders allow.
 
     A fixed denominator (``# ?/8``) rounds the numerator half away from zero. In a mixed
-    fraction a zero fraction shows as spaces, and a zero whole part as nothing (both zero: 0).
+    fraction a zero fraction is blank (spaces where it has ``?``, as LibreOffice shows it), and a
+    zero whole part shows nothing (both zero: 0).
     """
     mixed = bool(layout.int_slots)
     whole = int(kept) if mixed else 0
@@ -679,12 +678,15 @@ def _fraction(layout: _Layout, kept: Decimal) -> dict[str, list[str]]:
     if mixed and numerator == denominator:
         whole, numerator = whole + 1, 0
     literals = [text for kind, text in layout.tokens if kind == _FRAC]
+    fixed = [text for kind, text in layout.tokens if kind == _FIXED]
     if mixed and numerator == 0:
+        space = " " if "?" in layout.num_slots + layout.den_slots else ""
         return {
             _INT: _fill_whole(str(whole), layout.int_slots, layout.grouping),
-            _NUM: [" "] * len(layout.num_slots),
-            _DEN: [" "] * len(layout.den_slots),
-            _FRAC: [" " * len(text) for text in literals],
+            _NUM: [space] * len(layout.num_slots),
+            _DEN: [space] * len(layout.den_slots),
+            _FRAC: [space * len(text) for text in literals],
+            _FIXED: [""] * len(fixed),
         }
     den = str(denominator)
     return {
@@ -692,4 +694,5 @@ def _fraction(layout: _Layout, kept: Decimal) -> dict[str, list[str]]:
         _NUM: _fill_whole(str(numerator), layout.num_slots, False),
         _DEN: [den[i] if i < len(den) else _PAD[slot] for i, slot in enumerate(layout.den_slots)],
         _FRAC: literals,
+        _FIXED: fixed,
     }
