@@ -9,6 +9,7 @@ from typing import Any
 
 from applinks.errors import ApplinksError, InputError, UsageError
 from applinks.headers import VARIANTS, normalize
+from applinks.numfmt import general_number
 from applinks.rows import BLOCK, LazyRows, Row, blank, chunks, trimmed_blocks
 from applinks.table import Cell, Table
 
@@ -216,37 +217,19 @@ def find_header_row(grid: Sequence[Sequence[Any]]) -> int:
     return 0
 
 
-#: Numbers from this size on may carry more digits than Excel keeps (15 significant ones).
+#: Whole numbers below this size have at most 15 digits: int() keeps them exactly.
 _BIG = 1e15
-_INF = float("inf")
-#: Whole numbers from here on keep their exponent form ("1e+300", not 301 digits).
-_HUGE = 1e21
-
-
-def excel_number(value: float) -> int | float:
-    """Return a number as Excel keeps and shows it: 15 significant digits, whole ones as int.
-
-    ``1521.9999990000001`` (float noise from a calculation) gives ``1521.999999``;
-    ``12345678901234567.0`` gives ``12345678901234600``, what Excel's formula bar shows.
-    """
-    if value.is_integer():
-        if -_BIG < value < _BIG:
-            return int(value)
-    elif value != value or value in (_INF, -_INF):
-        return value
-    rounded = float(f"{value:.15g}")
-    return int(rounded) if rounded.is_integer() and abs(rounded) < _HUGE else rounded
 
 
 def normalize_row(row: Iterable[Any]) -> list[Cell]:
-    """Return the row with ``""`` as None and numbers as :func:`excel_number` gives them."""
+    """Return the row with ``""`` as None and numbers as Excel keeps them (15 digits)."""
     out: list[Cell] = []
     for value in row:
         kind = type(value)
         if kind is str:
             out.append(value if value else None)
         elif kind is float:
-            out.append(excel_number(value))
+            out.append(general_number(value))
         else:
             out.append(value)
     return out
@@ -273,7 +256,7 @@ def normalize_block(rows: list[list[Any]]) -> list[Row]:
             if min(column) > -_BIG and max(column) < _BIG:
                 new = map(int, column)
             else:
-                new = map(excel_number, column)
+                new = map(general_number, column)
         elif float in kinds or str in kinds:
             new = normalize_row(column)
         else:
