@@ -40,6 +40,8 @@ class Table:
     notes: list[str] = field(default_factory=list)
     #: 1-based sheet row of the header when the reader found it below row 1 (else 1).
     header_row: int = 1
+    #: 1-based sheet rows above the header that hold something (a title): never written.
+    rows_above: tuple[int, ...] = ()
 
     @property
     def width(self) -> int:
