@@ -8,16 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from applinks.errors import ApplinksError, InputError, UsageError
-from applinks.headers import VARIANTS, normalize
 from applinks.numfmt import general_number
 from applinks.rows import BLOCK, LazyRows, Row, blank, chunks, trimmed_blocks
+from applinks.shape import find_header, header_text, unused_columns
 from applinks.table import Cell, Table
-
-#: Rows looked at, at the top of a sheet, when the header is not in row 1.
-HEADER_SEARCH_ROWS = 10
-_KNOWN = {normalize(v) for variants in VARIANTS.values() for v in variants} | {
-    normalize(h) for h in VARIANTS
-}
 
 
 def read_workbook(path: Path, *, sheet: str | None = None) -> Table:
@@ -81,42 +75,28 @@ def table_from_sheet(data: Any, *, sheet: str | None, source: str) -> Table:
     python-calamine's compact memory and each pass over the rows converts them afresh.
     """
     pad = data.start[1] if data.start else 0
-    head = [[""] * pad + r for r in islice(data.iter_rows(), HEADER_SEARCH_ROWS)]
-    if any(any(is_present(c) for c in row) for row in head):
-        header_index = find_header_row(head)
-        header_cells = head[header_index]
-    else:  # nothing in the first rows: the first row with anything in it is the header
-        found = next(
-            ((i, r) for i, r in enumerate(data.iter_rows()) if any(is_present(c) for c in r)), None
-        )
-        if found is None:
-            raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
-        header_index, header_cells = found[0], [""] * pad + found[1]
-    headers = [header_text(c) for c in header_cells]
+    left = [""] * pad
+    found = find_header(left + r for r in data.iter_rows())
+    if found is None:
+        raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
+    header_index = found.index
+    headers = [header_text(c) for c in found.cells]
     rows = SheetRows(data, skip=header_index + 1, pad=pad, width=len(headers))
     width = len(headers)
     if width and headers[-1] == "":
         last_header = max((i + 1 for i, h in enumerate(headers) if h), default=0)
         width = rows.used_width(last_header)
         rows = SheetRows(data, skip=header_index + 1, pad=pad, width=width)
-    headers = headers[:width]
-    table = Table(headers, rows, sheet=sheet, source=source, header_row=header_index + 1)
-    table.unused_columns = unused_columns(headers, rows)
+    table = Table(
+        headers[:width],
+        rows,
+        sheet=sheet,
+        source=source,
+        header_row=header_index + 1,
+        rows_above=tuple(i + 1 for i in found.above),
+    )
+    table.unused_columns = unused_columns(table.headers, rows)
     return table
-
-
-def unused_columns(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> tuple[int, ...]:
-    """Return the positions of columns with no header and no value in any row (not written).
-
-    The rows are walked only when a header is empty, and only until every such column has
-    shown a value.
-    """
-    pending = {p for p, h in enumerate(headers) if not h}
-    for row in rows if pending else ():
-        pending -= {p for p in pending if p < len(row) and row[p] is not None and row[p] != ""}
-        if not pending:
-            break
-    return tuple(sorted(pending))
 
 
 class SheetRows(LazyRows):
@@ -179,10 +159,11 @@ def _is_hidden(workbook: Any, index: int) -> bool:
 
 def table_from_grid(grid: Sequence[Sequence[Any]], *, sheet: str | None, source: str) -> Table:
     """Build a Table from raw rows: find the header row and normalise every cell."""
-    if not any(any(is_present(c) for c in row) for row in grid):
+    found = find_header(grid)
+    if found is None:
         raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
-    header_index = find_header_row(grid)
-    headers = [header_text(c) for c in grid[header_index]]
+    header_index = found.index
+    headers = [header_text(c) for c in found.cells]
     rows = [normalize_row(row) for row in grid[header_index + 1 :]]
     while rows and not any(c is not None for c in rows[-1]):
         rows.pop()
@@ -192,29 +173,16 @@ def table_from_grid(grid: Sequence[Sequence[Any]], *, sheet: str | None, source:
         width -= 1
     headers = (headers + [""] * width)[:width]
     rows = [r[:width] for r in rows]
-    table = Table(headers, rows, sheet=sheet, source=source, header_row=header_index + 1)
+    table = Table(
+        headers,
+        rows,
+        sheet=sheet,
+        source=source,
+        header_row=header_index + 1,
+        rows_above=tuple(i + 1 for i in found.above),
+    )
     table.unused_columns = unused_columns(headers, rows)
     return table
-
-
-def find_header_row(grid: Sequence[Sequence[Any]]) -> int:
-    """Return the 0-based index of the header row.
-
-    Row 1 unless it is empty or holds no Cloze header while a row below it (within the first
-    few) holds at least two: that is a title above the table, which Cloze would misread.
-    """
-    first = [header_text(c).strip() for c in grid[0]]
-    if sum(normalize(h) in _KNOWN for h in first if h) >= 1:
-        return 0
-    for index in range(1, min(HEADER_SEARCH_ROWS, len(grid))):
-        texts = [header_text(c) for c in grid[index]]
-        if sum(normalize(h) in _KNOWN for h in texts if h) >= 2:
-            return index
-    if not any(first):
-        for index, row in enumerate(grid):
-            if any(is_present(c) for c in row):
-                return index
-    return 0
 
 
 #: Whole numbers below this size have at most 15 digits: int() keeps them exactly.
@@ -270,17 +238,3 @@ def _column_used(headers: list[str], rows: list[list[Cell]], pos: int) -> bool:
     if pos < len(headers) and headers[pos] != "":
         return True
     return any(pos < len(r) and r[pos] is not None for r in rows)
-
-
-def is_present(value: Any) -> bool:
-    """Return True for a cell that holds something (not None, not empty text)."""
-    return value is not None and value != ""
-
-
-def header_text(value: Any) -> str:
-    """Return a header cell as text, exactly as typed (a number header without ``.0``)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
