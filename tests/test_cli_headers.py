@@ -216,4 +216,8 @@ def test_export_without_a_name_column_is_refused_once(tmp_path: Path) -> None:
     ]
     named = run("export", str(source), "--name-column", "Deal")
     assert (named.returncode, named.stderr) == (0, "")
-    assert _rows(tmp_path / "deals - Cloze import.csv") == NO_NAME.split("\r\n")[:-1]
+    # The column named with --name-column is headed "Name" in the CSV for Cloze.
+    assert _rows(tmp_path / "deals - Cloze import.csv") == [
+        "Name,Street,Email",
+        *NO_NAME.split("\r\n")[1:-1],
+    ]

@@ -487,12 +487,21 @@ def export(
         contextlib.ExitStack() as parts,
     ):
         if spool is not None:
-            spool.begin(table.headers, leave_out=table.unused_columns)
+            spool.begin(table.headers, leave_out=table.unused_columns, name_column=name_column)
         second = second_half(table, spool, parts) if workers.available() > 1 else None
         on_rows = spool.rows if spool is not None else None
         report = check(table, on_rows=on_rows, second=second, name_column=name_column)
         progress.close()
-        _finish(book, table, report, output, allow_errors=allow_errors, force=force, spool=spool)
+        _finish(
+            book,
+            table,
+            report,
+            output,
+            allow_errors=allow_errors,
+            force=force,
+            spool=spool,
+            name_column=name_column,
+        )
 
 
 def _finish(
@@ -504,6 +513,7 @@ def _finish(
     allow_errors: bool,
     force: bool,
     spool: CsvSpool | None = None,
+    name_column: str | None = None,
 ) -> Path | None:
     """Print the report, write the CSV unless errors block it, and exit with the right code.
 
@@ -522,7 +532,7 @@ def _finish(
     if spool is not None:
         spool.keep(path, force=force, inputs=(book,))
     else:
-        write_cloze_csv(table, path, force=force, inputs=(book,))
+        write_cloze_csv(table, path, force=force, inputs=(book,), name_column=name_column)
     rows = _records(table, report)
     click.echo(f"Wrote {path} ({rows} row{'s' if rows != 1 else ''}).")
     if report.has_errors:
@@ -612,6 +622,7 @@ def prepare_command(
             allow_errors=allow_errors,
             force=force,
             spool=spool,
+            name_column=name_column,
         )
 
 

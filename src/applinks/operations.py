@@ -491,7 +491,13 @@ def _no_column(wanted: str, headers: Sequence[str]) -> str:
 class RowSink(Protocol):
     """Where prepared rows go as they are made (e.g. the Cloze CSV being written)."""
 
-    def begin(self, headers: Sequence[str], *, leave_out: Collection[int] = ()) -> None: ...
+    def begin(
+        self,
+        headers: Sequence[str],
+        *,
+        leave_out: Collection[int] = (),
+        name_column: str | None = None,
+    ) -> None: ...
 
     def rows(self, rows: Sequence[Sequence[Cell]]) -> None: ...
 
@@ -614,7 +620,7 @@ def prepare(
         inserted = insert_app_link_columns(table)
         work, added = inserted.table, inserted.added
     if sink is not None:
-        sink.begin(work.headers, leave_out=work.unused_columns)
+        sink.begin(work.headers, leave_out=work.unused_columns, name_column=name_column)
     with contextlib.ExitStack() as parts:
         second = second_half(work, sink, parts, fill) if workers > 1 else None
         on_rows = sink.rows if sink is not None else None

@@ -476,7 +476,13 @@ class LinkRecorder:
                 seen.append(value)
         return row
 
-    def begin(self, headers: Sequence[str], *, leave_out: Collection[int] = ()) -> None:
+    def begin(
+        self,
+        headers: Sequence[str],
+        *,
+        leave_out: Collection[int] = (),
+        name_column: str | None = None,
+    ) -> None:
         self._layout = _layout(self.source.headers, headers)
         self._outs = [[] for _ in self._layout.pairs]
         self._olds = [self._seen.get(old) for _, old in self._layout.pairs]
@@ -488,7 +494,7 @@ class LinkRecorder:
         )
         self.count = 0
         if self._sink is not None:
-            self._sink.begin(headers, leave_out=leave_out)
+            self._sink.begin(headers, leave_out=leave_out, name_column=name_column)
 
     def rows(self, rows: Sequence[Sequence[Cell]]) -> None:
         """Note the App Link values of a block of prepared rows, then pass the block on."""
