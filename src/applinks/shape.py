@@ -21,6 +21,7 @@ written to the CSV for Cloze, which starts at the headers.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from itertools import islice
 from typing import Any
 
 from applinks.headers import is_cloze_header
+from applinks.numfmt import general_number
+from applinks.table import cell_text
 
 #: Rows looked at, at the top of a sheet, to find the header row.
 HEADER_SEARCH_ROWS = 10
@@ -114,11 +117,19 @@ def is_present(value: Any) -> bool:
 
 
 def header_text(value: Any) -> str:
-    """Return a header cell as text, exactly as typed (a number header without ``.0``)."""
+    """Return a header cell as text, as the user sees it (a number header without ``.0``).
+
+    Booleans are ``TRUE``/``FALSE`` and a date is ``YYYY-MM-DD`` (a date-time at midnight, as
+    Excel hands a date over, too), as in every other cell of the CSV.
+    """
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if type(value) is str:
+        return value
+    if type(value) is dt.datetime and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, bool | int | float | dt.date | dt.time | dt.timedelta):
+        return cell_text(general_number(value) if type(value) is float else value)
     return str(value)
 
 

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from applinks import templates
 from applinks.checks import check
 from applinks.errors import TemplateError, UsageError
+from applinks.excel.formats import apply_formats, apply_to_rows, column_formats
 from applinks.files.csv_out import default_output_path, write_cloze_csv
 from applinks.files.eml_out import SUPPORT_ADDRESS, write_draft
 from applinks.files.xlsx_in import normalize_row
@@ -162,6 +163,11 @@ def read_table(sheet: Any) -> tuple[Layout, Table]:
         rows.pop()
     width = max([len(layout.headers)] + [_used_width(r) for r in rows])
     headers = (layout.headers + [""] * width)[:width]
+    if rows:  # values as shown where the number format carries meaning (a call per column)
+        last = layout.first_data_row + len(rows) - 1
+        for position in range(width):
+            runs = column_formats(sheet, position + 1, layout.first_data_row, last)
+            apply_to_rows(rows, position, runs, layout.first_data_row)
     table = Table(
         headers,
         [r[:width] for r in rows],
@@ -178,7 +184,9 @@ def read_column(layout: Layout, position: int) -> list[Cell]:
     """Return the data cells of one column, read in one call."""
     if not layout.data_rows:
         return []
-    return _row([r[0] if r else None for r in _grid(layout.column_range(position))])
+    cells = _row([r[0] if r else None for r in _grid(layout.column_range(position))])
+    runs = column_formats(layout.sheet, position + 1, layout.first_data_row, layout.last_row)
+    return apply_formats(cells, runs, layout.first_data_row)
 
 
 def read_formulas(layout: Layout, position: int) -> list[str]:
