@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from itertools import count, islice
 from pathlib import Path
 from typing import Any
 
 from applinks.errors import ApplinksError, InputError, UsageError
-from applinks.numfmt import general_number
+from applinks.headers import find_column, map_headers
+from applinks.numfmt import builtin_format, general_number
 from applinks.rows import BLOCK, LazyRows, Row, blank, chunks, trimmed_blocks
 from applinks.shape import find_header, header_text, unused_columns
-from applinks.table import Cell, Table
+from applinks.shown import carries_meaning
+from applinks.table import APP_CONTENT_URL, Cell, Table
+
+from .as_shown import ShownCells
+from .xlsx_cells import CellFacts, read_cell_facts
 
 
-def read_workbook(path: Path, *, sheet: str | None = None) -> Table:
-    """Read one worksheet of an .xlsx/.xlsm/.xlsb/.xls/.ods file.
+def read_workbook(
+    path: Path, *, sheet: str | None = None, link_columns: Collection[str] = ()
+) -> Table:
+    """Read one worksheet of an .xlsx/.xlsm/.xlsb/.xls/.ods file, values as the user sees them.
 
     Whole numbers come back as ``int`` (an id typed as a number has no ``.0``), other numbers
-    with Excel's 15 significant digits; text keeps its leading zeros; dates stay dates. Empty
-    cells are ``None``.
+    with Excel's 15 significant digits; text keeps its leading zeros; dates stay dates. Where
+    the file says how a cell is shown (:func:`read_facts`), the cell is what Excel shows: a zip
+    under ``00000`` is the text ``02134``, an error cell its ``#N/A``, and in the App Content
+    URL column and the ``link_columns`` a hyperlink's target rather than its text. Empty cells
+    are ``None``.
     """
     import python_calamine as calamine
 
@@ -52,9 +62,12 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Table:
         "Excel, save it again and try again.",
         path=path,
     )
+    facts = read_facts(path, chosen)
     try:
         data = workbook.get_sheet_by_name(chosen)
-        table = table_from_sheet(data, sheet=chosen, source=path.name)
+        table = table_from_sheet(
+            data, sheet=chosen, source=path.name, facts=facts, link_columns=link_columns
+        )
     except ApplinksError:
         raise
     except Exception as exc:
@@ -67,12 +80,35 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Table:
     return table
 
 
-def table_from_sheet(data: Any, *, sheet: str | None, source: str) -> Table:
+def read_facts(path: Path, sheet: str) -> CellFacts | None:
+    """Return what the file says beyond the values of ``sheet`` (formats, errors, links).
+
+    Only the formats that change a value are collected (:func:`~applinks.shown.carries_meaning`).
+    None for a kind of file whose facts are not read.
+    """
+    if path.suffix.lower() not in FACT_SUFFIXES:
+        return None
+    return read_cell_facts(path, sheet, wanted=carries_meaning, builtin=builtin_format)
+
+
+#: The kinds of workbook whose number formats, error cells and links are read.
+FACT_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"})
+
+
+def table_from_sheet(
+    data: Any,
+    *,
+    sheet: str | None,
+    source: str,
+    facts: CellFacts | None = None,
+    link_columns: Collection[str] = (),
+) -> Table:
     """Build a Table over a python-calamine sheet whose rows are read on demand.
 
     The result is what :func:`table_from_grid` gives for the same cells (same header row, same
     width, same values), but its ``rows`` are a :class:`SheetRows`: the sheet stays in
-    python-calamine's compact memory and each pass over the rows converts them afresh.
+    python-calamine's compact memory and each pass over the rows converts them afresh (and
+    shows them as ``facts`` say, see :class:`~applinks.files.as_shown.ShownCells`).
     """
     pad = data.start[1] if data.start else 0
     left = [""] * pad
@@ -86,7 +122,8 @@ def table_from_sheet(data: Any, *, sheet: str | None, source: str) -> Table:
     if width and headers[-1] == "":
         last_header = max((i + 1 for i, h in enumerate(headers) if h), default=0)
         width = rows.used_width(last_header)
-        rows = SheetRows(data, skip=header_index + 1, pad=pad, width=width)
+    shown = _shown(facts, headers[:width], link_columns)
+    rows = SheetRows(data, skip=header_index + 1, pad=pad, width=width, shown=shown)
     table = Table(
         headers[:width],
         rows,
@@ -99,14 +136,32 @@ def table_from_sheet(data: Any, *, sheet: str | None, source: str) -> Table:
     return table
 
 
+def _shown(
+    facts: CellFacts | None, headers: list[str], link_columns: Collection[str]
+) -> ShownCells | None:
+    """Return how the rows are shown, or None when the facts change nothing."""
+    if facts is None:
+        return None
+    links = {map_headers(headers).get(APP_CONTENT_URL)}
+    links |= {find_column(headers, name) for name in link_columns}
+    shown = ShownCells(
+        facts, width=len(headers), link_positions={p for p in links if p is not None}
+    )
+    return shown if shown else None
+
+
 class SheetRows(LazyRows):
-    """The data rows of a python-calamine sheet, normalised as :func:`normalize_row` does, cut
-    to ``width`` cells, without the blank rows at the end of the sheet; made afresh on each pass.
+    """The data rows of a python-calamine sheet, normalised as :func:`normalize_row` does (and
+    shown as ``shown`` says), cut to ``width`` cells, without the blank rows at the end of the
+    sheet; made afresh on each pass.
     """
 
-    def __init__(self, data: Any, *, skip: int, pad: int, width: int) -> None:
+    def __init__(
+        self, data: Any, *, skip: int, pad: int, width: int, shown: ShownCells | None = None
+    ) -> None:
         super().__init__()
         self._data, self._skip, self._pad, self._width = data, skip, pad, width
+        self._shown = shown
 
     def estimated_length(self) -> int | None:
         if self._length is not None:
@@ -122,7 +177,13 @@ class SheetRows(LazyRows):
     def part(self, start: int, stop: int | None = None) -> LazyRows:
         if start == 0:
             return super().part(start, stop)
-        tail = SheetRows(self._data, skip=self._skip + start, pad=self._pad, width=self._width)
+        tail = SheetRows(
+            self._data,
+            skip=self._skip + start,
+            pad=self._pad,
+            width=self._width,
+            shown=self._shown,
+        )
         return tail if stop is None else tail.part(0, stop - start)
 
     def _raw(self) -> Iterator[list[Any]]:
@@ -133,9 +194,10 @@ class SheetRows(LazyRows):
         return iter(rows)
 
     def _produce_blocks(self, size: int) -> Iterator[list[Row]]:
-        return trimmed_blocks(
-            map(normalize_block, chunks(self._raw(), size)), self._width, is_blank=blank
-        )
+        made: Iterator[list[Row]] = map(normalize_block, chunks(self._raw(), size))
+        if self._shown is not None:  # sheet rows from skip + 1, ``size`` a block
+            made = map(self._shown.apply, made, count(self._skip + 1, size))
+        return trimmed_blocks(made, self._width, is_blank=blank)
 
     def used_width(self, last_header: int) -> int:
         """Return the width up to the last column that has a header or any data."""
