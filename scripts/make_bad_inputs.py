@@ -246,7 +246,7 @@ CATALOGUE: list[Entry] = [
         "data from row 1, no header row",
         "read",
         1,
-        "read; the check reports the missing Name column on every row",
+        "read; the check reports once that the sheet has no Name column (`name-column-missing`)",
     ),
     Entry(
         "duplicate-headers.xlsx",

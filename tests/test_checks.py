@@ -40,7 +40,10 @@ DEFECTS = [
 ]
 
 HEADER_FILES = {
+    "name-column-missing": [(1, "Name", "name-column-missing")],
     "header-near-miss": [(1, "AppID", "header-near-miss")],
+    "header-near-miss-unused": [(1, "AppID", "header-near-miss-unused")],
+    "header-name-alias": [(1, "Deal Name", "header-name-alias")],
     "header-duplicate": [(1, "Name", "header-duplicate")],
     "header-not-first-row": [(2, "Name", "header-not-first-row")],
 }

@@ -29,6 +29,7 @@ from applinks.checks import (
     mangled_reason,
 )
 from applinks.domains import host_of
+from applinks.header_checks import header_issues
 from applinks.headers import map_headers
 from applinks.issues import Report, make_issue
 from applinks.registry import load_registry
@@ -136,7 +137,7 @@ class RowByRow(RowChecker):
             out.append(make_issue("url-missing", row=r, column=self.url_col, app_id=app_id))
 
         title = row[title_pos] if title_pos is not None and title_pos < width else None
-        if not _has_text(title):
+        if title_pos is not None and not _has_text(title):
             out.append(make_issue("name-missing", row=r, column=self.title_col))
         if not (has_app and has_uid) and not any(
             _has_text(row[p]) for p in self.emails if p < width
@@ -188,7 +189,7 @@ def reference_check(table: Table) -> Report:
     checker = RowByRow(table, headers, registry)
     for index, row in enumerate(table.rows):
         checker.add(index, row)
-    issues = checks._header_issues(table, headers) + checker.issues()
+    issues = header_issues(table, headers) + checker.issues()
     order = {h: i for i, h in reversed(list(enumerate(table.headers)))}
     issues.sort(key=lambda i: (i.row, order.get(i.column, -1)))
     return Report(issues)

@@ -1,6 +1,19 @@
+"""Finding the Cloze columns among a sheet's headers, and the header row the CSV carries."""
+
+from __future__ import annotations
+
 import pytest
 
-from applinks.headers import NearMiss, column_letter, find_column, map_headers, normalize
+from applinks.errors import UsageError
+from applinks.headers import (
+    NearMiss,
+    Rename,
+    cloze_headers,
+    column_letter,
+    find_column,
+    map_headers,
+    normalize,
+)
 
 
 def test_exact_headers_are_found_without_near_misses():
@@ -31,16 +44,17 @@ def test_exact_headers_are_found_without_near_misses():
     ],
     ids=lambda v: v,
 )
-def test_variants_and_typos_are_near_misses_never_renamed(header, canonical):
+def test_variants_and_typos_are_near_misses_used_as_the_column(header, canonical):
     found = map_headers(["Other", header])
     assert found.near_misses == [NearMiss(1, header, canonical)]
     assert found.positions[canonical] == 1
+    assert found.unused == []
 
 
 def test_exact_header_wins_over_a_variant():
     found = map_headers(["AppID", "App ID"])
     assert found.positions["App ID"] == 1
-    assert found.near_misses == [NearMiss(0, "AppID", "App ID")]
+    assert (found.near_misses, found.unused) == ([], [NearMiss(0, "AppID", "App ID")])
 
 
 def test_duplicates_and_email_columns():
@@ -60,3 +74,131 @@ def test_find_column_and_letters():
     assert find_column(["Zillow ID"], "Redfin ID") is None
     assert [column_letter(p) for p in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
     assert normalize("App-Content_URL ") == "appcontenturl"
+
+
+# (headers, name_column) -> (header row of the CSV for Cloze, renames)
+CLOZE_HEADERS = {
+    "exact": (
+        ["Name", "App ID", "App Unique ID", "App Name", "App Content URL", "Zip"],
+        None,
+        ["Name", "App ID", "App Unique ID", "App Name", "App Content URL", "Zip"],
+        [],
+    ),
+    "variants": (
+        ["name", "AppID", "Unique ID", "App URL", "stage", "Notes"],
+        None,
+        ["Name", "App ID", "App Unique ID", "App Content URL", "Stage", "Notes"],
+        [
+            Rename(0, "name", "Name"),
+            Rename(1, "AppID", "App ID"),
+            Rename(2, "Unique ID", "App Unique ID"),
+            Rename(3, "App URL", "App Content URL"),
+            Rename(4, "stage", "Stage"),
+        ],
+    ),
+    "space-and-typo": (
+        ["Name", "App ID ", "App Uniqe ID"],
+        None,
+        ["Name", "App ID", "App Unique ID"],
+        [Rename(1, "App ID ", "App ID"), Rename(2, "App Uniqe ID", "App Unique ID")],
+    ),
+    "duplicate-near-miss-kept": (
+        ["Name", "AppID", "App ID", "App Id"],
+        None,
+        ["Name", "AppID", "App ID", "App Id"],
+        [],
+    ),
+    "first-of-two-variants": (
+        ["Name", "AppID", "app id"],
+        None,
+        ["Name", "App ID", "app id"],
+        [Rename(1, "AppID", "App ID")],
+    ),
+    "name-alias": (
+        ["Property Address", "Deal Name", "App ID"],
+        None,
+        ["Property Address", "Name", "App ID"],
+        [Rename(1, "Deal Name", "Name")],
+    ),
+    "address-alias": (
+        ["Zip", "Property Address", "App ID"],
+        None,
+        ["Zip", "Name", "App ID"],
+        [Rename(1, "Property Address", "Name")],
+    ),
+    "alias-not-used-beside-name": (
+        ["Deal Name", "Name"],
+        None,
+        ["Deal Name", "Name"],
+        [],
+    ),
+    "name-column": (
+        ["Deal Name", "Property Address", "Zip"],
+        "property address",
+        ["Deal Name", "Name", "Zip"],
+        [Rename(1, "Property Address", "Name")],
+    ),
+    "name-column-is-name": (["Name", "Street"], "Name", ["Name", "Street"], []),
+    "name-column-over-a-variant": (
+        ["name", "Street"],
+        "Street",
+        ["name", "Name"],
+        [Rename(1, "Street", "Name")],
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("headers", "name_column", "expected", "renames"), CLOZE_HEADERS.values(), ids=CLOZE_HEADERS
+)
+def test_cloze_headers(headers, name_column, expected, renames):
+    assert cloze_headers(headers, name_column=name_column) == (expected, renames)
+
+
+@pytest.mark.parametrize(
+    ("headers", "name_column", "positions", "alias"),
+    [
+        (
+            ["Zip", "Listing Address", "Project Name"],
+            None,
+            {"Name": 2},
+            NearMiss(2, "Project Name", "Name"),
+        ),
+        (["Title", "Address", "Account Name", "Deal"], None, {}, None),
+        ([" Name", "Deal Name"], None, {"Name": 0}, None),
+        (["Deal Name", "Street"], "Street", {"Name": 1}, None),
+    ],
+    ids=["alias-order", "not-aliases", "variant-first", "name-column"],
+)
+def test_name_column_guess(headers, name_column, positions, alias):
+    found = map_headers(headers, name_column=name_column)
+    assert (found.positions, found.name_alias) == (positions, alias)
+
+
+@pytest.mark.parametrize(
+    ("headers", "name_column", "message"),
+    [
+        (
+            ["Deal", "Zip", ""],
+            "Title",
+            'There is no column "Title" for the names; the columns are "Deal", "Zip".',
+        ),
+        (
+            ["Deal", "App ID"],
+            "app id",
+            'Column "App ID" is the App ID column, not a column of names; give --name-column the '
+            "column that holds each record's name.",
+        ),
+        (
+            ["Name", "Deal Name"],
+            "Deal Name",
+            'The sheet already has a column headed "Name", so "Deal Name" cannot be the Name '
+            "column too; leave out --name-column, or rename one of the two columns.",
+        ),
+    ],
+    ids=["unknown", "another-cloze-column", "beside-name"],
+)
+def test_name_column_usage_errors(headers, name_column, message):
+    with pytest.raises(UsageError) as raised:
+        map_headers(headers, name_column=name_column)
+    assert (str(raised.value), raised.value.column) == (message, name_column)

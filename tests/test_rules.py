@@ -95,3 +95,21 @@ def test_docs_name_every_rule_and_every_check_without_one() -> None:
         assert f"| `{code}` | yes" in text, code
     for code in NO_RULE:
         assert f"`{code}`" in text and "| no:" in text, code
+
+
+@pytest.mark.parametrize(
+    ("headers", "name_column", "covered"),
+    [
+        (["Deal", "Street", "Email"], None, None),
+        (["Deal", "Street", "Email"], "Street", "B2:B41"),
+        (["Zip", "Deal Name", "Email"], None, "B2:B41"),
+        (["Zip", "Deal Name", "Email"], "zip", "A2:A41"),
+    ],
+    ids=["no-name-column", "name-column", "alias", "name-column-over-alias"],
+)
+def test_the_name_rule_covers_the_name_column(
+    headers: list[str], name_column: str | None, covered: str | None
+) -> None:
+    rules = conditional_rules(headers, last_row=41, name_column=name_column)
+    found = [r.sqref for r in rules if r.code == "name-missing"]
+    assert found == ([covered] if covered else [])

@@ -169,14 +169,15 @@ def _csv_text(rows: list[list[str]], end: str) -> str:
     return "".join(",".join(map(field, row)) + end for row in rows)
 
 
-@pytest.mark.parametrize("title", [False, True])
+@pytest.mark.parametrize("above", ["", "title", "sep-line"])
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1252"])
 @pytest.mark.parametrize("end", LINE_ENDS)
 def test_csv_rows_split_at_every_mark_give_the_rows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, end: str, title: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, end: str, above: str
 ) -> None:
     monkeypatch.setattr(csv_in, "MARK_EVERY", 3)
     rnd = random.Random(len(end))
+    title = above == "title"
     rows = [["My listings", "", ""], ["a title\non two lines", "", ""]] if title else []
     rows += [["Name", "App ID", "Notes"]]
     for n in range(40):
@@ -184,11 +185,12 @@ def test_csv_rows_split_at_every_mark_give_the_rows(
         rows.append([f"n{n}", "zillow.com", notes] + (["wide"] if n == 7 else []))
     rows += [[], ["", "", ""]]  # blank rows at the end are not rows
     path = tmp_path / "r.csv"
-    path.write_bytes(_csv_text(rows, end).encode(encoding))
+    first = "sep=," + end if above == "sep-line" else ""  # (a line of the file, not a row)
+    path.write_bytes((first + _csv_text(rows, end)).encode(encoding))
     table = read_table(path)
     whole = list(table.rows)
     assert len(whole) == 40 and table.headers == ["Name", "App ID", "Notes", ""]
-    assert table.header_row == (3 if title else 1)
+    assert (table.header_row, table.rows_above) == ((3, (1, 2)) if title else (1, ()))
     marks = [count for count, _ in table.rows._marks]
     assert marks == list(range(3, 43, 3))
     assert table.rows.split_point() == 21

@@ -13,7 +13,8 @@ from typing import Any, TypeGuard, cast
 from urllib.parse import urlsplit
 
 from applinks.domains import canonical_app_id, classify_app_id, host_of, registrable_domain
-from applinks.headers import NAME, STAGE, HeaderMap, column_letter, map_headers
+from applinks.header_checks import header_issues
+from applinks.headers import NAME, STAGE, HeaderMap, map_headers
 from applinks.issues import Issue, Report, make_issue
 from applinks.registry import Registry, load_registry
 from applinks.rows import BLOCK, Block, LazyRows, blocks
@@ -55,6 +56,7 @@ def check(
     registry: Registry | None = None,
     on_rows: Callable[[list[list[Cell]]], object] | None = None,
     second: SecondHalf | None = None,
+    name_column: str | None = None,
 ) -> Report:
     """Return every issue of ``table``, sorted by row and then by column.
 
@@ -65,15 +67,20 @@ def check(
             write the rows out in the same pass over a large sheet).
         second: check the rows from ``second.start`` on in a second process at the same time
             (see :class:`SecondHalf`); ``table.rows`` must then be rows on demand.
+        name_column: the header of the column that holds the records' names, when it is not
+            headed "Name" (see :func:`applinks.headers.map_headers`).
+
+    Raises:
+        UsageError: ``name_column`` names no column of the table (or another Cloze column).
     """
     registry = registry or load_registry()
-    headers = map_headers(table.headers)
+    headers = map_headers(table.headers, name_column=name_column)
     checker = RowChecker(table, headers, registry)
     if second is None:
         _walk(checker, table.rows, 0, on_rows)
     else:
         _walk_in_two(checker, cast("LazyRows", table.rows), on_rows, second)
-    issues = _header_issues(table, headers) + checker.issues()
+    issues = header_issues(table, headers) + checker.issues()
     order = {h: i for i, h in reversed(list(enumerate(table.headers)))}
     issues.sort(key=lambda i: (i.row, order.get(i.column, -1)))
     return Report(issues, rows=checker.records, blank_rows=checker.blank_rows)
@@ -132,30 +139,6 @@ def _walk_in_two(
     checker.merge(state)
     rows.counted(end + count)
     second.absorb(extra)
-
-
-def _header_issues(table: Table, headers: HeaderMap) -> list[Issue]:
-    row = table.header_row
-    out: list[Issue] = []
-    if row != 1:
-        first = next((h for h in table.headers if h), "")
-        out.append(make_issue("header-not-first-row", row=row, column=first, value=first))
-    for header, positions in headers.duplicates.items():
-        letters = " and ".join(column_letter(p) for p in positions)
-        out.append(
-            make_issue("header-duplicate", row=row, column=header, value=header, letters=letters)
-        )
-    for miss in headers.near_misses:
-        out.append(
-            make_issue(
-                "header-near-miss",
-                row=row,
-                column=miss.header,
-                value=miss.header,
-                suggestion=miss.suggestion,
-            )
-        )
-    return out
 
 
 class RowChecker:
@@ -363,9 +346,11 @@ class RowChecker:
         for r, app_id in compress(zip(numbers, app_ids, strict=True), map(gt, has_app, has_url)):
             out.append(make_issue("url-missing", row=r, column=url_col, app_id=app_id))
 
-        # Name, and a way for Cloze to tell the record (an App Link or an email).
-        for r in compress(numbers, map(not_, _has_texts(column(title_pos)))):
-            out.append(make_issue("name-missing", row=r, column=self.title_col))
+        # Name (without a Name column, one issue at the header row says so), and a way for
+        # Cloze to tell the record (an App Link or an email).
+        if title_pos is not None:
+            for r in compress(numbers, map(not_, _has_texts(column(title_pos)))):
+                out.append(make_issue("name-missing", row=r, column=self.title_col))
         if not all(both):
             reachable = [False] * len(rows)
             for position in self.emails:

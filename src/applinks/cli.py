@@ -169,6 +169,9 @@ _app = click.option("--app", metavar="APP_ID", help="The source app, e.g. zillow
 _id_column = click.option(
     "--id-column", metavar="COLUMN", help="Column with the record ids (default: App Unique ID)."
 )
+_name_column = click.option(
+    "--name-column", metavar="COLUMN", help="Column with the records' names (default: Name)."
+)
 _from_url = click.option(
     "--from-url",
     metavar="COLUMN",
@@ -386,6 +389,7 @@ def fill(
 @main.command(name="check")
 @_input
 @_sheet
+@_name_column
 @_templates
 @_format
 @_report
@@ -394,6 +398,7 @@ def fill(
 def check_command(
     book: Path,
     sheet: str | None,
+    name_column: str | None,
     templates: Path | None,
     fmt: str,
     report_path: Path | None,
@@ -406,14 +411,17 @@ def check_command(
     registry, _ = _registry_and_settings(templates, ())
     table = read_table(book, sheet=sheet)
     with _progress(table, "Checking") as progress:
-        report = check(table, registry=registry, on_rows=progress.rows)
+        report = check(table, registry=registry, on_rows=progress.rows, name_column=name_column)
     if fmt == "table":
         click.echo(_describe(table, book, report))
     _blank_note(report)
     _print_report(report, _records(table, report), fmt)
     _write_report(report, report_path, force, inputs=(book,))
     if annotate_path is not None:
-        _write_annotated(book, table, report, annotate_path, None, registry, force, fmt != "table")
+        quiet = fmt != "table"
+        _write_annotated(
+            book, table, report, annotate_path, registry, force, quiet, name_column=name_column
+        )
     sys.exit(EXIT_DATA_ERRORS if report.has_errors else EXIT_OK)
 
 
@@ -422,11 +430,13 @@ def _write_annotated(
     table: Table,
     report: Report,
     path: Path,
-    prepared: Table | None,
     registry: Registry,
     force: bool,
     quiet: bool,
+    *,
+    prepared: Table | None = None,
     recorder: LinkRecorder | None = None,
+    name_column: str | None = None,
 ) -> None:
     """Write the annotated workbook; notes and the result go to stderr when stdout is data."""
     from applinks.files.xlsx_annotate import write_annotated
@@ -444,6 +454,7 @@ def _write_annotated(
         registry=registry,
         say=say,
         recorder=recorder,
+        name_column=name_column,
     )
     say(
         f"Wrote {path}: {len(result.rules)} live flag rules and {result.issues} "
@@ -454,11 +465,17 @@ def _write_annotated(
 @main.command()
 @_input
 @_sheet
+@_name_column
 @_output
 @_allow
 @_force
 def export(
-    book: Path, sheet: str | None, output: Path | None, allow_errors: bool, force: bool
+    book: Path,
+    sheet: str | None,
+    name_column: str | None,
+    output: Path | None,
+    allow_errors: bool,
+    force: bool,
 ) -> None:
     """Save the sheet as the CSV Cloze imports (UTF-8 with BOM); refuses while errors remain."""
     from applinks.checks import check
@@ -470,11 +487,21 @@ def export(
         contextlib.ExitStack() as parts,
     ):
         if spool is not None:
-            spool.begin(table.headers, leave_out=table.unused_columns)
+            spool.begin(table.headers, leave_out=table.unused_columns, name_column=name_column)
         second = second_half(table, spool, parts) if workers.available() > 1 else None
-        report = check(table, on_rows=spool.rows if spool is not None else None, second=second)
+        on_rows = spool.rows if spool is not None else None
+        report = check(table, on_rows=on_rows, second=second, name_column=name_column)
         progress.close()
-        _finish(book, table, report, output, allow_errors=allow_errors, force=force, spool=spool)
+        _finish(
+            book,
+            table,
+            report,
+            output,
+            allow_errors=allow_errors,
+            force=force,
+            spool=spool,
+            name_column=name_column,
+        )
 
 
 def _finish(
@@ -486,6 +513,7 @@ def _finish(
     allow_errors: bool,
     force: bool,
     spool: CsvSpool | None = None,
+    name_column: str | None = None,
 ) -> Path | None:
     """Print the report, write the CSV unless errors block it, and exit with the right code.
 
@@ -504,7 +532,7 @@ def _finish(
     if spool is not None:
         spool.keep(path, force=force, inputs=(book,))
     else:
-        write_cloze_csv(table, path, force=force, inputs=(book,))
+        write_cloze_csv(table, path, force=force, inputs=(book,), name_column=name_column)
     rows = _records(table, report)
     click.echo(f"Wrote {path} ({rows} row{'s' if rows != 1 else ''}).")
     if report.has_errors:
@@ -516,6 +544,7 @@ def _finish(
 @_input
 @_app
 @_id_column
+@_name_column
 @_from_url
 @_kind
 @_settings
@@ -531,6 +560,7 @@ def prepare_command(
     book: Path,
     app: str | None,
     id_column: str | None,
+    name_column: str | None,
     from_url: str | None,
     kind: str | None,
     settings: tuple[str, ...],
@@ -564,6 +594,7 @@ def prepare_command(
             registry=registry,
             sink=recorder if recorder is not None else spool,
             workers=workers.available() if recorder is None else 1,
+            name_column=name_column,
         )
         progress.close()
         click.echo(_describe(table, book, result.report))
@@ -576,11 +607,12 @@ def prepare_command(
                 table,
                 result.report,
                 xlsx_path,
-                result.table,
                 registry,
                 force,
                 False,
-                recorder,
+                prepared=result.table,
+                recorder=recorder,
+                name_column=name_column,
             )
         _finish(
             book,
@@ -590,6 +622,7 @@ def prepare_command(
             allow_errors=allow_errors,
             force=force,
             spool=spool,
+            name_column=name_column,
         )
 
 

@@ -85,6 +85,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "error",
         "Row {row}: the row has no Name; Cloze needs a name for every Project or Deal.",
     ),
+    "name-column-missing": (
+        "error",
+        "The sheet has no Name column; Cloze needs a name for every Project or Deal. Add a "
+        'column headed "Name", or say which column holds the names (--name-column).',
+    ),
     "row-not-importable": (
         "error",
         "Row {row}: the row has neither an App ID with an App Unique ID nor an involved "
@@ -101,8 +106,20 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "header-near-miss": (
         "warning",
-        'Column "{value}" looks like the Cloze header "{suggestion}"; rename it to exactly '
-        '"{suggestion}" so Cloze recognises it.',
+        'Column "{value}" is written as the Cloze header "{suggestion}" in the CSV for Cloze; '
+        "rename it in the sheet too so the two agree.",
+    ),
+    "header-near-miss-unused": (
+        "warning",
+        'Column "{value}" looks like the Cloze header "{suggestion}", but column {letter} is '
+        "the {suggestion} column; this one keeps its header in the CSV, so Cloze will not read "
+        "it as {suggestion}. Merge the two columns, or rename this one.",
+    ),
+    "header-name-alias": (
+        "warning",
+        'Column "{value}" is taken as the Name column and written as "Name" in the CSV for '
+        "Cloze; rename it in the sheet too, or say which column holds the names "
+        "(--name-column).",
     ),
     "header-duplicate": (
         "error",
@@ -110,9 +127,9 @@ CODES: dict[str, tuple[Severity, str]] = {
         "Cloze would read only one of them.",
     ),
     "header-not-first-row": (
-        "error",
-        "The headers are in row {row}, not row 1; delete the rows above them, because Cloze "
-        "reads the headers from row 1.",
+        "warning",
+        "The headers are in row {row}, not row 1; {above} not written to the CSV for Cloze, "
+        "which starts at the headers.",
     ),
 }
 

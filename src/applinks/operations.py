@@ -491,7 +491,13 @@ def _no_column(wanted: str, headers: Sequence[str]) -> str:
 class RowSink(Protocol):
     """Where prepared rows go as they are made (e.g. the Cloze CSV being written)."""
 
-    def begin(self, headers: Sequence[str], *, leave_out: Collection[int] = ()) -> None: ...
+    def begin(
+        self,
+        headers: Sequence[str],
+        *,
+        leave_out: Collection[int] = (),
+        name_column: str | None = None,
+    ) -> None: ...
 
     def rows(self, rows: Sequence[Sequence[Cell]]) -> None: ...
 
@@ -584,6 +590,7 @@ def prepare(
     registry: Registry | None = None,
     sink: RowSink | None = None,
     workers: int = 1,
+    name_column: str | None = None,
 ) -> PrepareResult:
     """Insert the App Link columns, fill them (from ids or URLs) if asked, and check the result.
 
@@ -591,8 +598,11 @@ def prepare(
     a block at a time (``rows``), during the check's pass, so a large sheet is walked once for
     both. ``workers=2``: a large sheet read on demand into a sink that can take its rows in two
     parts (:class:`SplitSink`) is walked in two processes at once, half each (same result).
+    ``name_column``: the column of the records' names when it is not headed "Name" (as in
+    :func:`~applinks.checks.check`).
     """
     registry = registry or load_registry()
+    map_headers(table.headers, name_column=name_column)  # a wrong name_column stops it here
     fill: FillResult | None = None
     if from_url or app:
         fill = fill_links(
@@ -610,11 +620,13 @@ def prepare(
         inserted = insert_app_link_columns(table)
         work, added = inserted.table, inserted.added
     if sink is not None:
-        sink.begin(work.headers, leave_out=work.unused_columns)
+        sink.begin(work.headers, leave_out=work.unused_columns, name_column=name_column)
     with contextlib.ExitStack() as parts:
         second = second_half(work, sink, parts, fill) if workers > 1 else None
         on_rows = sink.rows if sink is not None else None
-        report = check(work, registry=registry, on_rows=on_rows, second=second)
+        report = check(
+            work, registry=registry, on_rows=on_rows, second=second, name_column=name_column
+        )
     if fill is not None and fill.report.issues:
         report = dataclasses.replace(
             report, issues=_merge_issues(fill.report.issues, report.issues)

@@ -43,7 +43,10 @@ NO_RULE: dict[str, str] = {
     "(example.co.uk is fine, na16.salesforce.com is not)",
     "app-id-inconsistent": "compares spellings across the whole file after removing URL parts",
     "url-app-mismatch": "needs the app registry's host lists and the Public Suffix List",
+    "name-column-missing": "is about the header row, which the check sheet reports",
     "header-near-miss": "is about the header row, which the check sheet reports",
+    "header-near-miss-unused": "is about the header row, which the check sheet reports",
+    "header-name-alias": "is about the header row, which the check sheet reports",
     "header-duplicate": "is about the header row, which the check sheet reports",
     "header-not-first-row": "is about the header row, which the check sheet reports",
 }
@@ -220,7 +223,11 @@ def _formula_like(cell: str) -> str:
 
 
 def conditional_rules(
-    headers: Sequence[str], *, first_row: int = 2, last_row: int | None = None
+    headers: Sequence[str],
+    *,
+    first_row: int = 2,
+    last_row: int | None = None,
+    name_column: str | None = None,
 ) -> list[Rule]:
     """Return the rules for a sheet with these headers, errors first.
 
@@ -230,12 +237,14 @@ def conditional_rules(
         first_row: the first data row (1-based; the row below the header).
         last_row: the last row the rules cover. Pass the last used row, or a little more so that
             rows typed below the data are flagged too. Default: the sheet's last row.
+        name_column: the column of the records' names when it is not headed "Name" (as in
+            :func:`applinks.checks.check`).
 
     A rule is returned only when the columns it needs exist; e.g. ``unique-id-missing`` needs
     both App ID and App Unique ID.
     """
     last = MAX_ROW if last_row is None else max(first_row, min(last_row, MAX_ROW))
-    found = map_headers(list(headers)).positions
+    found = map_headers(list(headers), name_column=name_column).positions
     width = len(headers)
     while width and not headers[width - 1]:
         width -= 1

@@ -43,6 +43,8 @@ class Table:
     #: 0-based positions of columns with neither a header nor a value in any row: kept here so
     #: positions stay the sheet's, but not written to the CSV for Cloze.
     unused_columns: tuple[int, ...] = ()
+    #: 1-based sheet rows above the header that hold something (a title): never written.
+    rows_above: tuple[int, ...] = ()
 
     @property
     def width(self) -> int:

@@ -124,6 +124,7 @@ def APPLINK_ID(url: object, app_id: object = None, *, registry: Registry | None 
 #: Codes that only make sense for a whole row or a whole file, not for the cells a formula gets.
 _NOT_FOR_CELLS = {
     "name-missing",
+    "name-column-missing",
     "row-not-importable",
     "app-name-missing",
     "unique-id-duplicate",

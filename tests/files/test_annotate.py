@@ -239,3 +239,19 @@ def test_libreoffice_opens_the_copy_and_keeps_every_rule(tmp_path: Path) -> None
     assert len(rules) == len(result.rules) + 1
     assert len(out["Deals"].data_validations.dataValidation) == 2
     assert out[CHECK_SHEET]["C6"].hyperlink.location == "'Deals'!B3"
+
+
+def test_the_name_column_option_reaches_the_flags(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    for row in [["Deal", "Street", "Email"], ["Smith deal", None, "ana@example.com"]]:
+        book.active.append(row)
+    book.save(tmp_path / "deals.xlsx")
+    table = read_table(tmp_path / "deals.xlsx")
+    report = check(table, name_column="Street")
+    result = write_annotated(
+        tmp_path / "deals.xlsx", table, report, tmp_path / "flags.xlsx", name_column="Street"
+    )
+    assert report.locations() == [(2, "Street", "name-missing")]
+    assert [(r.code, r.sqref) for r in result.rules if r.code == "name-missing"] == [
+        ("name-missing", "B2:B1002")
+    ]

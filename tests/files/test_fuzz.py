@@ -199,7 +199,8 @@ def test_every_cells_text_survives_read_then_write(tmp_path: Path, rows: list[li
     assert [[cell_text(c) for c in row] + [""] * (3 - len(row)) for row in table.rows] == wanted
     out = write_cloze_csv(table, tmp_path / "out.csv", force=True)  # examples share tmp_path
     again = read_table(out)
-    assert [[cell_text(c) for c in row] + [""] * (3 - len(row)) for row in again.rows] == wanted
+    records = [row for row in wanted if any(row)]  # blank rows are not written
+    assert [[cell_text(c) for c in row] + [""] * (3 - len(row)) for row in again.rows] == records
 
 
 def _escape_ooxml(text: str) -> str:

@@ -528,6 +528,22 @@ def test_save_csv_writes_the_cloze_file_beside_the_workbook_and_never_saves_it(e
     assert run(book, "save_csv", "no") == "Nothing was saved. Click Check Sheet to see the errors."
 
 
+def test_save_csv_below_a_title_starts_at_the_headers_without_asking(engine, tmp_path):
+    rows = [
+        ["Listings, November"],
+        [],
+        ["Name", "App ID", "App Unique ID", "App Name", "App Content URL"],
+        ["12 Oak St", "zillow.com", "00123456", "Zillow", ZILLOW.format("00123456")],
+    ]
+    book = make_book(engine, rows, folder=tmp_path)
+    assert run(book, "save_csv") == 'Saved 1 row to "Deals - Cloze import.csv" beside the workbook.'
+    assert questions(book) == []
+    assert (tmp_path / "Deals - Cloze import.csv").read_bytes() == (
+        "\ufeffName,App ID,App Unique ID,App Name,App Content URL\r\n"
+        f"12 Oak St,zillow.com,00123456,Zillow,{ZILLOW.format('00123456')}\r\n"
+    ).encode()
+
+
 def test_save_csv_needs_a_saved_workbook(engine):
     book = make_book(engine, CHECKED[:2])
     assert run(book, "save_csv") == (

@@ -22,16 +22,10 @@ from typing import Any, Protocol
 from applinks import templates
 from applinks.checks import check
 from applinks.errors import TemplateError, UsageError
+from applinks.excel.formats import apply_formats, apply_to_rows, column_formats
 from applinks.files.csv_out import default_output_path, write_cloze_csv
 from applinks.files.eml_out import SUPPORT_ADDRESS, write_draft
-from applinks.files.xlsx_in import (
-    HEADER_SEARCH_ROWS,
-    find_header_row,
-    header_text,
-    is_present,
-    normalize_row,
-    unused_columns,
-)
+from applinks.files.xlsx_in import normalize_row
 from applinks.headers import column_letter, map_headers
 from applinks.operations import (
     FillResult,
@@ -41,6 +35,7 @@ from applinks.operations import (
     resolve_app,
 )
 from applinks.registry import AppEntry, Registry, load_registry, templates_from_rows
+from applinks.shape import HEADER_SEARCH_ROWS, find_header, header_text, unused_columns
 from applinks.table import (
     APP_ID,
     APP_LINK_HEADERS,
@@ -116,6 +111,8 @@ class Layout:
     header_row: int
     last_row: int
     last_column: int
+    #: 1-based rows above the header that hold something (a title): never written.
+    rows_above: tuple[int, ...] = ()
 
     @property
     def first_data_row(self) -> int:
@@ -148,11 +145,13 @@ def read_layout(sheet: Any) -> Layout:
     last = sheet.used_range.last_cell
     last_row, last_column = last.row, last.column
     top = _grid(sheet.range((1, 1), (min(last_row, HEADER_SEARCH_ROWS), last_column)))
-    index = find_header_row(top) if any(any(is_present(c) for c in r) for r in top) else 0
+    found = find_header(top)  # (None on an empty sheet: row 1 is then the header row)
+    index = found.index if found is not None else 0
     headers = [header_text(c) for c in top[index]]
     while headers and not headers[-1]:
         headers.pop()
-    return Layout(sheet, headers, index + 1, max(last_row, index + 1), last_column)
+    above = tuple(i + 1 for i in found.above) if found is not None else ()
+    return Layout(sheet, headers, index + 1, max(last_row, index + 1), last_column, above)
 
 
 def read_table(sheet: Any) -> tuple[Layout, Table]:
@@ -164,12 +163,18 @@ def read_table(sheet: Any) -> tuple[Layout, Table]:
         rows.pop()
     width = max([len(layout.headers)] + [_used_width(r) for r in rows])
     headers = (layout.headers + [""] * width)[:width]
+    if rows:  # values as shown where the number format carries meaning (a call per column)
+        last = layout.first_data_row + len(rows) - 1
+        for position in range(width):
+            runs = column_formats(sheet, position + 1, layout.first_data_row, last)
+            apply_to_rows(rows, position, runs, layout.first_data_row)
     table = Table(
         headers,
         [r[:width] for r in rows],
         sheet=sheet.name,
         source=sheet.name,
         header_row=layout.header_row,
+        rows_above=layout.rows_above,
     )
     table.unused_columns = unused_columns(headers, table.rows)
     return layout, table
@@ -179,7 +184,9 @@ def read_column(layout: Layout, position: int) -> list[Cell]:
     """Return the data cells of one column, read in one call."""
     if not layout.data_rows:
         return []
-    return _row([r[0] if r else None for r in _grid(layout.column_range(position))])
+    cells = _row([r[0] if r else None for r in _grid(layout.column_range(position))])
+    runs = column_formats(layout.sheet, position + 1, layout.first_data_row, layout.last_row)
+    return apply_formats(cells, runs, layout.first_data_row)
 
 
 def read_formulas(layout: Layout, position: int) -> list[str]:

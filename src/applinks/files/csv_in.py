@@ -18,19 +18,12 @@ from typing import IO, TYPE_CHECKING
 
 from applinks.errors import InputError
 from applinks.rows import LazyRows, Row
+from applinks.shape import find_header, header_text, unused_columns
 from applinks.table import Table
 from applinks.workers import in_two
 
 if TYPE_CHECKING:
     from _csv import Reader
-
-from .xlsx_in import (
-    HEADER_SEARCH_ROWS,
-    find_header_row,
-    header_text,
-    is_present,
-    unused_columns,
-)
 
 #: Human names for the encodings we detect, for the note shown to the user.
 ENCODING_NAMES = {
@@ -81,31 +74,39 @@ def _read_csv(path: Path, encoding: str, processes: int = 1) -> Table:
     """:func:`read_csv` in ``encoding``; the file is checked to be text in it by its passes."""
     try:
         with _open_text(path, encoding) as handle:
-            delimiter = _sniff_delimiter(handle.read(SNIFF_CHARS))
+            sample = handle.read(SNIFF_CHARS)
     except UnicodeDecodeError as exc:
         raise _not_text(path, encoding) from exc
+    declared = separator_line(sample)
+    delimiter = declared or _sniff_delimiter(sample)
+    skipped = 1 if declared else 0  # the "sep=" line is not a row of the sheet
     source = CsvSource(path, encoding, delimiter)
     with source.reader() as reader:
-        head = list(islice(reader, HEADER_SEARCH_ROWS))
-        if any(any(is_present(c) for c in row) for row in head):
-            header_index = find_header_row(head)
-            header_cells = head[header_index]
-        else:  # nothing in the first rows: the first row with anything in it is the header
-            found = next(
-                ((i, r) for i, r in enumerate(reader, len(head)) if any(r)),
-                None,
-            )
-            if found is None:
-                raise InputError(f'"{path.name}" has nothing in it: the sheet is empty.', path=path)
-            header_index, header_cells = found
-    headers = [header_text(c) for c in header_cells]
+        found = find_header(islice(reader, skipped, None))
+    if found is None:
+        raise InputError(f'"{path.name}" has nothing in it: the sheet is empty.', path=path)
+    headers = [header_text(c) for c in found.cells]
     last_header = max((i + 1 for i, h in enumerate(headers) if h), default=0)
-    width, length, marks = source.scan(header_index + 1, last_header, processes=processes)
+    skip = skipped + found.index + 1  # rows of the file before the first data row
+    width, length, marks = source.scan(skip, last_header, processes=processes)
     headers = (headers + [""] * width)[:width]
-    rows = CsvRows(source, skip=header_index + 1, width=width, length=length, marks=marks)
-    table = Table(headers, rows, sheet=None, source=path.name, header_row=header_index + 1)
+    rows = CsvRows(source, skip=skip, width=width, length=length, marks=marks)
+    table = Table(
+        headers,
+        rows,
+        sheet=None,
+        source=path.name,
+        header_row=found.index + 1,
+        rows_above=tuple(i + 1 for i in found.above),
+    )
     table.encoding = encoding
     table.unused_columns = unused_columns(headers, rows)
+    if declared:
+        shown = {"\t": "a tab", " ": "a space"}.get(declared, f'"{declared}"')
+        table.notes.append(
+            f'"{path.name}" starts with a "sep=" line, which says its values are separated by '
+            f"{shown}; they are read that way, and that line is not written."
+        )
     return table
 
 
@@ -428,6 +429,19 @@ def _not_csv(path: Path, exc: csv.Error) -> InputError:
         '"CSV UTF-8".',
         path=path,
     )
+
+
+_SEPARATOR_LINE = re.compile(r"sep=([^\r\n\"])(?:\r\n|\r|\n|$)", re.IGNORECASE)
+
+
+def separator_line(sample: str) -> str | None:
+    """Return the separator a first line such as ``sep=;`` declares (Excel honours it), or None.
+
+    Any one character but a quote or a line break may follow ``sep=`` (any case); nothing else
+    may be on the line.
+    """
+    found = _SEPARATOR_LINE.match(sample)
+    return found.group(1) if found else None
 
 
 def _sniff_delimiter(sample: str) -> str:

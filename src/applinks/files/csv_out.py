@@ -12,6 +12,7 @@ from itertools import compress
 from pathlib import Path
 from typing import IO, Any, cast
 
+from applinks.headers import cloze_headers
 from applinks.rows import Block, blocks
 from applinks.table import Cell, Table, cell_text
 from applinks.workers import SharedCount
@@ -98,15 +99,17 @@ def write_rows(
     *,
     progress: Callable[[int], object] | None = None,
     leave_out: Collection[int] = (),
+    name_column: str | None = None,
 ) -> int:
     """Write the header and rows to an open text handle; return the number of data rows.
 
     Every cell is written as :func:`cell_text` gives it; blank rows, and the columns at the
-    positions in ``leave_out``, are not written. ``progress``, when given, is called with the
-    number of rows written so far, every few thousand rows.
+    positions in ``leave_out``, are not written; the headers as :meth:`CsvRowWriter.begin`.
+    ``progress``, when given, is called with the number of rows written so far, every few
+    thousand rows.
     """
     sink = CsvRowWriter(handle, progress=progress)
-    sink.begin(headers, leave_out=leave_out)
+    sink.begin(headers, leave_out=leave_out, name_column=name_column)
     for block in blocks(rows):
         sink.rows(block)
     return sink.count
@@ -125,15 +128,24 @@ class CsvRowWriter:
         #: Rows written elsewhere at the same time (a second process's part), for the progress.
         self.elsewhere: Callable[[], int] | None = None
 
-    def begin(self, headers: Sequence[str], *, leave_out: Collection[int] = ()) -> None:
-        """Write the header row (once, before any data row).
+    def begin(
+        self,
+        headers: Sequence[str],
+        *,
+        leave_out: Collection[int] = (),
+        name_column: str | None = None,
+    ) -> None:
+        """Write the header row (once, before any data row), with Cloze's exact headers.
 
+        Every column used as a Cloze column is headed as Cloze expects (``AppID`` is written
+        ``App ID``, see :func:`~applinks.headers.cloze_headers`; ``name_column`` as there).
         ``leave_out``: 0-based positions of columns not written at all (columns with neither a
         header nor a value, see :attr:`~applinks.table.Table.unused_columns`).
         """
         self.width = len(headers)
         self._keep = [p for p in range(self.width) if p not in leave_out] if leave_out else None
-        self._writerow(self._kept(headers))
+        written, _ = cloze_headers(headers, name_column=name_column)
+        self._writerow(self._kept(written))
 
     def _kept(self, cells: Sequence[Any]) -> Sequence[Any]:
         keep = self._keep
@@ -293,6 +305,7 @@ def write_cloze_csv(
     force: bool = False,
     inputs: tuple[Path, ...] = (),
     progress: Callable[[int], object] | None = None,
+    name_column: str | None = None,
 ) -> Path:
     """Write ``table`` as a Cloze import CSV at ``path``, atomically.
 
@@ -305,6 +318,11 @@ def write_cloze_csv(
     with atomic_writer(path, "w", encoding="utf-8", newline="") as handle:
         handle.write(BOM)
         write_rows(
-            handle, table.headers, table.rows, progress=progress, leave_out=table.unused_columns
+            handle,
+            table.headers,
+            table.rows,
+            progress=progress,
+            leave_out=table.unused_columns,
+            name_column=name_column,
         )
     return path

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO
 
 from applinks.errors import InputError
+from applinks.files.xlsx_parts import PKG_REL, locate_sheet, normalise_part
 
 KIB, MIB, GIB = 1024, 1024**2, 1024**3
 
@@ -334,44 +335,18 @@ def check_extent(columns: int, rows: int, *, sheet: str, path: Path) -> None:
         )
 
 
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-
-
 def inspect_xlsx_sheet(path: Path, sheet: str | None) -> SheetScan | None:
     """Scan the worksheet of an .xlsx/.xlsm that the reader will load (the first, or ``sheet``).
 
     Returns None when the sheet cannot be located (the reader then reports it). Raises
     InputError when the sheet's cells reach past Excel's grid or span more than MAX_CELLS.
     """
-    from defusedxml import ElementTree
-
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "xl/workbook.xml" not in names:
+            located = locate_sheet(archive, sheet)
+            if located is None:
                 return None
-            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            rels_name = "xl/_rels/workbook.xml.rels"
-            rels = ElementTree.fromstring(archive.read(rels_name)) if rels_name in names else None
-            targets = {
-                rel.get("Id"): rel.get("Target", "")
-                for rel in (rels.iter(_PKG_REL) if rels is not None else ())
-            }
-            chosen = None
-            for element in book.iter(f"{_MAIN_NS}sheet"):
-                if sheet is None or element.get("name") == sheet:
-                    chosen = element
-                    break
-            if chosen is None:
-                return None
-            target = targets.get(chosen.get(_REL_ID), "")
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            part = _normalise_part(part)
-            if part not in names:
-                return None
-            label = chosen.get("name", "")
+            part, label = located
             with archive.open(part) as stream:
                 scan = scan_sheet_xml(stream, sheet=label, path=path)
             columns = scan.max_column or 26
@@ -385,17 +360,6 @@ def inspect_xlsx_sheet(path: Path, sheet: str | None) -> SheetScan | None:
         raise
     except Exception:  # malformed parts are the reader's to report as damaged
         return None
-
-
-def _normalise_part(part: str) -> str:
-    out: list[str] = []
-    for piece in part.split("/"):
-        if piece == "..":
-            if out:
-                out.pop()
-        elif piece and piece != ".":
-            out.append(piece)
-    return "/".join(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -586,7 +550,7 @@ def inspect_xlsb_sheet(path: Path, sheet: str | None) -> None:
                 from defusedxml import ElementTree
 
                 rels = ElementTree.fromstring(archive.read(rels_name))
-                targets = {r.get("Id", ""): r.get("Target", "") for r in rels.iter(_PKG_REL)}
+                targets = {r.get("Id", ""): r.get("Target", "") for r in rels.iter(PKG_REL)}
             part = label = None
             for kind, start, end in _xlsb_records(book):
                 if kind != _XLSB_BUNDLE_SHEET:
@@ -595,7 +559,7 @@ def inspect_xlsb_sheet(path: Path, sheet: str | None) -> None:
                 name, _ = _xlsb_wide(book, after, end)
                 if sheet is None or name == sheet:
                     target = targets.get(rel_id or "", "")
-                    part = _normalise_part(
+                    part = normalise_part(
                         target.lstrip("/") if target.startswith("/") else f"xl/{target}"
                     )
                     label = name or ""

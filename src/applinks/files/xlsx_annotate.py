@@ -130,6 +130,7 @@ def write_annotated(
     registry: Registry | None = None,
     say: Callable[[str], None] | None = None,
     recorder: LinkRecorder | None = None,
+    name_column: str | None = None,
 ) -> AnnotateResult:
     """Write a copy of ``source`` with the flags, the App ID list and the check sheet.
 
@@ -143,6 +144,8 @@ def write_annotated(
         say: called with each note for the user (what cannot be carried over) before writing.
         recorder: what the prepare that made ``prepared`` recorded of its App Link cells (then
             the prepared rows are not walked again); when it does not fit, they are walked.
+        name_column: the column of the records' names when it is not headed "Name" (the
+            name-missing flag covers it).
 
     Raises:
         UsageError: the output is the input, has the wrong extension, or the workbook already
@@ -168,7 +171,7 @@ def write_annotated(
     with package:
         if package.plain:  # built from the final table: nothing left to change in it
             table, prepared = prepared or table, None
-        plan = _plan(package, table, prepared, report, registry, recorder)
+        plan = _plan(package, table, prepared, report, registry, recorder, name_column)
         with atomic_writer(output) as handle:
             _write_package(package, plan, handle)
     return AnnotateResult(output, plan.rules, len(report.issues), notes)
@@ -473,7 +476,13 @@ class LinkRecorder:
                 seen.append(value)
         return row
 
-    def begin(self, headers: Sequence[str], *, leave_out: Collection[int] = ()) -> None:
+    def begin(
+        self,
+        headers: Sequence[str],
+        *,
+        leave_out: Collection[int] = (),
+        name_column: str | None = None,
+    ) -> None:
         self._layout = _layout(self.source.headers, headers)
         self._outs = [[] for _ in self._layout.pairs]
         self._olds = [self._seen.get(old) for _, old in self._layout.pairs]
@@ -485,7 +494,7 @@ class LinkRecorder:
         )
         self.count = 0
         if self._sink is not None:
-            self._sink.begin(headers, leave_out=leave_out)
+            self._sink.begin(headers, leave_out=leave_out, name_column=name_column)
 
     def rows(self, rows: Sequence[Sequence[Cell]]) -> None:
         """Note the App Link values of a block of prepared rows, then pass the block on."""
@@ -553,6 +562,7 @@ def _plan(
     report: Report,
     registry: Registry,
     recorder: LinkRecorder | None = None,
+    name_column: str | None = None,
 ) -> _Plan:
     layout = _layout(table.headers, prepared.headers if prepared is not None else [])
     headers = layout.headers
@@ -565,7 +575,9 @@ def _plan(
     first_row = table.header_row + 1
     last_data = table.header_row + len(table.rows)
     last_row = min(MAX_ROW, max(last_data, first_row) + MARGIN_ROWS)
-    rules = conditional_rules(headers, first_row=first_row, last_row=last_row)
+    rules = conditional_rules(
+        headers, first_row=first_row, last_row=last_row, name_column=name_column
+    )
     final = map_headers(headers).positions
     return _Plan(
         headers=headers,

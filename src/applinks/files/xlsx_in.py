@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from itertools import count, islice
 from pathlib import Path
 from typing import Any
 
 from applinks.errors import ApplinksError, InputError, UsageError
-from applinks.headers import VARIANTS, normalize
+from applinks.headers import find_column, map_headers
+from applinks.numfmt import builtin_format, general_number
 from applinks.rows import BLOCK, LazyRows, Row, blank, chunks, trimmed_blocks
-from applinks.table import Cell, Table
+from applinks.shape import find_header, header_text, unused_columns
+from applinks.shown import carries_meaning
+from applinks.table import APP_CONTENT_URL, Cell, Table
 
-#: Rows looked at, at the top of a sheet, when the header is not in row 1.
-HEADER_SEARCH_ROWS = 10
-_KNOWN = {normalize(v) for variants in VARIANTS.values() for v in variants} | {
-    normalize(h) for h in VARIANTS
-}
+from .as_shown import ShownCells
+from .xlsx_cells import CellFacts, read_cell_facts
 
 
-def read_workbook(path: Path, *, sheet: str | None = None) -> Table:
-    """Read one worksheet of an .xlsx/.xlsm/.xlsb/.xls/.ods file.
+def read_workbook(
+    path: Path, *, sheet: str | None = None, link_columns: Collection[str] = ()
+) -> Table:
+    """Read one worksheet of an .xlsx/.xlsm/.xlsb/.xls/.ods file, values as the user sees them.
 
     Whole numbers come back as ``int`` (an id typed as a number has no ``.0``), other numbers
-    with Excel's 15 significant digits; text keeps its leading zeros; dates stay dates. Empty
-    cells are ``None``.
+    with Excel's 15 significant digits; text keeps its leading zeros; dates stay dates. Where
+    the file says how a cell is shown (:func:`read_facts`), the cell is what Excel shows: a zip
+    under ``00000`` is the text ``02134``, an error cell its ``#N/A``, and in the App Content
+    URL column and the ``link_columns`` a hyperlink's target rather than its text. Empty cells
+    are ``None``.
     """
     import python_calamine as calamine
 
@@ -57,9 +62,12 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Table:
         "Excel, save it again and try again.",
         path=path,
     )
+    facts = read_facts(path, chosen)
     try:
         data = workbook.get_sheet_by_name(chosen)
-        table = table_from_sheet(data, sheet=chosen, source=path.name)
+        table = table_from_sheet(
+            data, sheet=chosen, source=path.name, facts=facts, link_columns=link_columns
+        )
     except ApplinksError:
         raise
     except Exception as exc:
@@ -72,60 +80,88 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Table:
     return table
 
 
-def table_from_sheet(data: Any, *, sheet: str | None, source: str) -> Table:
+def read_facts(path: Path, sheet: str) -> CellFacts | None:
+    """Return what the file says beyond the values of ``sheet`` (formats, errors, links).
+
+    Only the formats that change a value are collected (:func:`~applinks.shown.carries_meaning`).
+    None for a kind of file whose facts are not read.
+    """
+    if path.suffix.lower() not in FACT_SUFFIXES:
+        return None
+    return read_cell_facts(path, sheet, wanted=carries_meaning, builtin=builtin_format)
+
+
+#: The kinds of workbook whose number formats, error cells and links are read.
+FACT_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"})
+
+
+def table_from_sheet(
+    data: Any,
+    *,
+    sheet: str | None,
+    source: str,
+    facts: CellFacts | None = None,
+    link_columns: Collection[str] = (),
+) -> Table:
     """Build a Table over a python-calamine sheet whose rows are read on demand.
 
     The result is what :func:`table_from_grid` gives for the same cells (same header row, same
     width, same values), but its ``rows`` are a :class:`SheetRows`: the sheet stays in
-    python-calamine's compact memory and each pass over the rows converts them afresh.
+    python-calamine's compact memory and each pass over the rows converts them afresh (and
+    shows them as ``facts`` say, see :class:`~applinks.files.as_shown.ShownCells`).
     """
     pad = data.start[1] if data.start else 0
-    head = [[""] * pad + r for r in islice(data.iter_rows(), HEADER_SEARCH_ROWS)]
-    if any(any(is_present(c) for c in row) for row in head):
-        header_index = find_header_row(head)
-        header_cells = head[header_index]
-    else:  # nothing in the first rows: the first row with anything in it is the header
-        found = next(
-            ((i, r) for i, r in enumerate(data.iter_rows()) if any(is_present(c) for c in r)), None
-        )
-        if found is None:
-            raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
-        header_index, header_cells = found[0], [""] * pad + found[1]
-    headers = [header_text(c) for c in header_cells]
+    left = [""] * pad
+    found = find_header(left + r for r in data.iter_rows())
+    if found is None:
+        raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
+    header_index = found.index
+    headers = [header_text(c) for c in found.cells]
     rows = SheetRows(data, skip=header_index + 1, pad=pad, width=len(headers))
     width = len(headers)
     if width and headers[-1] == "":
         last_header = max((i + 1 for i, h in enumerate(headers) if h), default=0)
         width = rows.used_width(last_header)
-        rows = SheetRows(data, skip=header_index + 1, pad=pad, width=width)
-    headers = headers[:width]
-    table = Table(headers, rows, sheet=sheet, source=source, header_row=header_index + 1)
-    table.unused_columns = unused_columns(headers, rows)
+    shown = _shown(facts, headers[:width], link_columns)
+    rows = SheetRows(data, skip=header_index + 1, pad=pad, width=width, shown=shown)
+    table = Table(
+        headers[:width],
+        rows,
+        sheet=sheet,
+        source=source,
+        header_row=header_index + 1,
+        rows_above=tuple(i + 1 for i in found.above),
+    )
+    table.unused_columns = unused_columns(table.headers, rows)
     return table
 
 
-def unused_columns(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> tuple[int, ...]:
-    """Return the positions of columns with no header and no value in any row (not written).
-
-    The rows are walked only when a header is empty, and only until every such column has
-    shown a value.
-    """
-    pending = {p for p, h in enumerate(headers) if not h}
-    for row in rows if pending else ():
-        pending -= {p for p in pending if p < len(row) and row[p] is not None and row[p] != ""}
-        if not pending:
-            break
-    return tuple(sorted(pending))
+def _shown(
+    facts: CellFacts | None, headers: list[str], link_columns: Collection[str]
+) -> ShownCells | None:
+    """Return how the rows are shown, or None when the facts change nothing."""
+    if facts is None:
+        return None
+    links = {map_headers(headers).get(APP_CONTENT_URL)}
+    links |= {find_column(headers, name) for name in link_columns}
+    shown = ShownCells(
+        facts, width=len(headers), link_positions={p for p in links if p is not None}
+    )
+    return shown if shown else None
 
 
 class SheetRows(LazyRows):
-    """The data rows of a python-calamine sheet, normalised as :func:`normalize_row` does, cut
-    to ``width`` cells, without the blank rows at the end of the sheet; made afresh on each pass.
+    """The data rows of a python-calamine sheet, normalised as :func:`normalize_row` does (and
+    shown as ``shown`` says), cut to ``width`` cells, without the blank rows at the end of the
+    sheet; made afresh on each pass.
     """
 
-    def __init__(self, data: Any, *, skip: int, pad: int, width: int) -> None:
+    def __init__(
+        self, data: Any, *, skip: int, pad: int, width: int, shown: ShownCells | None = None
+    ) -> None:
         super().__init__()
         self._data, self._skip, self._pad, self._width = data, skip, pad, width
+        self._shown = shown
 
     def estimated_length(self) -> int | None:
         if self._length is not None:
@@ -141,7 +177,13 @@ class SheetRows(LazyRows):
     def part(self, start: int, stop: int | None = None) -> LazyRows:
         if start == 0:
             return super().part(start, stop)
-        tail = SheetRows(self._data, skip=self._skip + start, pad=self._pad, width=self._width)
+        tail = SheetRows(
+            self._data,
+            skip=self._skip + start,
+            pad=self._pad,
+            width=self._width,
+            shown=self._shown,
+        )
         return tail if stop is None else tail.part(0, stop - start)
 
     def _raw(self) -> Iterator[list[Any]]:
@@ -152,9 +194,10 @@ class SheetRows(LazyRows):
         return iter(rows)
 
     def _produce_blocks(self, size: int) -> Iterator[list[Row]]:
-        return trimmed_blocks(
-            map(normalize_block, chunks(self._raw(), size)), self._width, is_blank=blank
-        )
+        made: Iterator[list[Row]] = map(normalize_block, chunks(self._raw(), size))
+        if self._shown is not None:  # sheet rows from skip + 1, ``size`` a block
+            made = map(self._shown.apply, made, count(self._skip + 1, size))
+        return trimmed_blocks(made, self._width, is_blank=blank)
 
     def used_width(self, last_header: int) -> int:
         """Return the width up to the last column that has a header or any data."""
@@ -178,10 +221,11 @@ def _is_hidden(workbook: Any, index: int) -> bool:
 
 def table_from_grid(grid: Sequence[Sequence[Any]], *, sheet: str | None, source: str) -> Table:
     """Build a Table from raw rows: find the header row and normalise every cell."""
-    if not any(any(is_present(c) for c in row) for row in grid):
+    found = find_header(grid)
+    if found is None:
         raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
-    header_index = find_header_row(grid)
-    headers = [header_text(c) for c in grid[header_index]]
+    header_index = found.index
+    headers = [header_text(c) for c in found.cells]
     rows = [normalize_row(row) for row in grid[header_index + 1 :]]
     while rows and not any(c is not None for c in rows[-1]):
         rows.pop()
@@ -191,62 +235,31 @@ def table_from_grid(grid: Sequence[Sequence[Any]], *, sheet: str | None, source:
         width -= 1
     headers = (headers + [""] * width)[:width]
     rows = [r[:width] for r in rows]
-    table = Table(headers, rows, sheet=sheet, source=source, header_row=header_index + 1)
+    table = Table(
+        headers,
+        rows,
+        sheet=sheet,
+        source=source,
+        header_row=header_index + 1,
+        rows_above=tuple(i + 1 for i in found.above),
+    )
     table.unused_columns = unused_columns(headers, rows)
     return table
 
 
-def find_header_row(grid: Sequence[Sequence[Any]]) -> int:
-    """Return the 0-based index of the header row.
-
-    Row 1 unless it is empty or holds no Cloze header while a row below it (within the first
-    few) holds at least two: that is a title above the table, which Cloze would misread.
-    """
-    first = [header_text(c).strip() for c in grid[0]]
-    if sum(normalize(h) in _KNOWN for h in first if h) >= 1:
-        return 0
-    for index in range(1, min(HEADER_SEARCH_ROWS, len(grid))):
-        texts = [header_text(c) for c in grid[index]]
-        if sum(normalize(h) in _KNOWN for h in texts if h) >= 2:
-            return index
-    if not any(first):
-        for index, row in enumerate(grid):
-            if any(is_present(c) for c in row):
-                return index
-    return 0
-
-
-#: Numbers from this size on may carry more digits than Excel keeps (15 significant ones).
+#: Whole numbers below this size have at most 15 digits: int() keeps them exactly.
 _BIG = 1e15
-_INF = float("inf")
-#: Whole numbers from here on keep their exponent form ("1e+300", not 301 digits).
-_HUGE = 1e21
-
-
-def excel_number(value: float) -> int | float:
-    """Return a number as Excel keeps and shows it: 15 significant digits, whole ones as int.
-
-    ``1521.9999990000001`` (float noise from a calculation) gives ``1521.999999``;
-    ``12345678901234567.0`` gives ``12345678901234600``, what Excel's formula bar shows.
-    """
-    if value.is_integer():
-        if -_BIG < value < _BIG:
-            return int(value)
-    elif value != value or value in (_INF, -_INF):
-        return value
-    rounded = float(f"{value:.15g}")
-    return int(rounded) if rounded.is_integer() and abs(rounded) < _HUGE else rounded
 
 
 def normalize_row(row: Iterable[Any]) -> list[Cell]:
-    """Return the row with ``""`` as None and numbers as :func:`excel_number` gives them."""
+    """Return the row with ``""`` as None and numbers as Excel keeps them (15 digits)."""
     out: list[Cell] = []
     for value in row:
         kind = type(value)
         if kind is str:
             out.append(value if value else None)
         elif kind is float:
-            out.append(excel_number(value))
+            out.append(general_number(value))
         else:
             out.append(value)
     return out
@@ -273,7 +286,7 @@ def normalize_block(rows: list[list[Any]]) -> list[Row]:
             if min(column) > -_BIG and max(column) < _BIG:
                 new = map(int, column)
             else:
-                new = map(excel_number, column)
+                new = map(general_number, column)
         elif float in kinds or str in kinds:
             new = normalize_row(column)
         else:
@@ -287,17 +300,3 @@ def _column_used(headers: list[str], rows: list[list[Cell]], pos: int) -> bool:
     if pos < len(headers) and headers[pos] != "":
         return True
     return any(pos < len(r) and r[pos] is not None for r in rows)
-
-
-def is_present(value: Any) -> bool:
-    """Return True for a cell that holds something (not None, not empty text)."""
-    return value is not None and value != ""
-
-
-def header_text(value: Any) -> str:
-    """Return a header cell as text, exactly as typed (a number header without ``.0``)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -1,0 +1,80 @@
+"""Give a sheet's rows the values the user sees: its number formats, error cells and links.
+
+python-calamine hands over stored values: ``2134`` for a zip shown as ``02134``, empty text for
+an ``#N/A`` cell, the text of a hyperlink without its target. A reader of cell facts (the
+package's styles and sheet XML for ``.xlsx``) says what it left out, and :class:`ShownCells`
+puts it back into each block of rows as the rows are made, so a sheet of a million rows pays
+only for the cells that carry a format, an error or a link.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Collection
+from typing import Any
+
+from applinks.files.xlsx_cells import CellFacts
+from applinks.shown import shown_value
+from applinks.table import Cell
+
+Row = list[Cell]
+
+
+class ShownCells:
+    """Applies a sheet's :class:`CellFacts` to its rows (columns 0-based, rows 1-based).
+
+    ``link_positions``: the columns whose hyperlink target replaces the cell's text (the App
+    Content URL, and a column of links read with ``--from-url``); every other column keeps the
+    text the user sees.
+    """
+
+    def __init__(self, facts: CellFacts, *, width: int, link_positions: Collection[int] = ()):
+        self._facts = facts
+        self._styled = [(c, s) for c, s in sorted(facts.styled.items()) if c < width]
+        cells: dict[tuple[int, int], Cell] = dict(facts.errors)
+        cells.update(
+            {key: url for key, url in facts.links.items() if key[1] in set(link_positions)}
+        )
+        cells.update(getattr(facts, "values", {}))
+        self._cells = {key: value for key, value in cells.items() if key[1] < width}
+        self._keys = sorted(self._cells)
+        self._default = facts.formats.get(0)  # the style of cells without one, rarely a format
+
+    def __bool__(self) -> bool:
+        return bool(self._styled or self._keys or isinstance(self._default, str))
+
+    def apply(self, rows: list[Row], first_row: int) -> list[Row]:
+        """Change ``rows`` (sheet rows from ``first_row`` on) in place to what is shown."""
+        stop = first_row + len(rows)
+        formats = self._facts.formats
+        if isinstance(self._default, str):
+            self._apply_default(rows, first_row, self._default)
+        for column, styled in self._styled:
+            numbers, xfs = styled.between(first_row, stop)
+            for number, xf in zip(numbers, xfs, strict=True):
+                row = rows[number - first_row]
+                code = formats[xf]
+                if column < len(row) and isinstance(code, str):
+                    row[column] = shown_value(row[column], code)
+        if self._keys:
+            keys = self._keys
+            for index in range(bisect_left(keys, (first_row, -1)), len(keys)):
+                number, column = keys[index]
+                if number >= stop:
+                    break
+                row = rows[number - first_row]
+                if column >= len(row):
+                    row.extend([None] * (column + 1 - len(row)))
+                row[column] = self._cells[keys[index]]
+        return rows
+
+    def _apply_default(self, rows: list[Row], first_row: int, code: str) -> None:
+        """Show every number without a style of its own under ``code`` (style 0's format)."""
+        for offset, row in enumerate(rows):
+            for column, value in enumerate(row):
+                if _is_number(value) and self._facts.style_at(first_row + offset, column) is None:
+                    row[column] = shown_value(value, code)
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) is int or type(value) is float
