@@ -46,6 +46,7 @@ HEADER_FILES = {
     "header-name-alias": [(1, "Deal Name", "header-name-alias")],
     "header-duplicate": [(1, "Name", "header-duplicate")],
     "header-not-first-row": [(2, "Name", "header-not-first-row")],
+    "cell-error": [(2, "Lookup", "cell-error"), (3, "Price", "cell-error")],
 }
 
 

@@ -36,6 +36,7 @@ def test_one_rule_per_check_over_the_used_column() -> None:
         ("app-name-missing", "E2:E41"),
         ("url-missing", "F2:F41"),
         ("stage-invalid", "B2:B41"),
+        ("cell-error", "A2:G41"),
         ("formula-like-value", "A2:G41"),
     ]
     by_code = {r.code: r for r in rules}
@@ -61,6 +62,7 @@ def test_rules_follow_the_columns_and_need_them() -> None:
         ("app-id-not-lowercase", "App ID", "B4:B10"),
         ("app-id-has-url-parts", "App ID", "B4:B10"),
         ("row-not-importable", "App ID", "B4:B10"),
+        ("cell-error", "", "A4:C10"),
         ("formula-like-value", "", "A4:C10"),
     ]
     assert all("$B4" in r.formula for r in rules[:3])

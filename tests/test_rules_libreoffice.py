@@ -20,6 +20,9 @@ LONG_LABEL = "a" * 64 + ".com"
 
 #: (case id, column, value): each case is one row of good values with one cell replaced.
 #: ``None`` empties the cell. Every App ID defect of SPEC section 4 is here.
+#: A cell that holds Excel's error value #N/A (not the text "#N/A").
+ERROR_NA = ("error", "#N/A")
+
 CASES: list[tuple[str, str, object]] = [
     ("good", "App ID", "zillow.com"),
     ("good-co-uk", "App ID", "example.co.uk"),
@@ -108,6 +111,8 @@ CASES: list[tuple[str, str, object]] = [
     ("title-minus", "Name", "-Big deal"),
     ("title-plus", "Name", "+1 555 0100"),
     ("title-at", "Name", "@home"),
+    ("error-cell", "Email", ERROR_NA),
+    ("error-text", "Email", "#N/A"),
     ("email-only", "App ID", ("no-pair", "a@example.com")),
     ("nothing", "App ID", ("no-pair", None)),
 ]
@@ -118,6 +123,7 @@ EXPECTED_DIFFERENCES = {
     ("only-ending", "app-id-not-domain"): "app-id-not-domain",
     ("url-with-bad-host", "app-id-not-domain"): "app-id-not-domain",
     ("long-label", "app-id-not-domain"): "app-id-not-domain",
+    ("error-text", "cell-error"): "cell-error",
 }
 
 
@@ -133,7 +139,9 @@ def _rows() -> list[list[object]]:
             f"https://www.zillow.com/homedetails/{number}_zpid/",
             None,
         ]
-        if isinstance(value, tuple):  # no (App ID, App Unique ID) pair; maybe an email
+        if value == ERROR_NA:
+            row[HEADERS.index(column)] = value
+        elif isinstance(value, tuple):  # no (App ID, App Unique ID) pair; maybe an email
             row[2] = row[3] = None
             row[6] = value[1]
         else:
@@ -150,6 +158,10 @@ def _write(path: Path, rows: list[list[object]], verdicts: list[tuple[str, int, 
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
             if value is None:
+                continue
+            if value == ERROR_NA:
+                sheet.cell(r, c).value = "#N/A"
+                sheet.cell(r, c).data_type = "e"  # the error value itself
                 continue
             cell = sheet.cell(r, c, value)
             if isinstance(value, str):
@@ -196,15 +208,17 @@ def test_rule_formulas_agree_with_the_check(tmp_path: Path) -> None:
     values = grid.to_python(skip_empty_area=False)
     got = set()
     errors = []
+    case_of = {r: case for r, (case, _, _) in enumerate(CASES, start=2)}
     for index, (r, code, header) in enumerate(places):
         cell = values[r - 1][19 + index // len(rows)]
+        if cell == "" and case_of[r] == "error-cell" and code != "cell-error":
+            cell = 0  # an error makes a formula that reads it an error: no flag (as in Excel)
         if cell not in (0, 1):
             errors.append((r, code, header, cell))
         if cell == 1:
             got.add((r, code, header))
     assert errors == []
 
-    case_of = {r: case for r, (case, _, _) in enumerate(CASES, start=2)}
     differences = {
         (case_of[r], code): ("rule" if (r, code, h) in got else "check")
         for r, code, h in got ^ expected

@@ -67,9 +67,76 @@ def _issues(path: Path, sheet: str) -> list[tuple[int, str, str]]:
 
 
 def test_error_cells_are_warned_at_their_cell() -> None:
-    assert ("R" and (2, "Lookup", "cell-error")) in _issues(BOOK, "Values")
-    assert (3, "Lookup", "cell-error") in _issues(BOOK, "Values")
+    found = [key for key in _issues(BOOK, "Values") if key[2] == "cell-error"]
+    assert found == [(2, "Lookup", "cell-error"), (3, "Lookup", "cell-error")]
 
 
 def _rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
+
+
+ZILLOW = "https://www.zillow.com/homedetails/59187422_zpid/"
+REDFIN = "https://www.redfin.com/MA/Boston/12-Elm-St-02134/home/1234567"
+
+#: The sheet "Links": the App Content URL cell shows "View listing" and links to Zillow; the
+#: row below is blank; the last row's link is a HYPERLINK formula. Column C has neither a
+#: header nor a value, so it is not written.
+LINKS_CSV = [
+    "Name,Listing link,App ID,App Unique ID,App Name,App Content URL",
+    f"12 Elm St,Redfin page,zillow.com,59187422,Zillow,{ZILLOW}",
+    f"4 Oak Ave,,zillow.com,2077,Zillow,{ZILLOW}",
+]
+
+#: The sheet "Title": a title and a blank row above the header; a data row that looks like a
+#: header row stays a data row.
+TITLE_CSV = [
+    "Name,Stage,App ID,App Unique ID",
+    "12 Elm St,Active,zillow.com,59187422",
+    "Name,Stage,,",
+]
+
+
+def test_links_blank_rows_and_unused_columns_from_openpyxl(tmp_path: Path) -> None:
+    assert _csv_lines(BOOK, "Links", tmp_path) == LINKS_CSV
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("kind", ["xlsx", "xls", "ods"])
+def test_links_blank_rows_and_unused_columns_from_libreoffice(
+    kind: str, lo_books: dict[str, Path], tmp_path: Path
+) -> None:
+    assert _csv_lines(lo_books[kind], "Links", tmp_path) == LINKS_CSV
+
+
+def test_a_column_read_for_links_keeps_its_text_and_knows_the_targets() -> None:
+    plain = read_table(BOOK, sheet="Links")
+    linked = read_table(BOOK, sheet="Links", link_columns=["Listing link"])
+    assert [row[1] for row in plain.rows] == [row[1] for row in linked.rows]
+    assert [row[1] for row in linked.rows] == ["Redfin page", None, None]
+    assert (plain.links, linked.links) == ({}, {"Listing link": {0: REDFIN}})
+
+
+def test_fill_from_url_uses_the_link_not_the_text(tmp_path: Path) -> None:
+    from tests.cli_run import run_applinks
+
+    out = tmp_path / "out.csv"
+    args = ["--sheet", "Links", "--from-url", "Listing link", "--overwrite", "-o", str(out)]
+    done = run_applinks("fill", str(BOOK), *args)
+    assert done.returncode == 0, done.stderr
+    lines = out.read_bytes()[3:].decode().split("\r\n")
+    assert lines[1] == (
+        "12 Elm St,Redfin page,redfin.com,1234567,Redfin,https://www.redfin.com/MA/Boston/"
+        "12-Elm-St-02134/home/1234567"
+    )
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsx", "xls", "ods"])
+def test_rows_above_the_header_are_named_not_written(
+    writer: str, lo_books: dict[str, Path], tmp_path: Path
+) -> None:
+    path = BOOK if writer == "openpyxl" else lo_books[writer]
+    assert _csv_lines(path, "Title", tmp_path) == TITLE_CSV
+    report = check(read_table(path, sheet="Title"))
+    assert [i.key() for i in report if i.code == "header-not-first-row"] == [
+        (3, "Name", "header-not-first-row")
+    ]

@@ -18,6 +18,7 @@ from applinks.headers import NAME, STAGE, HeaderMap, map_headers
 from applinks.issues import Issue, Report, make_issue
 from applinks.registry import Registry, load_registry
 from applinks.rows import BLOCK, Block, LazyRows, blocks
+from applinks.shape import EXCEL_ERRORS
 from applinks.table import (
     APP_CONTENT_URL,
     APP_ID,
@@ -366,6 +367,8 @@ class RowChecker:
         ):
             self._stage(r, cell)
 
+        self._cell_errors(numbers, column)
+
         # Formula-like text: one C-level scan per column finds candidates.
         headers = self.table.headers
         for position in range(column.width):
@@ -392,6 +395,19 @@ class RowChecker:
                             start=cell[0].replace("\t", "tab").replace("\r", "carriage return"),
                         )
                     )
+
+    def _cell_errors(self, numbers: Sequence[int], column: _Columns) -> None:
+        """Report the cells that show one of Excel's error values (``#N/A``): a set
+        intersection per column finds whether there are any."""
+        headers = self.table.headers
+        for position in range(column.width):
+            cells = column(position)
+            if str not in column.kinds(position) or EXCEL_ERRORS.isdisjoint(cells):
+                continue
+            header = headers[position] if position < len(headers) else ""
+            for r, cell in zip(numbers, cells, strict=True):
+                if cell in EXCEL_ERRORS:
+                    self.out.append(make_issue("cell-error", row=r, column=header, value=cell))
 
     def _mismatches(
         self,

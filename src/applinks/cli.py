@@ -94,9 +94,13 @@ class AppLinksGroup(click.Group):
         return None
 
 
-def read_table(path: Path, *, sheet: str | None = None) -> Table:
-    """Read the input and tell the user, on stderr, what the reader noticed (hidden sheet...)."""
-    table = _read_table_file(path, sheet=sheet, hand_over=True)
+def read_table(path: Path, *, sheet: str | None = None, from_url: str | None = None) -> Table:
+    """Read the input and tell the user, on stderr, what the reader noticed (hidden sheet...).
+
+    ``from_url``: the column of record links, whose cells' hyperlink targets are the links.
+    """
+    links = (from_url,) if from_url else ()
+    table = _read_table_file(path, sheet=sheet, hand_over=True, link_columns=links)
     for note in table.notes:
         click.echo(f"Note: {note}", err=True)
     return table
@@ -369,7 +373,7 @@ def fill(
     """Fill App ID, App Unique ID, App Name and App Content URL for every row with an id."""
     registry, values = _registry_and_settings(templates, settings)
     require_link_source(app=app, from_url=from_url)  # before reading a large file
-    table = read_table(book, sheet=sheet)
+    table = read_table(book, sheet=sheet, from_url=from_url)
     result = fill_links(
         table,
         app=app,
@@ -575,7 +579,7 @@ def prepare_command(
 ) -> None:
     """Insert, fill, check and export in one go."""
     registry, values = _registry_and_settings(templates, settings)
-    table = read_table(book, sheet=sheet)
+    table = read_table(book, sheet=sheet, from_url=from_url)
     # One pass over the rows: the CSV is written while they are checked, then kept or dropped.
     with _progress(table, "Preparing") as progress, _spool(book, output, progress) as spool:
         recorder = None

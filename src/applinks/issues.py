@@ -99,6 +99,12 @@ CODES: dict[str, tuple[Severity, str]] = {
         "warning",
         'Row {row}: Stage "{value}" is not one of Potential, Active, Done, Lost{hint}.',
     ),
+    "cell-error": (
+        "warning",
+        'Row {row}: the {column} cell shows the error "{value}" (a formula that could not be '
+        'worked out); the CSV for Cloze carries "{value}" as it is, so fix the formula in Excel '
+        "or clear the cell.",
+    ),
     "formula-like-value": (
         "warning",
         'Row {row}: the {column} value "{value}" starts with "{start}", so a spreadsheet that '

@@ -421,12 +421,15 @@ def links_from_urls(
     result = FillResult(work, id_column=work.headers[source], added_columns=inserted.added)
     targets = [positions[h] for h in APP_LINK_HEADERS]
     cache: dict[str, tuple[str, str, str]] = {}
+    # A cell that shows "View listing" but links to the record: the link is the URL.
+    linked = work.links.get(work.headers[source], {})
 
     def start() -> tuple[Callable[[int, list[Cell]], list[Cell]], Callable[[], None]]:
         stats = _FillStats()
 
         def fill_row(index: int, row: list[Cell]) -> list[Cell]:
-            url = cell_text(row[source] if source < len(row) else None).strip()
+            url = linked.get(index) or cell_text(row[source] if source < len(row) else None)
+            url = url.strip()
             if not url:
                 return row
             found = cache.get(url)

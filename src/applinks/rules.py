@@ -54,6 +54,8 @@ NO_RULE: dict[str, str] = {
 #: Where a rule's verdict can differ from the Python check; each is a limit of formulas, and
 #: the check sheet gives the exact verdict.
 LIMITS: dict[str, str] = {
+    "cell-error": 'text that spells an error value ("#N/A" typed or read from a CSV file) '
+    "is not an error to a formula; the rule marks error cells only",
     "app-id-not-domain": "a value with URL parts is judged by app-id-has-url-parts only; an "
     'unknown ending (".comm"), a bare ending ("co.uk") and a label longer than 63 characters '
     "need the Public Suffix List or text functions a formula does not have",
@@ -315,6 +317,17 @@ def conditional_rules(
         for code, header, formula in formulas
     ]
     if width:
+        rules.append(
+            _rule(
+                "cell-error",
+                "",
+                "A",
+                column_letter(width - 1),
+                first_row,
+                last,
+                f"ISERROR(A{first_row})",
+            )
+        )
         rules.append(
             _rule(
                 "formula-like-value",

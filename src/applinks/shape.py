@@ -91,6 +91,16 @@ def is_header_cell(value: Any) -> bool:
     return type(value) is str and not is_error_value(value) and is_cloze_header(value)
 
 
+#: The error values a cell can show, exactly as Excel shows them.
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+        "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+        "#PYTHON!", "#EXTERNAL!",
+    }
+)  # fmt: skip
+
+
 def is_error_value(text: str) -> bool:
     """Return True for text that is one of Excel's error values (``#N/A``, ``#NAME?``)."""
     return _ERROR_VALUE.fullmatch(text.strip()) is not None

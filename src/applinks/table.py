@@ -43,6 +43,10 @@ class Table:
     #: 0-based positions of columns with neither a header nor a value in any row: kept here so
     #: positions stay the sheet's, but not written to the CSV for Cloze.
     unused_columns: tuple[int, ...] = ()
+    #: Hyperlink targets of the columns read for their links (``--from-url``): header -> data
+    #: row index -> target, for the cells whose link differs from the text they show (which
+    #: stays their value, and what the CSV gets in that column).
+    links: dict[str, dict[int, str]] = field(default_factory=dict)
     #: 1-based sheet rows above the header that hold something (a title): never written.
     rows_above: tuple[int, ...] = ()
 

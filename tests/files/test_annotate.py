@@ -63,7 +63,7 @@ def test_check_annotate_writes_rules_list_and_check_sheet(tmp_path: Path) -> Non
     done = run("check", "deals.xlsx", "--annotate", "flags.xlsx", cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     assert done.stdout.splitlines()[-1] == (
-        'Wrote flags.xlsx: 15 live flag rules and 8 issues on the sheet "App Link Check".'
+        'Wrote flags.xlsx: 16 live flag rules and 8 issues on the sheet "App Link Check".'
     )
     out = openpyxl.load_workbook(tmp_path / "flags.xlsx")
     assert out.sheetnames == ["Deals", "Notes", CHECK_SHEET]

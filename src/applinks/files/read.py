@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
 
 from applinks import workers
@@ -20,8 +21,18 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".xltx", ".xltm"
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 
 
-def read_table(path: str | Path, *, sheet: str | None = None, hand_over: bool = False) -> Table:
+def read_table(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    hand_over: bool = False,
+    link_columns: Collection[str] = (),
+) -> Table:
     """Read the first worksheet (or ``sheet``) of an Excel workbook or a CSV file.
+
+    Cells are what the user sees (see :func:`~applinks.files.xlsx_in.read_workbook`); in the
+    App Content URL column and the columns named in ``link_columns`` (a column of record links
+    read with ``--from-url``), a cell's hyperlink target is its value.
 
     ``hand_over``: the caller is a command line run that may go on in a child process (see
     :func:`applinks.workers.hand_over`): a large workbook is then scanned by this process while
@@ -48,12 +59,18 @@ def read_table(path: str | Path, *, sheet: str | None = None, hand_over: bool = 
     if not head:
         raise InputError(f'"{name}" is empty (0 bytes); export or save it again.', path=path)
     guards.check_file_size(path)
-    table = _read(path, head, sheet, hand_over)
+    table = _read(path, head, sheet, hand_over, tuple(link_columns))
     _check_width(table, path)
     return table
 
 
-def _read(path: Path, head: bytes, sheet: str | None, hand_over: bool = False) -> Table:
+def _read(
+    path: Path,
+    head: bytes,
+    sheet: str | None,
+    hand_over: bool = False,
+    links: tuple[str, ...] = (),
+) -> Table:
     name = path.name
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
@@ -68,7 +85,7 @@ def _read(path: Path, head: bytes, sheet: str | None, hand_over: bool = False) -
                 "(File > Info > Protect Workbook), save it and try again.",
                 path=path,
             )
-        return xlsx_in.read_workbook(path, sheet=sheet)
+        return xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
     if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
         parts = guards.check_zip(path)
         if (
@@ -79,14 +96,14 @@ def _read(path: Path, head: bytes, sheet: str | None, hand_over: bool = False) -
         ):
             scan, table = workers.hand_over(
                 lambda: guards.inspect_xlsx_sheet(path, sheet),
-                lambda: xlsx_in.read_workbook(path, sheet=sheet),
+                lambda: xlsx_in.read_workbook(path, sheet=sheet, link_columns=links),
                 name=name,
             )
         else:
             scan = guards.inspect_xlsx_sheet(path, sheet) if "xl/workbook.xml" in parts else None
             if "xl/workbook.bin" in parts:
                 guards.inspect_xlsb_sheet(path, sheet)
-            table = xlsx_in.read_workbook(path, sheet=sheet)
+            table = xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
         if scan is not None:
             table.notes.extend(_scan_notes(scan, table))
         return table

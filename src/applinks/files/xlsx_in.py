@@ -122,7 +122,7 @@ def table_from_sheet(
     if width and headers[-1] == "":
         last_header = max((i + 1 for i, h in enumerate(headers) if h), default=0)
         width = rows.used_width(last_header)
-    shown = _shown(facts, headers[:width], link_columns)
+    shown = _shown(facts, headers[:width])
     rows = SheetRows(data, skip=header_index + 1, pad=pad, width=width, shown=shown)
     table = Table(
         headers[:width],
@@ -133,20 +133,39 @@ def table_from_sheet(
         rows_above=tuple(i + 1 for i in found.above),
     )
     table.unused_columns = unused_columns(table.headers, rows)
+    if facts is not None:
+        table.links = _column_links(facts, table, link_columns)
     return table
 
 
-def _shown(
-    facts: CellFacts | None, headers: list[str], link_columns: Collection[str]
-) -> ShownCells | None:
-    """Return how the rows are shown, or None when the facts change nothing."""
+def _column_links(
+    facts: CellFacts, table: Table, link_columns: Collection[str]
+) -> dict[str, dict[int, str]]:
+    """Return the hyperlink targets of the named columns by data row index."""
+    out: dict[str, dict[int, str]] = {}
+    for name in link_columns:
+        position = find_column(table.headers, name)
+        if position is None:
+            continue  # the operation that reads the column says it is missing
+        first = table.header_row + 1
+        out[table.headers[position]] = {
+            row - first: url
+            for (row, column), url in facts.links.items()
+            if column == position and row >= first
+        }
+    return out
+
+
+def _shown(facts: CellFacts | None, headers: list[str]) -> ShownCells | None:
+    """Return how the rows are shown, or None when the facts change nothing.
+
+    In the App Content URL column a cell's hyperlink target is its value (the link Cloze
+    opens); every other column keeps the text the user sees.
+    """
     if facts is None:
         return None
-    links = {map_headers(headers).get(APP_CONTENT_URL)}
-    links |= {find_column(headers, name) for name in link_columns}
-    shown = ShownCells(
-        facts, width=len(headers), link_positions={p for p in links if p is not None}
-    )
+    url = map_headers(headers).get(APP_CONTENT_URL)
+    shown = ShownCells(facts, width=len(headers), link_positions=() if url is None else (url,))
     return shown if shown else None
 
 
