@@ -84,9 +84,13 @@ XLS_CODES = _cells(
     },
     _ROWS,
 )
-#: The codes of the .ods data styles. Its dates and times are not number cells (the reader
-#: gives dates and times of day; the duration is in ``values``).
-ODS_CODES = _cells(
+#: The codes of the .ods data styles. Its dates carry their style (which says whether the time
+#: of day is shown); times of day are the reader's; the duration is in ``values``.
+ODS_CODES = {
+    (2, 13): "yyyy-mm-dd",
+    (3, 13): "yyyy-mm-dd",
+    (2, 15): "m/d/yyyy h:mm",
+} | _cells(
     {
         1: "00000",
         2: "00000-0000",

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Collection
 from typing import Any
 
-from applinks.files.xlsx_cells import CellFacts
+from applinks.files.cell_facts import CellFacts
 from applinks.shown import shown_value
 from applinks.table import Cell
 
@@ -35,7 +35,7 @@ class ShownCells:
         cells.update(
             {key: url for key, url in facts.links.items() if key[1] in set(link_positions)}
         )
-        cells.update(getattr(facts, "values", {}))
+        cells.update(facts.values)
         self._cells = {key: value for key, value in cells.items() if key[1] < width}
         self._keys = sorted(self._cells)
         self._default = facts.formats.get(0)  # the style of cells without one, rarely a format

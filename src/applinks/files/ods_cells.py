@@ -337,6 +337,8 @@ class _Walk:
             found = _Found(value=value in ("true", "1"))
         elif value_type in _NUMBER_TYPES:
             found = self._number_facts(element)
+        elif value_type == "date":  # its style says whether the time of day is shown
+            found = _Found(style=self.styles.key(self._style_of(element)))
         elif value_type == "time":
             duration = parse_duration(element.get(f"{_OFFICE}time-value"))
             code = self.styles.code(self._style_of(element)) or ""

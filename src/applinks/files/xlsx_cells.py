@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from array import array
-from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from applinks.files.cell_facts import CellFacts, NumberFormat, StyledColumn
 from applinks.files.xlsx_cell_scan import (
     CHUNK_BYTES,
     MIB,
@@ -51,67 +49,6 @@ MAX_STYLES_BYTES = 32 * MIB
 #: are left out rather than filling memory.
 MAX_LINK_CELLS = 2 * 1_048_576
 _MAX_ROWS, _MAX_COLUMNS = 1_048_576, 16_384
-
-#: A number format: its code, or a built-in format's id when no code is known for it.
-NumberFormat = str | int
-
-
-@dataclass(frozen=True)
-class StyledColumn:
-    """The cells of one column that hold a number under a wanted style, in row order.
-
-    ``rows`` (1-based sheet rows, ascending, each once) and ``xfs`` (the style index of the
-    cell in that row) are parallel arrays of unsigned ints: 8 bytes a cell.
-    """
-
-    rows: array[int]
-    xfs: array[int]
-
-    def between(self, first_row: int, stop_row: int) -> tuple[array[int], array[int]]:
-        """Return the styled rows from ``first_row`` up to, not including, ``stop_row``, and
-        their styles (two binary searches and two slices)."""
-        low = bisect_left(self.rows, first_row)
-        high = bisect_left(self.rows, stop_row, low)
-        return self.rows[low:high], self.xfs[low:high]
-
-    def xf_at(self, row: int) -> int | None:
-        """Return the style of the cell in ``row``, or None when it is not a styled number."""
-        index = bisect_left(self.rows, row)
-        if index < len(self.rows) and self.rows[index] == row:
-            return self.xfs[index]
-        return None
-
-
-@dataclass(frozen=True)
-class CellFacts:
-    """What a sheet's XML says beyond its values. Rows are 1-based sheet rows, columns 0-based.
-
-    - ``formats``: style (xf) index -> number format, for the wanted styles only. Style 0 is
-      the style of every cell without one; when it is wanted it is here but never in
-      ``styled``: it applies to every number cell that ``style_at`` says None for.
-    - ``styled``: column -> :class:`StyledColumn`, the number cells under a wanted style
-      other than 0 (cells of text, booleans, errors or ISO dates are left out, and so are
-      empty cells).
-    - ``errors``: (row, column) -> the error the cell shows (``#N/A``, ``#DIV/0!``, ...).
-    - ``links``: (row, column) -> hyperlink target: the web (external) links of the sheet's
-      hyperlinks, and the first argument of ``HYPERLINK("literal", ...)`` formulas; where a
-      cell has both, the hyperlink wins. Links to places inside the workbook are left out.
-    """
-
-    formats: dict[int, NumberFormat] = field(default_factory=dict)
-    styled: dict[int, StyledColumn] = field(default_factory=dict)
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)
-    links: dict[tuple[int, int], str] = field(default_factory=dict)
-
-    def style_at(self, row: int, column: int) -> int | None:
-        """Return the wanted style of the number cell at (row, column), or None."""
-        styled = self.styled.get(column)
-        return styled.xf_at(row) if styled is not None else None
-
-    def styled_columns(self) -> list[int]:
-        """Return the columns that have any styled number cell, left to right."""
-        return sorted(self.styled)
-
 
 _READ_ERRORS = (
     zipfile.BadZipFile,

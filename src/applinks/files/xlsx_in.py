@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import count, islice
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,10 @@ from applinks.shown import carries_meaning
 from applinks.table import APP_CONTENT_URL, Cell, Table
 
 from .as_shown import ShownCells
-from .xlsx_cells import CellFacts, read_cell_facts
+from .cell_facts import CellFacts
+from .ods_cells import read_ods_facts
+from .xls_cells import read_xls_facts
+from .xlsx_cells import read_cell_facts
 
 
 def read_workbook(
@@ -86,13 +89,18 @@ def read_facts(path: Path, sheet: str) -> CellFacts | None:
     Only the formats that change a value are collected (:func:`~applinks.shown.carries_meaning`).
     None for a kind of file whose facts are not read.
     """
-    if path.suffix.lower() not in FACT_SUFFIXES:
+    reader = FACT_READERS.get(path.suffix.lower())
+    if reader is None:
         return None
-    return read_cell_facts(path, sheet, wanted=carries_meaning, builtin=builtin_format)
+    return reader(path, sheet, wanted=carries_meaning, builtin=builtin_format)
 
 
-#: The kinds of workbook whose number formats, error cells and links are read.
-FACT_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"})
+#: The reader of cell facts for each kind of workbook (an .xlsb's are not read: a note says so).
+FACT_READERS: dict[str, Callable[..., CellFacts]] = {
+    **dict.fromkeys((".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"), read_cell_facts),
+    ".xls": read_xls_facts,
+    ".ods": read_ods_facts,
+}
 
 
 def table_from_sheet(
@@ -116,7 +124,10 @@ def table_from_sheet(
     if found is None:
         raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
     header_index = found.index
-    headers = [header_text(c) for c in found.cells]
+    cells = list(found.cells)
+    if facts is not None:  # the header row as shown too (TRUE, not 1, from an .ods)
+        ShownCells(facts, width=len(cells)).apply([cells], header_index + 1)
+    headers = [header_text(c) for c in cells]
     rows = SheetRows(data, skip=header_index + 1, pad=pad, width=len(headers))
     width = len(headers)
     if width and headers[-1] == "":
