@@ -13,7 +13,13 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from applinks.files import xlsx_cell_scan, xlsx_cells
 from applinks.files.xlsx_cells import CellFacts, StyledColumn, read_cell_facts
-from tests.files.xlsx_package import STYLES, relationships, sheet_xml, write_package
+from tests.files.xlsx_package import (
+    STYLES,
+    by_column,
+    relationships,
+    sheet_xml,
+    write_package,
+)
 from tests.office import convert
 
 BUILTIN = {4: "#,##0.00", 9: "0%", 14: "mm-dd-yy", 49: "@"}
@@ -82,8 +88,8 @@ def test_openpyxl_workbook(tmp_path: Path) -> None:
             3: column([2, 3, 4], [3, 3, 3]),
         },
         # openpyxl saves formulas without results: only the typed "#N/A" is an error.
-        errors={(4, 5): "#N/A"},
-        links=OPENPYXL_LINKS,
+        errors=by_column({(4, 5): "#N/A"}),
+        links=by_column(OPENPYXL_LINKS),
     )
     assert asked == [0, "yyyy-mm-dd", "0%", "#,##0.00", "d mmm yyyy"]  # once each
     assert read_cell_facts(book, "Notes", wanted=not_general) == CellFacts(
@@ -101,8 +107,8 @@ def test_libreoffice_workbook(tmp_path: Path) -> None:
         3: [(2, "#,##0.00"), (3, "#,##0.00"), (4, "#,##0.00")],
     }
     # LibreOffice calculates the formulas and saves their results, errors included.
-    assert facts.errors == {(2, 5): "#DIV/0!", (3, 5): "#N/A", (4, 5): "#N/A"}
-    assert facts.links == OPENPYXL_LINKS
+    assert facts.errors == by_column({(2, 5): "#DIV/0!", (3, 5): "#N/A", (4, 5): "#N/A"})
+    assert facts.links == by_column(OPENPYXL_LINKS)
     assert read_cell_facts(book, wanted=not_general, chunk_size=7) == facts
 
 
@@ -126,8 +132,8 @@ def test_cells_without_references_are_placed_as_the_reader_places_them(tmp_path:
             2: column([1, 4, 7], [6, 2, 2]),
             3: column([4], [6]),
         },
-        errors={(5, 0): "#REF!"},
-        links={(8, 1): 'https://c.com/?a="1"'},
+        errors=by_column({(5, 0): "#REF!"}),
+        links=by_column({(8, 1): 'https://c.com/?a="1"'}),
     )
     import python_calamine
 
@@ -171,7 +177,7 @@ def test_only_cells_that_hold_numbers_are_styled(tmp_path: Path) -> None:
                 10: column([2], [1]),
                 11: column([2], [1]),  # t="n" before s="1": read the slow way
             },
-            errors={(2, 5): "#NUM!"},
+            errors=by_column({(2, 5): "#NUM!"}),
         )
 
 
@@ -220,16 +226,18 @@ def test_hyperlinks_ranges_fragments_and_places_inside_the_workbook(tmp_path: Pa
     )
     mail = "mailto:agent@example.com?subject=a&b"
     assert read_cell_facts(book) == CellFacts(
-        links={
-            (3, 4): "https://a.com/x",  # the hyperlink wins over the cell's formula
-            (2, 4): "https://a.com/x",
-            (4, 4): "https://a.com/x",
-            (2, 5): "https://b.com/page#part",
-            (2, 0): mail,
-            (2, 1): mail,
-            (3, 0): mail,
-            (3, 1): mail,
-        }
+        links=by_column(
+            {
+                (3, 4): "https://a.com/x",  # the hyperlink wins over the cell's formula
+                (2, 4): "https://a.com/x",
+                (4, 4): "https://a.com/x",
+                (2, 5): "https://b.com/page#part",
+                (2, 0): mail,
+                (2, 1): mail,
+                (3, 0): mail,
+                (3, 1): mail,
+            }
+        )
     )
 
 
@@ -261,15 +269,17 @@ def test_hyperlink_formulas_with_a_literal_target(tmp_path: Path) -> None:
     )
     book = write_package(tmp_path / "formulas.xlsx", {"Deals": sheet_xml(rows)})
     expected = CellFacts(
-        links={
-            (2, 4): 'https://x.com/a?b="c"',
-            (3, 4): "https://y.com",
-            (4, 4): "https://z.com",
-            (9, 4): "https://q.com/?x=1&y=2",
-            (12, 4): "https://s.com/list",
-            (13, 4): "https://s.com/list",
-            (14, 4): "https://s.com/list",
-        }
+        links=by_column(
+            {
+                (2, 4): 'https://x.com/a?b="c"',
+                (3, 4): "https://y.com",
+                (4, 4): "https://z.com",
+                (9, 4): "https://q.com/?x=1&y=2",
+                (12, 4): "https://s.com/list",
+                (13, 4): "https://s.com/list",
+                (14, 4): "https://s.com/list",
+            }
+        )
     )
     assert read_cell_facts(book) == expected
     assert read_cell_facts(book, chunk_size=7) == expected
@@ -284,7 +294,9 @@ def test_errors_as_shown(tmp_path: Path) -> None:
     )
     rows += '<row r="20"><c r="C20" t="e"/><c r="D20" t="e"><v></v></c></row>'
     book = write_package(tmp_path / "errors.xlsx", {"Deals": sheet_xml(rows)})
-    expected = CellFacts(errors={(row, 2): text for row, text in enumerate(shown, start=1)})
+    expected = CellFacts(
+        errors=by_column({(row, 2): text for row, text in enumerate(shown, start=1)})
+    )
     assert read_cell_facts(book) == expected
     assert read_cell_facts(book, chunk_size=7) == expected
 
@@ -296,7 +308,7 @@ def test_a_workbook_without_styles(tmp_path: Path) -> None:
     )
     book = write_package(tmp_path / "plain.xlsx", {"Deals": sheet_xml(rows)}, styles=None)
     assert read_cell_facts(book, wanted=lambda f: True) == CellFacts(
-        errors={(1, 1): "#N/A"}, links={(1, 2): "https://a.com"}
+        errors=by_column({(1, 1): "#N/A"}), links=by_column({(1, 2): "https://a.com"})
     )
 
 
@@ -322,8 +334,8 @@ def test_the_named_sheet_or_the_first(tmp_path: Path) -> None:
     book = write_package(
         tmp_path / "two.xlsx", {"Deals": sheet_xml(first), "Notes": sheet_xml(second)}
     )
-    assert read_cell_facts(book) == CellFacts(errors={(1, 0): "#N/A"})
-    assert read_cell_facts(book, "Notes") == CellFacts(errors={(2, 1): "#REF!"})
+    assert read_cell_facts(book) == CellFacts(errors=by_column({(1, 0): "#N/A"}))
+    assert read_cell_facts(book, "Notes") == CellFacts(errors=by_column({(2, 1): "#REF!"}))
     assert read_cell_facts(book, "Missing") == CellFacts()
 
 
@@ -346,8 +358,8 @@ def test_an_element_prefix_on_every_tag(tmp_path: Path) -> None:
     expected = CellFacts(
         formats={2: "0.0%"},
         styled={0: column([1, 2], [2, 2])},
-        errors={(1, 1): "#N/A"},
-        links={(1, 2): "https://a.com", (1, 3): "https://d.com"},
+        errors=by_column({(1, 1): "#N/A"}),
+        links=by_column({(1, 2): "https://a.com", (1, 3): "https://d.com"}),
     )
     for chunk_size in (7, 64, xlsx_cell_scan.CHUNK_BYTES):
         facts = read_cell_facts(book, wanted=lambda f: f == "0.0%", chunk_size=chunk_size)
@@ -434,7 +446,9 @@ def test_damaged_parts_give_empty_facts(tmp_path: Path) -> None:
     for name, book in cases.items():
         assert read_cell_facts(book, wanted=not_general) == CellFacts(), name
     # Without wanted styles the styles part is not read, so its damage does not matter.
-    assert read_cell_facts(cases["styles malformed"]) == CellFacts(errors={(1, 1): "#N/A"})
+    assert read_cell_facts(cases["styles malformed"]) == CellFacts(
+        errors=by_column({(1, 1): "#N/A"})
+    )
 
 
 def test_a_sheet_cut_short_is_read_as_far_as_it_goes(tmp_path: Path) -> None:
@@ -449,7 +463,7 @@ def test_a_sheet_cut_short_is_read_as_far_as_it_goes(tmp_path: Path) -> None:
         assert facts == CellFacts(
             formats={1: "yyyy-mm-dd", 2: "0.0%", 3: 14, 5: 49, 6: 4},
             styled={1: column([1], [1])},
-            errors={(1, 0): "#N/A"},
+            errors=by_column({(1, 0): "#N/A"}),
         )
 
 
@@ -472,13 +486,15 @@ def test_hostile_sizes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(xlsx_cells, "MAX_LINK_CELLS", 4)
     links = {(1, 2): "https://a.com", (2, 2): "https://a.com", (3, 2): "https://a.com"}
     links[1, 4] = "https://a.com"  # A1:XFD1048576 and D1:D3 pass the budget; E1 still fits
-    assert read_cell_facts(book) == CellFacts(errors={(1, 1): "#N/A"}, links=links)
+    assert read_cell_facts(book) == CellFacts(
+        errors=by_column({(1, 1): "#N/A"}), links=by_column(links)
+    )
     monkeypatch.setattr(xlsx_cells, "MAX_STYLES_BYTES", 100)
     assert read_cell_facts(book, wanted=not_general) == CellFacts(
-        errors={(1, 1): "#N/A"}, links=links
+        errors=by_column({(1, 1): "#N/A"}), links=by_column(links)
     )
     long_cell = '<row r="1"><c r="A1" t="inlineStr"><is><t>' + "x" * 500 + "</t></is></c></row>"
     book = write_package(tmp_path / "long.xlsx", {"Deals": sheet_xml(long_cell + rows)})
     monkeypatch.setattr(xlsx_cell_scan, "MAX_PIECE_BYTES", 200)
     assert read_cell_facts(book, chunk_size=7) == CellFacts()
-    assert read_cell_facts(book) == CellFacts(errors={(1, 1): "#N/A"})
+    assert read_cell_facts(book) == CellFacts(errors=by_column({(1, 1): "#N/A"}))

@@ -86,22 +86,25 @@ class StyledColumn:
 class CellFacts:
     """What a sheet's XML says beyond its values. Rows are 1-based sheet rows, columns 0-based.
 
+    Everything is by column first, the way a caller that walks rows in blocks uses it (and so
+    that a million cells cost no work to Python's cycle collector; see SheetCells).
+
     - ``formats``: style (xf) index -> number format, for the wanted styles only. Style 0 is
       the style of every cell without one; when it is wanted it is here but never in
       ``styled``: it applies to every number cell that ``style_at`` says None for.
     - ``styled``: column -> :class:`StyledColumn`, the number cells under a wanted style
-      other than 0 (cells of text, booleans, errors or ISO dates are left out, and so are
-      empty cells).
-    - ``errors``: (row, column) -> the error the cell shows (``#N/A``, ``#DIV/0!``, ...).
-    - ``links``: (row, column) -> hyperlink target: the web (external) links of the sheet's
+      other than 0. Cells of text, booleans, errors or ISO dates are left out, and so are
+      cells written empty (``<c r="B2" s="1"/>``, as Excel writes formatted blank cells).
+    - ``errors``: column -> row -> the error the cell shows (``#N/A``, ``#DIV/0!``, ...).
+    - ``links``: column -> row -> hyperlink target: the web (external) links of the sheet's
       hyperlinks, and the first argument of ``HYPERLINK("literal", ...)`` formulas; where a
       cell has both, the hyperlink wins. Links to places inside the workbook are left out.
     """
 
     formats: dict[int, NumberFormat] = field(default_factory=dict)
     styled: dict[int, StyledColumn] = field(default_factory=dict)
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)
-    links: dict[tuple[int, int], str] = field(default_factory=dict)
+    errors: dict[int, dict[int, str]] = field(default_factory=dict)
+    links: dict[int, dict[int, str]] = field(default_factory=dict)
 
     def style_at(self, row: int, column: int) -> int | None:
         """Return the wanted style of the number cell at (row, column), or None."""
@@ -111,6 +114,14 @@ class CellFacts:
     def styled_columns(self) -> list[int]:
         """Return the columns that have any styled number cell, left to right."""
         return sorted(self.styled)
+
+    def error_at(self, row: int, column: int) -> str | None:
+        """Return the error the cell at (row, column) shows, or None."""
+        return self.errors.get(column, {}).get(row)
+
+    def link_at(self, row: int, column: int) -> str | None:
+        """Return the hyperlink target of the cell at (row, column), or None."""
+        return self.links.get(column, {}).get(row)
 
 
 _READ_ERRORS = (
@@ -160,7 +171,9 @@ def read_cell_facts(
             formats = _wanted_formats(by_xf, wanted)
             with archive.open(part) as stream:
                 found = scan_sheet_cells(stream, formats.keys(), chunk_size=chunk_size)
-            links = found.formula_links | hyperlink_targets(archive, part, found)
+            links = found.formula_links
+            for column, targets in hyperlink_targets(archive, part, found).items():
+                links.setdefault(column, {}).update(targets)
     except _READ_ERRORS:
         return CellFacts()
     styled = {column: StyledColumn(*pair) for column, pair in found.styled.items()}
@@ -224,8 +237,8 @@ def read_number_formats(
 
 def hyperlink_targets(
     archive: zipfile.ZipFile, part: str, found: SheetCells
-) -> dict[tuple[int, int], str]:
-    """Return (row, column) -> target of the sheet's external ``<hyperlink>`` elements.
+) -> dict[int, dict[int, str]]:
+    """Return column -> row -> target of the sheet's external ``<hyperlink>`` elements.
 
     A hyperlink's ``ref`` may be a range (every cell in it gets the link); a ``location``
     after an external target is its ``#fragment``; a hyperlink with a location only points
@@ -235,7 +248,7 @@ def hyperlink_targets(
     if not wanted:
         return {}
     targets = _external_targets(archive, relationships_part(part), wanted)
-    out: dict[tuple[int, int], str] = {}
+    out: dict[int, dict[int, str]] = {}
     budget = MAX_LINK_CELLS
     for ref, rel, location in found.hyperlinks:
         target = targets.get(rel)
@@ -249,9 +262,8 @@ def hyperlink_targets(
         if size > budget:
             continue
         budget -= size
-        for row in range(first_row, last_row + 1):
-            for column in range(first_column, last_column + 1):
-                out[row, column] = target
+        for column in range(first_column, last_column + 1):
+            out.setdefault(column, {}).update(dict.fromkeys(range(first_row, last_row + 1), target))
     return out
 
 
