@@ -203,10 +203,15 @@ def sheets(draw: st.DrawFn) -> tuple[bytes, SheetCells]:
     links = []
     for number in range(draw(st.integers(0, 3))):
         ref = draw(st.sampled_from(["A1", "B2:C4", "$D$5"]))
-        location = draw(st.sampled_from(["", "part"]))
-        extra = f' location="{location}"' if location else ""
-        links.append(f'<{p}hyperlink ref="{ref}" r:id="rId{number}"{extra}/>')
-        model.found.hyperlinks.append((ref, f"rId{number}", location))
+        location = draw(st.sampled_from(["", "part", "a&amp;b"]))
+        attrs = [f'ref="{ref}"', f'r:id="rId{number}"']
+        attrs += [f'location="{location}"'] if location else []
+        if model.odd(draw):
+            attrs.insert(draw(st.integers(0, len(attrs))), 'display="A &amp; B"')
+        if model.odd(draw):
+            attrs.reverse()
+        links.append(f"<{p}hyperlink {' '.join(attrs)}/>")
+        model.found.hyperlinks.append((ref, f"rId{number}", location.replace("&amp;", "&")))
     tail = f"<{p}hyperlinks>{''.join(links)}</{p}hyperlinks>" if links else ""
     namespace = f'xmlns:{p[:-1]}="{MAIN}"' if p else f'xmlns="{MAIN}"'
     xml = (

@@ -22,7 +22,7 @@ from __future__ import annotations
 import operator
 import re
 from array import array
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice, repeat
 from typing import IO, Any
@@ -104,6 +104,30 @@ def scan_sheet_cells(
             return scanner.found
 
 
+def tag_pieces(stream: IO[bytes], chunk_size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Yield a small XML part's text in pieces that split no tag (each ends before a "<").
+
+    For parts of many small elements, like a relationships part. Raises DamagedSheet for a
+    stretch longer than MAX_PIECE_BYTES without a "<".
+    """
+    carry = b""
+    while True:
+        chunk = stream.read(chunk_size)
+        buf = carry + chunk if carry else chunk
+        if not chunk:
+            if buf:
+                yield buf
+            return
+        cut = buf.rfind(b"<")
+        if cut <= 0:
+            if len(buf) > MAX_PIECE_BYTES:
+                raise DamagedSheet("a piece of the part is too long")
+            carry = buf
+            continue
+        carry = buf[cut:]
+        yield buf[:cut]
+
+
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?[A-Za-z_][\w.-]*[\s/>]")
 _ATTR = re.compile(rb'([^\s="/]+)="([^"]*)"')
 _REF = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
@@ -136,8 +160,12 @@ def attributes(text: bytes) -> dict[bytes, bytes]:
 
 def xml_text(raw: bytes) -> str:
     """Return element text or an attribute value as a string, its entities replaced."""
-    text = raw.decode("utf-8", errors="replace")
+    text = _text(raw)
     return _ENTITY.sub(_entity, text) if "&" in text else text
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
 
 
 def _entity(match: re.Match[str]) -> str:
@@ -209,6 +237,7 @@ class _Patterns:
     value: re.Pattern[bytes]
     hyperlink_head: re.Pattern[bytes]
     hyperlink: re.Pattern[bytes]
+    plain_hyperlink: re.Pattern[bytes]
     row_ref: re.Pattern[bytes]
     cell_ref: re.Pattern[bytes]
     wanted_style: re.Pattern[bytes] | None
@@ -234,6 +263,12 @@ class _Patterns:
             value=re.compile(rb"<" + p + rb"v(?=[\s/>])([^>]*)>"),
             hyperlink_head=re.compile(_HYPERLINK_HEAD),
             hyperlink=re.compile(rb"<" + p + rb"hyperlink(?=[\s/>])([^>]*)>"),
+            plain_hyperlink=re.compile(
+                rb"<"
+                + p
+                + rb'hyperlink ref="([^"&]*)" r:id="([^"&]*)"(?: location="([^"&]*)")?'
+                + rb'(?: (?!ref=|location=|[\w.-]*:id=)[\w.:-]+="[^"]*")*\s*/?>'
+            ),
             row_ref=re.compile(rb"<" + p + rb'row r="([0-9]{1,7})"'),
             cell_ref=re.compile(ref),
             wanted_style=re.compile(rb' s="' + xf + b'"') if wanted else None,
@@ -325,18 +360,27 @@ class _Scanner:
         # <hyperlinks> comes after <sheetData>, so after the last cell: only that is searched.
         last_cell = max(0, _last_tag(buf, self.cell_open, len(buf)))
         if buf.find(self.link_open, last_cell) >= 0:
-            for text in self.pat.hyperlink.findall(buf, last_cell):
-                attrs = attributes(text)
-                rel = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
-                self.found.hyperlinks.append(
-                    (
-                        xml_text(attrs.get(b"ref", b"")),
-                        xml_text(rel),
-                        xml_text(attrs.get(b"location", b"")),
-                    )
-                )
+            self._hyperlinks(buf, last_cell)
         if not (self.fast and self._fast(buf)):
             self._slow(buf)
+
+    def _hyperlinks(self, buf: bytes, start: int) -> None:
+        """Note the ``<hyperlink>`` elements in ``buf`` from ``start`` on.
+
+        Most are written ref, r:id, location: those are read by one search (a sheet can have
+        a link in every row); the others attribute by attribute.
+        """
+        found = self.found.hyperlinks
+        texts = self.pat.hyperlink.findall(buf, start)
+        plain = self.pat.plain_hyperlink.findall(buf, start) if self.fast else []
+        if len(plain) == len(texts):
+            found.extend((_text(ref), _text(rel), _text(at)) for ref, rel, at in plain)
+            return
+        for text in texts:
+            attrs = attributes(text)
+            rel = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
+            ref, location = attrs.get(b"ref", b""), attrs.get(b"location", b"")
+            found.append((xml_text(ref), xml_text(rel), xml_text(location)))
 
     def _column(self, letters: bytes) -> int:
         column = self._columns.get(letters)
@@ -383,12 +427,14 @@ class _Scanner:
             errors = pat.error.findall(buf)
             if len(errors) != buf.count(b't="e"'):
                 return False
-        formulas: tuple[list[_Placed], list[_Placed]] | None = ([], [])
+        links: list[_Placed] = []
+        followers: list[_Placed] = []
         if self.formula_open in buf:
             formulas = self._fast_formulas(buf)
             if formulas is None:
                 return False
-        self._record_fast(styled, errors, *formulas)
+            links, followers = formulas
+        self._record_fast(styled, errors, links, followers)
         self.row, self.column = tail
         return True
 
@@ -435,15 +481,15 @@ class _Scanner:
         found, column_of = self.found, self._column
         if styled:
             self._record_styled(styled)
-        for letters, digits, text in errors:
-            if text:
-                _put(found.errors, column_of(letters), int(digits), xml_text(text))
+        for letters, digits, shown in errors:
+            if shown:
+                _put(found.errors, column_of(letters), int(digits), xml_text(shown))
         masters: dict[bytes, int] = {}
         links_found = found.formula_links
         for (letters, digits), match in links:
             formula_attrs, plain, arguments = match.groups()
             if plain is not None:  # the same as literal_target() gives, for less
-                text = plain.decode("utf-8", errors="replace").replace('""', '"')
+                text = _text(plain).replace('""', '"')
                 target: str | None = text or None
             else:
                 target = literal_target(xml_text(arguments))
