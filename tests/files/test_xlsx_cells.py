@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import python_calamine
 from openpyxl import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -135,8 +136,6 @@ def test_cells_without_references_are_placed_as_the_reader_places_them(tmp_path:
         errors=by_column({(5, 0): "#REF!"}),
         links=by_column({(8, 1): 'https://c.com/?a="1"'}),
     )
-    import python_calamine
-
     data = python_calamine.CalamineWorkbook.from_path(str(book)).get_sheet_by_index(0)
     top, left = data.start
     grid = data.to_python()
@@ -386,11 +385,12 @@ def test_rows_out_of_order_and_cells_given_twice(tmp_path: Path) -> None:
     assert facts.styled == {1: column([2, 5], [1, 2]), 2: column([2, 5], [2, 2])}
 
 
-def test_looking_up_styles_by_block(tmp_path: Path) -> None:
+def test_looking_up_by_block_and_by_cell(tmp_path: Path) -> None:
     rows = "".join(
         f'<row r="{row}"><c r="B{row}" s="{1 + row % 2}"><v>{row}</v></c></row>'
         for row in range(2, 10)
     )
+    rows += '<row r="10"><c r="C10" t="e"><v>#N/A</v></c><c r="D10"><f>HYPERLINK("h")</f></c></row>'
     book = write_package(tmp_path / "blocks.xlsx", {"Deals": sheet_xml(rows)})
     facts = read_cell_facts(book, wanted=not_general)
     assert facts.styled_columns() == [1]
@@ -398,6 +398,12 @@ def test_looking_up_styles_by_block(tmp_path: Path) -> None:
     assert facts.styled[1].between(10, 20) == (array("I"), array("I"))
     assert [facts.style_at(row, 1) for row in (1, 2, 3, 9, 10)] == [None, 1, 2, 2, None]
     assert facts.style_at(2, 0) is None
+    assert [facts.error_at(10, 2), facts.error_at(10, 3), facts.error_at(9, 2)] == [
+        "#N/A",
+        None,
+        None,
+    ]
+    assert [facts.link_at(10, 3), facts.link_at(10, 2), facts.link_at(11, 3)] == ["h", None, None]
 
 
 def test_number_formats_of_the_styles(tmp_path: Path) -> None:
@@ -425,8 +431,13 @@ def test_damaged_parts_give_empty_facts(tmp_path: Path) -> None:
     good = {"Deals": sheet_xml(rows)}
     not_zip = tmp_path / "not.xlsx"
     not_zip.write_bytes(b"PK\x03\x04 not really")
+    other = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(other, "w") as archive:  # an OpenDocument or binary workbook
+        archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
     cases = {
         "not a zip": not_zip,
+        "not an xlsx": other,
         "sheet without root": write_package(
             tmp_path / "a.xlsx", good, extra={"xl/worksheets/sheet1.xml": "just text"}
         ),
@@ -503,3 +514,18 @@ def test_hostile_sizes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(xlsx_cell_scan, "MAX_PIECE_BYTES", 200)
     assert read_cell_facts(book, chunk_size=7) == CellFacts()
     assert read_cell_facts(book) == CellFacts(errors=by_column({(1, 1): "#N/A"}))
+
+
+def test_what_the_callers_functions_raise_is_not_taken_for_damage(tmp_path: Path) -> None:
+    book = write_package(tmp_path / "book.xlsx", {"Deals": sheet_xml("")})
+
+    def unknown(number: int) -> str | None:
+        raise KeyError(number)
+
+    def undecided(number_format: str | int) -> bool:
+        raise ValueError("no verdict")
+
+    with pytest.raises(KeyError):
+        read_cell_facts(book, wanted=not_general, builtin=unknown)
+    with pytest.raises(ValueError, match="no verdict"):
+        read_cell_facts(book, wanted=undecided)

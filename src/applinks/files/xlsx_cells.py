@@ -163,16 +163,21 @@ def read_cell_facts(
         chunk_size: bytes of sheet XML read at a time (small values are for tests).
 
     Returns empty facts when the sheet cannot be found or a part is damaged (the reader
-    reports damaged files itself); never raises for a bad file.
+    reports damaged files itself); never raises for a bad file. What ``wanted`` and
+    ``builtin`` raise is not caught.
     """
     try:
         with zipfile.ZipFile(path) as archive:
             located = locate_sheet(archive, sheet)
-            if located is None:
-                return CellFacts()
-            part = located[0]
-            by_xf = read_number_formats(archive, builtin) if wanted is not None else []
-            formats = _wanted_formats(by_xf, wanted)
+            by_xf = read_number_formats(archive) if located and wanted is not None else []
+    except _READ_ERRORS:
+        return CellFacts()
+    if located is None:
+        return CellFacts()
+    formats = _wanted_formats(by_xf, wanted, builtin)
+    part = located[0]
+    try:
+        with zipfile.ZipFile(path) as archive:
             with archive.open(part) as stream:
                 found = scan_sheet_cells(stream, formats.keys(), chunk_size=chunk_size)
             links = found.formula_links
@@ -185,18 +190,41 @@ def read_cell_facts(
 
 
 def _wanted_formats(
-    by_xf: list[NumberFormat], wanted: Callable[[NumberFormat], bool] | None
+    by_xf: list[NumberFormat],
+    wanted: Callable[[NumberFormat], bool] | None,
+    builtin: Callable[[int], str | None] | None,
 ) -> dict[int, NumberFormat]:
+    """Return style index -> format for the styles whose format ``wanted`` accepts, asking
+    once per distinct format."""
     if wanted is None:
         return {}
     verdicts: dict[NumberFormat, bool] = {}
     out: dict[int, NumberFormat] = {}
-    for index, number_format in enumerate(by_xf):
+    for index, number_format in enumerate(_resolved(by_xf, builtin)):
         verdict = verdicts.get(number_format)
         if verdict is None:
             verdict = verdicts[number_format] = bool(wanted(number_format))
         if verdict:
             out[index] = number_format
+    return out
+
+
+def _resolved(
+    by_xf: list[NumberFormat], builtin: Callable[[int], str | None] | None
+) -> list[NumberFormat]:
+    """Return the formats with each built-in id that ``builtin`` knows replaced by its code."""
+    if builtin is None:
+        return by_xf
+    codes: dict[int, str | None] = {}
+    out: list[NumberFormat] = []
+    for number_format in by_xf:
+        if isinstance(number_format, int):
+            if number_format not in codes:
+                codes[number_format] = builtin(number_format)
+            code = codes[number_format]
+            out.append(number_format if code is None else code)
+        else:
+            out.append(number_format)
     return out
 
 
@@ -230,13 +258,7 @@ def read_number_formats(
                     codes[number] = code
         elif name == "cellXfs":
             ids = [_number(xf.get("numFmtId")) or 0 for xf in child if _local(xf.tag) == "xf"]
-    out: list[NumberFormat] = []
-    for number in ids:
-        code = codes.get(number)
-        if code is None and builtin is not None:
-            code = builtin(number)
-        out.append(number if code is None else code)
-    return out
+    return _resolved([codes.get(number, number) for number in ids], builtin)
 
 
 def hyperlink_targets(
