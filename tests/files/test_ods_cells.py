@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from applinks.files.cell_facts import CellFacts, NumberFormat, StyledColumn
+from applinks.files.cell_facts import CellFacts, NumberFormat, StyledColumn, by_column
 from applinks.files.ods_cells import parse_duration, read_ods_facts
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns"
@@ -184,17 +184,21 @@ def test_booleans_durations_errors_and_links(tmp_path: Path) -> None:
     )
     facts = read_ods_facts(ods(tmp_path, deals), wanted=not_general)
     assert facts == CellFacts(
-        errors={(3, 0): "#N/A", (3, 1): "#N/A", (3, 2): "Err:502"},
-        links={(4, 0): WEB, (4, 2): 'https://a.example/?q="x"', (4, 4): "mailto:agent@example.com"},
-        values={
-            (1, 0): True,
-            (1, 1): False,
-            (1, 2): True,
-            (1, 3): False,
-            (2, 0): dt.timedelta(hours=30, minutes=10, seconds=10),
-            (2, 1): dt.timedelta(hours=5),
-            (2, 3): dt.timedelta(hours=-1),
-        },
+        errors=by_column({(3, 0): "#N/A", (3, 1): "#N/A", (3, 2): "Err:502"}),
+        links=by_column(
+            {(4, 0): WEB, (4, 2): 'https://a.example/?q="x"', (4, 4): "mailto:agent@example.com"}
+        ),
+        values=by_column(
+            {
+                (1, 0): True,
+                (1, 1): False,
+                (1, 2): True,
+                (1, 3): False,
+                (2, 0): dt.timedelta(hours=30, minutes=10, seconds=10),
+                (2, 1): dt.timedelta(hours=5),
+                (2, 3): dt.timedelta(hours=-1),
+            }
+        ),
     )
 
 

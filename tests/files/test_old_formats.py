@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from applinks.files import ods_cells, xls_cells
-from applinks.files.cell_facts import CellFacts, NumberFormat, StyledColumn
+from applinks.files.cell_facts import CellFacts, NumberFormat, StyledColumn, by_column
 from applinks.files.ods_cells import read_ods_facts
 from applinks.files.xls_cells import read_xls_facts
 from tests.files import biff_build as biff
@@ -142,7 +142,7 @@ def test_values_sheet(
     facts = READERS[suffix](converted[suffix], "Values", wanted=not_general, builtin=builtin)
     assert codes_by_cell(facts) == codes
     assert set(facts.formats.values()) == set(codes.values())
-    assert (facts.errors, facts.links, facts.values) == (ERRORS, {}, values)
+    assert (facts.errors, facts.links, facts.values) == (by_column(ERRORS), {}, by_column(values))
     first = READERS[suffix](converted[suffix], wanted=not_general, builtin=builtin)
     assert first == facts  # the first sheet, as the reader loads it
 
@@ -151,7 +151,8 @@ def test_values_sheet(
 @pytest.mark.parametrize("suffix", READERS)
 def test_links_sheet(converted: dict[str, Path], suffix: str) -> None:
     facts = READERS[suffix](converted[suffix], "Links", wanted=not_general, builtin=builtin)
-    assert (codes_by_cell(facts), facts.errors, facts.links, facts.values) == ({}, {}, LINKS, {})
+    expected = ({}, {}, by_column(LINKS), {})
+    assert (codes_by_cell(facts), facts.errors, facts.links, facts.values) == expected
 
 
 @pytest.mark.libreoffice
@@ -304,7 +305,7 @@ def test_xls_walk_stops_after_max_records(tmp_path: Path, monkeypatch: pytest.Mo
 def test_xls_link_over_the_whole_grid_is_left_out(tmp_path: Path) -> None:
     cells = biff.hlink((0, 0xFFFF, 0, 0xFF), url=ZILLOW) + biff.hlink((1, 1, 1, 1), url=REDFIN)
     path = _xls(tmp_path, biff.workbook(GLOBALS, [("Deals", cells)]))
-    assert _timed(read_xls_facts, path).links == {(2, 1): REDFIN}
+    assert _timed(read_xls_facts, path).links == {1: {2: REDFIN}}
 
 
 def test_xls_sheet_offset_past_the_stream(tmp_path: Path) -> None:
@@ -390,7 +391,7 @@ def test_ods_repeats_stop_at_max_repeated_facts(
     # The first cell, 16,383 copies across (the grid's width), then 2 whole rows of copies:
     # 50,000 - 16,383 = 33,617 facts left, two rows of 16,384.
     expected = {(row, column): "#N/A" for row in (1, 2, 3) for column in range(16_384)}
-    assert facts == CellFacts(errors=expected)
+    assert facts == CellFacts(errors=by_column(expected))
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from applinks.files.cell_facts import CellFacts, NumberFormat, StyledColumn
+from applinks.files.cell_facts import CellFacts, NumberFormat, StyledColumn, by_column
 from applinks.files.xls_cells import hyperlink_formula, read_xls_facts
 from tests.files import biff_build as biff
 
@@ -91,14 +91,16 @@ def test_every_cell_record(tmp_path: Path) -> None:
             1: styled([2, 4], [2, 2]),
             3: styled([5], [3]),
         },
-        errors={(2, 2): "#N/A", (3, 2): "#DIV/0!"},
-        links={
-            (5, 4): REDFIN,
-            (6, 4): "https://won.example/",
-            (2, 5): ZILLOW,
-            (3, 5): ZILLOW,
-            (4, 5): "https://b.example/page#top",
-        },
+        errors=by_column({(2, 2): "#N/A", (3, 2): "#DIV/0!"}),
+        links=by_column(
+            {
+                (5, 4): REDFIN,
+                (6, 4): "https://won.example/",
+                (2, 5): ZILLOW,
+                (3, 5): ZILLOW,
+                (4, 5): "https://b.example/page#top",
+            }
+        ),
     )
 
 
@@ -117,7 +119,7 @@ def test_without_wanted_no_cells_are_styled(tmp_path: Path) -> None:
     assert (facts.formats, facts.styled, facts.errors) == (
         {},
         {},
-        {(2, 2): "#N/A", (3, 2): "#DIV/0!"},
+        by_column({(2, 2): "#N/A", (3, 2): "#DIV/0!"}),
     )
 
 

@@ -19,6 +19,7 @@ from applinks.files.xlsx_cell_scan import (
     scan_sheet_cells,
     xml_text,
 )
+from tests.files.xlsx_package import by_column
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 WANTED = (1, 2, 12, 120)
@@ -69,6 +70,8 @@ class Model:
         self.oddness = oddness
         self.xml: list[str] = []
         self.styled: dict[tuple[int, int], int] = {}
+        self.errors: dict[tuple[int, int], str] = {}
+        self.links: dict[tuple[int, int], str] = {}
         self.found = SheetCells()
         self.shared: dict[str, str | None] = {}
 
@@ -77,13 +80,15 @@ class Model:
         return draw(st.integers(0, 7)) < self.oddness
 
     def expected(self) -> SheetCells:
-        by_column: dict[int, list[tuple[int, int]]] = {}
+        columns: dict[int, list[tuple[int, int]]] = {}
         for (row, column), xf in sorted(self.styled.items()):
-            by_column.setdefault(column, []).append((row, xf))
+            columns.setdefault(column, []).append((row, xf))
         self.found.styled = {
             column: (array("I", [r for r, _ in cells]), array("I", [x for _, x in cells]))
-            for column, cells in by_column.items()
+            for column, cells in columns.items()
         }
+        self.found.errors = by_column(self.errors)
+        self.found.formula_links = by_column(self.links)
         return self.found
 
 
@@ -114,7 +119,7 @@ def cell_xml(draw: st.DrawFn, model: Model, row: int, column: int, write_ref: bo
         formula = f"<{p}f>NA()</{p}f>" if kind == "error_formula" else ""
         kind_attr, body = "e", f"{formula}<{p}v>{shown}</{p}v>"
         if shown:
-            model.found.errors[cell] = shown
+            model.errors[cell] = shown
     elif kind in ("link", "link_reference", "master"):
         target = draw(st.text(alphabet='ab/:."&<', min_size=1, max_size=8))
         name = draw(st.sampled_from(["HYPERLINK", "hyperlink", "_xlfn.HYPERLINK", " HyperLink "]))
@@ -128,7 +133,7 @@ def cell_xml(draw: st.DrawFn, model: Model, row: int, column: int, write_ref: bo
         kind_attr = "str"
         body = f'<{p}f{attrs}>{name}({argument},"V")</{p}f><{p}v>V</{p}v>'
         if literal:
-            model.found.formula_links[cell] = target
+            model.links[cell] = target
     elif kind == "follower":
         # Now and then a follower before its master (which gives it no link).
         choices = sorted(model.shared) + ([str(len(model.shared))] if model.odd(draw) else [])
@@ -138,7 +143,7 @@ def cell_xml(draw: st.DrawFn, model: Model, row: int, column: int, write_ref: bo
         kind_attr, body = "str", f"<{p}f {attrs}{ending}<{p}v>V</{p}v>"
         target = model.shared.get(si)
         if target is not None:
-            model.found.formula_links[cell] = target
+            model.links[cell] = target
     if kind == "empty":
         body = ""
     elif style in WANTED and kind in NUMBERS:
@@ -198,10 +203,15 @@ def sheets(draw: st.DrawFn) -> tuple[bytes, SheetCells]:
     links = []
     for number in range(draw(st.integers(0, 3))):
         ref = draw(st.sampled_from(["A1", "B2:C4", "$D$5"]))
-        location = draw(st.sampled_from(["", "part"]))
-        extra = f' location="{location}"' if location else ""
-        links.append(f'<{p}hyperlink ref="{ref}" r:id="rId{number}"{extra}/>')
-        model.found.hyperlinks.append((ref, f"rId{number}", location))
+        location = draw(st.sampled_from(["", "part", "a&amp;b"]))
+        attrs = [f'ref="{ref}"', f'r:id="rId{number}"']
+        attrs += [f'location="{location}"'] if location else []
+        if model.odd(draw):
+            attrs.insert(draw(st.integers(0, len(attrs))), 'display="A &amp; B"')
+        if model.odd(draw):
+            attrs.reverse()
+        links.append(f"<{p}hyperlink {' '.join(attrs)}/>")
+        model.found.hyperlinks.append((ref, f"rId{number}", location.replace("&amp;", "&")))
     tail = f"<{p}hyperlinks>{''.join(links)}</{p}hyperlinks>" if links else ""
     namespace = f'xmlns:{p[:-1]}="{MAIN}"' if p else f'xmlns="{MAIN}"'
     xml = (
@@ -255,8 +265,8 @@ def test_the_fast_way_is_taken_for_what_spreadsheet_programs_write(
         1: (array("I", range(1, 2001)), array("I", [1] * 2000)),
         2: (array("I", range(1, 2001)), array("I", [12] * 2000)),
     }
-    assert found.errors == {(r, 4): "#N/A" for r in range(1, 2001)}
-    assert found.formula_links == {(r, 5): f"https://a.com/{r}" for r in range(1, 2001)}
+    assert found.errors == by_column({(r, 4): "#N/A" for r in range(1, 2001)})
+    assert found.formula_links == by_column({(r, 5): f"https://a.com/{r}" for r in range(1, 2001)})
 
 
 @pytest.mark.parametrize(
@@ -300,31 +310,31 @@ LAST = '<c r="Z1" s="1"><v>9</v></c></row>'  # a plain last cell: the piece's en
 ODD_PIECES: dict[str, tuple[str, dict]] = {
     "error without a reference": (
         f'<row r="1"><c r="A1" t="e"><v>#N/A</v></c><c t="e"><v>#REF!</v></c>{LAST}',
-        {"errors": {(1, 0): "#N/A", (1, 1): "#REF!"}},
+        {"errors": by_column({(1, 0): "#N/A", (1, 1): "#REF!"})},
     ),
     "error with a lower-case reference": (
         f'<row r="1"><c r="c1" t="e"><v>#N/A</v></c>{LAST}',
-        {"errors": {(1, 2): "#N/A"}},
+        {"errors": by_column({(1, 2): "#N/A"})},
     ),
     "link formula without a reference": (
         f'<row r="1"><c r="A1"><v>1</v></c><c t="str"><f>HYPERLINK("h")</f><v>h</v></c>{LAST}',
-        {"formula_links": {(1, 1): "h"}},
+        {"formula_links": by_column({(1, 1): "h"})},
     ),
     "link formula in a cell written s, t, r": (
         f'<row r="1"><c s="3" t="str" r="D1"><f>HYPERLINK("h")</f><v>h</v></c>{LAST}',
-        {"formula_links": {(1, 3): "h"}},
+        {"formula_links": by_column({(1, 3): "h"})},
     ),
     "follower written si, t": (
         '<row r="1"><c r="A1" t="str"><f t="shared" ref="A1:A2" si="0">HYPERLINK("h")</f>'
         '<v>h</v></c></row><row r="2"><c r="A2" t="str"><f si="0" t="shared"/><v>h</v></c>'
         f'</row><row r="1">{LAST}',
-        {"formula_links": {(1, 0): "h", (2, 0): "h"}},
+        {"formula_links": by_column({(1, 0): "h", (2, 0): "h"})},
     ),
     "follower before its master": (
         '<row r="1"><c r="A1" t="str"><f t="shared" si="0"/><v>h</v></c><c r="B1" t="str">'
         '<f t="shared" ref="B1:C1" si="0">HYPERLINK("h")</f><v>h</v></c><c r="C1" t="str">'
         f'<f t="shared" si="0"/><v>h</v></c>{LAST}',
-        {"formula_links": {(1, 1): "h", (1, 2): "h"}},
+        {"formula_links": by_column({(1, 1): "h", (1, 2): "h"})},
     ),
     "style after a line break": (
         f'<row r="1"><c r="B1"\ns="1"><v>1</v></c>{LAST}',

@@ -8,12 +8,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import python_calamine
 from openpyxl import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from applinks.files import xlsx_cell_scan, xlsx_cells
 from applinks.files.xlsx_cells import CellFacts, StyledColumn, read_cell_facts
-from tests.files.xlsx_package import STYLES, relationships, sheet_xml, write_package
+from tests.files.xlsx_package import (
+    STYLES,
+    by_column,
+    relationships,
+    sheet_xml,
+    write_package,
+)
 from tests.office import convert
 
 BUILTIN = {4: "#,##0.00", 9: "0%", 14: "mm-dd-yy", 49: "@"}
@@ -82,8 +89,8 @@ def test_openpyxl_workbook(tmp_path: Path) -> None:
             3: column([2, 3, 4], [3, 3, 3]),
         },
         # openpyxl saves formulas without results: only the typed "#N/A" is an error.
-        errors={(4, 5): "#N/A"},
-        links=OPENPYXL_LINKS,
+        errors=by_column({(4, 5): "#N/A"}),
+        links=by_column(OPENPYXL_LINKS),
     )
     assert asked == [0, "yyyy-mm-dd", "0%", "#,##0.00", "d mmm yyyy"]  # once each
     assert read_cell_facts(book, "Notes", wanted=not_general) == CellFacts(
@@ -101,8 +108,8 @@ def test_libreoffice_workbook(tmp_path: Path) -> None:
         3: [(2, "#,##0.00"), (3, "#,##0.00"), (4, "#,##0.00")],
     }
     # LibreOffice calculates the formulas and saves their results, errors included.
-    assert facts.errors == {(2, 5): "#DIV/0!", (3, 5): "#N/A", (4, 5): "#N/A"}
-    assert facts.links == OPENPYXL_LINKS
+    assert facts.errors == by_column({(2, 5): "#DIV/0!", (3, 5): "#N/A", (4, 5): "#N/A"})
+    assert facts.links == by_column(OPENPYXL_LINKS)
     assert read_cell_facts(book, wanted=not_general, chunk_size=7) == facts
 
 
@@ -126,11 +133,9 @@ def test_cells_without_references_are_placed_as_the_reader_places_them(tmp_path:
             2: column([1, 4, 7], [6, 2, 2]),
             3: column([4], [6]),
         },
-        errors={(5, 0): "#REF!"},
-        links={(8, 1): 'https://c.com/?a="1"'},
+        errors=by_column({(5, 0): "#REF!"}),
+        links=by_column({(8, 1): 'https://c.com/?a="1"'}),
     )
-    import python_calamine
-
     data = python_calamine.CalamineWorkbook.from_path(str(book)).get_sheet_by_index(0)
     top, left = data.start
     grid = data.to_python()
@@ -171,7 +176,7 @@ def test_only_cells_that_hold_numbers_are_styled(tmp_path: Path) -> None:
                 10: column([2], [1]),
                 11: column([2], [1]),  # t="n" before s="1": read the slow way
             },
-            errors={(2, 5): "#NUM!"},
+            errors=by_column({(2, 5): "#NUM!"}),
         )
 
 
@@ -220,16 +225,18 @@ def test_hyperlinks_ranges_fragments_and_places_inside_the_workbook(tmp_path: Pa
     )
     mail = "mailto:agent@example.com?subject=a&b"
     assert read_cell_facts(book) == CellFacts(
-        links={
-            (3, 4): "https://a.com/x",  # the hyperlink wins over the cell's formula
-            (2, 4): "https://a.com/x",
-            (4, 4): "https://a.com/x",
-            (2, 5): "https://b.com/page#part",
-            (2, 0): mail,
-            (2, 1): mail,
-            (3, 0): mail,
-            (3, 1): mail,
-        }
+        links=by_column(
+            {
+                (3, 4): "https://a.com/x",  # the hyperlink wins over the cell's formula
+                (2, 4): "https://a.com/x",
+                (4, 4): "https://a.com/x",
+                (2, 5): "https://b.com/page#part",
+                (2, 0): mail,
+                (2, 1): mail,
+                (3, 0): mail,
+                (3, 1): mail,
+            }
+        )
     )
 
 
@@ -261,15 +268,17 @@ def test_hyperlink_formulas_with_a_literal_target(tmp_path: Path) -> None:
     )
     book = write_package(tmp_path / "formulas.xlsx", {"Deals": sheet_xml(rows)})
     expected = CellFacts(
-        links={
-            (2, 4): 'https://x.com/a?b="c"',
-            (3, 4): "https://y.com",
-            (4, 4): "https://z.com",
-            (9, 4): "https://q.com/?x=1&y=2",
-            (12, 4): "https://s.com/list",
-            (13, 4): "https://s.com/list",
-            (14, 4): "https://s.com/list",
-        }
+        links=by_column(
+            {
+                (2, 4): 'https://x.com/a?b="c"',
+                (3, 4): "https://y.com",
+                (4, 4): "https://z.com",
+                (9, 4): "https://q.com/?x=1&y=2",
+                (12, 4): "https://s.com/list",
+                (13, 4): "https://s.com/list",
+                (14, 4): "https://s.com/list",
+            }
+        )
     )
     assert read_cell_facts(book) == expected
     assert read_cell_facts(book, chunk_size=7) == expected
@@ -284,7 +293,9 @@ def test_errors_as_shown(tmp_path: Path) -> None:
     )
     rows += '<row r="20"><c r="C20" t="e"/><c r="D20" t="e"><v></v></c></row>'
     book = write_package(tmp_path / "errors.xlsx", {"Deals": sheet_xml(rows)})
-    expected = CellFacts(errors={(row, 2): text for row, text in enumerate(shown, start=1)})
+    expected = CellFacts(
+        errors=by_column({(row, 2): text for row, text in enumerate(shown, start=1)})
+    )
     assert read_cell_facts(book) == expected
     assert read_cell_facts(book, chunk_size=7) == expected
 
@@ -296,7 +307,7 @@ def test_a_workbook_without_styles(tmp_path: Path) -> None:
     )
     book = write_package(tmp_path / "plain.xlsx", {"Deals": sheet_xml(rows)}, styles=None)
     assert read_cell_facts(book, wanted=lambda f: True) == CellFacts(
-        errors={(1, 1): "#N/A"}, links={(1, 2): "https://a.com"}
+        errors=by_column({(1, 1): "#N/A"}), links=by_column({(1, 2): "https://a.com"})
     )
 
 
@@ -322,8 +333,8 @@ def test_the_named_sheet_or_the_first(tmp_path: Path) -> None:
     book = write_package(
         tmp_path / "two.xlsx", {"Deals": sheet_xml(first), "Notes": sheet_xml(second)}
     )
-    assert read_cell_facts(book) == CellFacts(errors={(1, 0): "#N/A"})
-    assert read_cell_facts(book, "Notes") == CellFacts(errors={(2, 1): "#REF!"})
+    assert read_cell_facts(book) == CellFacts(errors=by_column({(1, 0): "#N/A"}))
+    assert read_cell_facts(book, "Notes") == CellFacts(errors=by_column({(2, 1): "#REF!"}))
     assert read_cell_facts(book, "Missing") == CellFacts()
 
 
@@ -346,8 +357,8 @@ def test_an_element_prefix_on_every_tag(tmp_path: Path) -> None:
     expected = CellFacts(
         formats={2: "0.0%"},
         styled={0: column([1, 2], [2, 2])},
-        errors={(1, 1): "#N/A"},
-        links={(1, 2): "https://a.com", (1, 3): "https://d.com"},
+        errors=by_column({(1, 1): "#N/A"}),
+        links=by_column({(1, 2): "https://a.com", (1, 3): "https://d.com"}),
     )
     for chunk_size in (7, 64, xlsx_cell_scan.CHUNK_BYTES):
         facts = read_cell_facts(book, wanted=lambda f: f == "0.0%", chunk_size=chunk_size)
@@ -374,11 +385,12 @@ def test_rows_out_of_order_and_cells_given_twice(tmp_path: Path) -> None:
     assert facts.styled == {1: column([2, 5], [1, 2]), 2: column([2, 5], [2, 2])}
 
 
-def test_looking_up_styles_by_block(tmp_path: Path) -> None:
+def test_looking_up_by_block_and_by_cell(tmp_path: Path) -> None:
     rows = "".join(
         f'<row r="{row}"><c r="B{row}" s="{1 + row % 2}"><v>{row}</v></c></row>'
         for row in range(2, 10)
     )
+    rows += '<row r="10"><c r="C10" t="e"><v>#N/A</v></c><c r="D10"><f>HYPERLINK("h")</f></c></row>'
     book = write_package(tmp_path / "blocks.xlsx", {"Deals": sheet_xml(rows)})
     facts = read_cell_facts(book, wanted=not_general)
     assert facts.styled_columns() == [1]
@@ -386,6 +398,12 @@ def test_looking_up_styles_by_block(tmp_path: Path) -> None:
     assert facts.styled[1].between(10, 20) == (array("I"), array("I"))
     assert [facts.style_at(row, 1) for row in (1, 2, 3, 9, 10)] == [None, 1, 2, 2, None]
     assert facts.style_at(2, 0) is None
+    assert [facts.error_at(10, 2), facts.error_at(10, 3), facts.error_at(9, 2)] == [
+        "#N/A",
+        None,
+        None,
+    ]
+    assert [facts.link_at(10, 3), facts.link_at(10, 2), facts.link_at(11, 3)] == ["h", None, None]
 
 
 def test_number_formats_of_the_styles(tmp_path: Path) -> None:
@@ -413,19 +431,19 @@ def test_damaged_parts_give_empty_facts(tmp_path: Path) -> None:
     good = {"Deals": sheet_xml(rows)}
     not_zip = tmp_path / "not.xlsx"
     not_zip.write_bytes(b"PK\x03\x04 not really")
+    other = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(other, "w") as archive:  # an OpenDocument or binary workbook
+        archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
     cases = {
         "not a zip": not_zip,
+        "not an xlsx": other,
         "sheet without root": write_package(
             tmp_path / "a.xlsx", good, extra={"xl/worksheets/sheet1.xml": "just text"}
         ),
         "styles malformed": write_package(tmp_path / "b.xlsx", good, styles="<styleSheet>"),
         "workbook malformed": write_package(
             tmp_path / "c.xlsx", good, extra={"xl/workbook.xml": "<workbook"}
-        ),
-        "sheet rels malformed": write_package(
-            tmp_path / "d.xlsx",
-            {"Deals": sheet_xml(rows, tail='<hyperlinks><hyperlink ref="A1" r:id="x"/>')},
-            extra={"xl/worksheets/_rels/sheet1.xml.rels": "<Relationships"},
         ),
         "sheet missing": write_package(
             tmp_path / "e.xlsx", good, extra={"xl/_rels/workbook.xml.rels": relationships()}
@@ -434,7 +452,19 @@ def test_damaged_parts_give_empty_facts(tmp_path: Path) -> None:
     for name, book in cases.items():
         assert read_cell_facts(book, wanted=not_general) == CellFacts(), name
     # Without wanted styles the styles part is not read, so its damage does not matter.
-    assert read_cell_facts(cases["styles malformed"]) == CellFacts(errors={(1, 1): "#N/A"})
+    assert read_cell_facts(cases["styles malformed"]) == CellFacts(
+        errors=by_column({(1, 1): "#N/A"})
+    )
+    # The sheet's relationships are read tag by tag, like the sheet: a damaged part gives no
+    # targets (so no links), and the rest of the facts stand.
+    tail = '<hyperlinks><hyperlink ref="C1" r:id="rId1"/></hyperlinks>'
+    for rels in ("<Relationships", '<Relationship Id="rId1" Target="https://a.com"'):
+        book = write_package(
+            tmp_path / "rels.xlsx",
+            {"Deals": sheet_xml(rows, tail=tail)},
+            extra={"xl/worksheets/_rels/sheet1.xml.rels": rels},
+        )
+        assert read_cell_facts(book) == CellFacts(errors=by_column({(1, 1): "#N/A"})), rels
 
 
 def test_a_sheet_cut_short_is_read_as_far_as_it_goes(tmp_path: Path) -> None:
@@ -449,7 +479,7 @@ def test_a_sheet_cut_short_is_read_as_far_as_it_goes(tmp_path: Path) -> None:
         assert facts == CellFacts(
             formats={1: "yyyy-mm-dd", 2: "0.0%", 3: 14, 5: 49, 6: 4},
             styled={1: column([1], [1])},
-            errors={(1, 0): "#N/A"},
+            errors=by_column({(1, 0): "#N/A"}),
         )
 
 
@@ -472,13 +502,30 @@ def test_hostile_sizes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(xlsx_cells, "MAX_LINK_CELLS", 4)
     links = {(1, 2): "https://a.com", (2, 2): "https://a.com", (3, 2): "https://a.com"}
     links[1, 4] = "https://a.com"  # A1:XFD1048576 and D1:D3 pass the budget; E1 still fits
-    assert read_cell_facts(book) == CellFacts(errors={(1, 1): "#N/A"}, links=links)
+    assert read_cell_facts(book) == CellFacts(
+        errors=by_column({(1, 1): "#N/A"}), links=by_column(links)
+    )
     monkeypatch.setattr(xlsx_cells, "MAX_STYLES_BYTES", 100)
     assert read_cell_facts(book, wanted=not_general) == CellFacts(
-        errors={(1, 1): "#N/A"}, links=links
+        errors=by_column({(1, 1): "#N/A"}), links=by_column(links)
     )
     long_cell = '<row r="1"><c r="A1" t="inlineStr"><is><t>' + "x" * 500 + "</t></is></c></row>"
     book = write_package(tmp_path / "long.xlsx", {"Deals": sheet_xml(long_cell + rows)})
     monkeypatch.setattr(xlsx_cell_scan, "MAX_PIECE_BYTES", 200)
     assert read_cell_facts(book, chunk_size=7) == CellFacts()
-    assert read_cell_facts(book) == CellFacts(errors={(1, 1): "#N/A"})
+    assert read_cell_facts(book) == CellFacts(errors=by_column({(1, 1): "#N/A"}))
+
+
+def test_what_the_callers_functions_raise_is_not_taken_for_damage(tmp_path: Path) -> None:
+    book = write_package(tmp_path / "book.xlsx", {"Deals": sheet_xml("")})
+
+    def unknown(number: int) -> str | None:
+        raise KeyError(number)
+
+    def undecided(number_format: str | int) -> bool:
+        raise ValueError("no verdict")
+
+    with pytest.raises(KeyError):
+        read_cell_facts(book, wanted=not_general, builtin=unknown)
+    with pytest.raises(ValueError, match="no verdict"):
+        read_cell_facts(book, wanted=undecided)

@@ -89,3 +89,11 @@ def write_package(
         for name, data in parts.items():
             archive.writestr(name, data)
     return path
+
+
+def by_column(cells: dict[tuple[int, int], str]) -> dict[int, dict[int, str]]:
+    """Return {(row, column): text} as the facts keep it: column -> row -> text."""
+    out: dict[int, dict[int, str]] = {}
+    for (row, column), text in cells.items():
+        out.setdefault(column, {})[row] = text
+    return out

@@ -31,17 +31,23 @@ class ShownCells:
     def __init__(self, facts: CellFacts, *, width: int, link_positions: Collection[int] = ()):
         self._facts = facts
         self._styled = [(c, s) for c, s in sorted(facts.styled.items()) if c < width]
-        cells: dict[tuple[int, int], Cell] = dict(facts.errors)
-        cells.update(
-            {key: url for key, url in facts.links.items() if key[1] in set(link_positions)}
-        )
-        cells.update(facts.values)
-        self._cells = {key: value for key, value in cells.items() if key[1] < width}
-        self._keys = sorted(self._cells)
+        # Cells whose value is given whole (an error's text, a link, a value the reader got
+        # wrong), per column: (its rows, sorted, to find a block's by bisection; row -> value).
+        links = {c: facts.links[c] for c in link_positions if c in facts.links}
+        columns: dict[int, dict[int, Cell]] = {}
+        sources: tuple[dict[int, dict[int, Any]], ...] = (facts.errors, links, facts.values)
+        for source in sources:
+            for column, given in source.items():
+                columns.setdefault(column, {}).update(given)
+        self._cells = [
+            (column, sorted(given), given)
+            for column, given in sorted(columns.items())
+            if column < width and given
+        ]
         self._default = facts.formats.get(0)  # the style of cells without one, rarely a format
 
     def __bool__(self) -> bool:
-        return bool(self._styled or self._keys or isinstance(self._default, str))
+        return bool(self._styled or self._cells or isinstance(self._default, str))
 
     def apply(self, rows: list[Row], first_row: int) -> list[Row]:
         """Change ``rows`` (sheet rows from ``first_row`` on) in place to what is shown."""
@@ -56,16 +62,15 @@ class ShownCells:
                 code = formats[xf]
                 if column < len(row) and isinstance(code, str):
                     row[column] = shown_value(row[column], code)
-        if self._keys:
-            keys = self._keys
-            for index in range(bisect_left(keys, (first_row, -1)), len(keys)):
-                number, column = keys[index]
+        for column, given_rows, given in self._cells:
+            for index in range(bisect_left(given_rows, first_row), len(given_rows)):
+                number = given_rows[index]
                 if number >= stop:
                     break
                 row = rows[number - first_row]
                 if column >= len(row):
                     row.extend([None] * (column + 1 - len(row)))
-                row[column] = self._cells[keys[index]]
+                row[column] = given[number]
         return rows
 
     def _apply_default(self, rows: list[Row], first_row: int, code: str) -> None:

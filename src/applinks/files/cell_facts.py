@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from applinks.table import Cell
+
+T = TypeVar("T")
 
 #: A number format: its code, or a built-in format's id when no code is known for it.
 NumberFormat = str | int
@@ -47,26 +51,29 @@ class StyledColumn:
 class CellFacts:
     """What a sheet's XML says beyond its values. Rows are 1-based sheet rows, columns 0-based.
 
+    Everything is by column first, the way a caller that walks rows in blocks uses it (and so
+    that a million cells cost no work to Python's cycle collector).
+
     - ``formats``: style (xf) index -> number format, for the wanted styles only. Style 0 is
       the style of every cell without one; when it is wanted it is here but never in
       ``styled``: it applies to every number cell that ``style_at`` says None for.
     - ``styled``: column -> :class:`StyledColumn`, the number cells under a wanted style
       other than 0 (cells of text, booleans, errors or ISO dates are left out, and so are
       empty cells).
-    - ``errors``: (row, column) -> the error the cell shows (``#N/A``, ``#DIV/0!``, ...).
-    - ``links``: (row, column) -> hyperlink target: the web (external) links of the sheet's
+    - ``errors``: column -> row -> the error the cell shows (``#N/A``, ``#DIV/0!``, ...).
+    - ``links``: column -> row -> hyperlink target: the web (external) links of the sheet's
       hyperlinks, and the first argument of ``HYPERLINK("literal", ...)`` formulas; where a
       cell has both, the hyperlink wins. Links to places inside the workbook are left out.
-    - ``values``: (row, column) -> the right value of a cell whose value the reader gets
+    - ``values``: column -> row -> the right value of a cell whose value the reader gets
       wrong: ``True``/``False`` for an .ods boolean (read as 1.0/0.0), a ``timedelta`` for an
       .ods duration (read as ISO text such as ``PT30H10M10S``).
     """
 
     formats: dict[int, NumberFormat] = field(default_factory=dict)
     styled: dict[int, StyledColumn] = field(default_factory=dict)
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)
-    links: dict[tuple[int, int], str] = field(default_factory=dict)
-    values: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    errors: dict[int, dict[int, str]] = field(default_factory=dict)
+    links: dict[int, dict[int, str]] = field(default_factory=dict)
+    values: dict[int, dict[int, Cell]] = field(default_factory=dict)
 
     def style_at(self, row: int, column: int) -> int | None:
         """Return the wanted style of the number cell at (row, column), or None."""
@@ -76,3 +83,19 @@ class CellFacts:
     def styled_columns(self) -> list[int]:
         """Return the columns that have any styled number cell, left to right."""
         return sorted(self.styled)
+
+    def error_at(self, row: int, column: int) -> str | None:
+        """Return the error the cell at (row, column) shows, or None."""
+        return self.errors.get(column, {}).get(row)
+
+    def link_at(self, row: int, column: int) -> str | None:
+        """Return the hyperlink target of the cell at (row, column), or None."""
+        return self.links.get(column, {}).get(row)
+
+
+def by_column(cells: Mapping[tuple[int, int], T]) -> dict[int, dict[int, T]]:
+    """Return ``(row, column) -> value`` as ``column -> row -> value``."""
+    out: dict[int, dict[int, T]] = {}
+    for (row, column), value in cells.items():
+        out.setdefault(column, {})[row] = value
+    return out

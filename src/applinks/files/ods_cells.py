@@ -40,7 +40,7 @@ from typing import NamedTuple
 from xml.etree.ElementTree import Element
 
 from applinks.files.cell_builder import StyledCells
-from applinks.files.cell_facts import CellFacts, NumberFormat
+from applinks.files.cell_facts import CellFacts, NumberFormat, by_column
 from applinks.files.ods_formats import (
     BOOLEAN_CODE,
     DATA_STYLES,
@@ -246,7 +246,13 @@ class _Walk:
 
     def facts(self) -> CellFacts:
         formats = dict(self.styles.formats)
-        return CellFacts(formats, self.cells.build(), self.errors, self.links, self.values)
+        return CellFacts(
+            formats,
+            self.cells.build(),
+            by_column(self.errors),
+            by_column(self.links),
+            by_column(self.values),
+        )
 
     def _start(self, element: Element) -> None:
         tag = element.tag

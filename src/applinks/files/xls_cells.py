@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from applinks.files.cell_builder import StyledCells, wanted_formats
-from applinks.files.cell_facts import CellFacts, NumberFormat
+from applinks.files.cell_facts import CellFacts, NumberFormat, by_column
 
 MIB = 1 << 20
 #: Largest workbook stream read (it is read whole); Excel's own files of 65,536 full rows are
@@ -338,7 +338,7 @@ class _SheetWalk:
 
     def facts(self) -> CellFacts:
         links = self.formula_links | self.links
-        return CellFacts(self.styles, self.cells.build(), self.errors, links)
+        return CellFacts(self.styles, self.cells.build(), by_column(self.errors), by_column(links))
 
     def styled(self, row: int, column: int, xf: int) -> None:
         key = xf or self.zero_key

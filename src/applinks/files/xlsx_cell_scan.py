@@ -22,10 +22,10 @@ from __future__ import annotations
 import operator
 import re
 from array import array
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice, repeat
-from typing import IO
+from typing import IO, Any
 
 MIB = 1024**2
 #: Bytes of sheet XML read at a time.
@@ -43,16 +43,21 @@ class DamagedSheet(ValueError):
 
 @dataclass
 class SheetCells:
-    """What one pass over a worksheet's XML found. Rows are 1-based, columns 0-based."""
+    """What one pass over a worksheet's XML found. Rows are 1-based, columns 0-based.
+
+    Cells are kept by column, then row: dictionaries of numbers and text are left alone by
+    Python's cycle collector, which would otherwise walk a million (row, column) keys again and
+    again while the pass runs, and while the caller works on (it doubled the pass's time).
+    """
 
     #: Column -> (rows, style indexes): the cells that hold a number under a wanted style, as
     #: two parallel arrays sorted by row, each row once (for a row given twice, which Excel
     #: never writes, the higher style index).
     styled: dict[int, tuple[array[int], array[int]]] = field(default_factory=dict)
-    #: (row, column) -> the error the cell shows, e.g. "#N/A".
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)
-    #: (row, column) -> target of a ``HYPERLINK("literal", ...)`` formula.
-    formula_links: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: Column -> row -> the error the cell shows, e.g. "#N/A".
+    errors: dict[int, dict[int, str]] = field(default_factory=dict)
+    #: Column -> row -> target of a ``HYPERLINK("literal", ...)`` formula.
+    formula_links: dict[int, dict[int, str]] = field(default_factory=dict)
     #: ``(ref, relationship id, location)`` of each ``<hyperlink>`` element, as written.
     hyperlinks: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -99,12 +104,40 @@ def scan_sheet_cells(
             return scanner.found
 
 
+def tag_pieces(stream: IO[bytes], chunk_size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Yield a small XML part's text in pieces that split no tag (each ends before a "<").
+
+    For parts of many small elements, like a relationships part. Raises DamagedSheet for a
+    stretch longer than MAX_PIECE_BYTES without a "<".
+    """
+    carry = b""
+    while True:
+        chunk = stream.read(chunk_size)
+        buf = carry + chunk if carry else chunk
+        if not chunk:
+            if buf:
+                yield buf
+            return
+        cut = buf.rfind(b"<")
+        if cut <= 0:
+            if len(buf) > MAX_PIECE_BYTES:
+                raise DamagedSheet("a piece of the part is too long")
+            carry = buf
+            continue
+        carry = buf[cut:]
+        yield buf[:cut]
+
+
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?[A-Za-z_][\w.-]*[\s/>]")
 _ATTR = re.compile(rb'([^\s="/]+)="([^"]*)"')
 _REF = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
 _AFTER_NAME = frozenset(b" \t\r\n/>")
 _ODD_STYLE_SPACE = re.compile(rb'[\t\n\r]s="')
 _HYPERLINK_HEAD = rb"\s*(?i:(?:_xlfn\.)?hyperlink)\s*\("
+#: A first argument that is a literal written the plain way (no entities, ASCII spaces): most
+#: HYPERLINK formulas. The rest go through literal_target(). Possessive runs, so a long target
+#: costs one step per character and never backtracks.
+_PLAIN_LITERAL = rb'(?:\s*"([^"<&]*+(?:""[^"<&]*+)*+)"(?=\s*[,)]))?'
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
@@ -127,8 +160,12 @@ def attributes(text: bytes) -> dict[bytes, bytes]:
 
 def xml_text(raw: bytes) -> str:
     """Return element text or an attribute value as a string, its entities replaced."""
-    text = raw.decode("utf-8", errors="replace")
+    text = _text(raw)
     return _ENTITY.sub(_entity, text) if "&" in text else text
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
 
 
 def _entity(match: re.Match[str]) -> str:
@@ -200,6 +237,7 @@ class _Patterns:
     value: re.Pattern[bytes]
     hyperlink_head: re.Pattern[bytes]
     hyperlink: re.Pattern[bytes]
+    plain_hyperlink: re.Pattern[bytes]
     row_ref: re.Pattern[bytes]
     cell_ref: re.Pattern[bytes]
     wanted_style: re.Pattern[bytes] | None
@@ -225,6 +263,12 @@ class _Patterns:
             value=re.compile(rb"<" + p + rb"v(?=[\s/>])([^>]*)>"),
             hyperlink_head=re.compile(_HYPERLINK_HEAD),
             hyperlink=re.compile(rb"<" + p + rb"hyperlink(?=[\s/>])([^>]*)>"),
+            plain_hyperlink=re.compile(
+                rb"<"
+                + p
+                + rb'hyperlink ref="([^"&]*)" r:id="([^"&]*)"(?: location="([^"&]*)")?'
+                + rb'(?: (?!ref=|location=|[\w.-]*:id=)[\w.:-]+="[^"]*")*\s*/?>'
+            ),
             row_ref=re.compile(rb"<" + p + rb'row r="([0-9]{1,7})"'),
             cell_ref=re.compile(ref),
             wanted_style=re.compile(rb' s="' + xf + b'"') if wanted else None,
@@ -244,20 +288,24 @@ class _Patterns:
             ),
             formula_link_any=re.compile(rb"<" + p + rb"f(?:\s[^>]*)?>" + _HYPERLINK_HEAD),
             formula_link=re.compile(
-                ref
-                + rb"[^>]*>\s*<"
+                rb"<"
                 + p
                 + rb"f(\s[^>]*)?>"
                 + _HYPERLINK_HEAD
+                + _PLAIN_LITERAL
                 + rb"([^<]*)</"
                 + p
                 + rb"f>"
             ),
             formula_empty=re.compile(rb"<" + p + rb"f(?:\s[^>]*)?(?:/>|></" + p + rb"f>)"),
             follower=re.compile(
-                ref + rb"[^>]*>\s*<" + p + rb'f t="shared" si="([0-9]+)"\s*(?:/>|></' + p + rb"f>)"
+                rb"<" + p + rb'f t="shared" si="([0-9]+)"\s*(?:/>|></' + p + rb"f>)"
             ),
         )
+
+
+#: A formula found the fast way: its cell's (letters, digits) and the search's match.
+_Placed = tuple[tuple[bytes | Any, ...], re.Match[bytes]]
 
 
 class _Scanner:
@@ -312,18 +360,27 @@ class _Scanner:
         # <hyperlinks> comes after <sheetData>, so after the last cell: only that is searched.
         last_cell = max(0, _last_tag(buf, self.cell_open, len(buf)))
         if buf.find(self.link_open, last_cell) >= 0:
-            for text in self.pat.hyperlink.findall(buf, last_cell):
-                attrs = attributes(text)
-                rel = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
-                self.found.hyperlinks.append(
-                    (
-                        xml_text(attrs.get(b"ref", b"")),
-                        xml_text(rel),
-                        xml_text(attrs.get(b"location", b"")),
-                    )
-                )
+            self._hyperlinks(buf, last_cell)
         if not (self.fast and self._fast(buf)):
             self._slow(buf)
+
+    def _hyperlinks(self, buf: bytes, start: int) -> None:
+        """Note the ``<hyperlink>`` elements in ``buf`` from ``start`` on.
+
+        Most are written ref, r:id, location: those are read by one search (a sheet can have
+        a link in every row); the others attribute by attribute.
+        """
+        found = self.found.hyperlinks
+        texts = self.pat.hyperlink.findall(buf, start)
+        plain = self.pat.plain_hyperlink.findall(buf, start) if self.fast else []
+        if len(plain) == len(texts):
+            found.extend((_text(ref), _text(rel), _text(at)) for ref, rel, at in plain)
+            return
+        for text in texts:
+            attrs = attributes(text)
+            rel = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
+            ref, location = attrs.get(b"ref", b""), attrs.get(b"location", b"")
+            found.append((xml_text(ref), xml_text(rel), xml_text(location)))
 
     def _column(self, letters: bytes) -> int:
         column = self._columns.get(letters)
@@ -370,45 +427,82 @@ class _Scanner:
             errors = pat.error.findall(buf)
             if len(errors) != buf.count(b't="e"'):
                 return False
-        links: list[re.Match[bytes]] = []
-        followers: list[re.Match[bytes]] = []
+        links: list[_Placed] = []
+        followers: list[_Placed] = []
         if self.formula_open in buf:
-            links = list(pat.formula_link.finditer(buf))
-            if len(links) != len(pat.formula_link_any.findall(buf)):
+            formulas = self._fast_formulas(buf)
+            if formulas is None:
                 return False
-            if self.shared or any(b"shared" in (m.group(3) or b"") for m in links):
-                followers = list(pat.follower.finditer(buf))
-                if len(followers) != len(pat.formula_empty.findall(buf)):
-                    return False
+            links, followers = formulas
         self._record_fast(styled, errors, links, followers)
         self.row, self.column = tail
         return True
+
+    def _fast_formulas(self, buf: bytes) -> tuple[list[_Placed], list[_Placed]] | None:
+        """Return the HYPERLINK formulas and the empty shared formulas (followers) in ``buf``,
+        each with its cell's reference; None when one is missed or its cell has no reference.
+
+        The searches start at "<f", not at every cell; a formula's cell is the last cell
+        that starts before it.
+        """
+        pat = self.pat
+        links = followers = None
+        expected = len(pat.formula_link_any.findall(buf))
+        links = self._placed(buf, pat.formula_link, expected) if expected else []
+        if self.shared or b'si="' in buf:
+            expected = len(pat.formula_empty.findall(buf))
+            followers = self._placed(buf, pat.follower, expected) if expected else []
+        else:
+            followers = []
+        return None if links is None or followers is None else (links, followers)
+
+    def _placed(
+        self, buf: bytes, pattern: re.Pattern[bytes], expected: int
+    ) -> list[_Placed] | None:
+        """Return each match of ``pattern`` with its cell's (letters, digits); None unless
+        there are ``expected`` of them and every cell has a reference."""
+        out: list[_Placed] = []
+        cell_open, reference = self.cell_open, self.pat.cell_ref.match
+        for match in pattern.finditer(buf):
+            start = _last_tag(buf, cell_open, match.start())
+            ref = reference(buf, start) if start >= 0 else None
+            if ref is None:
+                return None
+            out.append((ref.groups(), match))
+        return out if len(out) == expected else None
 
     def _record_fast(
         self,
         styled: list[tuple[bytes, bytes, bytes, bytes]],
         errors: list[tuple[bytes, bytes, bytes]],
-        links: list[re.Match[bytes]],
-        followers: list[re.Match[bytes]],
+        links: list[_Placed],
+        followers: list[_Placed],
     ) -> None:
         found, column_of = self.found, self._column
         if styled:
             self._record_styled(styled)
-        for letters, digits, text in errors:
-            if text:
-                found.errors[int(digits), column_of(letters)] = xml_text(text)
+        for letters, digits, shown in errors:
+            if shown:
+                _put(found.errors, column_of(letters), int(digits), xml_text(shown))
         masters: dict[bytes, int] = {}
-        for match in links:
-            letters, digits, formula_attrs, arguments = match.groups()
-            si = self._formula_link(
-                (int(digits), column_of(letters)), formula_attrs or b"", arguments
-            )
-            if si is not None:
-                masters[si] = match.start()
-        for match in followers:
-            letters, digits, si = match.groups()
+        links_found = found.formula_links
+        for (letters, digits), match in links:
+            formula_attrs, plain, arguments = match.groups()
+            if plain is not None:  # the same as literal_target() gives, for less
+                text = _text(plain).replace('""', '"')
+                target: str | None = text or None
+            else:
+                target = literal_target(xml_text(arguments))
+            if target is not None:
+                _put(links_found, column_of(letters), int(digits), target)
+            if formula_attrs and b"si=" in formula_attrs:
+                si = self._shared_master(formula_attrs, target)
+                if si is not None:
+                    masters[si] = match.start()
+        for (letters, digits), match in followers:
+            si = match.group(1)
             if si in self.shared and masters.get(si, -1) < match.start():
-                found.formula_links[int(digits), column_of(letters)] = self.shared[si]
+                _put(links_found, column_of(letters), int(digits), self.shared[si])
 
     def _record_styled(self, styled: list[tuple[bytes, bytes, bytes, bytes]]) -> None:
         """Add the number cells among ``styled`` (letters, digits, style, rest of the tag).
@@ -439,13 +533,8 @@ class _Scanner:
             rows = self.rows[column, xf] = array("I")
         return rows
 
-    def _formula_link(
-        self, cell: tuple[int, int], formula_attrs: bytes, arguments: bytes
-    ) -> bytes | None:
-        """Record the target of a HYPERLINK formula; return its shared index if it has one."""
-        target = literal_target(xml_text(arguments))
-        if target is not None:
-            self.found.formula_links[cell] = target
+    def _shared_master(self, formula_attrs: bytes, target: str | None) -> bytes | None:
+        """Note a shared HYPERLINK formula's target for its followers; return its index."""
         attrs = attributes(formula_attrs)
         si = attrs.get(b"si")
         if attrs.get(b"t") != b"shared" or si is None:
@@ -465,8 +554,8 @@ class _Scanner:
             attrs = attributes(text)
             ref = attrs.get(b"r")
             if name == b"row":
-                valid = ref is not None and ref.isdigit() and len(ref) <= 7
-                self.row = int(ref) if ref is not None and valid else self.row + 1
+                numbered = ref is not None and ref.isdigit() and len(ref) <= 7
+                self.row = int(ref) if numbered and ref is not None else self.row + 1
                 self.column = -1
                 continue
             body = b""
@@ -498,19 +587,29 @@ class _Scanner:
         if kind == b"e":
             text = _element_text(self.pat.value, body, self.pat.prefix, b"v")
             if text:
-                self.found.errors[cell] = xml_text(text)
+                _put(self.found.errors, cell[1], cell[0], xml_text(text))
         formula = self.pat.formula.search(body)
         if formula is None:
             return
         text = _element_text(self.pat.formula, body, self.pat.prefix, b"f")
         head = self.pat.hyperlink_head.match(text or b"")
         if head is not None:
-            self._formula_link(cell, formula.group(1), (text or b"")[head.end() :])
+            target = literal_target(xml_text((text or b"")[head.end() :]))
+            if target is not None:
+                _put(self.found.formula_links, cell[1], cell[0], target)
+            self._shared_master(formula.group(1), target)
             return
         f_attrs = attributes(formula.group(1))
         si = f_attrs.get(b"si")
         if not text and f_attrs.get(b"t") == b"shared" and si in self.shared:
-            self.found.formula_links[cell] = self.shared[si]
+            _put(self.found.formula_links, cell[1], cell[0], self.shared[si])
+
+
+def _put(by_column: dict[int, dict[int, str]], column: int, row: int, text: str) -> None:
+    cells = by_column.get(column)
+    if cells is None:
+        cells = by_column[column] = {}
+    cells[row] = text
 
 
 def _element_text(

@@ -160,9 +160,7 @@ def _column_links(
             continue  # the operation that reads the column says it is missing
         first = table.header_row + 1
         out[table.headers[position]] = {
-            row - first: url
-            for (row, column), url in facts.links.items()
-            if column == position and row >= first
+            row - first: url for row, url in facts.links.get(position, {}).items() if row >= first
         }
     return out
 
