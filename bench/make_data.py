@@ -106,6 +106,16 @@ def xlsx_path(count: int) -> Path:
     return DATA / f"properties-{count}.xlsx"
 
 
+def formatted_path(count: int) -> Path:
+    return DATA / f"properties-formatted-{count}.xlsx"
+
+
+#: The formatted workbook's extra columns: Excel's Special formats, on numbers.
+ZIP4_FORMAT = "00000-0000"
+PHONE_FORMAT = "[<=9999999]###-####;(###) ###-####"
+FORMATTED_HEADERS = [*HEADERS, "Zip+4", "Phone"]
+
+
 def csv_path(count: int) -> Path:
     return DATA / f"properties-{count}.csv"
 
@@ -124,6 +134,38 @@ def write_xlsx(path: Path, count: int) -> None:
         for i in (10, 11):
             cell = WriteOnlyCell(sheet, value=row[i])
             cell.number_format = "yyyy-mm-dd" if i == 10 else "yyyy-mm-dd hh:mm:ss"
+            cells[i] = cell
+        sheet.append(cells)
+    tmp = path.with_suffix(".part")
+    book.save(tmp)
+    tmp.replace(path)
+
+
+def write_formatted_xlsx(path: Path, count: int) -> None:
+    """The same rows, with the zip as a number under Excel's "Zip Code" format (``00000``),
+    and two more number columns under the "Zip Code + 4" and "Phone Number" formats: what a
+    sheet whose cells were typed as numbers and then formatted looks like."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Properties")
+    sheet.append(FORMATTED_HEADERS)
+    formats = {5: "00000", 10: "yyyy-mm-dd", 11: "yyyy-mm-dd hh:mm:ss"}
+    formats |= {17: ZIP4_FORMAT, 18: PHONE_FORMAT}
+    rnd = random.Random(SEED + 1)
+    for row in rows(count):
+        zip_code = int(str(row[5]))
+        values = [
+            *row,
+            zip_code * 10_000 + rnd.randint(0, 9999),
+            rnd.randint(2_000_000_000, 9_999_999_999),
+        ]
+        values[5] = zip_code
+        cells: list[object] = list(values)
+        for i, number_format in formats.items():
+            cell = WriteOnlyCell(sheet, value=values[i])
+            cell.number_format = number_format
             cells[i] = cell
         sheet.append(cells)
     tmp = path.with_suffix(".part")
@@ -153,6 +195,10 @@ def ensure(count: int, *, log=print) -> tuple[Path, Path]:
     if not book.exists():
         log(f"making {book.name} (this takes a while for a million rows) ...")
         write_xlsx(book, count)
+    formatted = formatted_path(count)
+    if not formatted.exists():
+        log(f"making {formatted.name} (this takes a while for a million rows) ...")
+        write_formatted_xlsx(formatted, count)
     return book, text
 
 

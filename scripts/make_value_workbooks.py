@@ -57,6 +57,13 @@ LINK_ROWS: list[list[object]] = [
     ["4 Oak Ave", None, None, "zillow.com", "2077", "Zillow", '=HYPERLINK("' + ZILLOW + '")'],
 ]
 
+#: The sheet "Headers": a Name column under another name and App Link headers spelled
+#: otherwise; the CSV for Cloze carries Cloze's exact headers.
+HEADER_ROWS: list[list[object]] = [
+    ["Deal Name", "AppID", "app unique id", "App URL", "Zip"],
+    ["12 Elm St", "zillow.com", "59187422", ZILLOW, "02134"],
+]
+
 #: The sheet "Title": a title and a blank row above the header.
 TITLE_ROWS: list[list[object]] = [
     ["Spring listings"],
@@ -68,7 +75,7 @@ TITLE_ROWS: list[list[object]] = [
 
 
 def build(path: Path = OUT) -> Path:
-    """Write the workbook (sheets "Values", "Links" and "Title") and return its path."""
+    """Write the workbook (sheets "Values", "Links", "Title", "Headers"); return its path."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -89,6 +96,9 @@ def build(path: Path = OUT) -> Path:
     title = book.create_sheet("Title")
     for row in TITLE_ROWS:
         title.append(row)
+    headers = book.create_sheet("Headers")
+    for row in HEADER_ROWS:
+        headers.append(row)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     _fix_dates(path)

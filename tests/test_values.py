@@ -140,3 +140,22 @@ def test_rows_above_the_header_are_named_not_written(
     assert [i.key() for i in report if i.code == "header-not-first-row"] == [
         (3, "Name", "header-not-first-row")
     ]
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsx", "xls", "ods"])
+def test_the_csv_carries_clozes_exact_headers(
+    writer: str, lo_books: dict[str, Path], tmp_path: Path
+) -> None:
+    path = BOOK if writer == "openpyxl" else lo_books[writer]
+    assert _csv_lines(path, "Headers", tmp_path) == [
+        "Name,App ID,App Unique ID,App Content URL,Zip",
+        f"12 Elm St,zillow.com,59187422,{ZILLOW},02134",
+    ]
+    report = check(read_table(path, sheet="Headers"))
+    assert [i.key() for i in report] == [
+        (1, "Deal Name", "header-name-alias"),
+        (1, "AppID", "header-near-miss"),
+        (1, "app unique id", "header-near-miss"),
+        (1, "App URL", "header-near-miss"),
+        (2, "App Name", "app-name-missing"),
+    ]
