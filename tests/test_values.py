@@ -159,3 +159,16 @@ def test_the_csv_carries_clozes_exact_headers(
         (1, "App URL", "header-near-miss"),
         (2, "App Name", "app-name-missing"),
     ]
+
+
+def test_a_workbook_whose_formats_are_not_read_says_which_columns_hold_numbers() -> None:
+    from applinks.files.xlsx_in import _formats_not_read
+    from applinks.table import Table
+
+    table = Table(["Name", "Zip", "", "Notes"], [["a", 2134, None, "x"], ["b", None, 1.5, "y"]])
+    assert _formats_not_read(table, Path("book.xlsb")) == (
+        'Number formats are not read from .xlsb files, so the numbers in "Zip", column C are '
+        "written as plain numbers (a zip code shown as 02134 would be written 2134); save the "
+        "workbook as .xlsx to keep what Excel shows."
+    )
+    assert _formats_not_read(Table(["Name"], [["a"]]), Path("book.xlsb")) is None

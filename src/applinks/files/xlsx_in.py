@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from applinks.errors import ApplinksError, InputError, UsageError
-from applinks.headers import find_column, map_headers
+from applinks.headers import column_letter, find_column, map_headers
 from applinks.numfmt import builtin_format, general_number
 from applinks.rows import BLOCK, LazyRows, Row, blank, chunks, trimmed_blocks
 from applinks.shape import find_header, header_text, unused_columns
@@ -75,12 +75,38 @@ def read_workbook(
         raise
     except Exception as exc:
         raise damaged from exc
+    if facts is None:
+        note = _formats_not_read(table, path)
+        if note:
+            table.notes.append(note)
     if sheet is None and _is_hidden(workbook, 0):
         table.notes.append(
             f'Sheet "{chosen}" is hidden in Excel; it is read because it is the first sheet. '
             "Use --sheet NAME to read another one."
         )
     return table
+
+
+def _formats_not_read(table: Table, path: Path) -> str | None:
+    """Say which columns hold numbers whose format was not read (an .xlsb's): they are
+    written as plain numbers, which may not be what Excel shows (a zip 02134 as 2134)."""
+    width = len(table.headers)
+    numbers: set[int] = set()
+    for row in table.rows:
+        numbers.update(p for p, c in enumerate(row[:width]) if type(c) is int or type(c) is float)
+        if len(numbers) == width:
+            break
+    if not numbers:
+        return None
+    named = ", ".join(
+        f'"{table.headers[p]}"' if table.headers[p] else f"column {column_letter(p)}"
+        for p in sorted(numbers)
+    )
+    return (
+        f"Number formats are not read from {path.suffix.lower()} files, so the numbers in "
+        f"{named} are written as plain numbers (a zip code shown as 02134 would be written "
+        "2134); save the workbook as .xlsx to keep what Excel shows."
+    )
 
 
 def read_facts(path: Path, sheet: str) -> CellFacts | None:
