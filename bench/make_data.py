@@ -144,33 +144,110 @@ def write_xlsx(path: Path, count: int) -> None:
 def write_formatted_xlsx(path: Path, count: int) -> None:
     """The same rows, with the zip as a number under Excel's "Zip Code" format (``00000``),
     and two more number columns under the "Zip Code + 4" and "Phone Number" formats: what a
-    sheet whose cells were typed as numbers and then formatted looks like."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    sheet whose cells were typed as numbers and then formatted looks like.
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Properties")
-    sheet.append(FORMATTED_HEADERS)
-    formats = {5: "00000", 10: "yyyy-mm-dd", 11: "yyyy-mm-dd hh:mm:ss"}
-    formats |= {17: ZIP4_FORMAT, 18: PHONE_FORMAT}
+    Written as the package's XML directly (as Excel lays it out: inline strings, one style per
+    format), which is ten times faster than openpyxl for a million rows.
+    """
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    formats = {5: 1, 10: 2, 11: 3, 17: 4, 18: 5}  # column -> style index
+    epoch = dt.datetime(1899, 12, 30)
     rnd = random.Random(SEED + 1)
-    for row in rows(count):
-        zip_code = int(str(row[5]))
-        values = [
-            *row,
-            zip_code * 10_000 + rnd.randint(0, 9999),
-            rnd.randint(2_000_000_000, 9_999_999_999),
-        ]
-        values[5] = zip_code
-        cells: list[object] = list(values)
-        for i, number_format in formats.items():
-            cell = WriteOnlyCell(sheet, value=values[i])
-            cell.number_format = number_format
-            cells[i] = cell
-        sheet.append(cells)
+
+    def cell(ref: str, value: object, style: int | None) -> str:
+        s = f' s="{style}"' if style else ""
+        if value is None or value == "":
+            return ""
+        if isinstance(value, str):
+            return f'<c r="{ref}" t="inlineStr"{s}><is><t>{escape(value)}</t></is></c>'
+        if isinstance(value, dt.datetime):
+            value = (value - epoch).total_seconds() / 86400
+        elif isinstance(value, dt.date):
+            value = (value - epoch.date()).days
+        return f'<c r="{ref}"{s}><v>{value}</v></c>'
+
+    letters = [chr(65 + i) for i in range(26)]
     tmp = path.with_suffix(".part")
-    book.save(tmp)
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in _FORMATTED_PARTS.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw:
+            raw.write(_SHEET_HEAD.encode())
+            header = "".join(
+                cell(f"{letters[i]}1", h, None) for i, h in enumerate(FORMATTED_HEADERS)
+            )
+            raw.write(f'<row r="1">{header}</row>'.encode())
+            for n, row in enumerate(rows(count), start=2):
+                zip_code = int(str(row[5]))
+                extra = [
+                    zip_code * 10_000 + rnd.randint(0, 9999),
+                    rnd.randint(2_000_000_000, 9_999_999_999),
+                ]
+                values = [*row[:5], zip_code, *row[6:], *extra]
+                cells = "".join(
+                    cell(f"{letters[i]}{n}", v, formats.get(i)) for i, v in enumerate(values)
+                )
+                raw.write(f'<row r="{n}">{cells}</row>'.encode())
+            raw.write(b"</sheetData></worksheet>")
     tmp.replace(path)
+
+
+_NS = "http://schemas.openxmlformats.org"
+_SHEET_HEAD = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    f'<worksheet xmlns="{_NS}/spreadsheetml/2006/main"><sheetData>'
+)
+_FORMATTED_PARTS = {
+    "[Content_Types].xml": (
+        f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{_NS}/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+        'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+        'worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_NS}/package/2006/'
+        f'relationships"><Relationship Id="rId1" Type="{_NS}/officeDocument/2006/relationships/'
+        'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_NS}/spreadsheetml/2006/main" '
+        f'xmlns:r="{_NS}/officeDocument/2006/relationships"><sheets><sheet name="Properties" '
+        'sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_NS}/package/2006/'
+        f'relationships"><Relationship Id="rId1" Type="{_NS}/officeDocument/2006/relationships/'
+        'worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+        f'Type="{_NS}/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/styles.xml": (
+        f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{_NS}/spreadsheetml/2006/main">'
+        '<numFmts count="5"><numFmt numFmtId="164" formatCode="00000"/>'
+        '<numFmt numFmtId="165" formatCode="yyyy-mm-dd"/>'
+        '<numFmt numFmtId="166" formatCode="yyyy-mm-dd hh:mm:ss"/>'
+        f'<numFmt numFmtId="167" formatCode="{ZIP4_FORMAT}"/>'
+        f'<numFmt numFmtId="168" formatCode="{PHONE_FORMAT.replace("<", "&lt;")}"/></numFmts>'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border/></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        "</cellStyleXfs>"
+        '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        + "".join(
+            f'<xf numFmtId="{n}" fontId="0" fillId="0" borderId="0" xfId="0" '
+            'applyNumberFormat="1"/>'
+            for n in (164, 165, 166, 167, 168)
+        )
+        + "</cellXfs></styleSheet>"
+    ),
+}
 
 
 def write_csv(path: Path, count: int) -> None:

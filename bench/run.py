@@ -50,6 +50,8 @@ class Case:
     memory_limit: float | None = None
     memory_cap_mib: float | None = None
     reference: bool = False
+    #: Environment variables of the run (APPLINKS_WORKERS=1: one process, as on Windows).
+    env: dict[str, str] = field(default_factory=dict)
     times: list[float] = field(default_factory=list)
     peaks: list[float] = field(default_factory=list)
 
@@ -57,8 +59,13 @@ class Case:
         book, text = make_data.xlsx_path(size), make_data.csv_path(size)
         cli = [sys.executable, "-m", "applinks"]
         out = str(OUT / f"{self.name}.csv")
-        if self.name == "prepare xlsx":
+        formatted = make_data.formatted_path(size)
+        if self.name in ("prepare xlsx", "prepare xlsx, 1 process"):
             return [*cli, "prepare", str(book), *APP, "--allow-errors", "--force", "-o", out]
+        if self.name in ("prepare formatted", "prepare formatted, 1 process"):
+            return [*cli, "prepare", str(formatted), *APP, "--allow-errors", "--force", "-o", out]
+        if self.name == "calamine formatted":
+            return [sys.executable, str(HERE / "yardsticks.py"), "calamine", str(formatted), out]
         if self.name == "prepare csv":
             return [*cli, "prepare", str(text), *APP, "--allow-errors", "--force", "-o", out]
         if self.name == "check":
@@ -78,6 +85,25 @@ def cases() -> list[Case]:
         Case("calamine", "python-calamine read + csv write (the yardstick)"),
         Case("csv-copy", "csv read + csv write of the CSV"),
         Case("prepare xlsx", "applinks prepare, workbook to CSV", "calamine", 1.5, 1.5),
+        Case(
+            "prepare xlsx, 1 process",
+            "the same in one process (Windows, the add-in)",
+            "calamine",
+            env={"APPLINKS_WORKERS": "1"},
+        ),
+        Case("calamine formatted", "the yardstick on the workbook with zip, zip+4, phone formats"),
+        Case(
+            "prepare formatted",
+            "prepare of that workbook (values as Excel shows them)",
+            "calamine formatted",
+            1.6,
+        ),
+        Case(
+            "prepare formatted, 1 process",
+            "the same in one process",
+            "calamine formatted",
+            env={"APPLINKS_WORKERS": "1"},
+        ),
         Case("prepare csv", "applinks prepare, CSV to CSV", "csv-copy", 2.0),
         Case("check", "applinks check (report only)", "calamine"),
         Case("prepare --xlsx", "prepare + annotated workbook", "calamine", 4.0, None, 2048),
@@ -86,7 +112,7 @@ def cases() -> list[Case]:
     ]
 
 
-def run_once(argv: list[str]) -> tuple[float, float]:
+def run_once(argv: list[str], extra: dict[str, str] | None = None) -> tuple[float, float]:
     """Run ``argv`` in a fresh process; return (wall seconds, peak memory MiB).
 
     Peak memory is the largest of the process's maximum resident set (from ``wait4``) and, while
@@ -94,7 +120,7 @@ def run_once(argv: list[str]) -> tuple[float, float]:
     set sizes of the whole process tree, sampled every 0.5 s: pages the processes share count
     once, pages each has alone count for each.
     """
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), **(extra or {}))
     start = time.perf_counter()
     process = subprocess.Popen(
         argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
@@ -205,7 +231,7 @@ def measure(size: int, runs: int, reference_runs: int, only: set[str] | None) ->
         for case in chosen:
             if run >= (reference_runs if case.reference else runs):
                 continue
-            wall, peak = run_once(case.argv(size))
+            wall, peak = run_once(case.argv(size), case.env)
             case.times.append(wall)
             case.peaks.append(peak)
             line = f"{size:>9,} rows  run {run + 1}  {case.name:<15} {wall:8.2f} s {peak:8.0f} MiB"
