@@ -748,3 +748,50 @@ def test_the_actions_import_without_xlwings_and_name_the_install_command():
         "ApplinksError The Excel add-in needs xlwings; install it with: "
         'pip install "cloze-applinks[excel]"\n'
     )
+
+
+def test_save_csv_writes_values_as_excel_shows_them_like_the_command_line(engine, tmp_path):
+    """Number formats read a column at a time give the CSV the command line writes for the
+    same cells (tests/test_values.py): zip, phone, percent, 15 digits, dates, times."""
+    import datetime as dt
+
+    from tests.test_values import VALUES_CSV
+
+    wanted = ["Name", "Zip", "Zip+4", "Phone", "SSN", "Parcel", "Share", "Rate", "Price"]
+    wanted += ["Measure", "Listed", "Showing", "Time on market", "Flag"]
+    header = VALUES_CSV[0].split(",")
+    positions = [header.index(h) for h in wanted]
+    formats = {
+        "Zip": "00000", "Zip+4": "00000-0000", "Phone": "[<=9999999]###-####;(###) ###-####",
+        "SSN": "000-00-0000", "Parcel": "000000000", "Share": "0%", "Rate": "0.00%",
+        "Price": '"$"#,##0.00', "Listed": "yyyy-mm-dd", "Showing": "h:mm",
+        "Time on market": "[h]:mm:ss",
+    }  # fmt: skip
+    day0 = dt.datetime(1899, 12, 30)  # Excel hands a time (and a duration) over as a date-time
+    rows = [
+        wanted,
+        ["12 Elm St", 2134, 21340123, 6175551234, 123456789, 42, 0.75, 0.125, 849000,
+         1521.9999990000001, dt.datetime(2024, 5, 6, 13, 30), day0 + dt.timedelta(hours=9.5),
+         day0 + dt.timedelta(hours=30, minutes=10, seconds=10), True],
+        ["4 Oak Ave", 7030, 70301234, 5551234, 12345678, 123456789, 0.5, 0.0375, 1250000.5,
+         0.1 + 0.2, dt.datetime(2024, 1, 2), day0 + dt.timedelta(hours=17, minutes=5), None,
+         False],
+        ["9 Pine Rd", 94105, 941051234, 2125550000, 987654321, 7, 1, 0, 0,
+         12345678901234567, None, None, None, None],
+    ]  # fmt: skip
+    book = make_book(engine, rows, folder=tmp_path)
+    deals = book.sheets["Deals"]
+    for column, name in enumerate(wanted, start=1):
+        if name in formats:
+            deals.range((2, column), (4, column)).number_format = formats[name]
+    deals.range((2, 2)).number_format = "00000"  # a column whose cells differ: asked in halves
+    deals.range((3, 2), (4, 2)).number_format = "General"
+    assert run(book, "save_csv", "yes").startswith("Saved 3 rows")
+    text = (tmp_path / "Deals - Cloze import.csv").read_text(encoding="utf-8-sig")
+    expected = [
+        [row[p] for p in positions] for row in csv.reader(io.StringIO("\n".join(VALUES_CSV)))
+    ]
+    expected[2][1] = "7030"  # General in this test, 00000 in the workbook
+    expected[3][1] = "94105"
+    expected[3][11:13] = ["", ""]
+    assert list(csv.reader(io.StringIO(text))) == expected
