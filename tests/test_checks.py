@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,98 @@ def test_stage_hint_and_case() -> None:
 def test_blank_rows_are_not_records() -> None:
     table = Table(["Name", "Email"], [["a", "x@example.com"], [None, None], []])
     assert check(table).issues == []
+
+
+#: SPEC section 4: "a text value starting with =, +, -, @, tab or CR".
+FORMULA_LIKE = 'Row {}: the Notes value "{}" starts with "{}", so a spreadsheet that opens the file may run it as a formula; check that it is meant.'  # noqa: E501
+
+#: (Notes cell, how the message names its first character, or None: not formula-like).
+NOTES = [
+    ("=SUM(A1)", "="),
+    ("+1 555 0100", "+"),
+    ("-call back", "-"),
+    ("@home", "@"),
+    ("\tindented", "tab"),
+    ("\rreturn", "carriage return"),
+    (" =x", None),  # a space first: no spreadsheet runs it
+    ("x=1", None),
+    ("#tag", None),
+    ("\nline", None),  # a line feed is not one of the starts
+    ("*", None),
+    ("", None),
+    (None, None),
+    (-5, None),  # a number, not text
+]
+
+
+def test_formula_like_values_start_as_the_spec_says() -> None:
+    table = Table(["Name", "Email", "Notes"], [["a", "x@example.com", n] for n, _ in NOTES])
+    shown = {"\t": "\\t", "\r": "\\r"}  # messages show control characters escaped
+    expected = [
+        (
+            row,
+            "Notes",
+            "formula-like-value",
+            "warning",
+            FORMULA_LIKE.format(row, shown.get(value[0], value[0]) + value[1:], start),
+            value,
+            "",
+        )
+        for row, (value, start) in enumerate(NOTES, start=2)
+        if start is not None
+    ]
+    assert [dataclasses.astuple(i) for i in check(table)] == expected
+
+
+#: SPEC section 4: Stage must be one of Potential, Active, Done, Lost, exactly.
+STAGE_CASES = [
+    ("Potential", None),
+    ("Active", None),
+    ("Done", None),
+    ("Lost", None),
+    ("Active ", "Active"),
+    (" Lost", "Lost"),
+    ("Active\t", "Active"),
+    ("active", "Active"),
+    ("DONE", "Done"),
+    ("Won", ""),
+    ("Act ive", ""),
+    (1, ""),
+    ("   ", None),  # blank: no stage given
+    (None, None),
+]
+
+
+def test_a_stage_is_one_of_the_four_exactly() -> None:
+    table = Table(["Name", "Email", "Stage"], [["a", "x@example.com", s] for s, _ in STAGE_CASES])
+    shown = {"Active\t": "Active\\t"}
+    expected = []
+    for row, (value, suggestion) in enumerate(STAGE_CASES, start=2):
+        if suggestion is None:
+            continue
+        text = shown.get(str(value), str(value))
+        hint = f'; use "{suggestion}"' if suggestion else ""
+        message = f'Row {row}: Stage "{text}" is not one of Potential, Active, Done, Lost{hint}.'
+        expected.append((row, "Stage", "stage-invalid", "warning", message, str(value), suggestion))
+    assert [dataclasses.astuple(i) for i in check(table)] == expected
+
+
+def test_a_duplicate_names_ten_other_rows_then_how_many_more() -> None:
+    """Rows 2-12 share one id (each has ten others) and rows 13-25 another (twelve others)."""
+    rows = [["a", "zillow.com", "111", "Zillow", "https://www.zillow.com/h/1"]] * 11
+    rows += [["b", "zillow.com", "222", "Zillow", "https://www.zillow.com/h/2"]] * 13
+    table = Table(["Name", "App ID", "App Unique ID", "App Name", "App Content URL"], rows)
+    found = {i.row: i.message for i in check(table) if i.code == "unique-id-duplicate"}
+    assert sorted(found) == list(range(2, 26))
+    message = (
+        'Row {}: App ID "zillow.com" with App Unique ID "{}" also appears on row(s) {}; Cloze '
+        "would merge these rows into one record, so give each its own id."
+    )
+    assert found[2] == message.format(2, "111", "3, 4, 5, 6, 7, 8, 9, 10, 11, 12")
+    assert found[12] == message.format(12, "111", "2, 3, 4, 5, 6, 7, 8, 9, 10, 11")
+    assert found[13] == message.format(
+        13, "222", "14, 15, 16, 17, 18, 19, 20, 21, 22, 23 and 2 more"
+    )
+    assert found[25] == message.format(
+        25, "222", "13, 14, 15, 16, 17, 18, 19, 20, 21, 22 and 2 more"
+    )

@@ -1,12 +1,17 @@
 """The block checker finds exactly what a plain row-by-row check finds, on any table.
 
 ``RowByRow`` below is the row-at-a-time check that ``RowChecker.add_block`` replaced (one row,
-every check, in turn): kept here as the reference the column-by-column version is held to.
+every check, in turn): kept here as the reference the column-by-column version is held to. Its
+rules are written from SPEC section 4 (the formula-like starts, the four stages, Excel's 15
+digits), not imported from the checker: a wrong rule there is a difference here. What needs
+the Public Suffix List or the app registry (App ID problems, a URL's site) it asks the checker's
+helpers, which tests/test_domains.py and tests/test_registry.py hold to their own tables.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from array import array
 from collections.abc import Sequence
 
@@ -15,25 +20,41 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import applinks.checks as checks
-from applinks.checks import (
-    _FORMULA_SCAN,
-    _PLAIN_URL,
-    _SEPARATOR,
-    _STAGE_SET,
-    FORMULA_STARTS,
-    STAGES,
-    RowChecker,
-    _has_text,
-    _is_str,
-    check,
-    mangled_reason,
-)
+from applinks.checks import RowChecker, check
 from applinks.domains import host_of
 from applinks.header_checks import header_issues
 from applinks.headers import map_headers
 from applinks.issues import Report, make_issue
 from applinks.registry import load_registry
 from applinks.table import Cell, Table, cell_text
+
+#: SPEC section 4: "a text value starting with =, +, -, @, tab or CR".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: SPEC section 4: "Stage not one of Potential, Active, Done, Lost".
+STAGES = ("Potential", "Active", "Done", "Lost")
+
+
+def mangled_reason(value: Cell) -> str | None:
+    """SPEC section 4's unique-id-mangled: exponent form (``1.42E+18``), a trailing ``.0``, or
+    a number past Excel's 15 significant digits (here: a whole number with more than 15 digits,
+    or a number with a fraction, which no id has)."""
+    if type(value) is int:
+        digits = len(str(abs(value)))
+        if digits > 15:
+            return f"it is a number with {digits} digits and Excel keeps only 15"
+    elif type(value) is float:
+        return "it is stored as a number with a fraction"
+    elif type(value) is str:
+        if re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+", value.strip()):
+            return "it is in exponent form, which has lost digits"
+        if re.fullmatch(r"[+-]?[0-9]+\.0+", value.strip()):
+            return 'it ends in ".0", added when it was stored as a number'
+    return None
+
+
+def _has_text(value: Cell) -> bool:
+    """A cell shows something other than white space."""
+    return value is not None and bool(cell_text(value).strip())
 
 
 class RowByRow(RowChecker):
@@ -119,10 +140,9 @@ class RowByRow(RowChecker):
         url_cell = row[url_pos] if url_pos is not None and url_pos < width else None
         url = url_cell if type(url_cell) is str else cell_text(url_cell)
         if url and url.strip():
-            plain = _PLAIN_URL.match(url)
-            if plain is None and self._url_problem(url) == "invalid":
+            if self._url_problem(url) == "invalid":
                 out.append(make_issue("url-invalid", row=r, column=self.url_col, value=url))
-            elif has_app and app_is_domain and not self._belongs(url, plain, app_id):
+            elif has_app and app_is_domain and not self._belongs(url, None, app_id):
                 out.append(
                     make_issue(
                         "url-app-mismatch",
@@ -144,7 +164,7 @@ class RowByRow(RowChecker):
         ):
             out.append(make_issue("row-not-importable", row=r, column=self.app_col))
         stage_cell = row[stage_pos] if stage_pos is not None and stage_pos < width else None
-        if stage_cell is not None and stage_cell not in _STAGE_SET:
+        if stage_cell is not None:
             stage = cell_text(stage_cell)
             if stage.strip() and stage not in STAGES:
                 hint = next(
@@ -161,10 +181,7 @@ class RowByRow(RowChecker):
                         suggestion=hint[7:-1] if hint else "",
                     )
                 )
-        # Formula-like text: one C-level scan of the row's text finds candidates; only a row
-        # with one is looked at cell by cell.
-        if _FORMULA_SCAN.search(_SEPARATOR + _SEPARATOR.join(filter(_is_str, row))):
-            self._formula_cells(r, row)
+        self._formula_cells(r, row)
 
     def _formula_cells(self, r: int, row: Sequence[Cell]) -> None:
         headers = self.table.headers
@@ -201,13 +218,13 @@ HEADERS = ["Name", "Stage", "App ID", "App Unique ID", "App Name", "App Content 
 APP_IDS = ["zillow.com", "Zillow.com", "https://zillow.com/x", "www.zillow.com", "salesforce.com",
            "acme.lightning.force.com", "not a domain", "example.invalid", " ", "", None, 7]
 UIDS = ["123", "123", "456", " 789", "1.23E+15", "12.0", 123, 1234567890123456789, 12.5, "", "  ",
-        None, "abc"]
+        None, "abc", 999_999_999_999_999, 1_000_000_000_000_000]
 URLS = ["https://www.zillow.com/homedetails/123_zpid/", "https://zillow.com/x",
         "https://example.com/x", "ftp://zillow.com/x", "zillow.com/x", "https://zil low.com",
         "https://acme.lightning.force.com/r/1", "HTTPS://WWW.ZILLOW.COM/a b", "", None, 3]
-CELLS = ["", None, " ", "x", "=SUM(A1)", "+1", "-", "@me", "\tx", "a@example.com", 0, 1, 2.5, 3.0,
-         True, False, dt.date(2024, 5, 1), dt.datetime(2024, 5, 1, 9, 30), *STAGES, "active",
-         "Won"]
+CELLS = ["", None, " ", "x", "=SUM(A1)", "+1", "-", "@me", "\tx", "\rx", "\nx", " =x",
+         "a@example.com", 0, 1, 2.5, 3.0, True, False, dt.date(2024, 5, 1),
+         dt.datetime(2024, 5, 1, 9, 30), *STAGES, "active", "Active ", " Lost", "Won"]
 # fmt: on
 
 

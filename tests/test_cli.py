@@ -148,6 +148,26 @@ def test_check_table_output_is_readable() -> None:
     )
 
 
+def test_the_table_shows_200_issues_then_how_many_more(tmp_path: Path) -> None:
+    book = tmp_path / "many.csv"
+    book.write_text("Name,Email\n" + ",x@example.com\n" * 203, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(book)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    missing = "error     name-missing  Row {}: the row has no Name; Cloze needs a name for every "
+    assert lines[:3] == [
+        "many.csv: 203 rows, read as UTF-8",
+        "   row  column  severity  code          message",
+        "     2  Name    " + missing.format(2) + "Project or Deal.",
+    ]
+    assert lines[201:] == [
+        "   201  Name    " + missing.format(201) + "Project or Deal.",
+        "... and 3 more; use --report PATH to get them all.",
+        "203 errors, 0 warnings in 203 rows.",
+    ]
+    assert len(lines) == 204
+
+
 def test_fill_from_url(tmp_path: Path) -> None:
     source = tmp_path / "links.csv"
     source.write_text(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 from applinks.cli import main
@@ -33,3 +34,24 @@ def test_apps_doc_matches_the_registry() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert (ROOT / "docs" / "apps.md").read_text(encoding="utf-8") == module.render()
+
+
+def test_testing_doc_lists_the_faults_of_the_fault_script() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("faults", ROOT / "scripts" / "faults.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    text = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    section = text.split("## Faults the suite must catch", 1)[1].split("\n## ", 1)[0]
+    listed: list[tuple[str, str, list[str]]] = []
+    for row in re.findall(r"^\| (.*?) \| `(tests/[^`]+::[^`]+)` \| .* \|$", section, flags=re.M):
+        first, test = row
+        named = re.match(r"`([a-z0-9-]+)`: .* \| `([^`]+)`$", first)
+        if named:
+            listed.append((named.group(1), named.group(2), []))
+        listed[-1][2].append(test)
+    assert listed == [(f.name, f.path, list(f.tests)) for f in module.FAULTS]
+    assert "SURVIVED" not in section

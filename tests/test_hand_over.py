@@ -8,6 +8,7 @@ handed over can be lowered to nothing), with its output going to files.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -19,30 +20,33 @@ import pytest
 from openpyxl import Workbook
 
 from applinks import cli, workers
-from applinks.files import guards, read
+from applinks.files import guards, read, xlsx_in
 
 BAD = Path(__file__).parent / "data" / "bad"
 
 
 def run_cli(
-    tmp_path: Path, *args: str, hand_over: bool, slow_scan: bool = False
+    tmp_path: Path, *args: str, hand_over: bool, order: str | None = None
 ) -> tuple[int, str, str, bool]:
     """Run ``applinks ARGS`` in a forked process; return (exit code, stdout, stderr, whether
-    the workbook was handed over to a child). ``slow_scan``: the scan starts a second late, so
-    the child has read the file (or failed to) before the scan's verdict."""
-    return finish(tmp_path, start_cli(tmp_path, *args, hand_over=hand_over, slow_scan=slow_scan))
+    the workbook was handed over to a child). ``order``: for a handed-over run, which of the
+    scan (here) and the reading (in the child) ends before the other starts, "scan-first" or
+    "reader-first" (by default they run at once)."""
+    return finish(tmp_path, start_cli(tmp_path, *args, hand_over=hand_over, order=order))
 
 
 def start_cli(
     tmp_path: Path,
     *args: str,
     hand_over: bool,
-    slow_scan: bool = False,
+    order: str | None = None,
     patch: Callable[[], object] | None = None,
 ) -> int:
     """Start :func:`run_cli`'s run; return its process id. ``patch()`` runs first in it."""
     out, err, marker = tmp_path / "stdout", tmp_path / "stderr", tmp_path / "handed-over"
-    marker.unlink(missing_ok=True)
+    left = tmp_path / "children-left"
+    for path in (marker, left):
+        path.unlink(missing_ok=True)
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the forked copy
         code = 99
@@ -60,14 +64,8 @@ def start_cli(
                 return real(*a, **k)
 
             workers.hand_over = noted  # type: ignore[assignment]
-            if slow_scan:
-                scan = guards.inspect_xlsx_sheet
-
-                def late(*a, **k):  # type: ignore[no-untyped-def]
-                    time.sleep(1)
-                    return scan(*a, **k)
-
-                guards.inspect_xlsx_sheet = late  # type: ignore[assignment]
+            if order is not None:
+                _one_after_the_other(order)
             if patch is not None:
                 patch()
             cli.main(list(args), prog_name="applinks")
@@ -76,13 +74,48 @@ def start_cli(
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
+            # This copy has no children but its own: none may be left, not even a zombie.
+            with contextlib.suppress(ChildProcessError):
+                left.write_text(repr(os.waitpid(-1, os.WNOHANG)))
             os._exit(code)
     return pid
+
+
+def _one_after_the_other(order: str) -> None:
+    """Make the scan (in the process that hands over) and the reading (in its child) run one
+    after the other, in ``order``, through a pipe both processes share: the one that goes
+    second waits for a byte from the first (or for the end of the pipe, if the first died)."""
+    done, go = os.pipe()
+
+    def first(step: Callable[..., object]) -> Callable[..., object]:
+        def run(*a, **k):  # type: ignore[no-untyped-def]
+            try:
+                return step(*a, **k)
+            finally:
+                os.write(go, b"x")
+
+        return run
+
+    def second(step: Callable[..., object]) -> Callable[..., object]:
+        def run(*a, **k):  # type: ignore[no-untyped-def]
+            os.close(go)  # (then the pipe ends when the other process does)
+            os.read(done, 1)
+            return step(*a, **k)
+
+        return run
+
+    scan, load = guards.inspect_xlsx_sheet, xlsx_in.read_workbook
+    if order == "scan-first":
+        guards.inspect_xlsx_sheet, xlsx_in.read_workbook = first(scan), second(load)
+    else:
+        guards.inspect_xlsx_sheet, xlsx_in.read_workbook = second(scan), first(load)
 
 
 def finish(tmp_path: Path, pid: int) -> tuple[int, str, str, bool]:
     out, err, marker = tmp_path / "stdout", tmp_path / "stderr", tmp_path / "handed-over"
     _, status = os.waitpid(pid, 0)
+    left = tmp_path / "children-left"
+    assert not left.exists(), f"the run left a child process behind: {left.read_text()}"
     return (
         os.waitstatus_to_exitcode(status),
         out.read_text(encoding="utf-8"),
@@ -133,20 +166,18 @@ def test_a_handed_over_run_ends_as_a_run_in_turn(tmp_path: Path, command: list[s
     assert len(files) == (2 if command[0] == "prepare" else 0)
 
 
-@pytest.mark.parametrize("slow_scan", [False, True], ids=["scan-first", "reader-first"])
+@pytest.mark.parametrize("order", ["scan-first", "reader-first"])
 @pytest.mark.parametrize("name", ["far-apart-cells.xlsx", "too-many-columns.xlsx"])
 def test_a_file_the_scan_refuses_is_refused_with_its_sentence(
-    tmp_path: Path, name: str, slow_scan: bool
+    tmp_path: Path, name: str, order: str
 ) -> None:
     code, stdout, stderr, handed = run_cli(
-        tmp_path, "check", str(BAD / name), hand_over=True, slow_scan=slow_scan
+        tmp_path, "check", str(BAD / name), hand_over=True, order=order
     )
-    assert handed
+    assert handed  # (and no process was left behind: see finish)
     expected = run_cli(tmp_path, "check", str(BAD / name), hand_over=False)
     assert (code, stdout, stderr) == expected[:3]
     assert code == 2 and stdout == "" and stderr.count("\n") == 1 and "Excel" in stderr
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # nothing left running or unreaped
 
 
 def test_a_damaged_workbook_is_reported_by_the_child(tmp_path: Path) -> None:
@@ -158,30 +189,70 @@ def test_a_damaged_workbook_is_reported_by_the_child(tmp_path: Path) -> None:
     assert results[0][0] == 2
 
 
-def test_the_child_gives_up_its_memory_limit_after_reading() -> None:
+def test_the_load_limit_is_half_the_memory_and_at_least_4_gib() -> None:
+    limit = workers._load_limit()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert limit == max(4 * 1024**3, memory // 2)
+
+
+def _limits_in_a_fork(soft: Callable[[int], int], load_limit: Callable[[int], int]) -> tuple:
+    """In a forked copy, set the address space limit to ``(soft(hard), hard)`` (``hard``: this
+    process's hard limit, as it is; ``2**50`` stands for none), make :func:`workers._load_limit`
+    give ``load_limit(hard)``, and return (the limits set, the limits inside
+    ``workers._limited()``, the limits after it, the load limit), as the copy saw them."""
+    import pickle
     import resource
 
-    before = resource.getrlimit(resource.RLIMIT_AS)
-    with workers._limited():
-        inside = resource.getrlimit(resource.RLIMIT_AS)
-    assert resource.getrlimit(resource.RLIMIT_AS) == before
-    limit = workers._load_limit()
-    assert limit is not None and limit >= 4 << 30
-    assert inside[0] == limit or before[1] < limit
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - in the forked copy, whose limits do not matter after
+        try:
+            hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+            bound = 2**50 if hard == resource.RLIM_INFINITY else hard
+            limits = (soft(bound), hard)
+            resource.setrlimit(resource.RLIMIT_AS, limits)
+            wanted = load_limit(bound)
+            workers._load_limit = lambda: wanted  # type: ignore[assignment]
+            with workers._limited():
+                inside = resource.getrlimit(resource.RLIMIT_AS)
+            after = resource.getrlimit(resource.RLIMIT_AS)
+            os.write(write_end, pickle.dumps((limits, inside, after, wanted)))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with open(read_end, "rb") as answer:
+        found = answer.read()
+    os.waitpid(pid, 0)
+    return pickle.loads(found)
+
+
+def test_the_child_gives_up_its_memory_limit_after_reading() -> None:
+    # No soft limit below the hard one: the load's limit applies while it reads, then the
+    # limits are as they were.
+    limits, inside, after, load = _limits_in_a_fork(lambda hard: hard, lambda hard: hard // 2)
+    assert inside == (load, limits[1])
+    assert after == limits
+
+
+def test_a_lower_limit_the_user_set_is_kept() -> None:
+    limits, inside, after, _ = _limits_in_a_fork(
+        lambda hard: hard // 4 - (1 << 20), lambda hard: hard // 4
+    )
+    assert inside == after == limits
 
 
 def test_a_polite_kill_while_the_child_works_stops_it_and_leaves_nothing(tmp_path: Path) -> None:
     book = _book(tmp_path / "homes.xlsx")
     folder = tmp_path / "out"
     folder.mkdir()
-    working = tmp_path / "working"
+    read_end, write_end = os.pipe()
 
     def slow_prepare() -> None:  # in the child, with the CSV spool already open beside -o
         real = cli.prepare
 
         def waiting(*a, **k):  # type: ignore[no-untyped-def]
-            working.write_text(str(os.getpid()))
-            time.sleep(30)
+            os.write(write_end, b"%d\n" % os.getpid())
+            time.sleep(600)  # until the signal
             return real(*a, **k)
 
         cli.prepare = waiting  # type: ignore[assignment]
@@ -190,12 +261,10 @@ def test_a_polite_kill_while_the_child_works_stops_it_and_leaves_nothing(tmp_pat
     pid = start_cli(
         tmp_path, *args, "-o", str(folder / "o.csv"), hand_over=True, patch=slow_prepare
     )
-    for _ in range(200):
-        if working.exists() and working.read_text():
-            break
-        time.sleep(0.05)
-    child = int(working.read_text())
-    assert child != pid
+    os.close(write_end)
+    with open(read_end, "rb") as working:  # the process id of the child, once it works
+        child = int(working.readline() or b"0")  # (or nothing, if the run ended first)
+    assert child not in (0, pid)
     assert [p.name.startswith(".cloze-import.") for p in folder.iterdir()] == [True]
     os.kill(pid, signal.SIGTERM)  # to the process that handed the run over: passed on
     code, stdout, stderr, handed = finish(tmp_path, pid)
@@ -204,24 +273,3 @@ def test_a_polite_kill_while_the_child_works_stops_it_and_leaves_nothing(tmp_pat
     assert list(folder.iterdir()) == []  # the child removed its temporary file
     with pytest.raises(ProcessLookupError):
         os.kill(child, 0)
-
-
-def test_a_lower_limit_the_user_set_is_kept() -> None:
-    import resource
-
-    limit = workers._load_limit()
-    assert limit is not None
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - in the forked copy, whose limits do not matter after
-        code = 1
-        try:
-            hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-            mine = (limit - (1 << 20), hard)
-            resource.setrlimit(resource.RLIMIT_AS, mine)
-            with workers._limited():
-                inside = resource.getrlimit(resource.RLIMIT_AS)
-            code = 0 if inside == mine == resource.getrlimit(resource.RLIMIT_AS) else 3
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from applinks.errors import TemplateError, UsageError
@@ -186,4 +188,48 @@ def test_prepare_combines_fill_and_check() -> None:
     assert result.report.locations() == [
         (2, "App Unique ID", "unique-id-duplicate"),
         (3, "App Unique ID", "unique-id-duplicate"),
+    ]
+
+
+def test_prepare_reports_the_ids_excel_damaged_in_the_id_column() -> None:
+    """The fill reads the ids from "Zillow ID" and writes them as text: only the fill can tell
+    that a number there had lost digits, so prepare's report must carry the fill's issues."""
+    table = Table(
+        ["Name", "Zillow ID"],
+        [["a", 12345678901234567], ["b", 59187422], ["c", 1.5], ["d", "7654321"]],
+    )
+    damaged = (
+        'Row {}: App Unique ID "{}" looks damaged by Excel ({}); copy the id again from the '
+        "source app and store the column as text."
+    )
+    result = prepare(table, app="zillow.com", id_column="Zillow ID")
+    assert [dataclasses.astuple(i) for i in result.report] == [
+        (
+            2,
+            "Zillow ID",
+            "unique-id-mangled",
+            "error",
+            damaged.format(
+                2,
+                "12345678901234567",
+                "it is a number with 17 digits and Excel keeps only 15",
+            ),
+            "12345678901234567",
+            "",
+        ),
+        (
+            4,
+            "Zillow ID",
+            "unique-id-mangled",
+            "error",
+            damaged.format(4, "1.5", "it is stored as a number with a fraction"),
+            "1.5",
+            "",
+        ),
+    ]
+    assert [row[3] for row in result.table.rows] == [
+        "12345678901234567",
+        "59187422",
+        "1.5",
+        "7654321",
     ]

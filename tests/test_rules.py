@@ -115,3 +115,39 @@ def test_the_name_rule_covers_the_name_column(
     rules = conditional_rules(headers, last_row=41, name_column=name_column)
     found = [r.sqref for r in rules if r.code == "name-missing"]
     assert found == ([covered] if covered else [])
+
+
+def _text_constant(expression: str) -> str:
+    """Return the text of a formula's constant: quoted texts (without ``&``) and ``CHAR(n)``
+    joined with ``&``."""
+    text = ""
+    for piece in expression.split("&"):
+        if quoted := re.fullmatch(r'"((?:[^"]|"")*)"', piece):
+            text += quoted.group(1).replace('""', '"')
+        elif char := re.fullmatch(r"CHAR\((\d+)\)", piece):
+            text += chr(int(char.group(1)))
+        else:
+            raise AssertionError(f"not a text constant: {piece}")
+    return text
+
+
+def test_rule_thresholds_are_the_specs() -> None:
+    """The limits each rule draws, read out of its formula and held to SPEC section 4 (and DNS).
+    Without a spreadsheet to run the formulas, this is what catches a moved limit; the
+    LibreOffice table (test_rules_libreoffice.py) runs them on rows at each limit."""
+    by_code = {r.code: r.formula for r in conditional_rules(FULL, last_row=41)}
+    starts = re.search(
+        r"FIND\(LEFT\(A2,1\),((?:\"[^\"]*\"|CHAR\(\d+\)|&)+)\)", by_code["formula-like-value"]
+    )
+    assert starts is not None
+    # "a text value starting with =, +, -, @, tab or CR"
+    assert sorted(_text_constant(starts.group(1))) == sorted(["=", "+", "-", "@", "\t", "\r"])
+    # "a number past 15 significant digits": from 1E+15, a whole number has 16 digits.
+    assert re.findall(r"ABS\(\$D2\)>=([0-9.E+]+)", by_code["unique-id-mangled"]) == ["1E+15"]
+    # A domain name has at most 253 characters (RFC 1035).
+    assert re.findall(r"LEN\(\$C2\)>(\d+)", by_code["app-id-not-domain"]) == ["253"]
+    # "Stage not one of Potential, Active, Done, Lost": compared exactly (no TRIM, no case).
+    assert by_code["stage-invalid"] == (
+        'AND(LEN(TRIM($B2))>0,NOT(OR(EXACT($B2,"Potential"),EXACT($B2,"Active"),'
+        'EXACT($B2,"Done"),EXACT($B2,"Lost"))))'
+    )

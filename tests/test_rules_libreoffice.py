@@ -17,6 +17,9 @@ from tests.office import convert
 
 HEADERS = ["Name", "Stage", "App ID", "App Unique ID", "App Name", "App Content URL", "Email"]
 LONG_LABEL = "a" * 64 + ".com"
+#: The longest name DNS allows, 253 characters (labels of at most 63), and one character more.
+NAME_253 = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 57]) + ".com"
+NAME_254 = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 58]) + ".com"
 
 #: (case id, column, value): each case is one row of good values with one cell replaced.
 #: ``None`` empties the cell. Every App ID defect of SPEC section 4 is here.
@@ -56,6 +59,8 @@ CASES: list[tuple[str, str, object]] = [
     ("only-ending", "App ID", "co.uk"),
     ("url-with-bad-host", "App ID", "https://bad host.com/"),
     ("long-label", "App ID", LONG_LABEL),
+    ("name-253-characters", "App ID", NAME_253),
+    ("name-254-characters", "App ID", NAME_254),
     ("app-id-empty", "App ID", None),
     ("uid-empty", "App Unique ID", None),
     ("uid-leading-space", "App Unique ID", " 12345"),
@@ -88,6 +93,11 @@ CASES: list[tuple[str, str, object]] = [
     ("uid-15-digits-2", "App Unique ID", "123456789012345"),
     ("uid-15-digits-next", "App Unique ID", 123456789012346),
     ("uid-zeros-as-number", "App Unique ID", 123),
+    # Excel keeps 15 significant digits: the boundary on each side, and below zero.
+    ("uid-15-digits-largest", "App Unique ID", 999_999_999_999_999),
+    ("uid-16-digits-smallest", "App Unique ID", 1_000_000_000_000_000),
+    ("uid-15-digits-negative", "App Unique ID", -999_999_999_999_999),
+    ("uid-16-digits-negative", "App Unique ID", -1_000_000_000_000_000),
     ("uid-salesforce-case-1", "App Unique ID", "001A000001aBcDe"),
     ("uid-salesforce-case-2", "App Unique ID", "001A000001AbCdE"),
     ("uid-empty-2", "App Unique ID", None),
@@ -113,6 +123,12 @@ CASES: list[tuple[str, str, object]] = [
     ("title-at", "Name", "@home"),
     ("error-cell", "Email", ERROR_NA),
     ("error-text", "Email", "#N/A"),
+    # Every start SPEC section 4 names (=, +, -, @, tab, CR), and near misses.
+    ("title-equals", "Name", "=1+1"),
+    ("title-tab", "Name", "\tBig deal"),
+    ("title-cr", "Name", "\rBig deal"),
+    ("title-lf", "Name", "\nBig deal"),
+    ("title-space-equals", "Name", " =1+1"),
     ("email-only", "App ID", ("no-pair", "a@example.com")),
     ("nothing", "App ID", ("no-pair", None)),
 ]
@@ -124,6 +140,22 @@ EXPECTED_DIFFERENCES = {
     ("url-with-bad-host", "app-id-not-domain"): "app-id-not-domain",
     ("long-label", "app-id-not-domain"): "app-id-not-domain",
     ("error-text", "cell-error"): "cell-error",
+}
+
+
+#: The boundary rows: SPEC section 4's verdict on each (the check's and the rule's alike).
+BOUNDARY_VERDICTS = {
+    ("uid-15-digits-largest", "unique-id-mangled"): False,
+    ("uid-16-digits-smallest", "unique-id-mangled"): True,
+    ("uid-15-digits-negative", "unique-id-mangled"): False,
+    ("uid-16-digits-negative", "unique-id-mangled"): True,
+    ("name-253-characters", "app-id-not-domain"): False,
+    ("name-254-characters", "app-id-not-domain"): True,
+    ("title-equals", "formula-like-value"): True,
+    ("title-tab", "formula-like-value"): True,
+    ("title-cr", "formula-like-value"): True,
+    ("title-lf", "formula-like-value"): False,
+    ("title-space-equals", "formula-like-value"): False,
 }
 
 
@@ -163,9 +195,12 @@ def _write(path: Path, rows: list[list[object]], verdicts: list[tuple[str, int, 
                 sheet.cell(r, c).value = "#N/A"
                 sheet.cell(r, c).data_type = "e"  # the error value itself
                 continue
-            cell = sheet.cell(r, c, value)
             if isinstance(value, str):
+                # A CR goes into the file escaped (a raw one in XML is read as a line feed).
+                cell = sheet.cell(r, c, value.replace("\r", "_x000D_"))
                 cell.data_type = "s"  # a value such as "=zillow.com" stays text
+            else:
+                sheet.cell(r, c, value)
     for c, (_, r, formula) in enumerate(verdicts):
         # Verdict cells go in their own columns far to the right of the data.
         sheet.cell(r, 20 + c // len(rows), f"=IF({formula},1,0)")
@@ -224,6 +259,10 @@ def test_rule_formulas_agree_with_the_check(tmp_path: Path) -> None:
         for r, code, h in got ^ expected
     }
     assert differences == dict.fromkeys(EXPECTED_DIFFERENCES, "check"), differences
+    for name, found in (("check", expected), ("rule", got)):
+        flagged = {(case_of[r], code) for r, code, _ in found}
+        verdicts = {key: key in flagged for key in BOUNDARY_VERDICTS}
+        assert verdicts == BOUNDARY_VERDICTS, name
     assert set(EXPECTED_DIFFERENCES.values()) <= set(LIMITS)
     # The table really exercises every rule: each one flags at least one case.
     assert {code for _, code, _ in expected} == set(RULE_CODES)

@@ -238,12 +238,30 @@ def test_in_two_returns_both_answers() -> None:
     assert here == os.getpid() and there != here
 
 
-def test_in_two_keeps_the_progress_moving_while_it_waits() -> None:
-    import time
+def test_in_two_keeps_the_progress_moving_while_it_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the child works, ``waiting()`` is called between waits of a tenth of a second; the
+    child here finishes only once it has been called three times (no clock involved)."""
+    import select
+    from types import SimpleNamespace
 
-    calls: list[float] = []
-    workers.in_two(lambda: None, lambda: time.sleep(0.6), waiting=lambda: calls.append(1))
-    assert 3 <= len(calls) <= 8  # every tenth of a second, while the child sleeps
+    go_read, go_write = os.pipe()
+    calls: list[int] = []
+    waits: list[float] = []
+
+    def waiting() -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            os.write(go_write, b"x")
+
+    def timed(r, w, x, timeout):  # type: ignore[no-untyped-def]
+        waits.append(timeout)
+        return select.select(r, w, x, timeout)
+
+    monkeypatch.setattr(workers, "select", SimpleNamespace(select=timed))
+    here, there = workers.in_two(lambda: "here", lambda: os.read(go_read, 1), waiting=waiting)
+    assert (here, there) == ("here", b"x")
+    assert len(calls) >= 3
+    assert waits == [0.1] * (len(calls) + 1)  # the last wait ends with the child's answer
 
 
 def test_in_two_raises_the_childs_error_with_its_details() -> None:
@@ -267,22 +285,31 @@ def test_in_two_says_when_the_child_died() -> None:
         workers.in_two(lambda: 1, die)
 
 
-def test_an_error_here_stops_the_child(tmp_path: Path) -> None:
+def test_an_error_here_stops_the_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     marker = tmp_path / "child-finished"
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        forked.append(pid)
+        return pid
 
     def slow() -> None:
         import time
 
-        time.sleep(5)
+        time.sleep(600)  # stopped long before
         marker.write_text("yes")
 
     def fail() -> None:
         raise KeyError("here")
 
+    monkeypatch.setattr(os, "fork", fork)
     with pytest.raises(KeyError):
         workers.in_two(fail, slow)
+    [child] = forked
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left behind, not even a zombie
+        os.waitpid(child, os.WNOHANG)  # reaped already: no child left behind, not even a zombie
     assert not marker.exists()
 
 

@@ -60,16 +60,18 @@ def main():
                 "com.sun.star.bridge.UnoUrlResolver", local
             )
             context = None
-            for _ in range(300):
+            # Wait as long as LibreOffice is starting (a busy machine is slow); the deadline
+            # only ends a hang.
+            deadline = time.monotonic() + 600
+            while context is None:
                 try:
                     context = resolver.resolve(
                         f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext"
                     )
-                    break
                 except NoConnectException:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise SystemExit("LibreOffice did not start") from None
                     time.sleep(0.1)
-            if context is None:
-                raise SystemExit("LibreOffice did not start")
             desktop = context.ServiceManager.createInstanceWithContext(
                 "com.sun.star.frame.Desktop", context
             )

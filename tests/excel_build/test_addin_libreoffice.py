@@ -28,7 +28,7 @@ def probe(path: Path, *extra: str) -> dict:
         [UNO_PYTHON, str(PROBE), str(path), *extra],
         capture_output=True,
         text=True,
-        timeout=90,
+        timeout=900,  # only for a hang (the probe waits for LibreOffice to start)
         check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -111,6 +111,74 @@ def test_check_annotate_writes_rules_list_and_check_sheet(tmp_path: Path) -> Non
     assert known[:2] == ["salesforce.com", "hubspot.com"] and None not in known
 
 
+def test_the_check_sheet_lists_each_issue_whole(tmp_path: Path) -> None:
+    """Every column of every issue row, spelled out: a value in the Suggestion column (or the
+    reverse) would send the user to fix the wrong thing."""
+    book = make_book(tmp_path / "deals.xlsx")
+    table = read_table(book)
+    write_annotated(book, table, check(table), tmp_path / "flags.xlsx")
+    listing = openpyxl.load_workbook(tmp_path / "flags.xlsx")[CHECK_SHEET]
+    rows = [row[:8] for row in listing.iter_rows(min_row=5, max_row=13, values_only=True)]
+    capital = 'Row 3: App ID "Zillow.com" has capital letters; use "zillow.com".'
+    spelled = (
+        'Row 3: App ID "Zillow.com" is spelled differently on other rows ("zillow.com"); use '
+        'one spelling, "zillow.com", for every row of this source.'
+    )
+    no_way_in = (
+        "Row 4: the row has neither an App ID with an App Unique ID nor an involved person's "
+        "email, so Cloze cannot import it; add one of them."
+    )
+    damaged = (
+        'Row 5: App Unique ID "1.42E+18" looks damaged by Excel (it is in exponent form, which '
+        "has lost digits); copy the id again from the source app and store the column as text."
+    )
+    not_a_link = (
+        'Row 5: App Content URL "zillow.com/h/4" is not a full web address; it must start with '
+        '"https://" or "http://".'
+    )
+    assert rows == [
+        ("Row", "Column", "Cell", "Code", "Severity", "Message", "Value", "Suggestion"),
+        (
+            3,
+            "Stage",
+            "B3",
+            "stage-invalid",
+            "warning",
+            'Row 3: Stage "active" is not one of Potential, Active, Done, Lost; use "Active".',
+            "active",
+            "Active",
+        ),
+        (3, "App ID", "C3", "app-id-not-lowercase", "error", capital, "Zillow.com", "zillow.com"),
+        (3, "App ID", "C3", "app-id-inconsistent", "warning", spelled, "Zillow.com", "zillow.com"),
+        (4, "App ID", "C4", "row-not-importable", "error", no_way_in, None, None),
+        (
+            4,
+            "App Unique ID",
+            "D4",
+            "unique-id-missing",
+            "error",
+            'Row 4: App ID "zillow.com" has no App Unique ID; add the record\'s id from that app.',
+            None,
+            None,
+        ),
+        (
+            5,
+            "Name",
+            "A5",
+            "name-missing",
+            "error",
+            "Row 5: the row has no Name; Cloze needs a name for every Project or Deal.",
+            None,
+            None,
+        ),
+        (5, "App Unique ID", "D5", "unique-id-mangled", "error", damaged, "1.42E+18", None),
+        (5, "App Content URL", "F5", "url-invalid", "error", not_a_link, "zillow.com/h/4", None),
+    ]
+    assert listing["A14"].value is None  # nothing after the last issue
+    links = [listing.cell(r, 3).hyperlink.location for r in range(6, 14)]
+    assert links == [f"'Deals'!{cell}" for cell in ["B3", "C3", "C3", "C4", "D4", "A5", "D5", "F5"]]
+
+
 def test_parts_not_edited_are_copied_byte_for_byte(tmp_path: Path) -> None:
     book = make_book(tmp_path / "deals.xlsx")
     table = read_table(book)

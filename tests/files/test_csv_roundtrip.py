@@ -69,7 +69,9 @@ cells = st.one_of(
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(rows=st.lists(st.lists(cells, min_size=3, max_size=3), max_size=8))
 def test_any_text_grid_round_trips(tmp_path: Path, rows: list[list[str | None]]) -> None:

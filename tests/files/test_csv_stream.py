@@ -181,3 +181,51 @@ def test_fault_deep_in_the_file_ends_with_exit_2_and_nothing_written(
     result = run_applinks("prepare", str(path), "--app", "zillow.com", "-o", str(out))
     assert (result.returncode, result.stderr.strip().splitlines()[-1]) == (2, message)
     assert list(out.parent.iterdir()) == []
+
+
+#: The CSV reader counts line ends 4 MiB at a time.
+FOUR_MIB = 4 * 1024 * 1024
+
+
+def _crlf_across_four_mib(path: Path, size: int) -> int:
+    """Write a CSV file of about ``size`` bytes, CRLF line ends, one of which has its CR as the
+    last byte of the first 4 MiB and its LF as the first byte after; return its data rows."""
+    lines = [b"Name,App ID,Notes\r\n"]
+
+    def add(notes: int) -> int:
+        lines.append(b"n%07d,zillow.com,%s\r\n" % (len(lines), b"x" * notes))
+        return len(lines[-1])
+
+    length = len(lines[0])
+    while FOUR_MIB + 1 - length > 200:
+        length += add(60)
+    length += add(FOUR_MIB + 1 - length - len(b"n0000000,zillow.com,\r\n"))  # ends there
+    while length < size:
+        length += add(60)
+    data = b"".join(lines)
+    assert data[FOUR_MIB - 1 : FOUR_MIB + 1] == b"\r\n"
+    path.write_bytes(data)
+    return len(lines) - 1
+
+
+def test_a_crlf_across_the_readers_chunks_ends_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = b"a" * (FOUR_MIB - 1) + b"\r\nb\r\nc"
+    assert csv_in._count_lines(io.BytesIO(data), FOUR_MIB + 4) == 2
+    assert csv_in._line_offset(io.BytesIO(data), 1) == FOUR_MIB + 1
+    assert csv_in._line_offset(io.BytesIO(data), 2) == FOUR_MIB + 4
+
+    # A file scanned in two halves, the first half's lines counted across that line end: the
+    # halves meet where one reader would be, and a part read from the meeting point is right.
+    path = tmp_path / "big.csv"
+    rows = _crlf_across_four_mib(path, 9 * 1024 * 1024)
+    monkeypatch.setattr(csv_in, "SCAN_IN_TWO_FROM", 0)
+    one, two = read_csv(path), read_csv(path, processes=2)
+    whole = list(one.rows)
+    assert len(whole) == len(one.rows) == len(two.rows) == rows
+    marks = [count for count, _ in two.rows._marks]
+    met = next(count for count in marks if count % csv_in.MARK_EVERY)  # (the others follow it)
+    assert rows // 3 < met < rows * 2 // 3
+    for start in (met, marks[-1]):
+        assert list(two.rows.part(start)) == whole[start:]

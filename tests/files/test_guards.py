@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -241,3 +244,65 @@ def test_a_far_row_is_found_in_any_chunk(tmp_path: Path, monkeypatch: pytest.Mon
     )
     with pytest.raises(InputError, match="past row 1,048,576"):
         read_table(path)
+
+
+def _zip_crypto(data: bytes, password: bytes, check_byte: int) -> bytes:
+    """Encrypt ``data`` with the zip format's own ("traditional PKWARE") cipher (APPNOTE 6.1):
+    a 12-byte header whose last byte is ``check_byte``, then the data."""
+    keys = [0x12345678, 0x23456789, 0x34567890]
+
+    def update(byte: int) -> None:
+        keys[0] = zlib.crc32(bytes([byte]), keys[0] ^ 0xFFFFFFFF) ^ 0xFFFFFFFF
+        keys[1] = ((keys[1] + (keys[0] & 0xFF)) * 134775813 + 1) & 0xFFFFFFFF
+        keys[2] = zlib.crc32(bytes([keys[1] >> 24]), keys[2] ^ 0xFFFFFFFF) ^ 0xFFFFFFFF
+
+    for byte in password:
+        update(byte)
+    out = bytearray()
+    for plain in bytes(range(11)) + bytes([check_byte]) + data:
+        temp = (keys[2] | 2) & 0xFFFF
+        out.append(plain ^ (((temp * (temp ^ 1)) >> 8) & 0xFF))
+        update(plain)
+    return bytes(out)
+
+
+def _pkware_encrypted(source: Path, target: Path, password: bytes) -> Path:
+    """Write ``source``'s parts to ``target``, each stored and encrypted with ``password``."""
+    with zipfile.ZipFile(source) as book:
+        parts = [(info.filename, book.read(info)) for info in book.infolist()]
+    out = io.BytesIO()
+    central = []
+    for name, data in parts:
+        crc = zlib.crc32(data)
+        sealed = _zip_crypto(data, password, crc >> 24)
+        encoded = name.encode()
+        # version 2.0, flag bit 0 (encrypted), stored, 1980-01-01 00:00
+        fields = struct.pack("<HHHHHIII", 20, 1, 0, 0, 0x21, crc, len(sealed), len(data))
+        central.append((out.tell(), encoded, fields))
+        out.write(b"PK\x03\x04" + fields + struct.pack("<HH", len(encoded), 0) + encoded + sealed)
+    start = out.tell()
+    for offset, encoded, fields in central:
+        # made by version 2.0; no extra field, comment or attributes; where its header is
+        tail = struct.pack("<HHHHHII", len(encoded), 0, 0, 0, 0, 0, offset)
+        out.write(b"PK\x01\x02" + struct.pack("<H", 20) + fields + tail + encoded)
+    size, count = out.tell() - start, len(parts)
+    out.write(struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+    target.write_bytes(out.getvalue())
+    return target
+
+
+def test_a_zip_encrypted_with_a_password_is_called_protected_not_damaged(tmp_path: Path) -> None:
+    """A workbook zipped with a password by a zip tool (not Excel's own encryption, which is an
+    OLE box): the user must hear that it is protected with a password, not that it is damaged."""
+    path = _pkware_encrypted(_book(tmp_path / "plain.xlsx"), tmp_path / "locked.xlsx", b"secret")
+    with zipfile.ZipFile(path) as locked, zipfile.ZipFile(tmp_path / "plain.xlsx") as plain:
+        # A real encrypted zip: Python's own zip reader opens it with the password only.
+        assert locked.read(SHEET, pwd=b"secret") == plain.read(SHEET)
+        with pytest.raises(RuntimeError, match="password required"):
+            locked.read(SHEET)
+    with pytest.raises(InputError) as refused:
+        read_table(path)
+    assert str(refused.value) == (
+        '"locked.xlsx" is protected with a password; open it, remove the password, save it and '
+        "try again."
+    )

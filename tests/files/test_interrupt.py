@@ -8,7 +8,7 @@ import stat
 import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,10 @@ from click.testing import CliRunner
 
 from applinks.cli import main
 from applinks.files import atomic
+from applinks.files.csv_out import CsvSpool, write_cloze_csv
+from applinks.operations import prepare
+from applinks.rows import LazyRows
+from applinks.table import Cell, Table
 
 SRC = Path(__file__).resolve().parent.parent.parent / "src"
 HEADER = "Name,Stage,App ID,App Unique ID,App Name,App Content URL\r\n"
@@ -170,43 +174,126 @@ def test_output_gets_normal_permissions_not_the_temporary_files(tmp_path: Path) 
     assert mode == 0o666 & ~umask
 
 
+#: Run the command line in a child that pauses, once the temporary CSV holds its first rows,
+#: until a signal comes: the signal then lands mid-write whatever the machine's speed. Ctrl-C's
+#: handler is set here, since a child inherits an ignored SIGINT from a run in the background.
+PAUSING_RUN = """
+import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
+from applinks.cli import main
+from applinks.files import csv_out
+ready, me, real = int(sys.argv[1]), os.getpid(), csv_out.CsvRowWriter.rows
+def rows(self, block):
+    real(self, block)
+    if os.getpid() == me and ready >= 0:  # (not in a second worker process)
+        os.write(ready, b"x")
+        os.close(ready)
+        globals()["ready"] = -1
+        time.sleep(600)  # until the signal
+csv_out.CsvRowWriter.rows = rows
+main(sys.argv[2:], prog_name="applinks")
+"""
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_real_signal_during_prepare_leaves_no_partial_file(tmp_path: Path, signum: int) -> None:
-    """Send the signal once the temporary output exists, i.e. in the middle of writing it."""
+    """Send the signal once the temporary output holds rows, i.e. in the middle of writing it."""
     book = _input(tmp_path, 20_000)
     before = book.read_bytes()
     env = {**os.environ, "PYTHONPATH": str(SRC)}
+    read_end, write_end = os.pipe()
     process = subprocess.Popen(
-        [sys.executable, "-m", "applinks", "prepare", book.name, "--app", "zillow.com"],
+        [sys.executable, "-c", PAUSING_RUN, str(write_end)]
+        + ["prepare", book.name, "--app", "zillow.com"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        pass_fds=(write_end,),
     )
-    deadline = time.monotonic() + 120
+    os.close(write_end)
     try:
-        while not any(p.name.endswith(".part") for p in tmp_path.iterdir()):
-            assert process.poll() is None, "prepare finished before it could be interrupted"
-            assert time.monotonic() < deadline
-            time.sleep(0.002)
+        with open(read_end, "rb") as ready:
+            assert ready.read(1) == b"x", "prepare ended before it wrote any row"
+        assert [p.name.endswith(".part") for p in tmp_path.iterdir()].count(True) >= 1
         process.send_signal(signum)
-        _, stderr = process.communicate(timeout=60)
+        _, stderr = process.communicate(timeout=600)
     finally:
         if process.poll() is None:
             process.kill()
-    assert book.read_bytes() == before
-    output = tmp_path / "deals - Cloze import.csv"
-    if stderr.startswith('Stopped; "deals - Cloze import.csv" had been written in full'):
-        # The signal landed just after the rename: then the output must be whole.
-        assert output.read_bytes().count(b"\r\n") == 20_001
-        assert sorted(p.name for p in tmp_path.iterdir()) == [
-            "deals - Cloze import.csv",
-            "deals.csv",
-        ]
-        return
+            process.wait()
     assert (process.returncode, stderr) == (130, "Stopped; nothing was written.\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deals.csv"]
+    assert book.read_bytes() == before
+
+
+@pytest.fixture
+def ctrl_c() -> Iterator[Callable[[], None]]:
+    """Return a function that presses Ctrl-C: a real SIGINT to this process, which raises
+    KeyboardInterrupt (set here: a run in the background may have inherited it ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield lambda: os.kill(os.getpid(), signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class _RowsThenCtrlC(LazyRows):
+    """200,000 rows on demand; Ctrl-C is pressed as row ``at`` is made."""
+
+    def __init__(self, press: Callable[[], None], at: int = 50_000) -> None:
+        super().__init__()
+        self._press, self._at = press, at
+
+    def _produce(self) -> Iterator[list[Cell]]:
+        for n in range(200_000):
+            if n == self._at:
+                self._press()
+            yield [f"House {n}", "zillow.com", str(1000 + n), "Zillow", f"https://z.com/{n}"]
+
+
+def _write_csv(table: Table, folder: Path) -> None:
+    write_cloze_csv(table, folder / "out.csv")
+
+
+def _prepare_into_a_spool(table: Table, folder: Path) -> None:
+    with CsvSpool(folder) as spool:
+        prepare(table, sink=spool)
+        spool.keep(folder / "out.csv")
+
+
+@pytest.mark.parametrize(
+    "write", [_write_csv, _prepare_into_a_spool], ids=["write_cloze_csv", "prepare-into-spool"]
+)
+def test_ctrl_c_in_the_library_leaves_no_temporary_file(
+    tmp_path: Path, ctrl_c: Callable[[], None], write: Callable[[Table, Path], None]
+) -> None:
+    """A program that uses the library (no command line, so no sweep of pending files at the
+    end) is stopped with Ctrl-C while the output is being written: nothing is left behind."""
+    headers = ["Name", "App ID", "App Unique ID", "App Name", "App Content URL"]
+    table = Table(headers, _RowsThenCtrlC(ctrl_c))
+    with pytest.raises(KeyboardInterrupt):
+        write(table, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_while_the_temporary_file_is_made_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ctrl_c: Callable[[], None]
+) -> None:
+    """Ctrl-C pressed as the temporary file comes into being is held until it is known, then
+    raised; the file is removed on the way out."""
+    real = tempfile.NamedTemporaryFile
+
+    def pressed_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made = real(*args, **kwargs)
+        ctrl_c()
+        return made
+
+    monkeypatch.setattr(atomic.tempfile, "NamedTemporaryFile", pressed_meanwhile)
+    with pytest.raises(KeyboardInterrupt):
+        write_cloze_csv(Table(["Name"], [["a"]]), tmp_path / "out.csv")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_temporary_files_not_yet_in_a_with_block_are_swept(tmp_path: Path) -> None:
