@@ -104,11 +104,11 @@ def _one_after_the_other(order: str) -> None:
 
         return run
 
-    scan, load = guards.inspect_xlsx_sheet, xlsx_in.read_workbook
+    scan, load = guards.inspect_xlsx_sheet, xlsx_in.open_sheet
     if order == "scan-first":
-        guards.inspect_xlsx_sheet, xlsx_in.read_workbook = first(scan), second(load)
+        guards.inspect_xlsx_sheet, xlsx_in.open_sheet = first(scan), second(load)
     else:
-        guards.inspect_xlsx_sheet, xlsx_in.read_workbook = second(scan), first(load)
+        guards.inspect_xlsx_sheet, xlsx_in.open_sheet = second(scan), first(load)
 
 
 def finish(tmp_path: Path, pid: int) -> tuple[int, str, str, bool]:

@@ -94,11 +94,14 @@ def _read(
             and workers.available() > 1
             and _sheets_size(path) >= HAND_OVER_FROM
         ):
-            scan, table = workers.hand_over(
-                lambda: guards.inspect_xlsx_sheet(path, sheet),
-                lambda: xlsx_in.read_workbook(path, sheet=sheet, link_columns=links),
+            # This process scans the sheet (for cells past Excel's grid, and for how its cells
+            # are shown) while the child parses it; the child builds the table with the facts.
+            (scan, facts), opened = workers.hand_over(
+                lambda: (guards.inspect_xlsx_sheet(path, sheet), xlsx_in.read_facts(path, sheet)),
+                lambda: xlsx_in.open_sheet(path, sheet=sheet),
                 name=name,
             )
+            table = xlsx_in.sheet_table(opened, path, sheet=sheet, facts=facts, link_columns=links)
         else:
             scan = guards.inspect_xlsx_sheet(path, sheet) if "xl/workbook.xml" in parts else None
             if "xl/workbook.bin" in parts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import count, islice
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,29 @@ def read_workbook(
     with Excel's 15 significant digits; text keeps its leading zeros; dates stay dates. Where
     the file says how a cell is shown (:func:`read_facts`), the cell is what Excel shows: a zip
     under ``00000`` is the text ``02134``, an error cell its ``#N/A``, and in the App Content
-    URL column and the ``link_columns`` a hyperlink's target rather than its text. Empty cells
-    are ``None``.
+    URL column a hyperlink's target rather than its text (``link_columns``: columns whose
+    targets are kept in ``Table.links``). Empty cells are ``None``.
+    """
+    opened = open_sheet(path, sheet=sheet)
+    facts = read_facts(path, opened.name)
+    return sheet_table(opened, path, sheet=sheet, facts=facts, link_columns=link_columns)
+
+
+@dataclass
+class OpenSheet:
+    """A worksheet parsed by python-calamine: the workbook, the sheet's name and its cells."""
+
+    workbook: Any
+    name: str
+    data: Any
+
+
+def open_sheet(path: Path, *, sheet: str | None = None) -> OpenSheet:
+    """Parse the first worksheet (or ``sheet``) of a workbook with python-calamine.
+
+    Raises:
+        InputError: the file is protected, damaged, or has no worksheets.
+        UsageError: ``sheet`` names no sheet of the workbook.
     """
     import python_calamine as calamine
 
@@ -60,26 +82,43 @@ def read_workbook(
     else:
         listed = ", ".join(f'"{n}"' for n in names)
         raise UsageError(f'"{path.name}" has no sheet named "{sheet}"; its sheets are {listed}.')
-    damaged = InputError(
-        f'Sheet "{chosen}" of "{path.name}" is damaged and cannot be read; open the file in '
+    try:
+        return OpenSheet(workbook, chosen, workbook.get_sheet_by_name(chosen))
+    except Exception as exc:
+        raise _damaged(path, chosen) from exc
+
+
+def _damaged(path: Path, sheet: str) -> InputError:
+    return InputError(
+        f'Sheet "{sheet}" of "{path.name}" is damaged and cannot be read; open the file in '
         "Excel, save it again and try again.",
         path=path,
     )
-    facts = read_facts(path, chosen)
+
+
+def sheet_table(
+    opened: OpenSheet,
+    path: Path,
+    *,
+    sheet: str | None,
+    facts: CellFacts | None,
+    link_columns: Collection[str] = (),
+) -> Table:
+    """Return the Table of a parsed sheet, shown as ``facts`` say (None: facts not read)."""
+    chosen = opened.name
     try:
-        data = workbook.get_sheet_by_name(chosen)
         table = table_from_sheet(
-            data, sheet=chosen, source=path.name, facts=facts, link_columns=link_columns
+            opened.data, sheet=chosen, source=path.name, facts=facts, link_columns=link_columns
         )
     except ApplinksError:
         raise
     except Exception as exc:
-        raise damaged from exc
+        raise _damaged(path, chosen) from exc
     if facts is None:
         note = _formats_not_read(table, path)
         if note:
             table.notes.append(note)
-    if sheet is None and _is_hidden(workbook, 0):
+    if sheet is None and _is_hidden(opened.workbook, 0):
         table.notes.append(
             f'Sheet "{chosen}" is hidden in Excel; it is read because it is the first sheet. '
             "Use --sheet NAME to read another one."
@@ -109,7 +148,7 @@ def _formats_not_read(table: Table, path: Path) -> str | None:
     )
 
 
-def read_facts(path: Path, sheet: str) -> CellFacts | None:
+def read_facts(path: Path, sheet: str | None) -> CellFacts | None:
     """Return what the file says beyond the values of ``sheet`` (formats, errors, links).
 
     Only the formats that change a value are collected (:func:`~applinks.shown.carries_meaning`).
