@@ -356,7 +356,12 @@ realistic property export made by [bench/make_data.py](../bench/make_data.py): 1
 text, whole and fractional numbers, dates, date-times, zip codes with leading zeros (text),
 numeric Zillow ids, listing URLs and notes (a few of them formula-like), with a few planted
 problems. `prepare` fills the App Link columns from the ids (`--app zillow.com --id-column
-"Zillow ID"`), checks every row, and writes the Cloze CSV.
+"Zillow ID"`), checks every row, and writes the Cloze CSV. The *formatted* workbook has the same
+rows with the zip stored as a number under Excel's "Zip Code" format (`00000`) and two more
+number columns under the "Zip Code + 4" and "Phone Number" formats, so five columns of every row
+(with the two date columns) are shown as Excel shows them; its yardstick is the same plain read
+of that file. The `1 process` cases run with `APPLINKS_WORKERS=1`, as on Windows and in the Excel
+add-in, which have no second process.
 
 - Run: {when}; {runs} ({ref} for pandas and openpyxl, which are much slower).
 - Machine: {machine}.
@@ -393,6 +398,13 @@ DOC_TAIL = """
     to the first. Hypothesis holds a checker merged from two halves to one that saw every row; the
     reports and CSV bytes of one and two processes are compared in the tests and were identical on
     both benchmark files.
+- What a cell shows (`files/xlsx_cells.py`): the styles part says which cell styles carry a
+  number format that changes a value; one pass over the sheet's XML (byte patterns over 4 MiB
+  chunks) collects only the number cells under those styles (as arrays of rows per column), the
+  error cells and the links. For a large workbook on the command line this pass runs in the
+  process that scans the sheet, beside the child that parses it, and its facts go to the child
+  through the pipe (40 MiB for the formatted workbook's five columns). Each block of rows then
+  gets its shown values by two binary searches per column (`files/as_shown.py`).
 - The work after reading is done a block of 256 rows at a time, column by column
   (`rows.Block`): the reader normalises a column with one C-level pass where it can (whole
   numbers, text without empty cells), the fill writes a whole block when every id is plain, the

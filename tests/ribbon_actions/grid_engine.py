@@ -62,6 +62,14 @@ def typed_text(value: Any) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class ExcelError:
+    """An error value in a cell (``#N/A``): xlwings hands it over as None, or as its text with
+    the ``err_to_str`` option, as Excel's own engines do."""
+
+    text: str
+
+
 @dataclass
 class Rect:
     r1: int
@@ -241,6 +249,8 @@ class Engine:
         def clean(value):
             if value is None:
                 return empty_as
+            if isinstance(value, ExcelError):
+                return value.text if err_to_str else empty_as
             if isinstance(value, dt.datetime) and datetime_builder is not dt.datetime:
                 return datetime_builder(year=value.year, month=value.month, day=value.day)
             if number_builder is not None and isinstance(value, float):

@@ -795,3 +795,30 @@ def test_save_csv_writes_values_as_excel_shows_them_like_the_command_line(engine
     expected[3][1] = "94105"
     expected[3][11:13] = ["", ""]
     assert list(csv.reader(io.StringIO(text))) == expected
+
+
+def test_an_error_cell_is_saved_as_excel_shows_it_and_flagged(engine, tmp_path):
+    rows = [
+        ["Name", "App ID", "App Unique ID", "Price"],
+        [
+            "12 Oak St",
+            "zillow.com",
+            "59187422",
+            ("=VLOOKUP(A2,X:Y,2,0)", grid_engine.ExcelError("#N/A")),
+        ],
+    ]
+    book = make_book(engine, rows, folder=tmp_path)
+    assert run(book, "save_csv").startswith("Saved 1 row")
+    text = (tmp_path / "Deals - Cloze import.csv").read_text(encoding="utf-8-sig")
+    assert list(csv.reader(io.StringIO(text))) == [
+        ["Name", "App ID", "App Unique ID", "Price"],
+        ["12 Oak St", "zillow.com", "59187422", "#N/A"],
+    ]
+    from applinks.checks import check
+
+    _, table = sheet.read_table(book.sheets["Deals"])
+    assert [i.key() for i in check(table)] == [
+        (2, "App Name", "app-name-missing"),
+        (2, "App Content URL", "url-missing"),
+        (2, "Price", "cell-error"),
+    ]

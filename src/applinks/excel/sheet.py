@@ -200,7 +200,8 @@ def read_formulas(layout: Layout, position: int) -> list[str]:
 
 
 def _grid(rng: Any) -> list[list[Any]]:
-    value = rng.options(ndim=2).value
+    # err_to_str: an error cell comes as the text Excel shows ("#N/A"), not as an empty cell.
+    value = rng.options(ndim=2, err_to_str=True).value
     return [list(r) for r in value]
 
 
