@@ -50,16 +50,20 @@ def lo_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {kind: convert(BOOK, kind, out / kind) for kind in ("xlsx", "xls", "ods")}
 
 
-def test_values_as_shown_from_openpyxl(tmp_path: Path) -> None:
-    assert _csv_lines(BOOK, "Values", tmp_path) == VALUES_CSV
+#: The writers of the workbook: openpyxl (the file itself) and LibreOffice's copies.
+WRITERS = [
+    "openpyxl",
+    *(pytest.param(kind, marks=pytest.mark.libreoffice) for kind in ("xlsx", "xls", "ods")),
+]
 
 
-@pytest.mark.libreoffice
-@pytest.mark.parametrize("kind", ["xlsx", "xls", "ods"])
-def test_values_as_shown_from_libreoffice(
-    kind: str, lo_books: dict[str, Path], tmp_path: Path
-) -> None:
-    assert _csv_lines(lo_books[kind], "Values", tmp_path) == VALUES_CSV
+def _book(writer: str, request: pytest.FixtureRequest) -> Path:
+    return BOOK if writer == "openpyxl" else request.getfixturevalue("lo_books")[writer]
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_values_as_shown(writer: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    assert _csv_lines(_book(writer, request), "Values", tmp_path) == VALUES_CSV
 
 
 def _issues(path: Path, sheet: str) -> list[tuple[int, str, str]]:
@@ -96,16 +100,11 @@ TITLE_CSV = [
 ]
 
 
-def test_links_blank_rows_and_unused_columns_from_openpyxl(tmp_path: Path) -> None:
-    assert _csv_lines(BOOK, "Links", tmp_path) == LINKS_CSV
-
-
-@pytest.mark.libreoffice
-@pytest.mark.parametrize("kind", ["xlsx", "xls", "ods"])
-def test_links_blank_rows_and_unused_columns_from_libreoffice(
-    kind: str, lo_books: dict[str, Path], tmp_path: Path
+@pytest.mark.parametrize("writer", WRITERS)
+def test_links_blank_rows_and_unused_columns(
+    writer: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    assert _csv_lines(lo_books[kind], "Links", tmp_path) == LINKS_CSV
+    assert _csv_lines(_book(writer, request), "Links", tmp_path) == LINKS_CSV
 
 
 def test_a_column_read_for_links_keeps_its_text_and_knows_the_targets() -> None:
@@ -130,11 +129,11 @@ def test_fill_from_url_uses_the_link_not_the_text(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("writer", ["openpyxl", "xlsx", "xls", "ods"])
+@pytest.mark.parametrize("writer", WRITERS)
 def test_rows_above_the_header_are_named_not_written(
-    writer: str, lo_books: dict[str, Path], tmp_path: Path
+    writer: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    path = BOOK if writer == "openpyxl" else lo_books[writer]
+    path = _book(writer, request)
     assert _csv_lines(path, "Title", tmp_path) == TITLE_CSV
     report = check(read_table(path, sheet="Title"))
     assert [i.key() for i in report if i.code == "header-not-first-row"] == [
@@ -142,11 +141,11 @@ def test_rows_above_the_header_are_named_not_written(
     ]
 
 
-@pytest.mark.parametrize("writer", ["openpyxl", "xlsx", "xls", "ods"])
+@pytest.mark.parametrize("writer", WRITERS)
 def test_the_csv_carries_clozes_exact_headers(
-    writer: str, lo_books: dict[str, Path], tmp_path: Path
+    writer: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    path = BOOK if writer == "openpyxl" else lo_books[writer]
+    path = _book(writer, request)
     assert _csv_lines(path, "Headers", tmp_path) == [
         "Name,App ID,App Unique ID,App Content URL,Zip",
         f"12 Elm St,zillow.com,59187422,{ZILLOW},02134",

@@ -20,59 +20,38 @@ def header_issues(table: Table, found: HeaderMap) -> list[Issue]:
     out: list[Issue] = []
     if row != 1:
         first = next((h for h in table.headers if h), "")
-        out.append(
-            make_issue(
-                "header-not-first-row",
-                row=row,
-                column=first,
-                value=first,
-                above=_above(table.rows_above, row),
-            )
-        )
+        out.append(_at(row, "header-not-first-row", first, above=_above(table.rows_above, row)))
     in_duplicates = set()
     for header, positions in found.duplicates.items():
         letters = " and ".join(column_letter(p) for p in positions)
-        out.append(
-            make_issue("header-duplicate", row=row, column=header, value=header, letters=letters)
-        )
+        out.append(_at(row, "header-duplicate", header, letters=letters))
         in_duplicates.update(positions)
     for miss in found.near_misses:
-        out.append(
-            make_issue(
-                "header-near-miss",
-                row=row,
-                column=miss.header,
-                value=miss.header,
-                suggestion=miss.suggestion,
-            )
-        )
+        out.append(_at(row, "header-near-miss", miss.header, suggestion=miss.suggestion))
     for miss in found.unused:
         if miss.position in in_duplicates:
             continue  # reported as a duplicate already
+        letter = column_letter(found.positions[miss.suggestion])
         out.append(
-            make_issue(
+            _at(
+                row,
                 "header-near-miss-unused",
-                row=row,
-                column=miss.header,
-                value=miss.header,
+                miss.header,
                 suggestion=miss.suggestion,
-                letter=column_letter(found.positions[miss.suggestion]),
+                letter=letter,
             )
         )
     alias = found.name_alias
     if alias is not None:
-        out.append(
-            make_issue(
-                "header-name-alias",
-                row=row,
-                column=alias.header,
-                value=alias.header,
-                suggestion=NAME,
-            )
-        )
+        out.append(_at(row, "header-name-alias", alias.header, suggestion=NAME))
     if NAME not in found.positions:
         out.append(make_issue("name-column-missing", row=row, column=NAME))
     return out
+
+
+def _at(row: int, code: str, header: str, **extra: object) -> Issue:
+    """Return the issue ``code`` about the header ``header`` (its value) in the header row."""
+    return make_issue(code, row=row, column=header, value=header, **extra)
 
 
 def _above(rows: Sequence[int], header_row: int) -> str:

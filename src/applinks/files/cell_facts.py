@@ -7,6 +7,8 @@ same :class:`CellFacts`, so the code that applies them knows nothing of file for
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Mapping
@@ -16,6 +18,21 @@ from typing import TypeVar
 from applinks.table import Cell
 
 T = TypeVar("T")
+
+#: What reading a damaged or hostile zip package can raise; a reader of facts gives empty facts
+#: for them (python-calamine reports the damaged file itself).
+ZIP_READ_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    KeyError,
+    ValueError,  # defusedxml's refusals (and a damaged sheet's) are ValueErrors
+    SyntaxError,  # xml.etree's ParseError
+    NotImplementedError,  # an unsupported compression method
+    RuntimeError,  # an encrypted part
+)
 
 #: A number format: its code, or a built-in format's id when no code is known for it.
 NumberFormat = str | int

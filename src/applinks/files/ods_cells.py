@@ -32,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -40,7 +39,7 @@ from typing import NamedTuple
 from xml.etree.ElementTree import Element
 
 from applinks.files.cell_builder import StyledCells
-from applinks.files.cell_facts import CellFacts, NumberFormat, by_column
+from applinks.files.cell_facts import ZIP_READ_ERRORS, CellFacts, NumberFormat, by_column
 from applinks.files.ods_formats import (
     BOOLEAN_CODE,
     DATA_STYLES,
@@ -49,6 +48,7 @@ from applinks.files.ods_formats import (
     is_elapsed,
     read_data_style,
 )
+from applinks.files.xlsx_cell_scan import literal_target
 from applinks.table import Cell
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -76,19 +76,6 @@ _DURATION = re.compile(
 )
 _HYPERLINK_CALL = re.compile(r"\s*(?:[A-Za-z]+:)?\s*=\s*HYPERLINK\s*\(", re.IGNORECASE)
 _BOOLEAN_CALL = re.compile(r"\s*(?:[A-Za-z]+:)?\s*=\s*(TRUE|FALSE)\s*\(\s*\)\s*", re.IGNORECASE)
-
-_READ_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    zlib.error,
-    OSError,
-    EOFError,
-    KeyError,
-    ValueError,  # defusedxml's refusals are ValueErrors
-    SyntaxError,  # xml.etree's ParseError
-    NotImplementedError,  # an unsupported compression method
-    RuntimeError,  # an encrypted part
-)
 
 
 class _Found(NamedTuple):
@@ -137,7 +124,7 @@ def read_ods_facts(
                     )
             with archive.open("content.xml") as stream:
                 walk.feed(iterparse(stream, events=("start", "end")))
-    except _READ_ERRORS:
+    except ZIP_READ_ERRORS:
         return CellFacts()
     return walk.facts() if walk.found else CellFacts()
 
@@ -413,24 +400,8 @@ def _formula_link(formula: str | None) -> str | None:
     head = _HYPERLINK_CALL.match(formula or "")
     if formula is None or head is None:
         return None
-    text = formula[head.end() :].lstrip()
-    if not text.startswith('"'):
-        return None
-    out: list[str] = []
-    pos = 1
-    while True:
-        end = text.find('"', pos)
-        if end < 0:
-            return None
-        out.append(text[pos:end])
-        if text.startswith('"', end + 1):  # "" is one quote
-            out.append('"')
-            pos = end + 2
-            continue
-        target = "".join(out)
-        rest = text[end + 1 :].lstrip()[:1]
-        ok = target and rest in (";", ",", ")") and not target.startswith("#")
-        return target if ok else None
+    target = literal_target(formula[head.end() :], ";,)")
+    return target if target and not target.startswith("#") else None
 
 
 def parse_duration(text: str | None) -> dt.timedelta | None:

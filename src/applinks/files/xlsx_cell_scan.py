@@ -178,11 +178,12 @@ def _entity(match: re.Match[str]) -> str:
         return match.group(0)
 
 
-def literal_target(arguments: str) -> str | None:
+def literal_target(arguments: str, separators: str = ",)") -> str | None:
     """Return the first argument of a formula call when it is a string literal, else None.
 
     ``arguments`` is the formula text after ``HYPERLINK(``; ``""`` inside the literal is one
-    quote. ``HYPERLINK("https://a.com/" & A2)`` has no literal target.
+    quote. ``HYPERLINK("https://a.com/" & A2)`` has no literal target. ``separators``: what
+    may follow the literal (OpenDocument formulas also separate arguments with ``;``).
     """
     text = arguments.lstrip()
     if not text.startswith('"'):
@@ -200,7 +201,7 @@ def literal_target(arguments: str) -> str | None:
             continue
         rest = text[end + 1 :].lstrip()
         target = "".join(out)
-        return target if target and rest[:1] in (",", ")") else None
+        return target if target and rest[:1] and rest[:1] in separators else None
 
 
 def _digits_pattern(numbers: Iterable[int]) -> bytes:

@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import re
 import zipfile
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from applinks.files.cell_facts import CellFacts, NumberFormat, StyledColumn
+from applinks.files.cell_builder import wanted_formats
+from applinks.files.cell_facts import ZIP_READ_ERRORS, CellFacts, NumberFormat, StyledColumn
 from applinks.files.xlsx_cell_scan import (
     CHUNK_BYTES,
     MIB,
@@ -53,19 +53,6 @@ MAX_STYLES_BYTES = 32 * MIB
 #: are left out rather than filling memory.
 MAX_LINK_CELLS = 2 * 1_048_576
 _MAX_ROWS, _MAX_COLUMNS = 1_048_576, 16_384
-
-_READ_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    zlib.error,
-    OSError,
-    EOFError,
-    KeyError,
-    ValueError,  # DamagedSheet and defusedxml's refusals are ValueErrors
-    SyntaxError,  # xml.etree's ParseError
-    NotImplementedError,  # an unsupported compression method
-    RuntimeError,  # an encrypted part
-)
 
 
 def read_cell_facts(
@@ -96,11 +83,11 @@ def read_cell_facts(
         with zipfile.ZipFile(path) as archive:
             located = locate_sheet(archive, sheet)
             by_xf = read_number_formats(archive) if located and wanted is not None else []
-    except _READ_ERRORS:
+    except ZIP_READ_ERRORS:
         return CellFacts()
     if located is None:
         return CellFacts()
-    formats = _wanted_formats(by_xf, wanted, builtin)
+    formats = wanted_formats(_resolved(by_xf, builtin), wanted)
     part = located[0]
     try:
         with zipfile.ZipFile(path) as archive:
@@ -109,30 +96,10 @@ def read_cell_facts(
             links = found.formula_links
             for column, targets in hyperlink_targets(archive, part, found).items():
                 links.setdefault(column, {}).update(targets)
-    except _READ_ERRORS:
+    except ZIP_READ_ERRORS:
         return CellFacts()
     styled = {column: StyledColumn(*pair) for column, pair in found.styled.items()}
     return CellFacts(formats, styled, found.errors, links)
-
-
-def _wanted_formats(
-    by_xf: list[NumberFormat],
-    wanted: Callable[[NumberFormat], bool] | None,
-    builtin: Callable[[int], str | None] | None,
-) -> dict[int, NumberFormat]:
-    """Return style index -> format for the styles whose format ``wanted`` accepts, asking
-    once per distinct format."""
-    if wanted is None:
-        return {}
-    verdicts: dict[NumberFormat, bool] = {}
-    out: dict[int, NumberFormat] = {}
-    for index, number_format in enumerate(_resolved(by_xf, builtin)):
-        verdict = verdicts.get(number_format)
-        if verdict is None:
-            verdict = verdicts[number_format] = bool(wanted(number_format))
-        if verdict:
-            out[index] = number_format
-    return out
 
 
 def _resolved(
