@@ -88,6 +88,13 @@ def build(path: Path = OUT) -> Path:
                 continue
             cell = sheet.cell(row=row, column=column, value=value)
             cell.number_format = number_format
+        letter = sheet.cell(row=1, column=column).column_letter
+        sheet.column_dimensions[letter].width = 15
+    # One landscape page, so LibreOffice renders the sheet whole (docs/images/values.png).
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.print_area = "A1:L4"  # the columns whose formats carry meaning, and a few plain ones
     links = book.create_sheet("Links")
     for row in LINK_ROWS:
         links.append(row)
