@@ -201,7 +201,7 @@ FAULTS = [
     Fault(
         "shown-issues-limit-moved",
         'the command line\'s table shows 199 issues, not 200, before "and N more"',
-        "src/applinks/cli.py",
+        "src/applinks/cli_report.py",
         "SHOWN_ISSUES = 200\n",
         "SHOWN_ISSUES = 199\n",
         ("tests/test_cli.py::test_the_table_shows_200_issues_then_how_many_more",),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from applinks import __version__, workers
+from applinks.cli_report import blank_note, describe, print_report, records
 from applinks.errors import ApplinksError, UsageError
 from applinks.excel.commands import addin
 from applinks.files.csv_out import CsvSpool, default_output_path, write_cloze_csv
@@ -33,9 +34,6 @@ from applinks.table import Table
 
 if TYPE_CHECKING:
     from applinks.files.xlsx_annotate import LinkRecorder
-
-#: How many issues the readable table shows before pointing at --report.
-SHOWN_ISSUES = 200
 
 EXIT_OK, EXIT_DATA_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -237,65 +235,6 @@ def _registry_and_settings(
     return registry, settings
 
 
-def _describe(table: Table, path: Path, report: Report | None = None) -> str:
-    """Say what was read: the file, the sheet and its records (blank rows are not records)."""
-    where = f'{path.name}, sheet "{table.sheet}"' if table.sheet else path.name
-    rows = _records(table, report)
-    text = f"{where}: {rows} row{'s' if rows != 1 else ''}"
-    if table.encoding:
-        from applinks.files.csv_in import ENCODING_NAMES
-
-        text += f", read as {ENCODING_NAMES.get(table.encoding, table.encoding)}"
-    return text
-
-
-def _records(table: Table, report: Report | None) -> int:
-    """Return the number of records: the rows the check counted, or (unchecked) every row."""
-    return report.rows if report is not None and report.rows is not None else len(table.rows)
-
-
-def _blank_note(report: Report) -> None:
-    """Say, on stderr, how many blank rows were left out of the records and the CSV."""
-    count = report.blank_rows
-    if count:
-        rows = "blank row was" if count == 1 else "blank rows were"
-        click.echo(
-            f"Note: {count:,} {rows} left out (they are not records and are not written to the "
-            "CSV for Cloze).",
-            err=True,
-        )
-
-
-def _print_report(report: Report, rows: int, fmt: str) -> None:
-    if fmt == "csv":
-        click.echo(report.to_csv(), nl=False)
-        return
-    if fmt == "json":
-        click.echo(report.to_json(), nl=False)
-        return
-    if report.issues:
-        click.echo(render_table(report))
-    click.echo(report.summary(rows))
-
-
-def render_table(report: Report, limit: int = SHOWN_ISSUES) -> str:
-    """Return the readable issue table: one line per issue, aligned columns."""
-    shown = report.issues[:limit]
-    col_w = min(24, max([len("column")] + [len(i.column) for i in shown]))
-    code_w = max([len("code")] + [len(i.code) for i in shown])
-    lines = [f"{'row':>6}  {'column':<{col_w}}  {'severity':<8}  {'code':<{code_w}}  message"]
-    for i in shown:
-        column = i.column if len(i.column) <= col_w else i.column[: col_w - 1] + "\u2026"
-        lines.append(
-            f"{i.row:>6}  {column:<{col_w}}  {i.severity:<8}  {i.code:<{code_w}}  {i.message}"
-        )
-    if len(report.issues) > limit:
-        lines.append(
-            f"... and {len(report.issues) - limit} more; use --report PATH to get them all."
-        )
-    return "\n".join(lines)
-
-
 def _write_report(
     report: Report, path: Path | None, force: bool, inputs: tuple[Path, ...] = ()
 ) -> None:
@@ -417,9 +356,9 @@ def check_command(
     with _progress(table, "Checking") as progress:
         report = check(table, registry=registry, on_rows=progress.rows, name_column=name_column)
     if fmt == "table":
-        click.echo(_describe(table, book, report))
-    _blank_note(report)
-    _print_report(report, _records(table, report), fmt)
+        click.echo(describe(table, book, report))
+    blank_note(report)
+    print_report(report, records(table, report), fmt)
     _write_report(report, report_path, force, inputs=(book,))
     if annotate_path is not None:
         quiet = fmt != "table"
@@ -523,8 +462,8 @@ def _finish(
 
     ``spool`` is the CSV already written during the check (kept here, or dropped on errors).
     """
-    _blank_note(report)
-    _print_report(report, _records(table, report), "table")
+    blank_note(report)
+    print_report(report, records(table, report), "table")
     path = _output_path(book, output)
     if report.has_errors and not allow_errors:
         click.echo(
@@ -537,7 +476,7 @@ def _finish(
         spool.keep(path, force=force, inputs=(book,))
     else:
         write_cloze_csv(table, path, force=force, inputs=(book,), name_column=name_column)
-    rows = _records(table, report)
+    rows = records(table, report)
     click.echo(f"Wrote {path} ({rows} row{'s' if rows != 1 else ''}).")
     if report.has_errors:
         sys.exit(EXIT_DATA_ERRORS)
@@ -601,7 +540,7 @@ def prepare_command(
             name_column=name_column,
         )
         progress.close()
-        click.echo(_describe(table, book, result.report))
+        click.echo(describe(table, book, result.report))
         if result.fill is not None:
             click.echo(result.fill.summary())
         _write_report(result.report, report_path, force, inputs=(book,))
@@ -725,7 +664,7 @@ def demo(out_dir: Path) -> None:
     table = read_table(book)
     result = prepare(table, app=EXAMPLE_APP, id_column=EXAMPLE_ID_COLUMN, registry=registry)
     click.echo(
-        f"Example: {_describe(table, book, result.report)} (a property list with Zillow ids)."
+        f"Example: {describe(table, book, result.report)} (a property list with Zillow ids)."
     )
     click.echo(
         f'$ applinks prepare "{book.name}" --app {EXAMPLE_APP} '
@@ -733,7 +672,7 @@ def demo(out_dir: Path) -> None:
     )
     if result.fill is not None:
         click.echo(result.fill.summary())
-    _print_report(result.report, _records(result.table, result.report), "table")
+    print_report(result.report, records(result.table, result.report), "table")
     csv_path = write_cloze_csv(result.table, default_output_path(book), force=True, inputs=(book,))
     report_path = out_dir / "check-report.csv"
     _write_report(result.report, report_path, force=True)
