@@ -12,6 +12,7 @@ from operator import and_, gt, is_, is_not, methodcaller, not_, or_
 from typing import Any, TypeGuard, cast
 from urllib.parse import urlsplit
 
+from applinks.block_columns import BlockColumns, are_filled, as_texts, have_text
 from applinks.domains import canonical_app_id, classify_app_id, host_of, registrable_domain
 from applinks.header_checks import header_issues
 from applinks.headers import NAME, STAGE, HeaderMap, map_headers
@@ -237,15 +238,15 @@ class RowChecker:
         self.records += len(rows)
         if not rows:
             return
-        column = _Columns(rows)
+        column = BlockColumns(rows)
         out = self.out
         app_pos, uid_pos, name_pos, url_pos, title_pos, stage_pos = self.positions
         app_cells = column(app_pos)
-        app_ids = _texts(app_cells)
+        app_ids = as_texts(app_cells)
         uid_cells = column(uid_pos)
-        uids = _texts(uid_cells)
-        has_app = _filled(app_ids)
-        has_uid = _filled(uids)
+        uids = as_texts(uid_cells)
+        has_app = are_filled(app_ids)
+        has_uid = are_filled(uids)
         app_col, uid_col, url_col = self.app_col, self.uid_col, self.url_col
 
         # App ID: its problems, worked out once per distinct value.
@@ -316,7 +317,7 @@ class RowChecker:
 
         # App Name, when there is an App ID.
         if any(has_app):
-            named = _has_texts(column(name_pos))
+            named = have_text(column(name_pos))
             for r, app_id in compress(zip(numbers, app_ids, strict=True), map(gt, has_app, named)):
                 out.append(
                     make_issue(
@@ -329,8 +330,8 @@ class RowChecker:
                 )
 
         # App Content URL: a real web address, of the App ID's site.
-        urls = _texts(column(url_pos))
-        has_url = _filled(urls)
+        urls = as_texts(column(url_pos))
+        has_url = are_filled(urls)
         plain = list(map(_PLAIN_URL.match, urls))
         valid = list(has_url)  # present, and a web address
         for i in compress(range(len(urls)), map(and_, has_url, map(is_, plain, repeat(None)))):
@@ -350,12 +351,12 @@ class RowChecker:
         # Name (without a Name column, one issue at the header row says so), and a way for
         # Cloze to tell the record (an App Link or an email).
         if title_pos is not None:
-            for r in compress(numbers, map(not_, _has_texts(column(title_pos)))):
+            for r in compress(numbers, map(not_, have_text(column(title_pos)))):
                 out.append(make_issue("name-missing", row=r, column=self.title_col))
         if not all(both):
             reachable = [False] * len(rows)
             for position in self.emails:
-                reachable = list(map(or_, reachable, _has_texts(column(position))))
+                reachable = list(map(or_, reachable, have_text(column(position))))
             for r in compress(numbers, map(not_, map(or_, both, reachable))):
                 out.append(make_issue("row-not-importable", row=r, column=app_col))
 
@@ -396,7 +397,7 @@ class RowChecker:
                         )
                     )
 
-    def _cell_errors(self, numbers: Sequence[int], column: _Columns) -> None:
+    def _cell_errors(self, numbers: Sequence[int], column: BlockColumns) -> None:
         """Report the cells that show one of Excel's error values (``#N/A``): a set
         intersection per column finds whether there are any."""
         headers = self.table.headers
@@ -572,61 +573,6 @@ class CheckState:
     spelling_rows: dict[str, array[int]]
     records: int = 0
     blank_rows: int = 0
-
-
-class _Columns:
-    """The columns of a block of rows, taken apart once (None past a short row)."""
-
-    def __init__(self, rows: Sequence[Sequence[Cell]]) -> None:
-        self.rows = rows
-        self._all = (rows if isinstance(rows, Block) else Block(rows)).columns()
-        self.width = len(self._all) if self._all is not None else max(map(len, rows))
-
-    def __call__(self, position: int | None) -> Sequence[Cell]:
-        if position is None or position >= self.width:
-            return [None] * len(self.rows)
-        if self._all is not None:
-            return self._all[position]
-        return [row[position] if position < len(row) else None for row in self.rows]
-
-    def kinds(self, position: int) -> set[type]:
-        if self._all is not None and isinstance(self.rows, Block):
-            return self.rows.kinds(position)
-        return set(map(type, self(position)))
-
-
-def _texts(cells: Sequence[Cell]) -> Sequence[str]:
-    """Return every cell as its text (:func:`~applinks.table.cell_text`)."""
-    if set(map(type, cells)) == {str}:
-        return cast("Sequence[str]", cells)
-    return [c if type(c) is str else cell_text(c) for c in cells]
-
-
-def _filled(texts: Sequence[str]) -> list[bool]:
-    """Return, for every text, whether it holds anything but spaces."""
-    return list(map(bool, map(str.strip, texts)))
-
-
-_TEXT_OR_NOTHING = frozenset({str, type(None)})
-
-
-def _has_texts(cells: Sequence[Cell]) -> list[bool]:
-    """Return :func:`_has_text` of every cell."""
-    kinds = set(map(type, cells))
-    if kinds == {str}:
-        return _filled(cast("Sequence[str]", cells))
-    if kinds <= _TEXT_OR_NOTHING:
-        return [bool(c) and not c.isspace() for c in cells]  # type: ignore[union-attr]
-    return list(map(_has_text, cells))
-
-
-def _has_text(value: Cell) -> bool:
-    """Return True when a cell shows something other than spaces (``cell_text(v).strip()``)."""
-    if value is None:
-        return False
-    if type(value) is str:
-        return bool(value) and not value.isspace()
-    return bool(cell_text(value).strip())
 
 
 def _duplicate_issues(pairs: dict[tuple[str, str], list[int]], column: str) -> list[Issue]:
