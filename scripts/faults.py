@@ -20,6 +20,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -232,17 +233,45 @@ def _ignore(folder: str, names: list[str]) -> set[str]:
 
 def run_test(tree: Path, test: str) -> tuple[int, str]:
     """Run one test in ``tree``; return pytest's exit code and its output."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("PYTHONPATH", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", test],
+    code, output = run_pytest(tree, [test])
+    assert code is not None  # (no time limit)
+    return code, output
+
+
+def run_pytest(
+    tree: Path,
+    tests: list[str],
+    *,
+    timeout: float | None = None,
+    env: dict[str, str | None] | None = None,
+) -> tuple[int | None, str]:
+    """Run ``tests`` in ``tree`` (stopping at the first failure); return pytest's exit code, or
+    None when it ran past ``timeout`` seconds (it and every process it started are then
+    killed), and its output. ``env`` changes this process's environment for the run (None
+    removes a variable)."""
+    environ = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    for name, value in {"PYTHONPATH": None, **(env or {})}.items():
+        if value is None:
+            environ.pop(name, None)
+        else:
+            environ[name] = value
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *tests]
+    with subprocess.Popen(
+        command,
         cwd=tree,
-        env=env,
-        capture_output=True,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        check=False,
-    )
-    return done.returncode, done.stdout + done.stderr
+        start_new_session=True,  # its own process group: a time-out ends the children too
+    ) as process:
+        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+            return None, output
+    return process.returncode, output
 
 
 def failing_line(output: str) -> str:
@@ -262,10 +291,22 @@ def source_line(where: str) -> str:
 
 def apply(tree: Path, fault: Fault) -> None:
     path = tree / fault.path
-    text = path.read_text(encoding="utf-8")
-    if text.count(fault.old) != 1:
-        raise SystemExit(f"{fault.name}: the text to replace is not found once in {fault.path}")
-    path.write_text(text.replace(fault.old, fault.new), encoding="utf-8")
+    try:
+        text = replace_once(path.read_text(encoding="utf-8"), fault.old, fault.new)
+    except ValueError:
+        raise SystemExit(
+            f"{fault.name}: the text to replace is not found once in {fault.path}"
+        ) from None
+    path.write_text(text, encoding="utf-8")
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    """Return ``text`` with ``old`` replaced by ``new``; ValueError unless ``old`` is there
+    exactly once (so a change meant for one line never lands on another, or nowhere)."""
+    found = text.count(old)
+    if found != 1:
+        raise ValueError(f"found {found} times, not once")
+    return text.replace(old, new)
 
 
 def main(argv: list[str] | None = None) -> int:
