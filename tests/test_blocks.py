@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from applinks.files.csv_out import CsvRowWriter
 from applinks.files.xlsx_in import normalize_block, normalize_row
-from applinks.rows import blank, blocks, chunks, trimmed_blocks
+from applinks.rows import blank, blocks, chunks, cut, trimmed_blocks
 
 # What python-calamine hands over (text, "" for an empty cell, floats, dates, booleans) and what
 # the CSV writer is given after normalising (None, ints as well).
@@ -50,6 +50,40 @@ def test_normalize_block_equals_normalize_row(rows: list[list]) -> None:
     expected = [normalize_row(row) for row in rows]
     got = normalize_block([list(row) for row in rows])
     assert repr(got) == repr(expected)  # repr: tells 1 from 1.0 and nan from nan
+
+
+def test_normalize_block_keeps_fifteen_digits() -> None:
+    """Whole numbers past 15 digits are cut to Excel's 15 significant digits, as a row's are."""
+    rows = [[1234567890123456.0, 999999999999999.0], [1e15, -1234567890123456.0]]
+    expected = [[1234567890123460, 999999999999999], [1000000000000000, -1234567890123460]]
+    assert repr(normalize_block([list(row) for row in rows])) == repr(expected)
+    assert repr([normalize_row(row) for row in rows]) == repr(expected)
+
+
+#: (start, stop) -> (the blocks cut gives, how many blocks it asked for): rows 0-8 in blocks of 3.
+CUTS = {
+    (0, None): ([[0, 1, 2], [3, 4, 5], [6, 7, 8]], 3),
+    (1, 5): ([[1, 2], [3, 4]], 2),
+    (2, 3): ([[2]], 1),
+    (0, 3): ([[0, 1, 2]], 1),  # row 2 is out: the next block is not read
+    (3, 6): ([[3, 4, 5]], 2),
+    (7, None): ([[7, 8]], 3),
+    (7, 20): ([[7, 8]], 3),
+    (3, 3): ([], 0),  # nothing asked for: nothing read
+    (5, 2): ([], 0),
+}
+
+
+@pytest.mark.parametrize(("start", "stop"), CUTS, ids=[f"{a}-{b}" for a, b in CUTS])
+def test_cut_gives_the_rows_asked_for_and_reads_no_further(start: int, stop: int | None) -> None:
+    asked: list[int] = []
+
+    def source() -> Iterator[list]:
+        for first in (0, 3, 6):
+            asked.append(first)
+            yield [first, first + 1, first + 2]
+
+    assert (list(cut(source(), start, stop)), len(asked)) == CUTS[(start, stop)]
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)

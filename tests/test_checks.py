@@ -10,6 +10,7 @@ import pytest
 from applinks.checks import check
 from applinks.files.read import read_table
 from applinks.issues import CODES
+from applinks.registry import AppEntry, Registry
 from applinks.table import Table
 
 DATA = Path(__file__).parent / "data"
@@ -215,3 +216,113 @@ def test_a_duplicate_names_ten_other_rows_then_how_many_more() -> None:
     assert found[25] == message.format(
         25, "222", "13, 14, 15, 16, 17, 18, 19, 20, 21, 22 and 2 more"
     )
+
+
+LINK = ["Name", "App ID", "App Unique ID", "App Name", "App Content URL"]
+NOT_A_WEB_ADDRESS = (
+    'Row {}: App Content URL "{}" is not a full web address; it must start with "https://" or '
+    '"http://".'
+)
+
+#: SPEC section 4's url-invalid: "not an absolute http/https URL" (True: invalid).
+URLS = [
+    ("https://www.zillow.com/homedetails/1_zpid/", False),
+    ("http://zillow.com/x", False),
+    ("HTTPS://WWW.ZILLOW.COM/x", False),  # letter case does not matter in scheme and host
+    ("https://www.zillow.com", False),
+    ("https:///homedetails/1", True),  # no host
+    ("https://", True),
+    ("ftp://zillow.com/x", True),
+    ("zillow.com/x", True),  # no scheme
+    ("https://www.zillow.com/a b", True),  # a space inside
+    ("https://www.zillow.com/a\nb", True),  # a line break inside
+    ("https://www.zillow.com/a\tb", True),  # a tab inside
+    (" https://www.zillow.com/x", True),  # a space first
+    ("https://www.zillow.com/x ", True),  # a space last
+]
+
+
+def test_a_url_is_an_absolute_web_address_as_the_spec_says() -> None:
+    rows = [[f"d{n}", "zillow.com", f"{n}", "Zillow", url] for n, (url, _) in enumerate(URLS)]
+    shown = {"\n": "\\n", "\t": "\\t"}  # messages show control characters escaped
+    expected = [
+        (
+            row,
+            "App Content URL",
+            "url-invalid",
+            "error",
+            NOT_A_WEB_ADDRESS.format(row, "".join(shown.get(c, c) for c in url)),
+            url,
+            "",
+        )
+        for row, (url, invalid) in enumerate(URLS, start=2)
+        if invalid
+    ]
+    assert [dataclasses.astuple(i) for i in check(Table(LINK, rows))] == expected
+
+
+DAMAGED = (
+    'Row {}: App Unique ID "{}" looks damaged by Excel ({}); copy the id again from the source '
+    "app and store the column as text."
+)
+EXPONENT = "it is in exponent form, which has lost digits"
+POINT_ZERO = 'it ends in ".0", added when it was stored as a number'
+
+#: Ids typed as text: SPEC section 4's exponent form and trailing ".0" (None: not damaged).
+TEXT_IDS = [
+    ("1.42E+18", EXPONENT),
+    ("-1.42E+18", EXPONENT),
+    ("+1E5", EXPONENT),
+    ("1.42e18", EXPONENT),
+    ("12.0", POINT_ZERO),
+    ("12.00", POINT_ZERO),
+    ("-12.0", POINT_ZERO),
+    ("12.5", None),  # text with a fraction: nothing says Excel made it
+    ("12.", None),
+    ("1E", None),
+    ("E5", None),
+    ("1.2.0", None),
+    ("0012", None),
+]
+
+
+def test_ids_in_exponent_form_or_with_a_trailing_point_zero_are_damaged() -> None:
+    rows = [["d", "lofty.com", uid, "Lofty", "https://crm.lofty.com/x"] for uid, _ in TEXT_IDS]
+    expected = [
+        (row, "App Unique ID", "unique-id-mangled", "error", DAMAGED.format(row, uid, why), uid, "")
+        for row, (uid, why) in enumerate(TEXT_IDS, start=2)
+        if why is not None
+    ]
+    found = [i for i in check(Table(LINK, rows)) if i.code == "unique-id-mangled"]
+    assert [dataclasses.astuple(i) for i in found] == expected  # (signs first: formula-like too)
+
+
+def test_an_app_without_hosts_owns_the_links_of_its_own_domain() -> None:
+    """An app the registry knows without host names: its links are on its registrable domain."""
+    registry = Registry((AppEntry("example.com", "Example"),))
+    urls = [
+        "https://example.com/r/1",
+        "https://www.example.com/r/2",
+        "https://records.example.com/3",
+        "https://example.org/r/4",
+    ]
+    rows = [["d", "example.com", str(n), "Example", url] for n, url in enumerate(urls)]
+    message = (
+        'Row 5: App Content URL "https://example.org/r/4" is on example.org, which does not '
+        'belong to App ID "example.com"; check that the link and the App ID name the same app.'
+    )
+    assert [dataclasses.astuple(i) for i in check(Table(LINK, rows), registry=registry)] == [
+        (5, "App Content URL", "url-app-mismatch", "warning", message, urls[3], "")
+    ]
+
+
+def test_a_repeated_near_miss_is_reported_once_as_a_duplicate() -> None:
+    """Two "AppID" columns beside an exact "App ID": one issue, the duplicate header."""
+    table = Table(["Name", "App ID", "AppID", "AppID", "Email"], [])
+    message = (
+        'Two columns are headed "AppID" (columns C and D); rename or remove one, since Cloze '
+        "would read only one of them."
+    )
+    assert [dataclasses.astuple(i) for i in check(table)] == [
+        (1, "AppID", "header-duplicate", "error", message, "AppID", "")
+    ]

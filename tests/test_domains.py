@@ -18,6 +18,9 @@ NOT_LOWER = "app-id-not-lowercase"
 URL_PARTS = "app-id-has-url-parts"
 SUBDOMAIN = "app-id-subdomain"
 
+NAME_253 = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 57]) + ".com"
+NAME_254 = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 58]) + ".com"
+
 CLASSIFY_CASES = [
     ("salesforce.com", []),
     ("zillow.com", []),
@@ -47,6 +50,8 @@ CLASSIFY_CASES = [
     ("na16.salesforce.com", [AppIdProblem(SUBDOMAIN, "salesforce.com")]),
     ("a.b.c.example.co.uk", [AppIdProblem(SUBDOMAIN, "example.co.uk")]),
     (" zillow.com ", [AppIdProblem(NOT_DOMAIN, "zillow.com", "it has spaces at the start or end")]),
+    ("zillow.com ", [AppIdProblem(NOT_DOMAIN, "zillow.com", "it has spaces at the start or end")]),
+    (" zillow.com", [AppIdProblem(NOT_DOMAIN, "zillow.com", "it has spaces at the start or end")]),
     ("sales force.com", [AppIdProblem(NOT_DOMAIN, None, "it has a space")]),
     ("salesforce", [AppIdProblem(NOT_DOMAIN, None, "it has no dot")]),
     (
@@ -79,6 +84,12 @@ CLASSIFY_CASES = [
         [AppIdProblem(NOT_DOMAIN, "xn--e1afmkfd.xn--p1ai", 'it has the character "п"')],
     ),
     ("a" * 64 + ".com", [AppIdProblem(NOT_DOMAIN, None, "a part is longer than 63 characters")]),
+    # The longest name DNS allows, 253 characters in labels of at most 63, and one more.
+    (NAME_253, [AppIdProblem(SUBDOMAIN, "d" * 57 + ".com")]),
+    (NAME_254, [AppIdProblem(NOT_DOMAIN, None, "it is longer than 253 characters")]),
+    # Non-ASCII letters: the xn-- form is suggested only when it is a domain name.
+    ("bücher", [AppIdProblem(NOT_DOMAIN, None, 'it has the character "ü"')]),
+    ("bücher.de", [AppIdProblem(NOT_DOMAIN, "xn--bcher-kva.de", 'it has the character "ü"')]),
     (
         "https://sales force.com/x",
         [
@@ -90,7 +101,7 @@ CLASSIFY_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), CLASSIFY_CASES, ids=[c[0] or "empty" for c in CLASSIFY_CASES]
+    ("value", "expected"), CLASSIFY_CASES, ids=[c[0][:70] or "empty" for c in CLASSIFY_CASES]
 )
 def test_classify_app_id(value: str, expected: list[AppIdProblem]) -> None:
     assert classify_app_id(value) == expected

@@ -195,6 +195,19 @@ def test_the_load_limit_is_half_the_memory_and_at_least_4_gib() -> None:
     assert limit == max(4 * 1024**3, memory // 2)
 
 
+@pytest.mark.parametrize(
+    ("pages", "limit"),
+    [(2 * 1024**2, 8 * 1024**3), (1024**2, 4 * 1024**3), (512 * 1024, 4 * 1024**3)],
+    ids=["16-gib", "8-gib", "4-gib"],
+)
+def test_the_load_limit_on_machines_with_more_and_less_memory(
+    monkeypatch: pytest.MonkeyPatch, pages: int, limit: int
+) -> None:
+    sizes = {"SC_PAGE_SIZE": 8192, "SC_PHYS_PAGES": pages}  # 8 KiB pages
+    monkeypatch.setattr(os, "sysconf", sizes.__getitem__)
+    assert workers._load_limit() == limit
+
+
 def _limits_in_a_fork(soft: Callable[[int], int], load_limit: Callable[[int], int]) -> tuple:
     """In a forked copy, set the address space limit to ``(soft(hard), hard)`` (``hard``: this
     process's hard limit, as it is; ``2**50`` stands for none), make :func:`workers._load_limit`
@@ -239,6 +252,65 @@ def test_a_lower_limit_the_user_set_is_kept() -> None:
         lambda hard: hard // 4 - (1 << 20), lambda hard: hard // 4
     )
     assert inside == after == limits
+
+
+def _start_working_child(tmp_path: Path, folder: Path) -> tuple[int, int]:
+    """Start a handed-over ``prepare`` whose child stops in its work (Ctrl-C raises there, set
+    explicitly); return the process ids of the run and of its child, once the child works."""
+    book = _book(tmp_path / "homes.xlsx")
+    read_end, write_end = os.pipe()
+
+    def slow_prepare() -> None:  # in the child, with the CSV spool already open beside -o
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        real = cli.prepare
+
+        def waiting(*a, **k):  # type: ignore[no-untyped-def]
+            os.write(write_end, b"%d\n" % os.getpid())
+            time.sleep(600)  # until the signal
+            return real(*a, **k)
+
+        cli.prepare = waiting  # type: ignore[assignment]
+
+    args = ["prepare", str(book), "--app", "zillow.com", "--id-column", "Zillow ID"]
+    pid = start_cli(
+        tmp_path, *args, "-o", str(folder / "o.csv"), hand_over=True, patch=slow_prepare
+    )
+    os.close(write_end)
+    with open(read_end, "rb") as working:  # the process id of the child, once it works
+        child = int(working.readline() or b"0")  # (or nothing, if the run ended first)
+    assert child not in (0, pid)
+    return pid, child
+
+
+def test_ctrl_c_stops_the_child_and_the_run_waits_for_it(tmp_path: Path) -> None:
+    """Ctrl-C reaches both processes (a terminal signals the whole group): the one that
+    handed the run over ignores it and waits; the child stops, cleans up and says so."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    pid, child = _start_working_child(tmp_path, folder)
+    os.kill(pid, signal.SIGINT)
+    os.kill(child, signal.SIGINT)
+    code, _, stderr, handed = finish(tmp_path, pid)  # (no child left unwaited for)
+    assert handed
+    assert (code, stderr.splitlines()[-1]) == (130, "Stopped; nothing was written.")
+    assert list(folder.iterdir()) == []
+
+
+def test_a_child_killed_outright_ends_the_run_with_its_signal(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    pid, child = _start_working_child(tmp_path, folder)
+    os.kill(child, signal.SIGKILL)
+    code, stdout, stderr, handed = finish(tmp_path, pid)
+    assert handed
+    assert (code, stdout, stderr.splitlines()[-1]) == (
+        128 + signal.SIGKILL,
+        "",
+        'Reading "homes.xlsx" stopped unexpectedly (signal SIGKILL, perhaps for lack of '
+        "memory); nothing was written. Run again with APPLINKS_WORKERS=1 to do it in one "
+        "process.",
+    )
+    assert not (folder / "o.csv").exists()
 
 
 def test_a_polite_kill_while_the_child_works_stops_it_and_leaves_nothing(tmp_path: Path) -> None:

@@ -51,6 +51,23 @@ def test_variants_and_typos_are_near_misses_used_as_the_column(header, canonical
     assert found.unused == []
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Nme",  # short headers are too short to guess at safely: not Name
+        "Stge",
+        "Stag",
+        "Record ID",  # more than one typo from a Cloze header: not App Unique ID (apprecordid)
+        "Content",  # not App Content URL (contenturl)
+        "App Domain Name",  # not App ID (appdomain)
+    ],
+    ids=lambda v: v,
+)
+def test_headers_more_than_a_typo_away_are_left_alone(header):
+    found = map_headers(["Other", header])
+    assert (found.positions, found.near_misses, found.unused) == ({}, [], [])
+
+
 def test_exact_header_wins_over_a_variant():
     found = map_headers(["AppID", "App ID"])
     assert found.positions["App ID"] == 1

@@ -27,3 +27,21 @@ def test_the_summary_counts_in_words(
 ) -> None:
     report = Report([ERROR] * errors + [WARNING] * warnings)
     assert report.summary(rows) == summary
+
+
+#: A value is shown whole in a message up to 80 characters; a longer one is cut to 79 and "…".
+LONG = "https://www.zillow.com/homedetails/" + "x" * 45  # 80 characters
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(LONG, LONG), (LONG + "y", LONG[:79] + "\u2026"), ("a\tb", "a\\tb")],
+    ids=["80-characters", "81-characters", "tab"],
+)
+def test_a_long_value_is_cut_in_the_message_but_kept_whole(value: str, shown: str) -> None:
+    issue = make_issue("url-invalid", row=7, column="App Content URL", value=value)
+    assert (issue.message, issue.value) == (
+        f'Row 7: App Content URL "{shown}" is not a full web address; it must start with '
+        '"https://" or "http://".',
+        value,
+    )

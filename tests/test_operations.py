@@ -71,6 +71,56 @@ def test_insert_keeps_rows_and_is_idempotent() -> None:
     assert table.headers == ["Name", "App Name", "Zip"]  # the input is not changed
 
 
+def test_insert_moves_the_columns_left_out_with_the_rest() -> None:
+    """A column with no header and no value (left out of the CSV) stays that column."""
+    table = Table(["Name", "App ID", "", "Notes"], [["a", "zillow.com", None, "n"]])
+    table.unused_columns = (2,)
+    result = insert_app_link_columns(table).table
+    assert result.headers == [
+        "Name",
+        "App ID",
+        "App Unique ID",
+        "App Name",
+        "App Content URL",
+        "",
+        "Notes",
+    ]
+    assert result.rows == [["a", "zillow.com", None, None, None, None, "n"]]
+    assert result.unused_columns == (5,)
+
+
+def test_a_row_whose_id_is_only_spaces_is_not_filled() -> None:
+    """SPEC section 2: fill writes the App Link cells of every row that has an id."""
+    table = Table(["Name", "Zillow ID"], [["a", "59187422"], ["b", "   "], ["c", ""]])
+    result = fill_app_links(table, app="zillow.com", id_column="Zillow ID")
+    assert result.table.rows == [
+        [
+            "a",
+            "59187422",
+            "zillow.com",
+            "59187422",
+            "Zillow",
+            "https://www.zillow.com/homedetails/59187422_zpid/",
+        ],
+        ["b", "   ", None, None, None, None],
+        ["c", "", None, None, None, None],
+    ]
+    assert (result.filled_rows, result.kept_cells) == (1, 0)
+
+
+def test_from_url_reads_a_cells_link_not_its_text() -> None:
+    """A cell that shows "View listing" and links to the record: the link is the URL."""
+    link = "https://www.zillow.com/homedetails/12-Main-St/59187422_zpid/"
+    table = Table(["Name", "Listing"], [["a", "View listing"], ["b", "no link here"]])
+    table.links = {"Listing": {0: link}}
+    result = links_from_urls(table, url_column="Listing")
+    assert result.table.rows == [
+        ["a", "View listing", "zillow.com", "59187422", "Zillow", link],
+        ["b", "no link here", None, None, None, None],
+    ]
+    assert result.filled_rows == 1
+
+
 def test_fill_blank_cells_only_and_overwrite() -> None:
     table = Table(
         ["Name", "Zillow ID", "App ID", "App Unique ID", "App Name", "App Content URL"],

@@ -231,6 +231,14 @@ def test_extract_id_ignores_default_settings_and_checks_id_pattern() -> None:
     assert zillow.extract_id("https://example.com/59187422_zpid/") is None
 
 
+def test_an_id_found_by_a_url_pattern_comes_back_percent_decoded() -> None:
+    entry = AppEntry(
+        "example.com", "Example", hosts=("example.com",), url_patterns=(r"/records/([^/?#]+)",)
+    )
+    assert entry.extract_id("https://example.com/records/A%2F7%20b?x=1") == "A/7 b"
+    assert entry.extract_id("https://example.com/records/plain-42") == "plain-42"
+
+
 def test_entries_are_read_only() -> None:
     entry = load_registry().get("zillow.com")
     assert entry is not None

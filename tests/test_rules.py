@@ -73,6 +73,9 @@ def test_rules_follow_the_columns_and_need_them() -> None:
 def test_no_rows_past_the_sheet_and_no_rules_without_headers() -> None:
     assert conditional_rules([]) == []
     assert {r.last_row for r in conditional_rules(["App ID"])} == {1_048_576}
+    # A last row asked past the sheet's last row (1,048,576) stops there.
+    past = conditional_rules(["App ID"], last_row=2_000_000)
+    assert {(r.last_row, r.sqref.split(":")[1]) for r in past} == {(1_048_576, "A1048576")}
 
 
 @pytest.mark.parametrize("rule", conditional_rules(FULL, last_row=99), ids=lambda r: r.code)

@@ -25,6 +25,9 @@ NAME_254 = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 58]) + ".com"
 #: ``None`` empties the cell. Every App ID defect of SPEC section 4 is here.
 #: A cell that holds Excel's error value #N/A (not the text "#N/A").
 ERROR_NA = ("error", "#N/A")
+#: A cell whose formula shows empty text: text to a spreadsheet, nothing to the check (the
+#: reader sees no value), and no formula-like value either way.
+FORMULA_EMPTY_TEXT = ("formula", '=""')
 
 CASES: list[tuple[str, str, object]] = [
     ("good", "App ID", "zillow.com"),
@@ -53,6 +56,7 @@ CASES: list[tuple[str, str, object]] = [
     ("trailing-dot", "App ID", "zillow.com."),
     ("leading-hyphen", "App ID", "-zillow.com"),
     ("label-hyphen", "App ID", "zillow-.com"),
+    ("label-hyphen-first", "App ID", "www2.-zillow.com"),
     ("ip", "App ID", "192.168.0.1"),
     ("subdomain", "App ID", "na16.salesforce.com"),
     ("unknown-ending", "App ID", "example.comm"),
@@ -65,6 +69,8 @@ CASES: list[tuple[str, str, object]] = [
     ("uid-empty", "App Unique ID", None),
     ("uid-leading-space", "App Unique ID", " 12345"),
     ("uid-trailing-space", "App Unique ID", "12345 "),
+    ("uid-trailing-line-feed", "App Unique ID", "12345\n"),
+    ("uid-leading-line-feed", "App Unique ID", "\n12345"),
     ("uid-nbsp", "App Unique ID", "\u00a0x1"),
     ("uid-exponent", "App Unique ID", "1.42E+18"),
     ("uid-exponent-plain", "App Unique ID", "12e5"),
@@ -109,6 +115,8 @@ CASES: list[tuple[str, str, object]] = [
     ("url-only-scheme", "App Content URL", "https://"),
     ("url-no-host", "App Content URL", "https:///x"),
     ("url-upper-scheme", "App Content URL", "HTTPS://www.zillow.com/x"),
+    ("url-http", "App Content URL", "http://www.zillow.com/x"),
+    ("url-http-no-host", "App Content URL", "http:///x"),
     ("url-space", "App Content URL", "https://www.zillow.com/a b"),
     ("url-leading-space", "App Content URL", " https://www.zillow.com/x"),
     ("url-other-app", "App Content URL", "https://salesforce.com/x"),
@@ -123,6 +131,7 @@ CASES: list[tuple[str, str, object]] = [
     ("title-at", "Name", "@home"),
     ("error-cell", "Email", ERROR_NA),
     ("error-text", "Email", "#N/A"),
+    ("empty-text-formula", "Email", FORMULA_EMPTY_TEXT),
     # Every start SPEC section 4 names (=, +, -, @, tab, CR), and near misses.
     ("title-equals", "Name", "=1+1"),
     ("title-tab", "Name", "\tBig deal"),
@@ -156,6 +165,12 @@ BOUNDARY_VERDICTS = {
     ("title-cr", "formula-like-value"): True,
     ("title-lf", "formula-like-value"): False,
     ("title-space-equals", "formula-like-value"): False,
+    ("empty-text-formula", "formula-like-value"): False,
+    ("uid-trailing-line-feed", "unique-id-whitespace"): True,
+    ("uid-leading-line-feed", "unique-id-whitespace"): True,
+    ("url-http", "url-invalid"): False,
+    ("url-http-no-host", "url-invalid"): True,
+    ("label-hyphen-first", "app-id-not-domain"): True,
 }
 
 
@@ -171,7 +186,7 @@ def _rows() -> list[list[object]]:
             f"https://www.zillow.com/homedetails/{number}_zpid/",
             None,
         ]
-        if value == ERROR_NA:
+        if value in (ERROR_NA, FORMULA_EMPTY_TEXT):
             row[HEADERS.index(column)] = value
         elif isinstance(value, tuple):  # no (App ID, App Unique ID) pair; maybe an email
             row[2] = row[3] = None
@@ -194,6 +209,9 @@ def _write(path: Path, rows: list[list[object]], verdicts: list[tuple[str, int, 
             if value == ERROR_NA:
                 sheet.cell(r, c).value = "#N/A"
                 sheet.cell(r, c).data_type = "e"  # the error value itself
+                continue
+            if value == FORMULA_EMPTY_TEXT:
+                sheet.cell(r, c, FORMULA_EMPTY_TEXT[1])  # a formula, no value saved
                 continue
             if isinstance(value, str):
                 # A CR goes into the file escaped (a raw one in XML is read as a line feed).

@@ -51,6 +51,14 @@ CASES: dict[str, tuple[list[list[Any]], tuple[int, tuple[int, ...]]]] = {
         (1, (0,)),
     ),
     "header-far-down": ([[]] * 12 + [HEADER, DATA], (12, ())),
+    # The first ten rows are compared (SPEC: a header below them is not looked for).
+    "clear-winner-in-row-10": (
+        [["Agent:", "Jane"]] + [["x", "y"]] * 8 + [HEADER, DATA],
+        (9, (0, 1, 2, 3, 4, 5, 6, 7, 8)),
+    ),
+    "clear-winner-in-row-11": ([["Agent:", "Jane"]] + [["x", "y"]] * 9 + [HEADER, DATA], (0, ())),
+    "titles-down-to-row-9": ([["Listings"]] * 9 + [HEADER, DATA], (9, tuple(range(9)))),
+    "titles-down-to-row-10": ([["Listings"]] * 10 + [HEADER, DATA], (0, ())),
     "last-clear-winner": (
         [["Agent:", "Jane"], ["Name", "Stage"], [*HEADER, "App Unique ID", "App Name"], DATA],
         (2, (0, 1)),

@@ -24,6 +24,10 @@ from applinks.table import Table, cell_text
         (dt.time(9, 30), "09:30:00"),
         (dt.timedelta(hours=26, minutes=3), "26:03:00"),
         (1420000000000000000, "1420000000000000000"),
+        (1e20, "100000000000000000000"),  # a whole float: every digit, up to 21 of them
+        (1e21, "1e+21"),
+        (dt.timedelta(seconds=-1), "-0:00:01"),
+        (dt.timedelta(hours=-1, minutes=-2, seconds=-5), "-1:02:05"),
     ],
     ids=lambda v: repr(v),
 )
