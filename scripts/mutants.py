@@ -102,6 +102,7 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
         "tests/test_values_oracle.py",
     ),
     "shown.py": (
+        "tests/test_shown.py",
         "tests/test_values.py",
         "tests/test_numfmt.py",
         "tests/files/test_xlsx_cells.py",
@@ -172,6 +173,7 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
         "tests/files/test_csv_roundtrip.py",
         "tests/files/test_csv_stream.py",
         "tests/test_blocks.py",
+        "tests/test_streaming.py",
         "tests/test_values.py",
         "tests/files/test_interrupt.py",
         "tests/test_cli.py",

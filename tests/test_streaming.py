@@ -257,6 +257,22 @@ def test_spool_is_removed_unless_kept(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["k.csv"]
 
 
+def test_a_part_written_elsewhere_is_joined_and_counted(tmp_path: Path) -> None:
+    with CsvSpool(tmp_path) as spool:
+        spool.begin(["A", "B"])
+        spool.rows([["a", 1], ["b", 2]])
+        with spool.part() as part:  # (in a second process, in a run in two)
+            part.rows([["c", 3], [None, None], ["d", 4], ["e", 5]])
+            written = part.finish()
+            spool.join(part, written)
+        assert (written, spool.count) == (3, 5)
+        spool.keep(tmp_path / "k.csv")
+    assert (
+        tmp_path / "k.csv"
+    ).read_bytes() == b"\xef\xbb\xbfA,B\r\na,1\r\nb,2\r\nc,3\r\nd,4\r\ne,5\r\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["k.csv"]
+
+
 def test_lazy_rows_behave_like_a_list(tmp_path: Path) -> None:
     path = _book(tmp_path / "b.xlsx", [["a", "Active"], [None] * 9, ["b"]], title=False, offset=0)
     rows = read_table(path).rows

@@ -569,6 +569,42 @@ def test_a_scan_in_two_splits_where_rows_end(
     assert list(two.rows.part(middle[0][0])) == list(one.rows)[middle[0][0] :]
 
 
+def test_a_second_half_of_blank_rows_ends_the_rows_where_one_scan_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data rows end in the first half; blank rows fill the rest of the file."""
+    found = _scans_in_two(monkeypatch)
+    path = tmp_path / "b.csv"
+    rows = [["a", "b", str(n)] for n in range(10)]
+    path.write_text(_csv_text([HEADERS[:3], *rows, *[["", "", ""]] * 300], "\r\n"))
+    two = read_csv(path, processes=2)
+    assert found[0] is not None  # (scanned in two)
+    assert (len(two.rows), list(two.rows)) == (10, rows)
+
+
+def test_a_line_end_at_the_end_of_the_middle_window_is_not_a_place_to_split(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first line end after the middle of the file is a CR, the last byte the search for it
+    reads (1 MiB): its LF may come after, so the file is scanned in one."""
+    found = _scans_in_two(monkeypatch)
+    header, more = b"Name,Notes\r\n", b"b,c\r\n" * 1000
+    # The CR of the long row's CRLF is at half the file's size plus 1 MiB minus one byte.
+    cr = 2 * (1 << 20) - 2 + len(more) + 2
+    long_row = b"a"
+    while len(long_row) < cr - len(header):  # fields of at most 100,000 characters (csv's limit)
+        long_row += b"," + b"x" * min(100_000, cr - len(header) - len(long_row) - 1)
+    data = header + long_row + b"\r\n" + more
+    assert data[len(data) // 2 + (1 << 20) - 1 : len(data) // 2 + (1 << 20) + 1] == b"\r\n"
+    assert b"\r" not in data[len(data) // 2 : cr] and b"\n" not in data[len(data) // 2 : cr]
+    path = tmp_path / "long.csv"
+    path.write_bytes(data)
+    one, two = read_csv(path), read_csv(path, processes=2)
+    assert found == []  # no place to split: one scan
+    assert (len(two.rows), list(two.rows)) == (1001, list(one.rows))
+    assert two.rows[1:3] == [["b", "c"], ["b", "c"]]
+
+
 def test_a_windows_1252_byte_in_the_second_half_is_read_as_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

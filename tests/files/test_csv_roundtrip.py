@@ -32,6 +32,13 @@ def test_bytes_bom_crlf_minimal_quoting(tmp_path: Path) -> None:
     ).encode("utf-8")
 
 
+def test_a_short_row_is_written_with_every_column() -> None:
+    """Every line has as many fields as the header (RFC 4180), a row shorter than it too."""
+    out = io.StringIO()
+    count = write_rows(out, ["A", "B", "C"], [["x"], ["y", "z"], ["p", "q", "r"], ["w"]])
+    assert (count, out.getvalue()) == (4, "A,B,C\r\nx,,\r\ny,z,\r\np,q,r\r\nw,,\r\n")
+
+
 def test_no_overwrite_without_force_and_never_the_input(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     target.write_bytes(b"keep me")

@@ -93,6 +93,28 @@ FILES: dict[str, bytes] = {
 }
 
 
+#: (file, its headers, its rows): the separator is guessed from the first line (SPEC section 5
+#: reads CSV as Excel writes it, which is ";" or a tab in some countries).
+SEPARATED = [
+    (b"Name\tApp ID\tNotes\r\na\tzillow.com\tx, y\r\n", ["Name", "App ID", "Notes"],
+     [["a", "zillow.com", "x, y"]]),
+    (b"Name;App ID;Notes\r\na;zillow.com;1,5\r\n", ["Name", "App ID", "Notes"],
+     [["a", "zillow.com", "1,5"]]),
+    (b"Name,App ID,Notes\r\na,zillow.com,x;y\r\n", ["Name", "App ID", "Notes"],
+     [["a", "zillow.com", "x;y"]]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("data", "headers", "rows"), SEPARATED, ids=["tab", "semicolon", "comma"])
+def test_the_separator_is_guessed_from_the_first_line(
+    tmp_path: Path, data: bytes, headers: list[str], rows: list[list[str]]
+) -> None:
+    path = tmp_path / "s.csv"
+    path.write_bytes(data)
+    table = read_csv(path)
+    assert (table.headers, list(table.rows)) == (headers, rows)
+
+
 @pytest.mark.parametrize("name", sorted(FILES))
 def test_streamed_table_equals_eager(tmp_path: Path, name: str) -> None:
     path = tmp_path / f"{name}.csv"
