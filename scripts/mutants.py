@@ -181,6 +181,7 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
     "files/xlsx_in.py": (
         "tests/test_values.py",
         "tests/files/test_read.py",
+        "tests/files/test_guards.py",
         "tests/files/test_header_row.py",
         "tests/test_streaming.py",
         "tests/test_from_url.py",

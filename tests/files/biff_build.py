@@ -29,15 +29,26 @@ def bof(kind: int, version: int = 0x0600) -> bytes:
     return record(BOF, struct.pack("<HHHHII", version, kind, 0x0DBB, 0x07CC, 0, 6))
 
 
-def format_record(ifmt: int, code: str, *, wide: bool = False, cut: int | None = None) -> bytes:
-    """FORMAT, its code cut after ``cut`` characters into a CONTINUE record when asked."""
+def format_record(
+    ifmt: int,
+    code: str,
+    *,
+    wide: bool = False,
+    cut: int | None = None,
+    rest_wide: bool | None = None,
+) -> bytes:
+    """FORMAT, its code cut after ``cut`` characters into a CONTINUE record when asked (whose
+    characters are two bytes wide when ``rest_wide``, by default as wide as the first ones)."""
     encoding, flag = ("utf-16-le", 1) if wide else ("latin-1", 0)
     head = struct.pack("<HHB", ifmt, len(code), flag)
     if cut is None:
         return record(FORMAT, head + code.encode(encoding))
     first, rest = code[:cut], code[cut:]
+    rest_encoding, rest_flag = (
+        ("utf-16-le", 1) if (wide if rest_wide is None else rest_wide) else ("latin-1", 0)
+    )
     return record(FORMAT, head + first.encode(encoding)) + record(
-        CONTINUE, bytes([flag]) + rest.encode(encoding)
+        CONTINUE, bytes([rest_flag]) + rest.encode(rest_encoding)
     )
 
 

@@ -323,3 +323,36 @@ def test_the_name_column_option_reaches_the_flags(tmp_path: Path) -> None:
     assert [(r.code, r.sqref) for r in result.rules if r.code == "name-missing"] == [
         ("name-missing", "B2:B1002")
     ]
+
+
+def test_the_users_own_validation_of_the_app_id_column_is_kept(tmp_path: Path) -> None:
+    """A list the user set on the App ID column (from its first column on) wins: no second one."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Deals"
+    sheet.append(HEADERS)
+    sheet.append(ROWS[0])
+    apps = DataValidation(type="list", formula1='"zillow.com,redfin.com"')
+    apps.add("C2:E50")
+    sheet.add_data_validation(apps)
+    book.save(tmp_path / "deals.xlsx")
+    table = read_table(tmp_path / "deals.xlsx")
+    write_annotated(tmp_path / "deals.xlsx", table, check(table), tmp_path / "flags.xlsx")
+    out = openpyxl.load_workbook(tmp_path / "flags.xlsx")["Deals"]
+    validations = [(str(v.sqref), v.formula1) for v in out.data_validations.dataValidation]
+    assert validations == [("C2:E50", '"zillow.com,redfin.com"')]
+
+
+def test_an_issue_of_a_repeated_header_points_at_its_first_column(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Deals"
+    sheet.append(["Name", "Stage", "Name", "Email"])
+    sheet.append(["12 Elm St", "Active", "Elm", "ana@example.com"])
+    book.save(tmp_path / "deals.xlsx")
+    table = read_table(tmp_path / "deals.xlsx")
+    write_annotated(tmp_path / "deals.xlsx", table, check(table), tmp_path / "flags.xlsx")
+    listing = openpyxl.load_workbook(tmp_path / "flags.xlsx")[CHECK_SHEET]
+    rows = [row[:5] for row in listing.iter_rows(min_row=6, max_row=7, values_only=True)]
+    assert rows == [(1, "Name", "A1", "header-duplicate", "error"), (None,) * 5]
+    assert listing["C6"].hyperlink.location == "'Deals'!A1"

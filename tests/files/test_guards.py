@@ -63,6 +63,29 @@ def test_dtd_in_utf16_part_is_refused(tmp_path: Path) -> None:
         read_table(path)
 
 
+UTF16_DTD = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE w><w/>'
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b'<?xml version="1.0"?><!doctype w><w/>',  # any letter case
+        b'<?xml version="1.0"?><!Entity a "x"><w/>',
+        UTF16_DTD.encode("utf-16-le"),  # UTF-16 without a byte order mark
+        UTF16_DTD.encode("utf-16-be"),
+    ],
+    ids=["doctype-lower-case", "entity-mixed-case", "utf-16-le", "utf-16-be"],
+)
+def test_every_spelling_of_a_dtd_is_refused(head: bytes) -> None:
+    with pytest.raises(InputError) as refused:
+        guards.check_xml_prolog(head, path=Path("b.xlsx"), part=SHEET)
+    assert str(refused.value) == (
+        '"b.xlsx" contains an XML document type declaration (in xl/worksheets/sheet1.xml), '
+        "which Excel never writes and which can be used to attack programs that read it; it "
+        "was not opened. Open the file in Excel and save it again, or export it again."
+    )
+
+
 def test_cells_far_apart_are_refused_before_the_reader_allocates(tmp_path: Path) -> None:
     path = _rewrite(
         _book(tmp_path / "b.xlsx"),
@@ -118,6 +141,36 @@ def test_ratio_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(guards, "RATIO_FLOOR_BYTES", guards.MIB)
     with pytest.raises(InputError, match='part "xl/media/padding.bin" inflates 1,0[0-9]{2} times'):
         read_table(path)
+
+
+def test_a_small_part_may_inflate_any_number_of_times(tmp_path: Path) -> None:
+    """The ratio is checked from 16 MiB on: 2 MiB of zeros inflate a thousand times, harmlessly."""
+    path = _book(tmp_path / "b.xlsx")
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (2 * 1024 * 1024))
+    assert read_table(path).rows == [["A", "Active"]]
+
+
+def test_an_empty_part_may_name_any_compression_method(tmp_path: Path) -> None:
+    path = _book(tmp_path / "b.xlsx")
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(zipfile.ZipInfo("xl/media/empty.bin"), b"", zipfile.ZIP_BZIP2)
+    assert read_table(path).rows == [["A", "Active"]]
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(zipfile.ZipInfo("xl/media/full.bin"), b"x", zipfile.ZIP_BZIP2)
+    with pytest.raises(InputError, match="is damaged or incomplete"):
+        read_table(path)
+
+
+def test_the_cell_limit_allows_80_million_cells_and_no_more() -> None:
+    guards.check_extent(80, 1_000_000, sheet="Deals", path=Path("b.xlsx"))
+    with pytest.raises(InputError) as refused:
+        guards.check_extent(80, 1_000_001, sheet="Deals", path=Path("b.xlsx"))
+    assert str(refused.value) == (
+        '"b.xlsx" is too large to read safely (sheet "Deals" spans 1,000,001 rows by 80 '
+        "columns; the limit is 80,000,000 cells); split it into smaller files, or open it in "
+        "Excel and save it again if it should be small."
+    )
 
 
 @pytest.mark.parametrize(

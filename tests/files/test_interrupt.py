@@ -325,3 +325,26 @@ def test_no_command_writes_to_its_input_even_with_force(tmp_path: Path, args: li
     assert "this tool never writes to its input" in result.stderr
     assert book.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "{book}", "-o", "{missing}/out.csv"],
+        ["prepare", "{book}", "--app", "zillow.com", "-o", "{missing}/out.csv"],
+        ["check", "{book}", "--report", "{missing}/report.csv"],
+    ],
+    ids=["export-output", "prepare-output", "check-report"],
+)
+def test_an_output_in_a_folder_that_does_not_exist_is_refused_in_a_sentence(
+    tmp_path: Path, args: list[str]
+) -> None:
+    book = _input(tmp_path, 3)
+    missing = tmp_path / "no such folder"
+    argv = [a.format(book=book, missing=missing) for a in args]
+    result = CliRunner().invoke(main, argv)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f'The folder "{missing}" does not exist.\n',
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [book.name]

@@ -202,6 +202,39 @@ def test_booleans_durations_errors_and_links(tmp_path: Path) -> None:
     )
 
 
+def test_boolean_spellings_a_whole_day_and_links_inside_the_workbook(tmp_path: Path) -> None:
+    """ODF booleans are XML Schema's ("1" is true); a time of 24 hours or more is a duration
+    (a clock stops at 23:59:59); a HYPERLINK to a place in the workbook is not a web link."""
+    deals = table(
+        "Deals",
+        row(
+            cell('office:value-type="boolean" office:boolean-value="1"', "TRUE"),
+            cell('office:value-type="boolean" office:boolean-value="0"', "FALSE"),
+            cell('office:value-type="boolean" office:boolean-value="false"', "FALSE"),
+        ),
+        row(
+            cell('office:value-type="time" office:time-value="PT24H00M00S"', "24:00:00"),
+            cell('office:value-type="time" office:time-value="PT23H59M59S"', "23:59:59"),
+        ),
+        row(
+            cell(
+                'office:value-type="string" table:formula="of:=HYPERLINK(&quot;#Sheet2.A1&quot;'
+                ';&quot;There&quot;)"',
+                "There",
+            ),
+            cell(
+                'office:value-type="string" table:formula="of:=HYPERLINK(&quot;https://b.example/'
+                '&quot;;&quot;B&quot;)"',
+                "B",
+            ),
+        ),
+    )
+    assert read_ods_facts(ods(tmp_path, deals), wanted=not_general) == CellFacts(
+        links=by_column({(3, 1): "https://b.example/"}),
+        values=by_column({(1, 0): True, (1, 1): False, (1, 2): False, (2, 0): dt.timedelta(1)}),
+    )
+
+
 def test_sheet_by_name_or_the_first(tmp_path: Path) -> None:
     path = ods(
         tmp_path,

@@ -230,14 +230,25 @@ def test_xls_format_cut_by_continue(tmp_path: Path) -> None:
     globals_records = (
         biff.format_record(164, "00000-0000", cut=5)
         + biff.format_record(165, '"€"#,##0.00', wide=True, cut=3)
+        # The width may change at the cut: one byte a character, then two; and the reverse.
+        + biff.format_record(166, '#,##0.00 "€"', cut=9, rest_wide=True)
+        + biff.format_record(167, '"€"#,##0', wide=True, cut=3, rest_wide=False)
         + biff.xf(0, style=True)
         + biff.xf(164)
         + biff.xf(165)
+        + biff.xf(166)
+        + biff.xf(167)
     )
     cells = biff.number(1, 0, 1, 21340123.0) + biff.number(1, 1, 2, 5.0)
+    cells += biff.number(1, 2, 3, 5.0) + biff.number(1, 3, 4, 5.0)
     path = _xls(tmp_path, biff.workbook(globals_records, [("Deals", cells)]))
     facts = _timed(read_xls_facts, path, wanted=not_general)
-    assert facts.formats == {1: "00000-0000", 2: '"€"#,##0.00'}
+    assert facts.formats == {
+        1: "00000-0000",
+        2: '"€"#,##0.00',
+        3: '#,##0.00 "€"',
+        4: '"€"#,##0',
+    }
 
 
 def test_xls_format_whose_continue_is_missing(tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from applinks.files import xlsx_cell_scan, xlsx_cells
+from applinks.files.as_shown import ShownCells
+from applinks.files.read import read_table
 from applinks.files.xlsx_cells import CellFacts, StyledColumn, read_cell_facts
 from tests.files.xlsx_package import (
     STYLES,
@@ -238,6 +240,58 @@ def test_hyperlinks_ranges_fragments_and_places_inside_the_workbook(tmp_path: Pa
             }
         )
     )
+
+
+def test_a_link_range_is_cut_to_the_grid(tmp_path: Path) -> None:
+    """Row 0 does not exist and row 1,048,576 is the last: a range past them stops there."""
+    tail = (
+        '<hyperlinks><hyperlink ref="A0:A2" r:id="rId1"/>'
+        '<hyperlink ref="B1048575:B1048577" r:id="rId1"/></hyperlinks>'
+    )
+    book = write_package(
+        tmp_path / "links.xlsx",
+        {"Deals": sheet_xml("", tail=tail)},
+        extra={
+            "xl/worksheets/_rels/sheet1.xml.rels": relationships(
+                ("rId1", "hyperlink", "https://a.com/x", True)
+            )
+        },
+    )
+    cells = [(1, 0), (2, 0), (1_048_575, 1), (1_048_576, 1)]
+    assert read_cell_facts(book) == CellFacts(
+        links=by_column(dict.fromkeys(cells, "https://a.com/x"))
+    )
+
+
+#: Style 0 (every cell without a style) shows numbers as a zip code; style 1 as a percentage.
+ZIP_BY_DEFAULT = STYLES.replace(
+    '<cellXfs count="7"><xf numFmtId="0" fontId="0"/><xf numFmtId="164" applyNumberFormat="1"/>',
+    '<cellXfs count="2"><xf numFmtId="166"/><xf numFmtId="165"/>',
+).replace('<numFmts count="2">', '<numFmts count="3"><numFmt numFmtId="166" formatCode="00000"/>')
+
+
+def test_numbers_without_a_style_show_style_0s_format(tmp_path: Path) -> None:
+    rows = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>Zip</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c><c r="B2"><v>2134</v></c></row>'
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>b</t></is></c><c r="B3" s="1"><v>0.5</v></c>'
+        '</row><row r="4"><c r="A4"><v>7</v></c><c r="B4"><v>94105</v></c></row>'
+    )
+    book = write_package(tmp_path / "zip.xlsx", {"Deals": sheet_xml(rows)}, styles=ZIP_BY_DEFAULT)
+    table = read_table(book)
+    assert (table.headers, table.rows) == (
+        ["Name", "Zip"],
+        [["a", "02134"], ["b", "50.0%"], ["00007", "94105"]],
+    )
+
+
+def test_a_cell_given_whole_past_the_end_of_a_short_row_lengthens_it() -> None:
+    facts = CellFacts(
+        errors=by_column({(3, 3): "#N/A"}), links=by_column({(2, 1): "https://a.com"})
+    )
+    shown = ShownCells(facts, width=4, link_positions=(1,))
+    assert shown.apply([[1], [2, "x"]], 2) == [[1, "https://a.com"], [2, "x", None, "#N/A"]]
 
 
 def test_hyperlink_formulas_with_a_literal_target(tmp_path: Path) -> None:
