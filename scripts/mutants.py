@@ -182,6 +182,7 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
         "tests/test_values.py",
         "tests/files/test_read.py",
         "tests/files/test_guards.py",
+        "tests/test_blocks.py",
         "tests/files/test_header_row.py",
         "tests/test_streaming.py",
         "tests/test_from_url.py",
@@ -398,13 +399,16 @@ def score(mutants: list[Mutant], results: Results) -> tuple[int, int, list[Mutan
 
 
 def markdown(mutants: list[Mutant], results: Results) -> str:
-    """Return the tables of docs/testing.md: mutants by part of the code, then the survivors."""
-    lines = ["| part | modules | mutants | killed |", "|---|---|---|---|"]
-    for part, files in _parts(mutants):
-        chosen = [m for m in mutants if m.file in files]
+    """Return the tables of docs/testing.md: the mutants by part of the code and by kind of
+    change, then the survivors with the reason each survives."""
+    lines = ["| part | mutants | killed |", "|---|---|---|"]
+    for part, chosen in _parts(mutants):
         killed, total, _ = score(chosen, results)
-        names = ", ".join(f"`{f}`" for f in files)
-        lines.append(f"| {part} | {names} | {total} | {killed} |")
+        lines.append(f"| {part} | {total} | {killed} |")
+    lines += ["", "| kind of change | mutants | killed |", "|---|---|---|"]
+    for op, what in OPS.items():
+        killed, total, _ = score([m for m in mutants if m.op == op], results)
+        lines.append(f"| {what} | {total} | {killed} |")
     lines += ["", "| mutant | change | why it survives |", "|---|---|---|"]
     for mutant in score(mutants, results)[2]:
         change = f"`{mutant.file}`: `{mutant.old.strip()}` → `{mutant.new.strip()}`"
@@ -413,20 +417,42 @@ def markdown(mutants: list[Mutant], results: Results) -> str:
     return "\n".join(lines)
 
 
+#: The kinds of change (``op`` in the list).
+OPS = {
+    "compare": "a comparison flipped or moved by one at a boundary",
+    "bool": "`and`/`or` swapped, a condition dropped or made constant",
+    "not": "a `not` dropped",
+    "constant": "a constant or an index changed",
+    "string": "a string changed (a rule formula, a pattern, a message)",
+    "statement": "a statement dropped or replaced (a `continue`, an append, a merge line)",
+    "return": "a different value returned",
+}
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _parts(mutants: list[Mutant]) -> Iterator[tuple[str, list[str]]]:
-    files = list(dict.fromkeys(m.file for m in mutants))
-    two = ["workers.py", "rows.py"]
-    yield "the rules", ["rules.py"]
-    yield "the two-process code", two
-    yield "the file readers and writers", [f for f in files if f.startswith("files/")]
-    yield (
-        "the core",
-        [f for f in files if not f.startswith("files/") and f not in two + ["rules.py"]],
-    )
+def _parts(mutants: list[Mutant]) -> Iterator[tuple[str, list[Mutant]]]:
+    """Yield each part of the code with its mutants (the merge of two halves, in checks.py,
+    is part of the two-process code)."""
+
+    def two(m: Mutant) -> bool:
+        return m.file in ("workers.py", "rows.py") or m.name.startswith("merge-")
+
+    def files(chosen: list[Mutant]) -> str:
+        return ", ".join(f"`{f}`" for f in dict.fromkeys(m.file for m in chosen))
+
+    parts = {
+        "the core": [m for m in mutants if "/" not in m.file and m.file != "rules.py"],
+        "the file readers and writers": [m for m in mutants if m.file.startswith("files/")],
+        "the rules": [m for m in mutants if m.file == "rules.py"],
+    }
+    parts = {part: [m for m in chosen if not two(m)] for part, chosen in parts.items()}
+    for part, chosen in parts.items():
+        yield f"{part}: {files(chosen)}", chosen
+    chosen = [m for m in mutants if two(m)]
+    yield f"the two-process code: {files(chosen)} (the merge of two halves)", chosen
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -459,9 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     took = time.monotonic() - start
     print(f"{killed} of {total} mutants killed ({len(chosen)} run now, in {took:.0f} s).")
     for mutant in survivors:
-        print(
-            f"SURVIVED {mutant.name}" + (f" (listed: {mutant.survives})" if mutant.survives else "")
-        )
+        listed = f" (listed: {' '.join(mutant.survives.split())})" if mutant.survives else ""
+        print(f"SURVIVED {mutant.name}{listed}")
     stale = [m for m in mutants if m.survives and (v := results.get(m)) and v.status != "survived"]
     for mutant in stale:
         print(f"KILLED, BUT LISTED AS SURVIVING: {mutant.name} (remove its survives=)")

@@ -149,6 +149,12 @@ def test_rule_thresholds_are_the_specs() -> None:
     assert re.findall(r"ABS\(\$D2\)>=([0-9.E+]+)", by_code["unique-id-mangled"]) == ["1E+15"]
     # A domain name has at most 253 characters (RFC 1035).
     assert re.findall(r"LEN\(\$C2\)>(\d+)", by_code["app-id-not-domain"]) == ["253"]
+    # "a text value starting with ...": it has a first character. (Excel's FIND finds empty
+    # text at 1, so without LEN a formula that shows "" would be flagged; LibreOffice's FIND
+    # gives an error there, so the LibreOffice table cannot tell.)
+    assert by_code["formula-like-value"] == (
+        'AND(ISTEXT(A2),LEN(A2)>0,ISNUMBER(FIND(LEFT(A2,1),"=+-@"&CHAR(9)&CHAR(13))))'
+    )
     # "Stage not one of Potential, Active, Done, Lost": compared exactly (no TRIM, no case).
     assert by_code["stage-invalid"] == (
         'AND(LEN(TRIM($B2))>0,NOT(OR(EXACT($B2,"Potential"),EXACT($B2,"Active"),'
