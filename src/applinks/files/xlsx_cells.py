@@ -55,6 +55,16 @@ MAX_LINK_CELLS = 2 * 1_048_576
 _MAX_ROWS, _MAX_COLUMNS = 1_048_576, 16_384
 
 
+def facts_sheet_name(path: Path) -> str | None:
+    """Return the name of the sheet :func:`read_cell_facts` reads when given none (the first)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            located = locate_sheet(archive, None)
+    except ZIP_READ_ERRORS:
+        return None
+    return located[1] if located else None
+
+
 def read_cell_facts(
     path: Path,
     sheet: str | None = None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import count, islice
@@ -20,7 +22,7 @@ from .as_shown import ShownCells
 from .cell_facts import CellFacts
 from .ods_cells import read_ods_facts
 from .xls_cells import read_xls_facts
-from .xlsx_cells import read_cell_facts
+from .xlsx_cells import facts_sheet_name, read_cell_facts
 
 
 def read_workbook(
@@ -35,9 +37,54 @@ def read_workbook(
     URL column a hyperlink's target rather than its text (``link_columns``: columns whose
     targets are kept in ``Table.links``). Empty cells are ``None``.
     """
-    opened = open_sheet(path, sheet=sheet)
-    facts = read_facts(path, opened.name)
+    opened, facts = _parse_and_read_facts(path, sheet)
     return sheet_table(opened, path, sheet=sheet, facts=facts, link_columns=link_columns)
+
+
+#: Workbooks from this size on (bytes) are parsed beside the reading of their cell facts.
+PARSE_BESIDE_FROM = 1 << 20
+
+
+def _parse_and_read_facts(path: Path, sheet: str | None) -> tuple[OpenSheet, CellFacts | None]:
+    """Parse the sheet and read its cell facts; at the same time where it pays.
+
+    python-calamine parses without holding Python's lock, so on a machine with two processors
+    a large workbook is parsed in a thread while this one reads the facts (one pass over the
+    sheet's XML in Python): the two take about as long as the longer of them, in one process.
+    Errors are raised as if the two had run one after the other (the parse's first).
+    """
+    if (
+        (os.cpu_count() or 1) < 2
+        or FACT_READERS.get(path.suffix.lower()) is not read_cell_facts
+        or path.stat().st_size < PARSE_BESIDE_FROM
+    ):
+        opened = open_sheet(path, sheet=sheet)
+        return opened, read_facts(path, opened.name)
+    parsed: list[OpenSheet] = []
+    failed: list[BaseException] = []
+
+    def parse() -> None:
+        try:
+            parsed.append(open_sheet(path, sheet=sheet))
+        except BaseException as exc:  # handed to the caller below, panics included
+            failed.append(exc)
+
+    # A daemon thread: Ctrl-C stops the run at once, not after the parse.
+    thread = threading.Thread(target=parse, name="applinks-parse", daemon=True)
+    thread.start()
+    try:
+        facts: CellFacts | None = read_facts(path, sheet)
+        facts_error: Exception | None = None
+    except Exception as exc:
+        facts, facts_error = None, exc
+    thread.join()
+    if failed:
+        raise failed[0]
+    if facts_error is not None:
+        raise facts_error
+    if sheet is None and parsed[0].name != facts_sheet_name(path):
+        facts = read_facts(path, parsed[0].name)  # (the two readers chose different sheets)
+    return parsed[0], facts
 
 
 @dataclass
