@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from applinks.shown import shown_value
+from applinks.shown import kept_as_is, shown_value
 from applinks.table import Cell
 
 MOMENT = dt.datetime(2024, 5, 6, 13, 30)
@@ -37,3 +37,28 @@ CASES: list[tuple[Cell, str, Cell]] = [
 def test_shown_value(value: Cell, code: str, shown: Cell) -> None:
     result = shown_value(value, code)
     assert (result, type(result)) == (shown, type(shown))
+
+
+#: Every kind of value a reader gives, and a format of every kind.
+_VALUES: list[Cell] = [
+    "02134", "", None, True, False, 2134, 0.75, 12345678901234567.0, MOMENT,
+    dt.datetime(2024, 5, 6), dt.date(2024, 5, 6), dt.time(9, 30), dt.timedelta(hours=30),
+]  # fmt: skip
+_CODES = ["General", "0", "00000", "0%", "@", '"$"#,##0.00', "yyyy-mm-dd", "h:mm",
+          "m/d/yyyy h:mm", "[h]:mm:ss", "0.00E+00"]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", _CODES)
+def test_the_types_kept_as_is_come_back_unchanged(code: str) -> None:
+    kept = kept_as_is(code)
+    # A reader skips the cells of a kept type: each must come back exactly as it was.
+    for value in _VALUES:
+        if type(value) in kept:
+            shown = shown_value(value, code)
+            assert (shown, type(shown)) == (value, type(value)), (value, code)
+    assert {str, bool, type(None), dt.time, dt.timedelta} <= kept
+    assert int not in kept and float not in kept
+    # A date is kept except under a date-and-time format, a date-time only there.
+    assert (dt.date in kept, dt.datetime in kept) == (
+        (False, True) if code == "m/d/yyyy h:mm" else (True, False)
+    )

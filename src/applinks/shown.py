@@ -66,6 +66,18 @@ def shown_value(value: Cell, code: str) -> Cell:
     return value
 
 
+#: The kinds of value :func:`shown_value` returns as they are under every format.
+_ALWAYS_AS_IS = (str, bool, type(None), dt.time, dt.timedelta)
+
+
+def kept_as_is(code: str) -> frozenset[type]:
+    """Return the types of value that :func:`shown_value` returns unchanged under ``code``
+    (a reader skips those cells: a date column under a date format costs nothing)."""
+    if kind_of(code) is FormatKind.DATETIME:
+        return frozenset((*_ALWAYS_AS_IS, dt.datetime))
+    return frozenset((*_ALWAYS_AS_IS, dt.date))
+
+
 def _datetime_as(value: dt.datetime, kind: FormatKind) -> Cell:
     if kind is FormatKind.DATE:
         return value.date()

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from typing import Any
 
 from applinks.files.cell_facts import CellFacts
-from applinks.shown import shown_value
+from applinks.shown import kept_as_is, shown_value
 from applinks.table import Cell
 
 Row = list[Cell]
@@ -45,6 +45,10 @@ class ShownCells:
             if column < width and given
         ]
         self._default = facts.formats.get(0)  # the style of cells without one, rarely a format
+        #: Style -> the types of value its format leaves as they are (no call for those cells).
+        self._as_is = {
+            xf: kept_as_is(code) for xf, code in facts.formats.items() if isinstance(code, str)
+        }
 
     def __bool__(self) -> bool:
         return bool(self._styled or self._cells or isinstance(self._default, str))
@@ -52,16 +56,17 @@ class ShownCells:
     def apply(self, rows: list[Row], first_row: int) -> list[Row]:
         """Change ``rows`` (sheet rows from ``first_row`` on) in place to what is shown."""
         stop = first_row + len(rows)
-        formats = self._facts.formats
+        formats, as_is, everything = self._facts.formats, self._as_is, _EVERYTHING
         if isinstance(self._default, str):
             self._apply_default(rows, first_row, self._default)
         for column, styled in self._styled:
             numbers, xfs = styled.between(first_row, stop)
             for number, xf in zip(numbers, xfs, strict=True):
                 row = rows[number - first_row]
-                code = formats[xf]
-                if column < len(row) and isinstance(code, str):
-                    row[column] = shown_value(row[column], code)
+                if column < len(row) and type(value := row[column]) not in as_is.get(
+                    xf, everything
+                ):
+                    row[column] = shown_value(value, formats[xf])  # type: ignore[arg-type]
         for column, given_rows, given in self._cells:
             for index in range(bisect_left(given_rows, first_row), len(given_rows)):
                 number = given_rows[index]
@@ -79,6 +84,16 @@ class ShownCells:
             for column, value in enumerate(row):
                 if _is_number(value) and self._facts.style_at(first_row + offset, column) is None:
                     row[column] = shown_value(value, code)
+
+
+class _Everything(frozenset[type]):
+    """Contains every type: a style whose format is known only by its id changes nothing."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERYTHING = _Everything()
 
 
 def _is_number(value: Any) -> bool:

@@ -57,6 +57,7 @@ def _text(value: Cell) -> Any:
 
 
 _STR = frozenset({str})
+_INT = frozenset({int})
 _STR_OR_NONE = frozenset({str, type(None)})
 _EMPTY: dict[Any, str] = {None: ""}
 #: What makes the csv module quote a field (QUOTE_MINIMAL, "\r\n" line ends).
@@ -183,6 +184,8 @@ class CsvRowWriter:
                 texts = column
             elif kinds <= _STR_OR_NONE:
                 texts = list(map(_EMPTY.get, column, column))
+            elif kinds == _INT:  # ids, prices, counts: str() is cell_text's form
+                texts = list(map(int.__repr__, column))
             elif kinds <= _DATES and _plain_dates(texts := list(map(str, column))):
                 pass
             else:
