@@ -31,13 +31,13 @@ LINKS = [
         "https://app.hubspot.com/contacts/4567890/deal/9876543210",
         "hubspot.com",
         "9876543210",
-        ("deal", {"portal_id": "4567890"}),
+        ("deal_old", {"portal_id": "4567890"}),
     ),
     (
         "https://app-eu1.hubspot.com/contacts/4567890/record/0-3/9876543210",
         "hubspot.com",
         "9876543210",
-        None,
+        ("deal", {"host": "app-eu1.hubspot.com", "portal_id": "4567890"}),
     ),
     (
         "https://acme.pipedrive.com/deal/1234",
@@ -74,7 +74,7 @@ LINKS = [
         "https://app.asana.com/0/1201234567890123/1209876543210987",
         "asana.com",
         "1209876543210987",
-        ("task", {"project_gid": "1201234567890123"}),
+        ("project_task", {"project_gid": "1201234567890123"}),
     ),
     (
         "https://app.asana.com/0/1201234567890123/1209876543210987/f",
@@ -82,6 +82,7 @@ LINKS = [
         "1209876543210987",
         None,
     ),
+    ("https://app.asana.com/0/0/1209876543210987", "asana.com", "1209876543210987", ("task", {})),
     ("https://trello.com/c/AbCd1234/42-call-the-buyer", "trello.com", "AbCd1234", None),
     (
         "https://acme.atlassian.net/browse/DEAL-42",

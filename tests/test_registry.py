@@ -12,48 +12,77 @@ from applinks.errors import TemplateError, UsageError
 from applinks.registry import AppEntry, Registry, load_registry, load_user_templates
 from applinks.templates import placeholders, render
 
-# Every row of the reference table of source apps, the combined last row split.
-APPS_MD = {
-    "salesforce.com": ("Salesforce", "confirmed"),
-    "hubspot.com": ("HubSpot", "code"),
-    "pipedrive.com": ("Pipedrive", "code"),
-    "zoho.com": ("Zoho CRM", "code"),
-    "close.com": ("Close", "code"),
-    "copper.com": ("Copper", "code"),
-    "monday.com": ("monday.com", "code"),
-    "asana.com": ("Asana", "code"),
-    "trello.com": ("Trello", "code"),
-    "atlassian.com": ("Jira", "unconfirmed"),
-    "basecamp.com": ("Basecamp", "code"),
-    "followupboss.com": ("Follow Up Boss", "code"),
-    "lofty.com": ("Lofty", "code"),
-    "brokermint.com": ("Brokermint", "code"),
-    "skyslope.com": ("SkySlope", "unconfirmed"),
-    "zillow.com": ("Zillow", "code"),
-    "realtor.com": ("Realtor.com", "code"),
-    "redfin.com": ("Redfin", "code"),
-    "trulia.com": ("Trulia", "code"),
-    "buildium.com": ("Buildium", "code"),
-    "appfolio.com": ("AppFolio", "code"),
-    "rentvine.com": ("Rentvine", "code"),
-    "intuit.com": ("QuickBooks Online", "code"),
-    "xero.com": ("Xero", "unconfirmed"),
-    "mailchimp.com": ("Mailchimp", "unconfirmed"),
-    "google.com": ("Google Sheets", "unconfirmed"),
-    "kvcore.com": ("kvCORE", "unconfirmed"),
-    "sierrainteractive.com": ("Sierra Interactive", "unconfirmed"),
-    "realgeeks.com": ("Real Geeks", "unconfirmed"),
-    "dotloop.com": ("dotloop", "unconfirmed"),
-    "propertyware.com": ("Propertyware", "unconfirmed"),
-}
+# Every row of the reference table of source apps (the combined last row split), then the apps
+# added since, in registry order: (App ID, App Name, status). The Google products share
+# google.com.
+APPS_MD = [
+    ("salesforce.com", "Salesforce", "confirmed"),
+    ("hubspot.com", "HubSpot", "code"),
+    ("pipedrive.com", "Pipedrive", "code"),
+    ("zoho.com", "Zoho CRM", "code"),
+    ("close.com", "Close", "code"),
+    ("copper.com", "Copper", "code"),
+    ("monday.com", "monday.com", "code"),
+    ("asana.com", "Asana", "code"),
+    ("trello.com", "Trello", "code"),
+    ("atlassian.com", "Jira", "unconfirmed"),
+    ("basecamp.com", "Basecamp", "code"),
+    ("followupboss.com", "Follow Up Boss", "code"),
+    ("lofty.com", "Lofty", "code"),
+    ("brokermint.com", "Brokermint", "code"),
+    ("skyslope.com", "SkySlope", "unconfirmed"),
+    ("zillow.com", "Zillow", "code"),
+    ("realtor.com", "Realtor.com", "code"),
+    ("redfin.com", "Redfin", "code"),
+    ("trulia.com", "Trulia", "code"),
+    ("buildium.com", "Buildium", "code"),
+    ("appfolio.com", "AppFolio", "code"),
+    ("rentvine.com", "Rentvine", "code"),
+    ("intuit.com", "QuickBooks Online", "code"),
+    ("xero.com", "Xero", "unconfirmed"),
+    ("mailchimp.com", "Mailchimp", "unconfirmed"),
+    ("google.com", "Google Sheets", "confirmed"),
+    ("google.com", "Google Docs", "confirmed"),
+    ("google.com", "Google Slides", "unconfirmed"),
+    ("google.com", "Google Forms", "unconfirmed"),
+    ("google.com", "Google Drive", "code"),
+    ("airtable.com", "Airtable", "code"),
+    ("notion.so", "Notion", "code"),
+    ("dropbox.com", "Dropbox", "unconfirmed"),
+    ("box.com", "Box", "confirmed"),
+    ("clickup.com", "ClickUp", "unconfirmed"),
+    ("github.com", "GitHub", "confirmed"),
+    ("gitlab.com", "GitLab", "code"),
+    ("linear.app", "Linear", "unconfirmed"),
+    ("smartsheet.com", "Smartsheet", "unconfirmed"),
+    ("wrike.com", "Wrike", "unconfirmed"),
+    ("shopify.com", "Shopify", "unconfirmed"),
+    ("stripe.com", "Stripe", "unconfirmed"),
+    ("docusign.com", "DocuSign", "unconfirmed"),
+    ("pandadoc.com", "PandaDoc", "unconfirmed"),
+    ("dynamics.com", "Dynamics 365", "confirmed"),
+    ("sharepoint.com", "SharePoint", "unconfirmed"),
+    ("onedrive.com", "OneDrive", "unconfirmed"),
+    ("kvcore.com", "kvCORE", "unconfirmed"),
+    ("sierrainteractive.com", "Sierra Interactive", "unconfirmed"),
+    ("realgeeks.com", "Real Geeks", "unconfirmed"),
+    ("dotloop.com", "dotloop", "unconfirmed"),
+    ("propertyware.com", "Propertyware", "unconfirmed"),
+    ("boomtownroi.com", "BoomTown", "unconfirmed"),
+    ("cincpro.com", "CINC", "unconfirmed"),
+    ("lwolf.com", "Lone Wolf", "unconfirmed"),
+    ("opentoclose.com", "Open to Close", "unconfirmed"),
+    ("homes.com", "Homes.com", "unconfirmed"),
+    ("compass.com", "Compass", "unconfirmed"),
+]
 
 BUILT_IN = load_registry().apps
 
 
 def test_registry_holds_every_reference_app() -> None:
     registry = load_registry()
-    assert {a.app_id: (a.name, a.status) for a in registry.apps} == APPS_MD
-    assert registry.app_ids() == list(APPS_MD)
+    assert [(a.app_id, a.name, a.status) for a in registry.apps] == APPS_MD
+    assert registry.app_ids() == list(dict.fromkeys(a for a, _, _ in APPS_MD))
 
 
 def test_registry_is_loaded_once() -> None:
@@ -65,9 +94,10 @@ def test_built_in_entry_is_well_formed(entry: AppEntry) -> None:
     assert classify_app_id(entry.app_id) == []
     assert entry.source == "built-in"
     assert entry.notes
-    assert entry.owns_host(entry.app_id)
+    # The Google products claim only their own hosts; their App ID holds them all.
+    assert entry.owns_host(entry.app_id) or entry.name.startswith("Google ")
     for pattern in entry.url_patterns:
-        assert re.compile(pattern).groups == 1
+        assert re.compile(pattern).groups in (1, 2)  # two: owner/repo#number
     if entry.id_pattern is not None:
         re.compile(entry.id_pattern)
     used: set[str] = set()
@@ -83,10 +113,27 @@ def test_built_in_entry_is_well_formed(entry: AppEntry) -> None:
 )
 def test_links_made_by_each_template_are_claimed_by_the_app(entry: AppEntry) -> None:
     registry = load_registry()
+    sample = next(uid for uid in SAMPLE_IDS if entry.id_matches(uid))
     for template in entry.kinds.values():
         values = {n: entry.settings.get(n, "acme") for n in placeholders(template) if n != "id"}
-        url = render(template, "12345", values)
+        url = render(template, sample, values)
         assert registry.app_for_url(url) is entry, url
+        assert entry.extract_id(url) == sample, url
+
+
+# An id of each app's shape, for the test above (the first one an app's id pattern takes).
+SAMPLE_IDS = [
+    "12345",
+    "006j000000Pkp1d",
+    "lead_AbC123",
+    "PROJ-12",
+    "1ss-FBQi1TGq8kiYLAjYkKx9672oxb9u_JJyL4lCVmls",
+    "recJFjhekzhN0VWxB",
+    "36d1060897c442399eb86e1f98dd31d4",
+    "cus_NffrFeUfNV2Hib",
+    "0f8fad5b-d9cb-469f-a165-70867728950e",
+    "AbCd1234",
+]
 
 
 def test_unconfirmed_apps_without_a_template() -> None:
@@ -96,11 +143,22 @@ def test_unconfirmed_apps_without_a_template() -> None:
         "realtor.com",
         "redfin.com",
         "trulia.com",
+        "dropbox.com",
+        "github.com",
+        "gitlab.com",
+        "sharepoint.com",
+        "onedrive.com",
         "kvcore.com",
         "sierrainteractive.com",
         "realgeeks.com",
         "dotloop.com",
         "propertyware.com",
+        "boomtownroi.com",
+        "cincpro.com",
+        "lwolf.com",
+        "opentoclose.com",
+        "homes.com",
+        "compass.com",
     ]
 
 
@@ -132,6 +190,13 @@ def test_get(app_id: str, expected: str | None) -> None:
         ("accounts.zohocloud.ca", "zoho.com"),
         ("www.zillow.com", "zillow.com"),
         ("docs.google.com", "google.com"),
+        ("drive.google.com", "google.com"),
+        ("acme.notion.site", "notion.so"),
+        ("acme-homes.myshopify.com", "shopify.com"),
+        ("acme-my.sharepoint.com", "onedrive.com"),
+        ("files.acme-my.sharepoint.com", "sharepoint.com"),
+        ("acme.sharepoint.com", "sharepoint.com"),
+        ("www.google.com", None),
         ("notsalesforce.com", None),
         ("salesforce.com.evil.example", None),
         ("managebuilding.com", None),

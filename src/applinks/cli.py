@@ -28,7 +28,7 @@ from applinks.operations import (
     second_half,
 )
 from applinks.progress import Progress
-from applinks.registry import Registry, load_registry, load_user_templates
+from applinks.registry import AppEntry, Registry, load_registry, load_user_templates
 from applinks.rows import LazyRows
 from applinks.table import Table
 
@@ -579,21 +579,13 @@ def prepare_command(
     show_default=True,
 )
 def apps(templates: Path | None, fmt: str) -> None:
-    """List the known apps with their App ID, name and URL template."""
+    """List the known apps: App ID, name, URL template, links read, id pattern, status."""
     import csv
     import io
     import json
 
     registry, _ = _registry_and_settings(templates, ())
-    records = [
-        {
-            "app_id": e.app_id,
-            "name": e.name,
-            "template": e.template() if e.kinds else "",
-            "status": e.status,
-        }
-        for e in registry.apps
-    ]
+    records = [_app_record(e) for e in registry.apps]
     if fmt == "json":
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
@@ -601,16 +593,35 @@ def apps(templates: Path | None, fmt: str) -> None:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(records)
+        for record in records:
+            forms = [f"{f['form']} ({f['source'] or 'unconfirmed'})" for f in record["links"]]
+            writer.writerow({**record, "links": " ; ".join(forms)})
         click.echo(out.getvalue(), nl=False)
         return
     id_w = max(len(r["app_id"]) for r in records)
     name_w = max(len(r["name"]) for r in records)
     click.echo(f"{'App ID':<{id_w}}  {'App Name':<{name_w}}  URL template")
+    indent = " " * (id_w + name_w + 4)
     for r in records:
         template = r["template"] or "(no known link format: paste URLs or give --templates)"
         mark = "" if r["status"] != "unconfirmed" else "  [unconfirmed]"
         click.echo(f"{r['app_id']:<{id_w}}  {r['name']:<{name_w}}  {template}{mark}")
+        for form in r["links"]:
+            click.echo(f"{indent}reads {form['form']}  ({form['source'] or 'unconfirmed'})")
+        if r["id_pattern"]:
+            click.echo(f"{indent}id {r['id_pattern']}")
+
+
+def _app_record(entry: AppEntry) -> dict[str, Any]:
+    """Return what `applinks apps` shows of one app."""
+    return {
+        "app_id": entry.app_id,
+        "name": entry.name,
+        "template": entry.template() if entry.kinds else "",
+        "status": entry.status,
+        "id_pattern": entry.id_pattern or "",
+        "links": [{"form": f.form, "source": f.source} for f in entry.links],
+    }
 
 
 @main.command(name="email-draft")

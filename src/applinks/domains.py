@@ -121,6 +121,80 @@ def _host_from_authority(authority: str) -> str | None:
     return ascii_host
 
 
+# Hosts whose links only lead on to another address: the record's own link is the one to paste.
+_SHORT_LINK_HOSTS = frozenset(
+    {
+        "bit.ly",
+        "bitly.com",
+        "bl.ink",
+        "buff.ly",
+        "cutt.ly",
+        "goo.gl",
+        "is.gd",
+        "lnkd.in",
+        "ow.ly",
+        "rb.gy",
+        "rebrand.ly",
+        "short.io",
+        "shorturl.at",
+        "t.co",
+        "t.ly",
+        "tiny.cc",
+        "tinyurl.com",
+        "v.gd",
+    }
+)
+_MAP_HOSTS = frozenset({"maps.apple.com", "maps.apple", "maps.app.goo.gl", "goo.gl"})
+# Google's and Bing's map pages sit under /maps on their search hosts (google.co.uk too).
+_MAP_SITE = re.compile(r"(?:.+\.)?(?:google\.(?:[a-z]{2,3}|co\.[a-z]{2}|com\.[a-z]{2})|bing\.com)")
+_MAP_PATH = re.compile(r"/maps(?:[/?#]|$)")
+_NOT_WEB = {
+    "mailto": "an email address",
+    "tel": "a phone number",
+    "sms": "a phone number",
+    "callto": "a phone number",
+    "file": "a file on a computer",
+}
+
+
+def not_a_record(url: str) -> str | None:
+    """Say what a link is when it cannot be a record's own link, else return None.
+
+    ``"a short link"`` (bit.ly, goo.gl, ...: they lead on to another address), ``"a map"``
+    (Google, Apple and Bing maps), ``"an email address"`` (``mailto:``), ``"a phone number"``
+    (``tel:``), ``"a file on a computer"`` (``file:``). Such a link gives no App ID: what to
+    paste instead is the link of the record itself (:func:`not_a_record_message`).
+
+    >>> not_a_record("https://bit.ly/3xYzAbC"), not_a_record("https://www.zillow.com/")
+    ('a short link', None)
+    """
+    text = url.strip()
+    scheme, colon, _ = text.partition(":")
+    if colon and scheme.lower() in _NOT_WEB:
+        return _NOT_WEB[scheme.lower()]
+    host = host_of(text)
+    if host is None:
+        return None
+    bare = host[4:] if host.startswith("www.") else host
+    after = text.split("://", 1)[1] if "://" in text else text
+    path = after[len(_AUTHORITY.match(after).group(0)) :]  # type: ignore[union-attr]
+    if bare in _MAP_HOSTS and (bare != "goo.gl" or _MAP_PATH.match(path)):
+        return "a map"
+    if bare.startswith("maps.google.") or (_MAP_SITE.fullmatch(bare) and _MAP_PATH.match(path)):
+        return "a map"
+    if bare in _SHORT_LINK_HOSTS:
+        return "a short link"
+    return None
+
+
+def not_a_record_message(url: str, what: str) -> str:
+    """Return the sentence that says a link is no record's and what to paste instead."""
+    return (
+        f'"{url}" is {what}, not a link to a record; paste the link of the record itself (open '
+        "the record in its app and copy the address from the browser)."
+    )
+
+
 def is_known_tld(domain: str) -> bool:
     """Return True when the last label of ``domain`` is a top-level domain on the list.
 

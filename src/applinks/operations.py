@@ -19,11 +19,10 @@ from typing import Any, Protocol, cast, runtime_checkable
 from urllib.parse import quote
 
 from applinks.checks import EXCEL_DIGITS, SecondHalf, check, mangled_reason
-from applinks.domains import host_of, registrable_domain
 from applinks.errors import UsageError
 from applinks.headers import find_column, map_headers
 from applinks.issues import Issue, Report, make_issue
-from applinks.registry import AppEntry, Registry, load_registry
+from applinks.registry import AppEntry, Link, Registry, load_registry, read_link
 from applinks.rows import BlockStart, LazyRows, MappedRows, Start
 from applinks.table import (
     APP_LINK_HEADERS,
@@ -136,6 +135,7 @@ class _FillStats:
     filled_rows: int = 0
     kept_cells: int = 0
     issues: list[Issue] = field(default_factory=list)
+    not_records: int = 0
 
 
 class FillResult:
@@ -176,6 +176,7 @@ class FillResult:
         stats.filled_rows += later.filled_rows
         stats.kept_cells += later.kept_cells
         stats.issues += later.issues
+        stats.not_records += later.not_records
 
     def _ready(self) -> _FillStats:
         if self._stats is None:
@@ -191,6 +192,12 @@ class FillResult:
     @property
     def kept_cells(self) -> int:
         return self._ready().kept_cells
+
+    @property
+    def not_records(self) -> int:
+        """How many rows From URLs left alone because their link is no record's (a short link,
+        a map, an email address, ...)."""
+        return self._ready().not_records
 
     @property
     def report(self) -> Report:
@@ -209,6 +216,15 @@ class FillResult:
             text += (
                 f"; kept {self.kept_cells} cell{'s' if self.kept_cells != 1 else ''} that "
                 "already had values (use --overwrite to replace them)"
+            )
+        if self.not_records:
+            many = self.not_records != 1
+            text += (
+                f"; {self.not_records} link{'s' if many else ''} {'are' if many else 'is'} not "
+                f"{'links' if many else 'a link'} to a record (a short link, a map, an email "
+                "address or a phone number), so "
+                f"{'their rows were' if many else 'its row was'} left without an App ID: paste "
+                "the link of the record itself, copied from the browser with the record open"
             )
         return text + "."
 
@@ -408,7 +424,10 @@ def links_from_urls(
 
     The App ID comes from the registry entry whose hosts match the URL (or ``app`` when given),
     else from the URL's registrable domain; the id is extracted with that app's URL patterns.
-    A URL whose id cannot be found leaves the App Unique ID blank (``check`` reports it).
+    A URL whose id cannot be found leaves the App Unique ID blank (``check`` reports it). A
+    link that is no record's (a short link, a map, ``mailto:``, ``tel:``, ``file:``) leaves its
+    row alone and is counted in ``not_records`` (the summary says what to paste instead). Each
+    distinct URL is read once.
     """
     registry = registry or load_registry()
     forced = resolve_app(app, registry) if app else None
@@ -420,7 +439,7 @@ def links_from_urls(
         raise UsageError(_no_column(url_column, work.headers), column=url_column)
     result = FillResult(work, id_column=work.headers[source], added_columns=inserted.added)
     targets = [positions[h] for h in APP_LINK_HEADERS]
-    cache: dict[str, tuple[str, str, str]] = {}
+    cache: dict[str, Link] = {}
     # A cell that shows "View listing" but links to the record: the link is the URL.
     linked = work.links.get(work.headers[source], {})
 
@@ -434,11 +453,12 @@ def links_from_urls(
                 return row
             found = cache.get(url)
             if found is None:
-                found = _link_for_url(url, forced, registry)
+                found = read_link(url, registry, app=forced)
                 if len(cache) < _RENDER_CACHE:
                     cache[url] = found
-            app_id, uid, name = found
+            app_id, uid, name = found.app_id, found.unique_id, found.name
             if not app_id:
+                stats.not_records += bool(found.not_record)
                 return row
             stats.kept_cells += _write(
                 row, targets, (app_id, uid or None, name or None, url), overwrite
@@ -450,15 +470,6 @@ def links_from_urls(
 
     _apply(result, start)
     return result
-
-
-def _link_for_url(url: str, forced: AppEntry | None, registry: Registry) -> tuple[str, str, str]:
-    entry = forced or registry.app_for_url(url)
-    if entry is not None:
-        return entry.app_id, entry.extract_id(url) or "", entry.name
-    host = host_of(url)
-    domain = registrable_domain(host) if host else None
-    return (domain or "", "", "")
 
 
 def _write(row: list[Cell], targets: list[int], values: Sequence[Cell], overwrite: bool) -> int:

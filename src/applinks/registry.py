@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from applinks import templates
-from applinks.domains import classify_app_id, host_of, registrable_domain
+from applinks.domains import classify_app_id, host_of, not_a_record, registrable_domain
 from applinks.errors import TemplateError, UsageError
 
 BUILT_IN = "built-in"
@@ -31,6 +31,35 @@ _HOST_CACHE_SIZE = 10_000
 
 def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
     return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class LinkForm:
+    """One form of record link an app's links take, for people to read.
+
+    ``form`` shows the link with ``{id}`` where the id sits (any other ``{name}`` varies from
+    link to link); ``source`` is the public page that shows the form, or "" when no public
+    source confirms it (the form is then unconfirmed).
+    """
+
+    form: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a pasted link says: its App ID, the record id in it, the app's name.
+
+    All three are "" when the link has no usable host; ``unique_id`` and ``name`` are "" when
+    no app claims the host (the App ID is then the host's registrable domain) or no id is found.
+    ``not_record`` is filled instead when the link cannot point at a record at all (a short
+    link, a map, an email address, ...): :func:`applinks.domains.not_a_record` says what it is.
+    """
+
+    app_id: str = ""
+    unique_id: str = ""
+    name: str = ""
+    not_record: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +83,8 @@ class AppEntry:
     status: str = "unconfirmed"
     source: str = BUILT_IN
     notes: str = ""
+    links: tuple[LinkForm, ...] = ()
+    upper_ids: bool = False
 
     def __post_init__(self) -> None:
         # Read-only views, so an entry shared through the cached registry cannot be changed.
@@ -61,6 +92,7 @@ class AppEntry:
         object.__setattr__(self, "settings", _frozen(self.settings))
         object.__setattr__(self, "hosts", tuple(h.lower() for h in self.hosts))
         object.__setattr__(self, "url_patterns", tuple(self.url_patterns))
+        object.__setattr__(self, "links", tuple(self.links))
 
     def __hash__(self) -> int:
         # The mapping fields cannot be hashed; App ID and source identify an entry well enough.
@@ -112,28 +144,35 @@ class AppEntry:
         Each template is read backwards first, with the given ``settings`` only (the default
         settings are for making links: a link to an Account still gives its id when the default
         object is Opportunity). Then the ``url_patterns`` are tried, but only on the app's own
-        hosts. A candidate that does not fit ``id_pattern`` is passed over.
+        hosts. A pattern with two groups gives ``first#second`` (``owner/repo#12``). An app
+        whose ids are upper case (``upper_ids``) gets the id in capitals. A candidate that does
+        not fit ``id_pattern`` is passed over.
         """
         for template in self.kinds.values():
             found = templates.extract_id(template, url, settings)
-            if found and self.id_matches(found):
+            if found and self.id_matches(found := self._cased(found)):
                 return found
         host = host_of(url)
         if host is None or not self.owns_host(host):
             return None
         for pattern in self.url_patterns:
             match = re.search(pattern, url.strip())
-            if match and match.group(1):
-                found = unquote(match.group(1))
+            if match and all(match.groups()):
+                found = self._cased(unquote("#".join(match.groups())))
                 if self.id_matches(found):
                     return found
         return None
+
+    def _cased(self, found: str) -> str:
+        return found.upper() if self.upper_ids else found
 
     def host_score(self, host: str) -> int:
         """Return how specifically this app claims ``host``: 0 for not at all.
 
         An exact host scores above a wildcard with the same number of labels; a longer wildcard
-        scores above a shorter one (``*.lightning.force.com`` over ``*.force.com``).
+        scores above a shorter one (``*.lightning.force.com`` over ``*.force.com``). A wildcard
+        ``*-my.sharepoint.com`` takes one label ending in ``-my`` and counts as
+        ``*.my.sharepoint.com`` would.
         """
         name = host_of(host)
         if name is None:
@@ -144,6 +183,10 @@ class AppEntry:
                 suffix = pattern[2:]
                 if name.endswith("." + suffix):
                     best = max(best, 2 * (suffix.count(".") + 1))
+            elif pattern.startswith("*"):
+                tail = pattern[1:]
+                if name.endswith(tail) and "." not in name[: -len(tail)] and name != tail:
+                    best = max(best, 2 * (tail.count(".") + 1))
             elif name == pattern:
                 best = max(best, 2 * (pattern.count(".") + 1) + 1)
         return best
@@ -165,44 +208,67 @@ class Registry:
 
     apps: tuple[AppEntry, ...]
     _by_id: Mapping[str, AppEntry] = field(init=False, repr=False, compare=False)
-    _by_host: dict[str, AppEntry | None] = field(init=False, repr=False, compare=False)
+    _by_host: dict[str, tuple[AppEntry, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "apps", tuple(self.apps))
         by_id: dict[str, AppEntry] = {}
         for entry in self.apps:
-            by_id.setdefault(entry.app_id.lower(), entry)
+            key = entry.app_id.lower()
+            first = by_id.setdefault(key, entry)
+            if first is not entry:
+                # Apps sharing an App ID (the Google products) answer for it together: the
+                # first names it, and every one's hosts belong to it.
+                hosts = tuple(dict.fromkeys(first.hosts + entry.hosts))
+                by_id[key] = dataclasses.replace(first, hosts=hosts)
         object.__setattr__(self, "_by_id", MappingProxyType(by_id))
         # From URLs asks about the same few hosts for every row of a sheet.
         object.__setattr__(self, "_by_host", {})
 
     def get(self, app_id: str) -> AppEntry | None:
-        """Return the app with this App ID (any letter case, surrounding spaces ignored)."""
+        """Return the app with this App ID (any letter case, surrounding spaces ignored).
+
+        When several apps share the App ID, the first, holding the hosts of them all.
+        """
         return self._by_id.get(app_id.strip().lower())
 
+    def _claimants(self, host: str) -> tuple[AppEntry, ...]:
+        """Return the apps that claim ``host`` most specifically (several only on a tie)."""
+        found = self._by_host.get(host)
+        if found is None:
+            best: list[AppEntry] = []
+            best_score = 0
+            for entry in self.apps:
+                score = entry.host_score(host)
+                if score > best_score:
+                    best, best_score = [entry], score
+                elif score and score == best_score:
+                    best.append(entry)
+            if len(self._by_host) >= _HOST_CACHE_SIZE:
+                self._by_host.clear()
+            found = self._by_host[host] = tuple(best)
+        return found
+
     def app_for_host(self, host: str) -> AppEntry | None:
-        """Return the app that claims ``host`` most specifically, or None."""
-        if host in self._by_host:
-            return self._by_host[host]
-        best: AppEntry | None = None
-        best_score = 0
-        for entry in self.apps:
-            score = entry.host_score(host)
-            if score > best_score:
-                best, best_score = entry, score
-        if len(self._by_host) >= _HOST_CACHE_SIZE:
-            self._by_host.clear()
-        self._by_host[host] = best
-        return best
+        """Return the app that claims ``host`` most specifically (the first on a tie), or None."""
+        found = self._claimants(host)
+        return found[0] if found else None
 
     def app_for_url(self, url: str) -> AppEntry | None:
-        """Return the app whose hosts include the host of ``url``, or None."""
+        """Return the app whose hosts include the host of ``url``, or None.
+
+        Where apps share a host (Google Docs, Sheets, Slides and Forms on docs.google.com),
+        the first whose link forms read an id from ``url``, else the first of them.
+        """
         host = host_of(url)
-        return self.app_for_host(host) if host else None
+        found = self._claimants(host) if host else ()
+        if len(found) > 1:
+            return next((e for e in found if e.extract_id(url)), found[0])
+        return found[0] if found else None
 
     def app_ids(self) -> list[str]:
-        """Return every App ID, in registry order."""
-        return [entry.app_id for entry in self.apps]
+        """Return every App ID once, in registry order."""
+        return list(dict.fromkeys(entry.app_id for entry in self.apps))
 
     def with_overrides(self, entries: Iterable[AppEntry]) -> Registry:
         """Return a registry where ``entries`` replace the apps with the same App ID.
@@ -210,14 +276,18 @@ class Registry:
         An override takes the place of the built-in entry, keeping what it does not say:
         its templates replace the built-in ones when it has any; name and id pattern replace
         when given; hosts, URL patterns and default settings are added to the built-in ones.
-        Apps not in the registry yet are added at the end.
+        An override of an App ID that several apps share changes each of them. Apps not in
+        the registry yet are added at the end.
         """
-        apps = {entry.app_id.lower(): entry for entry in self.apps}
+        apps = list(self.apps)
         for new in entries:
             key = new.app_id.lower()
-            old = apps.get(key)
-            apps[key] = new if old is None else _merge(old, new)
-        return Registry(tuple(apps.values()))
+            places = [i for i, old in enumerate(apps) if old.app_id.lower() == key]
+            for i in places:
+                apps[i] = _merge(apps[i], new)
+            if not places:
+                apps.append(new)
+        return Registry(tuple(apps))
 
 
 def _merge(old: AppEntry, new: AppEntry) -> AppEntry:
@@ -232,6 +302,7 @@ def _merge(old: AppEntry, new: AppEntry) -> AppEntry:
         status=new.status,
         source=new.source,
         notes=new.notes or old.notes,
+        links=new.links or old.links,
     )
 
 
@@ -251,6 +322,10 @@ def _entry_from_table(table: Mapping[str, Any], source: str) -> AppEntry:
         status=status,
         source=source,
         notes=table.get("notes", ""),
+        links=tuple(
+            LinkForm(link["form"], link.get("source", "")) for link in table.get("links", ())
+        ),
+        upper_ids=bool(table.get("upper_ids", False)),
     )
     for template in entry.kinds.values():
         templates.placeholders(template)  # raises on a malformed template
@@ -272,15 +347,31 @@ def app_id_for_url(url: str, registry: Registry | None = None) -> str | None:
 
     ``https://acme.lightning.force.com/...`` gives ``salesforce.com`` (a registry entry claims
     the host); ``https://www.example.co.uk/x`` gives ``example.co.uk`` (the Public Suffix
-    List). None when the link has no usable host.
+    List). None when the link has no usable host or is no record's link (a short link, a map,
+    an email address: :func:`applinks.domains.not_a_record`).
     """
-    host = host_of(url)
-    if host is None:
-        return None
-    entry = (registry or load_registry()).app_for_host(host)
+    return read_link(url, registry).app_id or None
+
+
+def read_link(url: str, registry: Registry | None = None, *, app: AppEntry | None = None) -> Link:
+    """Return what the link ``url`` says: App ID, record id and App Name.
+
+    The app is ``app`` when given, else the one that claims the link (:meth:`Registry.app_for_url`),
+    else none, and the App ID is the host's registrable domain. A link that cannot be a
+    record's (a short link, a map, ``mailto:``, ``tel:``, ``file:``) gives only ``not_record``.
+
+    >>> read_link("https://acme.lightning.force.com/lightning/r/001j000000Pkp1dAAA/view")
+    Link(app_id='salesforce.com', unique_id='001j000000Pkp1dAAA', name='Salesforce', not_record='')
+    """
+    what = not_a_record(url)
+    if what:
+        return Link(not_record=what)
+    entry = app or (registry or load_registry()).app_for_url(url)
     if entry is not None:
-        return entry.app_id
-    return registrable_domain(host)
+        return Link(entry.app_id, entry.extract_id(url) or "", entry.name)
+    host = host_of(url)
+    domain = registrable_domain(host) if host else None
+    return Link(domain or "")
 
 
 # --- user templates ---------------------------------------------------------------------------

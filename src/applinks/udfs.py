@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 
 from applinks.checks import check
-from applinks.domains import host_of
+from applinks.domains import not_a_record, not_a_record_message
 from applinks.errors import TemplateError
 from applinks.registry import Registry, app_id_for_url, load_registry
 from applinks.table import Cell, Table
@@ -90,11 +90,16 @@ def APPLINK_APPID(url_or_host: object, *, registry: Registry | None = None) -> s
     The App ID of the app that claims the host (``acme.lightning.force.com`` gives
     ``salesforce.com``), else the host's registrable domain (``WwW.example.COM`` gives
     ``example.com``). "" for empty input, a bare ending such as ``co.uk``, a name starting with
-    a dot, or anything without a usable host.
+    a dot, or anything without a usable host. A link that is no record's (a short link, a map,
+    ``mailto:``, ``tel:``, ``file:``) gives a sentence starting with "#" that says what to paste
+    instead.
     """
     text = _text(url_or_host)
     if not text:
         return ""
+    what = not_a_record(text)
+    if what:
+        return "#" + not_a_record_message(text, what)
     return app_id_for_url(text, registry) or ""
 
 
@@ -102,18 +107,22 @@ def APPLINK_ID(url: object, app_id: object = None, *, registry: Registry | None 
     """Return the record id in the link ``url``, or "" when none is found.
 
     The app is ``app_id`` when given (an unknown App ID gives ""), else the app that claims the
-    link's host.
+    link. A link that is no record's (a short link, a map, ``mailto:``, ...) gives a sentence
+    starting with "#" that says what to paste instead.
     """
     text = _text(url)
     if not text:
         return ""
+    what = not_a_record(text)
+    if what:
+        return "#" + not_a_record_message(text, what)
     apps = registry or load_registry()
     app_text = _text(app_id)
-    if app_text:
+    entry = apps.app_for_url(text)
+    if app_text and (entry is None or entry.app_id != app_text.lower()):
+        # The link's own app when it has this App ID (Google Docs for google.com), else the
+        # app the App ID names.
         entry = apps.get(app_text)
-    else:
-        host = host_of(text)
-        entry = apps.app_for_host(host) if host else None
     if entry is None:
         return ""
     return entry.extract_id(text) or ""

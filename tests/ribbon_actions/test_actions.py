@@ -259,7 +259,7 @@ def test_templates_sheet_settings_and_overrides_are_used_by_fill(engine):
         "hubspot.com",
         "00123456",
         "HubSpot",
-        "https://app.hubspot.com/contacts/99887/deal/00123456",
+        "https://app.hubspot.com/contacts/99887/record/0-3/00123456",
     ]
     book.impl.model.names["ClozeAppLinks_App"] = '="zillow.com"'
     book.sheets["Deals"].impl.model.selection = grid_engine.Rect(2, 5, 2, 5)

@@ -464,8 +464,16 @@ def from_urls(book: Any, ui: Ui) -> str:
         f'"{header}" ({column_letter(selected)}).'
     )
     no_id = sum(1 for row in result.table.rows if row[0] is not None and row[1] and not row[2])
-    if given > result.filled_rows:
-        text += f" {_count(given - result.filled_rows, 'link')} had no web address to use."
+    not_records = result.not_records
+    if given > result.filled_rows + not_records:
+        unused = given - result.filled_rows - not_records
+        text += f" {_count(unused, 'link')} had no web address to use."
+    if not_records:
+        text += (
+            f" {_count(not_records, 'link')} pointed at no record (a short link, a map, an email "
+            "address or a phone number); paste the link of the record itself, copied from the "
+            "browser with the record open."
+        )
     if no_id:
         text += (
             f" {_count(no_id, 'link')} did not show a record id; Check Sheet lists "
@@ -503,7 +511,7 @@ def check_sheet(book: Any, ui: Ui) -> str:
         finally:
             if selection is not None:
                 selection.select()
-    listed = _add_app_id_list(layout, report_sheet, len(registry.apps), last_row)
+    listed = _add_app_id_list(layout, report_sheet, len(registry.app_ids()), last_row)
     text = report.summary(len(table.rows))
     if report.issues:
         text = text[:-1] + f"; the {CHECK_SHEET} sheet lists them with links to the cells."

@@ -36,10 +36,17 @@ CONF_NOTE = (
 
 
 def registry_apps() -> list[tuple[str, str]]:
-    """Return (App ID, App Name) of every app of the built-in registry, in registry order."""
+    """Return (App ID, App Name) of every App ID of the built-in registry, in registry order.
+
+    An App ID that several apps share (the Google products) comes once, with the name of the
+    app it stands for in Fill (the first).
+    """
     from applinks.registry import load_registry
 
-    return [(entry.app_id, entry.name) for entry in load_registry().apps]
+    names: dict[str, str] = {}
+    for entry in load_registry().apps:
+        names.setdefault(entry.app_id, entry.name)
+    return list(names.items())
 
 
 def conf_sheet(code_name: str) -> Sheet:
