@@ -118,6 +118,7 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
     ),
     "domains.py": (
         "tests/test_domains.py",
+        "tests/test_apps_links.py",
         _CORE,
         "tests/test_registry.py",
         "tests/test_from_url.py",
@@ -133,6 +134,7 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
     ),
     "registry.py": (
         "tests/test_registry.py",
+        "tests/test_apps_links.py",
         "tests/test_templates.py",
         "tests/test_from_url.py",
         "tests/test_operations.py",
