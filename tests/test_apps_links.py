@@ -287,3 +287,39 @@ def test_readme_example_and_app_count_hold() -> None:
     url, app_id, unique_id = example.groups()
     assert (read_link(url).app_id, read_link(url).unique_id) == (app_id, unique_id)
     assert f"({len(load_registry().apps)} built in," in readme
+
+
+def test_apps_command_lists_forms_sources_id_pattern_and_status() -> None:
+    import json
+
+    result = run("apps", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert [(r["app_id"], r["name"]) for r in records] == [
+        (e.app_id, e.name) for e in load_registry().apps
+    ]
+    box = next(r for r in records if r["name"] == "Box")
+    source = "https://developer.box.com/platform/appendix/locating-values/"
+    assert box == {
+        "app_id": "box.com",
+        "name": "Box",
+        "template": "https://app.box.com/file/{id}",
+        "status": "confirmed",
+        "id_pattern": "^\\d+$",
+        "links": [
+            {"form": "https://app.box.com/file/{id}", "source": source},
+            {"form": "https://app.box.com/folder/{id}", "source": source},
+            {"form": "https://{company}.app.box.com/files/{id}", "source": source},
+        ],
+    }
+    table = run("apps").stdout.splitlines()
+    start = next(i for i, line in enumerate(table) if line.startswith("box.com "))
+    assert [line.split() for line in table[start : start + 5]] == [
+        ["box.com", "Box", "https://app.box.com/file/{id}"],
+        ["reads", "https://app.box.com/file/{id}", f"({source})"],
+        ["reads", "https://app.box.com/folder/{id}", f"({source})"],
+        ["reads", "https://{company}.app.box.com/files/{id}", f"({source})"],
+        ["id", "^\\d+$"],
+    ]
+    clickup = next(line for line in table if line.startswith("clickup.com "))
+    assert clickup.endswith("https://app.clickup.com/t/{id}  [unconfirmed]")

@@ -177,7 +177,7 @@ def not_a_record(url: str) -> str | None:
         return None
     bare = host[4:] if host.startswith("www.") else host
     after = text.split("://", 1)[1] if "://" in text else text
-    path = after[len(_AUTHORITY.match(after).group(0)) :]  # type: ignore[union-attr]
+    path = _AUTHORITY.sub("", after, count=1)  # what follows the host: /maps/...
     if bare in _MAP_HOSTS and (bare != "goo.gl" or _MAP_PATH.match(path)):
         return "a map"
     if bare.startswith("maps.google.") or (_MAP_SITE.fullmatch(bare) and _MAP_PATH.match(path)):

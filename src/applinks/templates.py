@@ -48,6 +48,12 @@ _EXAMPLES = {
     "board_id": "1234567",
     "project_gid": "1234567",
     "sheet_id": "your-sheet-key",
+    "host": "app-eu1.hubspot.com",
+    "store": "yourstore",
+    "workspace": "yourteam",
+    "org": "yourorg",
+    "base_id": "appXXXXXXXXXXXXXX",
+    "table_id": "tblXXXXXXXXXXXXXX",
 }
 
 # What a placeholder whose value is not known matches, by where it sits in the link. In the
