@@ -83,7 +83,7 @@ def test_check_annotate_writes_rules_list_and_check_sheet(tmp_path: Path) -> Non
     ]
     assert validations == [
         ("B2:B6", '"Potential,Active,Done,Lost"', None),
-        ("C2:C1006", "'App Link Check'!$K$6:$K$36", "warning"),
+        ("C2:C1006", "'App Link Check'!$K$6:$K$59", "warning"),
     ]
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["A"].width == 14  # the user's width is kept
@@ -107,8 +107,9 @@ def test_check_annotate_writes_rules_list_and_check_sheet(tmp_path: Path) -> Non
     assert [r[5] for r in rows] == [i.message for i in report]
     assert listing["C6"].value == "B3"
     assert listing["C6"].hyperlink.location == "'Deals'!B3"
-    known = [listing.cell(r, 11).value for r in range(6, 37)]
-    assert known[:2] == ["salesforce.com", "hubspot.com"] and None not in known
+    known = [listing.cell(r, 11).value for r in range(6, 61)]
+    assert known[:2] == ["salesforce.com", "hubspot.com"] and None not in known[:-1]
+    assert known[-1] is None  # 54 App IDs, each once
 
 
 def test_the_check_sheet_lists_each_issue_whole(tmp_path: Path) -> None:
