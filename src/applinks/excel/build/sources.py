@@ -152,9 +152,9 @@ def _windows_stubs() -> Iterator[None]:
         "win32com": win32com,
         "win32com.client": client,
     }
-    for name, module in stubs.items():
+    for name, stub in stubs.items():
         if saved[name] is None:
-            sys.modules[name] = module
+            sys.modules[name] = stub
     sys.modules.pop("xlwings.udfs", None)
     try:
         yield
