@@ -43,12 +43,17 @@ def uses_r1c1(app: Any) -> bool:
     return bool(native.ReferenceStyle == XL_R1C1)
 
 
-def read_local(native: Any, *, r1c1: bool) -> str:
-    """Read a cell's formula in the user's language (and R1C1 when the user works in it)."""
-    if hasattr(native, "formula_local"):  # Excel for Mac (appscript)
-        prop = native.formula_r1c1_local if r1c1 else native.formula_local
-        return str(prop.get())
-    return str(native.FormulaR1C1Local if r1c1 else native.FormulaLocal)
+def read_local(native: Any, formula: str, *, r1c1: bool) -> str:
+    """Read a cell's formula in the user's language (and R1C1 when the user works in it).
+
+    ``formula`` (what was written) comes back when the engine has neither Windows' nor the
+    Mac's property, which is what an English A1 Excel would show.
+    """
+    mac = getattr(native, "formula_r1c1_local" if r1c1 else "formula_local", None)
+    if mac is not None and hasattr(mac, "get"):  # Excel for Mac (appscript)
+        return str(mac.get())
+    com = getattr(native, "FormulaR1C1Local" if r1c1 else "FormulaLocal", None)
+    return formula if com is None else str(com)
 
 
 class LocalFormulas:
@@ -86,7 +91,7 @@ class LocalFormulas:
         """Return ``formula`` (English A1, with ``=``) as this user's Excel reads it."""
         cell = self.scratch.range(self.anchor)
         cell.formula = formula
-        return read_local(cell.api, r1c1=self.r1c1)
+        return read_local(cell.api, formula, r1c1=self.r1c1)
 
     def fit(self, formula: str) -> list[str]:
         """Return ``formula`` translated, split into pieces of at most :data:`MAX_FORMULA`."""
