@@ -260,3 +260,28 @@ def test_cli_doctor_exit_codes(mac_home: Path) -> None:
         0,
         "Everything the add-in needs is in place.",
     )
+
+
+def test_install_on_windows_writes_addin_and_settings(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+    result = CliRunner().invoke(main, ["addin", "install"])
+    addin = tmp_path / "Roaming/Microsoft/Excel/XLSTART/applinks.xlam"
+    conf = tmp_path / ".applinks/applinks.conf"
+    assert (result.exit_code, result.output.splitlines()) == (
+        0,
+        [
+            f"Wrote {addin}",
+            f"Wrote {conf}",
+            "Restart Excel (quit it completely first) to see the Cloze tab.",
+        ],
+    )
+    assert addin.read_bytes() == ADDIN.read_bytes()
+    assert conf.read_bytes() == (
+        f'"INTERPRETER_WIN","{sys.executable}"\r\n"UDF Modules","applinks.excel.udfs"\r\n'
+    ).encode("cp1252")
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [
+        "applinks.conf",
+        "applinks.xlam",
+    ]
