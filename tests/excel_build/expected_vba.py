@@ -12,6 +12,7 @@ from .conftest import REPO
 ADDIN = REPO / "addin"
 XLWINGS = Path(xlwings.__file__).parent
 CLASS_BASE = 'Attribute VB_Base = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"'
+CLASS_EXCEL = "Attribute VB_TemplateDerived = False\r\nAttribute VB_Customizable = False\r\n"
 UDF_NAMES = ["APPLINK_APPID", "APPLINK_CHECK", "APPLINK_ID", "APPLINK_NAME", "APPLINK_URL"]
 
 
@@ -20,11 +21,14 @@ def crlf(text: str) -> str:
 
 
 def stream_source(path: Path) -> str:
-    """A .bas file as is; a .cls file without VBE's export header and with its VB_Base line."""
+    """A .bas file as is; a .cls file without VBE's export header, with its VB_Base line and
+    the two attributes Excel writes after VB_Exposed (as in xlwings' Excel-saved xlwings.xlam)."""
     text = crlf(path.read_text(encoding="cp1252"))
     if path.suffix == ".cls":
         text = text.split("END\r\n", 1)[1]
         first, rest = text.split("\r\n", 1)
+        head, exposed, tail = re.split(r"(Attribute VB_Exposed = \w+\r\n)", rest, maxsplit=1)
+        rest = f"{head}{exposed}{CLASS_EXCEL}{tail}"
         text = f"{first}\r\n{CLASS_BASE}\r\n{rest}"
     return text
 

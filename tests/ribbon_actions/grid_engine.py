@@ -28,6 +28,8 @@ from typing import Any
 
 from xlwings import base_classes, utils
 
+from .formula_locale import local_formula
+
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -308,6 +310,9 @@ class App(_Recorded, base_classes.App):
         self.answers: list[str] = []
         #: A hook to make a property fail, to test that state is restored: name -> exception.
         self.fail_on: dict[str, Exception] = {}
+        #: The user's Excel: formula language ("en" or "de") and reference style (COM values).
+        self.language = "en"
+        self.ReferenceStyle = 1  # xlA1; -4150 is xlR1C1
 
     def _target(self) -> str:
         return "app"
@@ -703,6 +708,24 @@ class Range(_Recorded, base_classes.Range):
         self._rec("formula=", _shape_of(data))
         self._write(data)
 
+    def _local(self, *, r1c1: bool) -> str:
+        rect, app = self.rect, self.sheet.app
+        formula = self.model.formulas.get((rect.r1, rect.c1)) or typed_text(
+            self.model.value(rect.r1, rect.c1)
+        )
+        host = (rect.r1, rect.c1)
+        return local_formula(formula, language=app.language, r1c1=r1c1, host=host)
+
+    @property
+    def FormulaLocal(self):  # noqa: N802 (Excel's COM name)
+        self._rec("FormulaLocal")
+        return self._local(r1c1=False)
+
+    @property
+    def FormulaR1C1Local(self):  # noqa: N802 (Excel's COM name)
+        self._rec("FormulaR1C1Local")
+        return self._local(r1c1=True)
+
     def _write(self, data):
         rect = self.rect
         if not isinstance(data, list | tuple):
@@ -919,6 +942,15 @@ class DataValidation(_Recorded, base_classes.DataValidation):
             ValidationModel(
                 Rect(rect.r1, rect.c1, rect.r2, rect.c2), "list", formula, in_cell_dropdown
             )
+        )
+
+    def set_rule(self, rule_type, operator, formula1, formula2):
+        # xlwings' engines hand Formula1 to Validation.Add as is: Excel reads it as the user's.
+        self._rec("set_rule", rule_type, operator, formula1, formula2)
+        self.delete()
+        rect = self.rng.rect
+        self.rng.model.validations.append(
+            ValidationModel(Rect(rect.r1, rect.c1, rect.r2, rect.c2), rule_type, formula1)
         )
 
     def delete(self):

@@ -23,6 +23,7 @@ from applinks import templates
 from applinks.checks import check
 from applinks.errors import TemplateError, UsageError
 from applinks.excel.formats import apply_formats, apply_to_rows, column_formats
+from applinks.excel.local_formula import LocalFormulas
 from applinks.files.csv_out import default_output_path, write_cloze_csv
 from applinks.files.eml_out import SUPPORT_ADDRESS, write_draft
 from applinks.files.xlsx_in import normalize_row
@@ -496,22 +497,25 @@ def check_sheet(book: Any, ui: Ui) -> str:
     # Rules and the App ID list reach a little below the data, so new rows are covered too.
     last_row = min(MAX_ROWS, layout.header_row + len(table.rows) + RULE_ROWS_BELOW)
     rules = conditional_rules(table.headers, first_row=layout.first_data_row, last_row=last_row)
-    if rules:
-        # Excel reads a rule's relative references from the active cell, so the first data
-        # cell is made active while the rules go in, then the selection is put back.
-        selection = book.app.selection
-        sheet.range((layout.first_data_row, 1)).select()
-        try:
-            for rule in rules:
-                sheet.range(rule.sqref).conditional_formats.add_custom(
-                    tagged_formula(rule.formula),
-                    fill_color=rule.fill_color,
-                    font_color=rule.font_color,
-                )
-        finally:
-            if selection is not None:
-                selection.select()
-    listed = _add_app_id_list(layout, report_sheet, len(registry.app_ids()), last_row)
+    # Excel reads the formulas in the user's language and reference style: it translates them.
+    with LocalFormulas(book, anchor=(layout.first_data_row, 1)) as local:
+        if rules:
+            # Excel reads a rule's relative references from the active cell, so the first data
+            # cell is made active while the rules go in, then the selection is put back.
+            selection = book.app.selection
+            sheet.range((layout.first_data_row, 1)).select()
+            try:
+                for rule in rules:
+                    for formula in local.fit(tagged_formula(rule.formula)):
+                        sheet.range(rule.sqref).conditional_formats.add_custom(
+                            formula,
+                            fill_color=rule.fill_color,
+                            font_color=rule.font_color,
+                        )
+            finally:
+                if selection is not None:
+                    selection.select()
+        listed = _add_app_id_list(layout, report_sheet, len(registry.app_ids()), last_row, local)
     text = report.summary(len(table.rows))
     if report.issues:
         text = text[:-1] + f"; the {CHECK_SHEET} sheet lists them with links to the cells."
@@ -805,7 +809,9 @@ def _link_formula(sheet_name: str, cell: str) -> str:
     return '=HYPERLINK("' + target.replace('"', '""') + '","' + cell + '")'
 
 
-def _add_app_id_list(layout: Layout, report_sheet: Any, count: int, last_row: int) -> bool:
+def _add_app_id_list(
+    layout: Layout, report_sheet: Any, count: int, last_row: int, local: LocalFormulas
+) -> bool:
     """Offer the known App IDs as a list on the App ID column, still accepting any value."""
     position = map_headers(layout.headers).positions.get(APP_ID)
     if position is None:
@@ -816,7 +822,9 @@ def _add_app_id_list(layout: Layout, report_sheet: Any, count: int, last_row: in
     if validation.type != "none":
         return False  # the user's own validation stays
     source = report_sheet.range((2, KNOWN_COLUMN), (count + 1, KNOWN_COLUMN))
-    validation.set_list(source)
+    # xlwings' set_list hands English A1 to Validation.Add; the list goes in the user's form.
+    formula = local.translate("=" + source.get_address(True, True, True))
+    validation.impl.set_rule("list", None, formula, None)
     _accept_other_values(validation)
     return True
 

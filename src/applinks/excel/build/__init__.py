@@ -75,7 +75,7 @@ def templates_sheet(code_name: str) -> Sheet:
 
 def example_sheet(code_name: str) -> Sheet:
     """A small sheet of properties to try the buttons on (first sheet: the one exported)."""
-    header = ["Name", "Address", "Stage", "Listing URL", *APP_LINK_COLUMNS]
+    header: list[str | None] = ["Name", "Address", "Stage", "Listing URL", *APP_LINK_COLUMNS]
     rows: list[list[str | None]] = [
         header,
         [

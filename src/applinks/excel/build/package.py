@@ -86,12 +86,13 @@ def sheet_xml(sheet: Sheet, *, selected: bool) -> str:
         cells = []
         for column_number, value in enumerate(row, start=1):
             if row_number <= sheet.header_rows:
-                style = HEADER
+                cell_style = HEADER
             elif column_number in sheet.text_columns:
-                style = TEXT
+                cell_style = TEXT
             else:
-                style = NORMAL
-            cells.append(_cell_xml(f"{column_letter(column_number)}{row_number}", value, style))
+                cell_style = NORMAL
+            reference = f"{column_letter(column_number)}{row_number}"
+            cells.append(_cell_xml(reference, value, cell_style))
         rows.append(f'<row r="{row_number}">{"".join(cells)}</row>')
     view = ' tabSelected="1"' if selected else ""
     pane = ""

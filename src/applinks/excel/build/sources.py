@@ -32,6 +32,9 @@ UDF_VBA_MODULE = "ClozeFunctions"
 XLWINGS_VERSION = "0.37.8"
 
 _CLASS_BASE = '"0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"'
+_CLASS_EXCEL_ATTRIBUTES = (
+    "Attribute VB_TemplateDerived = False\r\nAttribute VB_Customizable = False\r\n"
+)
 _WORKBOOK_BASE = '"0{00020819-0000-0000-C000-000000000046}"'
 _SHEET_BASE = '"0{00020820-0000-0000-C000-000000000046}"'
 
@@ -66,7 +69,10 @@ def to_crlf(text: str) -> str:
 def class_source(exported: str) -> str:
     """Turn a class module as VBE exports it (``VERSION 1.0 CLASS`` header) into stream source.
 
-    The header block goes; ``VB_Base`` is added after ``VB_Name`` as Office stores it.
+    The header block goes; ``VB_Base`` is added after ``VB_Name``, and ``VB_TemplateDerived``
+    and ``VB_Customizable`` (both ``False``) after ``VB_Exposed``, as Excel stores a class module
+    (xlwings' ``xlwings.xlam``, saved by Excel, holds its classes so; [MS-OVBA] 3.1.3 shows the
+    same block for a document module).
     """
     text = to_crlf(exported)
     match = re.match(r"VERSION 1\.0 CLASS\r\nBEGIN\r\n(?:.*\r\n)*?END\r\n", text)
@@ -76,6 +82,10 @@ def class_source(exported: str) -> str:
     first, _, rest = body.partition("\r\n")
     if not first.startswith("Attribute VB_Name = "):
         raise ValueError("class module has no VB_Name attribute after its header")
+    exposed = re.search(r"^Attribute VB_Exposed = \w+\r\n", rest, re.MULTILINE)
+    if not exposed:
+        raise ValueError("class module has no VB_Exposed attribute")
+    rest = rest[: exposed.end()] + _CLASS_EXCEL_ATTRIBUTES + rest[exposed.end() :]
     return f"{first}\r\nAttribute VB_Base = {_CLASS_BASE}\r\n{rest}"
 
 
@@ -142,9 +152,9 @@ def _windows_stubs() -> Iterator[None]:
         "win32com": win32com,
         "win32com.client": client,
     }
-    for name, module in stubs.items():
+    for name, stub in stubs.items():
         if saved[name] is None:
-            sys.modules[name] = module
+            sys.modules[name] = stub
     sys.modules.pop("xlwings.udfs", None)
     try:
         yield

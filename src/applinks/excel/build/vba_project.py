@@ -7,6 +7,7 @@ The project carries no compiled code: ``_VBA_PROJECT`` is the 7-byte header with
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,6 +57,24 @@ class VbaModule:
         if "\n" in self.source.replace("\r\n", ""):
             raise ValueError(f"module {self.name} has a line end that is not CRLF")
 
+    @property
+    def docstring(self) -> str:
+        """Return the module's description (its ``VB_Description`` attribute), or ``""``.
+
+        Only the attribute block at the top counts (``Attribute Member.VB_Description`` lines
+        describe procedures). VBE writes a line break in a description as the two characters
+        ``\\r`` / ``\\n`` and ``"`` as ``""``; the dir stream holds the text itself (compare
+        ``Dictionary`` in xlwings' Excel-saved ``xlwings.xlam``).
+        """
+        for line in self.source.split("\r\n"):
+            if not line.startswith("Attribute VB_"):
+                return ""
+            match = re.fullmatch(r'Attribute VB_Description = "(.*)"', line)
+            if match:
+                text = match.group(1).replace('""', '"')
+                return text.replace("\\r", "\r").replace("\\n", "\n")
+        return ""
+
 
 def _record(record_id: int, data: bytes) -> bytes:
     return struct.pack("<HI", record_id, len(data)) + data
@@ -91,7 +110,7 @@ def dir_stream(project_name: str, modules: Sequence[VbaModule]) -> bytes:
         out += _record(0x0019, module.name.encode("cp1252"))  # MODULENAME
         out += _record(0x0047, module.name.encode("utf-16-le"))  # MODULENAMEUNICODE
         out += _text_record(0x001A, 0x0032, module.name)  # MODULESTREAMNAME
-        out += _text_record(0x001C, 0x0048, "")  # MODULEDOCSTRING
+        out += _text_record(0x001C, 0x0048, module.docstring)  # MODULEDOCSTRING
         out += _record(0x0031, struct.pack("<I", 0))  # MODULEOFFSET: source only
         out += _record(0x001E, struct.pack("<I", 0))  # MODULEHELPCONTEXT
         out += _record(0x002C, struct.pack("<H", 0xFFFF))  # MODULECOOKIE
