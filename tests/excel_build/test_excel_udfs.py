@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from applinks import udfs as plain
 from applinks.excel import udfs
+
+from ..udf_cases import RANGE_CASES
 
 
 def test_single_cells_give_a_single_value() -> None:
@@ -51,3 +57,12 @@ def test_check_wraps_the_plain_function() -> None:
 
 def test_broadcast_keeps_a_row_a_row() -> None:
     assert udfs.broadcast(lambda a, b: f"{a}{b}", ["x", "y"], [["-"]]) == [["x-", "y-"]]
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "expected"),
+    [case[1:] for case in RANGE_CASES],
+    ids=[case[0] for case in RANGE_CASES],
+)
+def test_range_results(function: str, args: tuple[Any, ...], expected: Any) -> None:
+    assert getattr(udfs, function)(*args) == expected

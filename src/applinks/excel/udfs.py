@@ -12,70 +12,23 @@ This is the only module of the package that imports xlwings at import time; the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import xlwings as xw
 
-Grid = list[list[Any]]
+from applinks.udf_ranges import ShapeMismatch, broadcast, call_over_ranges
 
+__all__ = [
+    "APPLINK_APPID",
+    "APPLINK_CHECK",
+    "APPLINK_ID",
+    "APPLINK_NAME",
+    "APPLINK_URL",
+    "ShapeMismatch",
+    "broadcast",
+]
 
-class ShapeMismatch(ValueError):
-    """Two ranges given to one function have different sizes."""
-
-
-def _as_grid(value: Any) -> Grid | None:
-    """Return ``value`` as a 2-D list, or None for an omitted argument."""
-    if value is None:
-        return None
-    if isinstance(value, list):
-        if value and isinstance(value[0], list):
-            return value
-        return [value]  # one row
-    return [[value]]
-
-
-def broadcast(function: Callable[..., Any], *arguments: Any) -> Any:
-    """Apply ``function`` cell by cell over ranges of one shape; single cells repeat.
-
-    Returns a plain value when every argument is a single cell, else a 2-D list. Omitted
-    arguments (None) are passed as None. Raises :class:`ShapeMismatch` for ranges of different
-    sizes.
-
-    >>> broadcast(lambda a, b: f"{a}-{b}", [["x"]], [[1], [2]])
-    [['x-1'], ['x-2']]
-    """
-    grids = [_as_grid(argument) for argument in arguments]
-    shapes = {(len(g), len(g[0]) if g else 0) for g in grids if g is not None}
-    shapes.discard((1, 1))
-    if len(shapes) > 1:
-        sizes = " and ".join(f"{rows}x{columns}" for rows, columns in sorted(shapes))
-        raise ShapeMismatch(f"The ranges have different sizes ({sizes}); use ranges of one size.")
-    rows, columns = shapes.pop() if shapes else (1, 1)
-
-    def cell(grid: Grid | None, row: int, column: int) -> Any:
-        if grid is None:
-            return None
-        if len(grid) == 1 and len(grid[0]) == 1:
-            return grid[0][0]
-        return grid[row][column]
-
-    result = [
-        [function(*(cell(g, row, column) for g in grids)) for column in range(columns)]
-        for row in range(rows)
-    ]
-    if rows == 1 and columns == 1:
-        return result[0][0]
-    return result
-
-
-def _call(name: str, *arguments: Any) -> Any:
-    from applinks import udfs as plain
-
-    try:
-        return broadcast(getattr(plain, name), *arguments)
-    except ShapeMismatch as error:
-        return str(error)
+_call = call_over_ranges
 
 
 @xw.func

@@ -1,0 +1,305 @@
+"""The worksheet functions' results, one table for every place they run.
+
+Each case is ``(id, function, args, kwargs, expected)``: the plain function of
+:mod:`applinks.udfs` named ``function``, called with ``args`` and ``kwargs``, gives
+``expected``. ``RANGE_CASES`` are the same for the range forms (the Windows add-in's
+:mod:`applinks.excel.udfs` and xlwings Lite's :mod:`applinks.lite.functions`), whose arguments
+are what Excel hands over for a range. The CPython tests and the run under Pyodide
+(tests/lite/test_pyodide.py) both read these tables, so both hold the same results. Nothing
+here imports pytest: the file is copied into Pyodide as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Case = tuple[str, str, tuple[Any, ...], dict[str, Any], Any]
+
+_URL = [
+    ("zillow.com", 59187422.0, None, None, "https://www.zillow.com/homedetails/59187422_zpid/"),
+    ("Zillow.com", "59187422", None, None, "https://www.zillow.com/homedetails/59187422_zpid/"),
+    (
+        "lofty.com",
+        1142886436094613,
+        None,
+        None,
+        "https://crm.lofty.com/admin/home/detail?leadId=1142886436094613",
+    ),
+    (
+        "buildium.com",
+        314.0,
+        None,
+        {"subdomain": "acme"},
+        "https://acme.managebuilding.com/manager/app/properties/314/summary",
+    ),
+    (
+        "salesforce.com",
+        "006j000000Pkp1d",
+        None,
+        {"mydomain": "acme"},
+        "https://acme.lightning.force.com/lightning/r/Opportunity/006j000000Pkp1d/view",
+    ),
+    (
+        "example.com",
+        7.0,
+        "https://crm.example.com/deal/{id}",
+        None,
+        "https://crm.example.com/deal/7",
+    ),
+    (
+        "salesforce.com",
+        "006j000000Pkp1d",
+        "https://{instance}.salesforce.com/{id}",
+        {"instance": "na16"},
+        "https://na16.salesforce.com/006j000000Pkp1d",
+    ),
+    ("zillow.com", None, None, None, ""),
+    ("zillow.com", "  ", None, None, ""),
+    ("zillow.com", float("nan"), None, None, ""),
+    (
+        "buildium.com",
+        "314",
+        None,
+        None,
+        (
+            '#The URL template for Buildium needs the setting "subdomain"; give it as '
+            "subdomain=yourcompany (on the command line: --set subdomain=yourcompany)."
+        ),
+    ),
+    (
+        "realtor.com",
+        "12345-67890",
+        None,
+        None,
+        (
+            "#There is no known link format for Realtor.com (realtor.com); paste the record "
+            "links into a column and use From URLs, or give a URL template for it."
+        ),
+    ),
+    (
+        "example.com",
+        "1",
+        None,
+        None,
+        (
+            '#Unknown app "example.com": give a URL template, or use one of the known App IDs '
+            "such as zillow.com."
+        ),
+    ),
+    (None, "1", None, None, "#No App ID: give the App ID of the app, such as zillow.com."),
+    (
+        "example.com",
+        "1",
+        "https://x.com/{id",
+        None,
+        (
+            '#The URL template "https://x.com/{id" has "{id", which is not a placeholder such '
+            'as {id} or {subdomain}; write "{{" for a literal brace.'
+        ),
+    ),
+]
+
+_URL_IDS = [
+    "float-id",
+    "any-case-app",
+    "long-int",
+    "setting",
+    "default-setting",
+    "own-template",
+    "own-template-known-app",
+    "empty",
+    "blank",
+    "nan",
+    "missing-setting",
+    "no-format",
+    "unknown-app",
+    "no-app",
+    "bad-template",
+]
+
+CASES: list[Case] = [
+    (
+        f"url-{case_id}",
+        "APPLINK_URL",
+        (app_id, unique_id, template),
+        {"settings": values} if values else {},
+        expected,
+    )
+    for case_id, (app_id, unique_id, template, values, expected) in zip(_URL_IDS, _URL, strict=True)
+]
+
+_NAME = [
+    ("known", "salesforce.com", "Salesforce"),
+    ("any-case", " Salesforce.COM ", "Salesforce"),
+    ("brand-differs", "intuit.com", "QuickBooks Online"),
+    ("unknown", "example.com", ""),
+    ("empty", "", ""),
+    ("none", None, ""),
+    ("number", 3.0, ""),
+]
+CASES += [(f"name-{i}", "APPLINK_NAME", (value,), {}, expected) for i, value, expected in _NAME]
+
+_APPID = [
+    (
+        "salesforce",
+        "https://acme.lightning.force.com/lightning/r/Opportunity/006j000000Pkp1dAAA/view",
+        "salesforce.com",
+    ),
+    ("buildium-host", "acme.managebuilding.com", "buildium.com"),
+    ("zoho-eu", "https://crm.zoho.eu/crm/org1/tab/Potentials/2", "zoho.com"),
+    ("bare-host", "WwW.example.COM", "example.com"),
+    ("co-uk", "https://shop.example.co.uk/item/1", "example.co.uk"),
+    ("bare-suffix", "co.uk", ""),
+    ("leading-dot", ".example.com", ""),
+    ("ip", "https://10.0.0.1/x", ""),
+    ("empty", "", ""),
+    ("none", None, ""),
+    ("number", 42.0, ""),
+]
+CASES += [(f"appid-{i}", "APPLINK_APPID", (value,), {}, expected) for i, value, expected in _APPID]
+
+_ZILLOW = "https://www.zillow.com/homedetails/123-Main-St-Boston-MA-02108/59187422_zpid/"
+_ID = [
+    ("from-host", _ZILLOW, None, "59187422"),
+    ("given-app", _ZILLOW, "zillow.com", "59187422"),
+    (
+        "given-app-any-case",
+        "https://na16.salesforce.com/006j000000Pkp1d",
+        "Salesforce.com",
+        "006j000000Pkp1d",
+    ),
+    ("other-app", "https://www.zillow.com/homedetails/59187422_zpid/", "redfin.com", ""),
+    ("unknown-app", "https://www.zillow.com/homedetails/59187422_zpid/", "example.com", ""),
+    ("unclaimed-host", "https://www.example.com/deal/7", None, ""),
+    ("no-id", "https://www.zillow.com/", None, ""),
+    ("empty", "", "zillow.com", ""),
+    ("none", None, None, ""),
+]
+CASES += [(f"id-{i}", "APPLINK_ID", (url, app), {}, expected) for i, url, app, expected in _ID]
+
+_CHECK: list[tuple[str, tuple[Any, ...], str]] = [
+    ("fine", ("zillow.com", "59187422", "https://www.zillow.com/homedetails/59187422_zpid/"), ""),
+    (
+        "capitals",
+        ("Zillow.com", "59187422"),
+        'App ID "Zillow.com" has capital letters; use "zillow.com".',
+    ),
+    (
+        "not-domain",
+        ("zillow com",),
+        'App ID "zillow com" is not a domain name (it has a space); use the '
+        'source\'s web domain, such as "salesforce.com".',
+    ),
+    ("app-id-only", ("zillow.com",), ""),
+    ("empty", (None,), ""),
+    (
+        "blank-id",
+        ("zillow.com", None),
+        'App ID "zillow.com" has no App Unique ID; add the record\'s id from that app.',
+    ),
+    (
+        "no-app-id",
+        (None, 48616032.0),
+        "The App Unique ID is filled in but the App ID is empty; add the App "
+        'ID (a domain such as "zillow.com").',
+    ),
+    (
+        "mangled",
+        ("zillow.com", 1.42e18),
+        'App Unique ID "1420000000000000000" looks damaged by Excel (it is a number with 19 '
+        "digits and Excel keeps only 15); copy the id again from the source app and store the "
+        "column as text.",
+    ),
+    (
+        "blank-url",
+        ("zillow.com", "1", None),
+        'App ID "zillow.com" has no App Content URL; add the link to '
+        "the record so it opens from Cloze.",
+    ),
+    (
+        "bad-url",
+        ("zillow.com", "1", "zillow.com/homedetails/1_zpid"),
+        "App Content URL "
+        '"zillow.com/homedetails/1_zpid" is not a full web address; it must start with '
+        '"https://" or "http://".',
+    ),
+]
+CASES += [(f"check-{i}", "APPLINK_CHECK", args, {}, expected) for i, args, expected in _CHECK]
+
+_Z1 = "https://www.zillow.com/homedetails/1_zpid/"
+_Z22 = "https://www.zillow.com/homedetails/22_zpid/"
+_NO_APP = "#No App ID: give the App ID of the app, such as zillow.com."
+_CAPITALS = 'App ID "Zillow.com" has capital letters; use "zillow.com".'
+
+#: The range forms: ``(id, function, args, expected)``, the arguments as Excel gives a range
+#: (``ndim=2``: a list of rows) or a single cell (a 1x1 list).
+RANGE_CASES: list[tuple[str, str, tuple[Any, ...], Any]] = [
+    (
+        "single-cells",
+        "APPLINK_URL",
+        ([["zillow.com"]], [["2077423"]]),
+        "https://www.zillow.com/homedetails/2077423_zpid/",
+    ),
+    (
+        "column-and-a-repeated-cell",
+        "APPLINK_URL",
+        ([["zillow.com"]], [["1"], [22.0], [None]]),
+        [[_Z1], [_Z22], [""]],
+    ),
+    (
+        "two-columns-cell-by-cell",
+        "APPLINK_URL",
+        ([["zillow.com"], [None]], [[1.0], ["1"]]),
+        [[_Z1], [_NO_APP]],
+    ),
+    (
+        "own-template-for-a-column",
+        "APPLINK_URL",
+        ([["example.com"]], [["7"], ["8"]], [["https://crm.example.com/deal/{id}"]]),
+        [["https://crm.example.com/deal/7"], ["https://crm.example.com/deal/8"]],
+    ),
+    (
+        "a-block-of-names",
+        "APPLINK_NAME",
+        ([["zillow.com", "salesforce.com"], ["hubspot.com", "nope.example"]],),
+        [["Zillow", "Salesforce"], ["HubSpot", ""]],
+    ),
+    (
+        "a-row-stays-a-row",
+        "APPLINK_NAME",
+        (["zillow.com", "salesforce.com"],),
+        [["Zillow", "Salesforce"]],
+    ),
+    (
+        "different-sizes",
+        "APPLINK_URL",
+        ([["a.com"], ["b.com"]], [["1"], ["2"], ["3"]]),
+        "The ranges have different sizes (2x1 and 3x1); use ranges of one size.",
+    ),
+    (
+        "app-ids-of-links",
+        "APPLINK_APPID",
+        ([[_Z1], ["https://acme.lightning.force.com/x"], [None]],),
+        [["zillow.com"], ["salesforce.com"], [""]],
+    ),
+    ("id-of-one-link", "APPLINK_ID", ([[_ZILLOW]],), "59187422"),
+    (
+        "id-with-app",
+        "APPLINK_ID",
+        ([[_ZILLOW], ["https://www.zillow.com/homedetails/2077423_zpid/"]], [["zillow.com"]]),
+        [["59187422"], ["2077423"]],
+    ),
+    ("check-one-row", "APPLINK_CHECK", ([["Zillow.com"]], [["1"]]), _CAPITALS),
+    (
+        "check-a-column",
+        "APPLINK_CHECK",
+        ([["Zillow.com"], ["zillow.com"]], [["1"], ["2"]], [[_Z1], [None]]),
+        [
+            [_CAPITALS],
+            [
+                'App ID "zillow.com" has no App Content URL; add the link to the record so it '
+                "opens from Cloze."
+            ],
+        ],
+    ),
+]
