@@ -1,0 +1,412 @@
+"""The actions of the xlwings Lite edition, run from Lite's task pane as scripts.
+
+Insert Columns, Fill App Links, From URLs, Check Sheet and Clear Flags do what the Cloze
+ribbon's buttons do (:mod:`applinks.excel.sheet`) and say the same one line; the Cloze CSV
+goes onto a sheet, since an add-in cannot hand the user a file (docs/lite.md). Each action
+takes the workbook Lite passes to a script and returns the line to print.
+
+They keep to what xlwings Lite supports: cell values, number formats and formulas are read
+with the ``await ...get_value()`` / ``get_number_format()`` / ``get_formula()`` calls, which
+see the script's own earlier writes; the selection with ``await book.app.get_selection()``;
+writes (values, number formats, formulas, whole-column inserts, conditional formats, sheets)
+are queued by Lite and sent to Excel together. Lite cannot ask a question, so an action that
+asks one on the desktop goes ahead with what the user selected, and the Cloze CSV is written
+even while errors remain, with a sentence saying so. No xlwings import here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from applinks import operations
+from applinks.checks import check
+from applinks.errors import ApplinksError, UsageError
+from applinks.excel import sheet as desktop
+from applinks.excel.formats import Runs, apply_formats, apply_to_rows
+from applinks.headers import column_letter, map_headers
+from applinks.lite import texts
+from applinks.lite.csv_sheet import write_csv_sheet
+from applinks.registry import Registry, load_registry
+from applinks.shape import HEADER_SEARCH_ROWS, find_header, header_text, unused_columns
+from applinks.shown import carries_meaning
+from applinks.table import APP_LINK_HEADERS, Cell, Table, cell_text
+
+#: Most number-format reads for one column, as on the desktop.
+MAX_FORMAT_CALLS = 256
+
+
+# --- reading (every read is awaited, so it sees what the script wrote before it) ---------------
+
+
+async def _grid(rng: Any) -> list[list[Any]]:
+    # err_to_str: an error cell comes as the text Excel shows ("#N/A"), not as an empty cell.
+    value = await rng.options(ndim=2, err_to_str=True).get_value()
+    return [list(r) for r in value]
+
+
+async def read_layout(sheet: Any) -> desktop.Layout:
+    """Find the header row among the top rows of the used range, as the desktop does."""
+    last = sheet.used_range.last_cell
+    last_row, last_column = last.row, last.column
+    top = await _grid(sheet.range((1, 1), (min(last_row, HEADER_SEARCH_ROWS), last_column)))
+    found = find_header(top)
+    index = found.index if found is not None else 0
+    headers = [header_text(c) for c in top[index]]
+    while headers and not headers[-1]:
+        headers.pop()
+    above = tuple(i + 1 for i in found.above) if found is not None else ()
+    return desktop.Layout(sheet, headers, index + 1, max(last_row, index + 1), last_column, above)
+
+
+async def column_formats(sheet: Any, column: int, first_row: int, last_row: int) -> Runs:
+    """Return the runs of meaningful number formats down a column (halves where they differ)."""
+    runs: Runs = []
+    pending = [(first_row, last_row)]
+    calls = 0
+    while pending and calls < MAX_FORMAT_CALLS:
+        first, last = pending.pop()
+        code = await sheet.range((first, column), (last, column)).get_number_format()
+        calls += 1
+        if code is None and first < last:
+            middle = (first + last) // 2
+            pending += [(middle + 1, last), (first, middle)]
+        elif isinstance(code, str) and carries_meaning(code):
+            runs.append((first, last, code))
+    return sorted(runs)
+
+
+async def read_table(sheet: Any) -> tuple[desktop.Layout, Table]:
+    """Read the sheet's data as a Table, values as their number formats show them."""
+    layout = await read_layout(sheet)
+    grid = await _grid(sheet.range((1, 1), (layout.last_row, layout.last_column)))
+    rows = [texts.cells(r) for r in grid[layout.header_row :]]
+    while rows and not any(c is not None for c in rows[-1]):
+        rows.pop()
+    width = max([len(layout.headers)] + [_used_width(r) for r in rows])
+    headers = (layout.headers + [""] * width)[:width]
+    if rows:
+        last = layout.first_data_row + len(rows) - 1
+        for position in range(width):
+            runs = await column_formats(sheet, position + 1, layout.first_data_row, last)
+            apply_to_rows(rows, position, runs, layout.first_data_row)
+    table = Table(
+        headers,
+        [r[:width] for r in rows],
+        sheet=sheet.name,
+        source=sheet.name,
+        header_row=layout.header_row,
+        rows_above=layout.rows_above,
+    )
+    table.unused_columns = unused_columns(headers, table.rows)
+    return layout, table
+
+
+async def read_column(layout: desktop.Layout, position: int) -> list[Cell]:
+    """Return the data cells of one column, as their number formats show them."""
+    if not layout.data_rows:
+        return []
+    cells = texts.cells([r[0] if r else None for r in await _grid(layout.column_range(position))])
+    runs = await column_formats(layout.sheet, position + 1, layout.first_data_row, layout.last_row)
+    return apply_formats(cells, runs, layout.first_data_row)
+
+
+async def read_formulas(layout: desktop.Layout, position: int) -> list[str]:
+    """Return what each data cell of one column holds as typed (formulas start with ``=``)."""
+    if not layout.data_rows:
+        return []
+    raw = await layout.column_range(position).options(ndim=2).get_formula()
+    return [row[0] for row in raw]
+
+
+def _used_width(row: list[Cell]) -> int:
+    width = len(row)
+    while width and row[width - 1] is None:
+        width -= 1
+    return width
+
+
+async def workbook_registry(book: Any) -> tuple[Registry, dict[str, str]]:
+    """Return the built-in apps overridden by the App Link Templates sheet, and its settings."""
+    registry = load_registry()
+    if desktop.TEMPLATES_SHEET not in desktop.sheet_names(book):
+        return registry, {}
+    sheet = book.sheets[desktop.TEMPLATES_SHEET]
+    last = sheet.used_range.last_cell
+    grid = await _grid(sheet.range((1, 1), (last.row, last.column)))
+    entries, settings = desktop.read_templates_grid(grid)
+    return registry.with_overrides(entries), settings
+
+
+async def _selected_column(book: Any, layout: desktop.Layout) -> int | None:
+    """Return the 0-based column of the selection on the data sheet, or None."""
+    selection = await book.app.get_selection()
+    if selection is None or selection.sheet.name != layout.sheet.name:
+        return None
+    return int(selection.column) - 1
+
+
+async def apply_columns(
+    layout: desktop.Layout,
+    positions: Sequence[int],
+    before: Sequence[list[Cell]],
+    after: Sequence[list[Cell]],
+) -> list[str]:
+    """Write the columns whose values changed, keeping formulas; return their headers."""
+    written: list[str] = []
+    for position, old, new in zip(positions, before, after, strict=True):
+        if list(old) == list(new):
+            continue
+        formulas = await read_formulas(layout, position)
+        desktop.write_column(layout, position, list(new), formulas)
+        written.append(layout.headers[position])
+    return written
+
+
+def data_sheet(book: Any) -> Any:
+    """Return the active sheet, refusing the sheets the add-in and these scripts write."""
+    sheet = desktop.data_sheet(book)
+    if sheet.name == texts.CSV_SHEET:
+        raise UsageError(
+            f'This is the "{texts.CSV_SHEET}" sheet; go to the sheet with your records, then '
+            "run the script again."
+        )
+    return sheet
+
+
+# --- the actions ------------------------------------------------------------------------------
+
+
+async def insert_columns(book: Any) -> str:
+    """Insert Columns: add the missing App Link columns to the active sheet."""
+    layout = await read_layout(data_sheet(book))
+    _, inserted = desktop.ensure_columns(layout)
+    if not inserted.plan:
+        return "The four App Link columns are already on this sheet; nothing was changed."
+    return f"Added the column{texts.s(inserted.headers)} {texts.listing(inserted.headers)}."
+
+
+async def fill_app_links(book: Any) -> str:
+    """Fill App Links: fill the four columns for the chosen app from a column of ids."""
+    sheet = data_sheet(book)
+    registry, settings = await workbook_registry(book)
+    layout = await read_layout(sheet)
+    app_id = await chosen_app(book, layout)
+    entry = texts.entry(app_id, registry)
+    texts.check_settings(entry, settings)
+    selected = await _selected_column(book, layout)
+    layout, inserted = desktop.ensure_columns(layout)
+    if selected is not None:
+        selected = inserted.moved(selected)
+    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
+    before = [await read_column(layout, p) for p in targets]
+    source = await _id_source(layout, selected, targets, before[1])
+    ids = before[1] if source == targets[1] else await read_column(layout, source)
+    sub = Table(["Ids", *APP_LINK_HEADERS], [[i, *r] for i, *r in zip(ids, *before, strict=True)])
+    result = operations.fill_app_links(
+        sub, app=entry.app_id, id_column="Ids", settings=settings, registry=registry
+    )
+    after = [result.table.column_values(i + 1) for i in range(4)]
+    await apply_columns(layout, targets, before, after)
+    column = f'"{layout.headers[source]}" ({column_letter(source)})'
+    text = (
+        f"Filled App Links for {entry.name} on {texts.count(result.filled_rows, 'row')} from "
+        f"column {column}."
+    )
+    return text + texts.fill_notes(result, inserted)
+
+
+async def chosen_app(book: Any, layout: desktop.Layout) -> str:
+    """Return the App ID to fill: the workbook's choice, else the first one on the sheet.
+
+    A workbook set up with the Windows or Mac add-in keeps its App choice in a defined name;
+    Lite has no App list, so there the first App ID typed in the App ID column is the choice.
+    """
+    if desktop.APP_NAME_KEY in book.names:
+        return desktop.chosen_app(book)
+    position = map_headers(layout.headers).positions.get(APP_LINK_HEADERS[0])
+    typed = await read_column(layout, position) if position is not None else []
+    first = next((cell_text(v).strip() for v in typed if cell_text(v).strip()), "")
+    if not first:
+        raise UsageError(
+            "Type the App ID of your records' app (such as zillow.com) in the first row of the "
+            "App ID column, then run Fill App Links again."
+        )
+    return first
+
+
+async def _id_source(
+    layout: desktop.Layout, selected: int | None, targets: list[int], unique_ids: list[Cell]
+) -> int:
+    """Pick the id column: the selected one, else App Unique ID when it holds ids."""
+    has_ids = any(cell_text(v).strip() for v in unique_ids)
+    if (
+        selected is not None
+        and selected not in set(targets)
+        and selected < len(layout.headers)
+        and layout.headers[selected]
+    ):
+        if has_ids or any(cell_text(v).strip() for v in await read_column(layout, selected)):
+            return selected
+        raise UsageError(
+            f'Column "{layout.headers[selected]}" ({column_letter(selected)}) is empty; select '
+            "a cell in the column that holds the record ids, then click Fill App Links again."
+        )
+    if has_ids:
+        return targets[1]
+    raise UsageError(
+        'Select a cell in the column that holds the record ids (such as "Listing ID"), then '
+        "click Fill App Links again."
+    )
+
+
+async def from_urls(book: Any) -> str:
+    """From URLs: derive App ID, App Unique ID and App Name from a column of record links."""
+    sheet = data_sheet(book)
+    registry, _ = await workbook_registry(book)
+    layout = await read_layout(sheet)
+    selected = await _selected_column(book, layout)
+    if selected is None or selected >= len(layout.headers) or not layout.headers[selected]:
+        raise UsageError(
+            "Select a cell in the column that holds the record links (https://...), then click "
+            "From URLs again."
+        )
+    layout, inserted = desktop.ensure_columns(layout)
+    selected = inserted.moved(selected)
+    header = layout.headers[selected]
+    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
+    before = [await read_column(layout, p) for p in targets]
+    urls = before[3] if selected == targets[3] else await read_column(layout, selected)
+    links = [cell_text(u).strip() for u in urls]
+    if not any(link.lower().startswith(("http://", "https://")) for link in links):
+        raise UsageError(
+            f'Column "{header}" ({column_letter(selected)}) has no web links in it; select a '
+            "cell in the column with the record links (https://...), then click From URLs again."
+        )
+    sub = Table(
+        ["Links", *APP_LINK_HEADERS], [[u, *r] for u, *r in zip(urls, *before, strict=True)]
+    )
+    result = operations.links_from_urls(sub, url_column="Links", registry=registry)
+    after = [result.table.column_values(i + 1) for i in range(4)]
+    await apply_columns(layout, targets, before, after)
+    return texts.from_urls_message(result, links, header, selected, inserted)
+
+
+async def check_sheet(book: Any) -> str:
+    """Check Sheet: highlight problems with live rules and list every issue on a sheet."""
+    from applinks.rules import conditional_rules
+
+    sheet = data_sheet(book)
+    registry, _ = await workbook_registry(book)
+    layout, table = await read_table(sheet)
+    report = check(table, registry=registry)
+    await _remove_flags(book, sheet)
+    _write_check_sheet(book, sheet, table, report.issues, registry)
+    sheet.activate()
+    last_row = min(desktop.MAX_ROWS, layout.header_row + len(table.rows) + desktop.RULE_ROWS_BELOW)
+    rules = conditional_rules(table.headers, first_row=layout.first_data_row, last_row=last_row)
+    # Office.js reads a rule's relative references from the top-left cell of its range, which
+    # is the first data cell the rules are written for: no cell needs to be selected.
+    for rule in rules:
+        sheet.range(rule.sqref).conditional_formats.add_custom(
+            desktop.tagged_formula(rule.formula),
+            fill_color=rule.fill_color,
+            font_color=rule.font_color,
+        )
+    text = report.summary(len(table.rows))
+    if report.issues:
+        text = text[:-1] + f"; the {desktop.CHECK_SHEET} sheet lists them with links to the cells."
+    return text + f" Added {texts.count(len(rules), 'highlighting rule')}."
+
+
+async def clear_flags(book: Any) -> str:
+    """Clear Flags: remove exactly what Check Sheet added."""
+    rules, report = await _remove_flags(book, data_sheet(book))
+    if not (rules or report):
+        return "There were no Check Sheet flags to remove."
+    parts = []
+    if rules:
+        parts.append(texts.count(rules, "highlighting rule"))
+    if report:
+        parts.append(f"the {desktop.CHECK_SHEET} sheet")
+    return f"Removed {texts.listing(parts, quote=False)}."
+
+
+async def cloze_csv(book: Any) -> str:
+    """Cloze CSV: put exactly the rows of the Cloze import file on the "Cloze CSV" sheet."""
+    sheet = data_sheet(book)
+    registry, _ = await workbook_registry(book)
+    _, table = await read_table(sheet)
+    report = check(table, registry=registry)
+    rows = write_csv_sheet(book, sheet, table)
+    return texts.csv_message(rows, report.errors)
+
+
+async def _remove_flags(book: Any, sheet: Any) -> tuple[int, bool]:
+    """Remove the tagged rules and the check sheet; say what was there."""
+    rules = await sheet.cells.get_conditional_formats()
+    ours = [r for r in rules if r.type == "custom" and desktop.FLAG_TAG in (r.formula or "")]
+    for rule in ours:
+        rule.delete()
+    report = desktop.CHECK_SHEET in desktop.sheet_names(book)
+    if report:
+        book.sheets[desktop.CHECK_SHEET].delete()
+    return len(ours), report
+
+
+def _write_check_sheet(
+    book: Any, data: Any, table: Table, issues: Sequence[Any], registry: Registry
+) -> Any:
+    """Add the App Link Check sheet after the data sheet: one row per issue, as the desktop."""
+    sheet = book.sheets.add(desktop.CHECK_SHEET, after=data)
+    grid = texts.check_grid(data.name, table, issues)
+    rows = len(grid)
+    width = len(desktop.CHECK_HEADERS)
+    # Everything but the links is text, so a value such as "=1+1" is shown, never run.
+    sheet.range((2, 2), (rows, 2)).number_format = desktop.TEXT_FORMAT
+    sheet.range((2, 4), (rows, width)).number_format = desktop.TEXT_FORMAT
+    sheet.range((1, 1)).value = grid
+    known = [[app_id] for app_id in registry.app_ids()]
+    column = desktop.KNOWN_COLUMN
+    sheet.range((2, column), (len(known) + 1, column)).number_format = desktop.TEXT_FORMAT
+    sheet.range((1, column)).value = [["Known App IDs"], *known]
+    return sheet
+
+
+# --- running ----------------------------------------------------------------------------------
+
+#: Each script: a function of the workbook that returns the one line to print.
+ACTIONS: dict[str, Callable[[Any], Awaitable[str]]] = {
+    "insert_columns": insert_columns,
+    "fill_app_links": fill_app_links,
+    "from_urls": from_urls,
+    "check_sheet": check_sheet,
+    "clear_flags": clear_flags,
+    "cloze_csv": cloze_csv,
+}
+
+LABELS = {
+    "insert_columns": "Insert Columns",
+    "fill_app_links": "Fill App Links",
+    "from_urls": "From URLs",
+    "check_sheet": "Check Sheet",
+    "clear_flags": "Clear Flags",
+    "cloze_csv": "Cloze CSV",
+}
+
+
+async def run(name: str, book: Any) -> str:
+    """Run the script ``name`` on ``book``; return its one line (a problem as one sentence).
+
+    A problem with the data or its use is its plain sentence; anything unexpected is a short
+    note naming the error, never a traceback.
+    """
+    label = LABELS[name]
+    try:
+        return await ACTIONS[name](book)
+    except ApplinksError as error:
+        return str(error)
+    except Exception as error:  # the user sees one line in Lite's output pane
+        return (
+            f"{label} stopped because of an unexpected problem ({type(error).__name__}: {error})."
+        )
