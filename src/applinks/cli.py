@@ -20,6 +20,7 @@ from applinks.files.csv_out import CsvSpool, default_output_path, write_cloze_cs
 from applinks.files.eml_out import has_desktop, open_with_default_program, write_draft
 from applinks.files.read import read_table as _read_table_file
 from applinks.issues import Report
+from applinks.lite.commands import lite
 from applinks.operations import (
     fill_links,
     insert_app_link_columns,
@@ -694,3 +695,4 @@ def demo(out_dir: Path) -> None:
 
 
 main.add_command(addin)
+main.add_command(lite)

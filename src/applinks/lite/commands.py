@@ -1,0 +1,34 @@
+"""``applinks lite``: the files to paste into xlwings Lite (Excel without Python)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group("lite")
+def lite() -> None:
+    """The xlwings Lite edition: Excel on Windows, Mac and the web, no Python to install."""
+
+
+@lite.command("build")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    required=True,
+    help="Folder to write main.py and requirements.txt into.",
+)
+@click.option(
+    "--wheel-url",
+    metavar="URL",
+    help="Install cloze-applinks from this https:// address of its wheel instead of PyPI.",
+)
+def build_command(out_dir: Path, wheel_url: str | None) -> None:
+    """Write main.py and requirements.txt to paste into xlwings Lite's editor."""
+    from applinks.lite.build import build
+
+    for path in build(out_dir, wheel_url=wheel_url):
+        click.echo(f"Wrote {path}")

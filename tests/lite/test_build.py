@@ -1,0 +1,113 @@
+"""``applinks lite build`` and the main.py it writes for xlwings Lite's editor."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import inspect
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from applinks import __version__
+from applinks.excel import udfs as windows
+from applinks.lite import build, scripts
+
+from ..cli_run import run_applinks
+from ..udf_cases import RANGE_CASES
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGED_MAIN = ROOT / "src" / "applinks" / "lite" / "main.py"
+FUNCTIONS = ["APPLINK_URL", "APPLINK_NAME", "APPLINK_CHECK", "APPLINK_APPID", "APPLINK_ID"]
+
+
+def test_build_writes_main_py_and_requirements(tmp_path: Path) -> None:
+    done = run_applinks("lite", "build", "--out", str(tmp_path / "lite"))
+
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == (
+        f"Wrote {tmp_path / 'lite' / 'main.py'}\nWrote {tmp_path / 'lite' / 'requirements.txt'}\n"
+    )
+    assert (tmp_path / "lite" / "main.py").read_bytes() == PACKAGED_MAIN.read_bytes()
+    assert (tmp_path / "lite" / "requirements.txt").read_text(encoding="utf-8") == (
+        f"xlwings==0.37.8\ncloze-applinks=={__version__}\n"
+    )
+
+
+def test_build_with_a_wheel_address(tmp_path: Path) -> None:
+    url = "https://example.org/releases/cloze_applinks-0.1.0-py3-none-any.whl"
+    done = run_applinks("lite", "build", "--out", str(tmp_path), "--wheel-url", url)
+    assert done.returncode == 0
+    assert (tmp_path / "requirements.txt").read_text(encoding="utf-8") == (
+        f"xlwings==0.37.8\n{url}\n"
+    )
+
+
+def test_a_wheel_address_that_is_no_wheel_is_refused(tmp_path: Path) -> None:
+    done = run_applinks("lite", "build", "--out", str(tmp_path / "x"), "--wheel-url", "C:/a.whl")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        'The wheel address "C:/a.whl" is not an https:// link to a .whl file; give the address '
+        "of cloze_applinks-...-py3-none-any.whl.\n"
+    )
+    assert not (tmp_path / "x").exists()
+
+
+def test_lite_installs_the_xlwings_the_excel_extra_pins() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["optional-dependencies"]["excel"] == [f"xlwings=={build.XLWINGS_VERSION}"]
+
+
+@pytest.fixture(scope="module")
+def main_py(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The built main.py, imported as xlwings Lite imports it (xlwings' decorators)."""
+    (path,) = [p for p in build.build(tmp_path_factory.mktemp("lite")) if p.name == "main.py"]
+    spec = importlib.util.spec_from_file_location("lite_main", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _parameters(function: Any) -> list[tuple[str, Any]]:
+    return [(p.name, p.default) for p in inspect.signature(function).parameters.values()]
+
+
+def test_main_py_declares_the_windows_functions(main_py: Any) -> None:
+    # Same names, same arguments and defaults; no type hints, which Lite would use to convert.
+    for name in FUNCTIONS:
+        assert _parameters(getattr(main_py, name)) == _parameters(getattr(windows, name)), name
+        assert getattr(main_py, name).__annotations__ == {}, name
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "expected"),
+    [case[1:] for case in RANGE_CASES],
+    ids=[case[0] for case in RANGE_CASES],
+)
+def test_main_py_functions_give_the_windows_results(
+    main_py: Any, function: str, args: tuple[Any, ...], expected: Any
+) -> None:
+    assert getattr(main_py, function)(*args) == expected
+
+
+def test_main_py_has_a_script_per_action_that_prints_its_line(
+    main_py: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def run(name: str, book: Any) -> str:
+        return f"{name} on {book}"
+
+    monkeypatch.setattr(scripts, "run", run)
+    for name in scripts.ACTIONS:
+        script = getattr(main_py, name)
+        assert inspect.iscoroutinefunction(script), name
+        asyncio.run(script("Book1"))
+    assert capsys.readouterr().out == "".join(f"{n} on Book1\n" for n in scripts.ACTIONS)
+
+
+def test_the_files_in_the_repository_are_what_build_writes(tmp_path: Path) -> None:
+    # lite/ holds the two files for people without Python to download; they stay in step.
+    for path in build.build(tmp_path):
+        assert (ROOT / "lite" / path.name).read_bytes() == path.read_bytes(), path.name
