@@ -68,6 +68,15 @@ class LiteRange(GridRange):
     select = _refuse("Range.select()")
     autofit = _refuse("Range.autofit()")
 
+    def insert(self, shift: Any = None, copy_origin: Any = None) -> None:
+        # The remote engine's own checks (xlwings/pro/_xlremote.py, Range.insert).
+        if shift not in ("down", "right") or copy_origin not in (
+            "format_from_left_or_above",
+            "format_from_right_or_below",
+        ):
+            raise NotInLite(f"Range.insert(shift={shift!r}, copy_origin={copy_origin!r})")
+        super().insert(shift, copy_origin)
+
     def get_async_pipeline_overrides(self, options: Any) -> dict:
         return {ReadValueFromRangeStage: _ReadNow()}
 

@@ -360,6 +360,22 @@ def test_cloze_csv_with_errors_says_so(engine):
     assert cells(book, "Cloze CSV")[0] == TO_CHECK[0]
 
 
+# --- calls into Excel -------------------------------------------------------------------------
+
+
+def test_calls_into_excel_are_the_same_for_100_and_5000_rows(engine):
+    def calls(rows: int, name: str) -> int:
+        grid = [["Name", "Listing ID"]] + [[f"{i} Oak St", f"{i:08d}"] for i in range(rows)]
+        book = lite_book(engine, grid, select="B2")
+        engine.calls.clear()
+        lite_run(book, "fill_app_links")
+        lite_run(book, name)
+        return len(engine.calls)
+
+    for name in ("check_sheet", "cloze_csv"):
+        assert calls(100, name) == calls(5000, name), name
+
+
 # --- running ----------------------------------------------------------------------------------
 
 
