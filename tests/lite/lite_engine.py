@@ -12,6 +12,9 @@ desktop does, so a script that strays fails here:
   screen updating, calculation and the status bar; selecting a cell; ``autofit``; data
   validation (Lite cannot turn its error alert off); the application's native ``api``.
 
+A Table's size is the one loaded when the script started (Lite does not update it after a
+column insert); :func:`load` takes it, as Lite does when a script starts.
+
 A conditional format's relative references are read from the top-left cell of its range, as
 Office.js does (the desktop engine reads them from the active cell).
 """
@@ -29,7 +32,12 @@ from ..ribbon_actions import grid_engine
 from ..ribbon_actions.grid_engine import Rect, RuleModel
 
 #: The desktop classes, kept: within :func:`lite` the module's names point at the variants.
-GridRange, GridApp, GridSheet = grid_engine.Range, grid_engine.App, grid_engine.Sheet
+GridRange, GridApp, GridSheet, GridTable = (
+    grid_engine.Range,
+    grid_engine.App,
+    grid_engine.Sheet,
+    grid_engine.Table,
+)
 
 
 class NotInLite(NotImplementedError):
@@ -129,11 +137,31 @@ class LiteSheet(GridSheet):
     select = _refuse("Sheet.select()")
 
 
+class LiteTable(GridTable):
+    """A Table whose size is the one loaded when the script started (:func:`load`)."""
+
+    @property
+    def range(self) -> Any:
+        self._rec("range")
+        rect = getattr(self.model, "loaded", self.model.rect)
+        return grid_engine.Range(self.sheet, Rect(rect.r1, rect.c1, rect.r2, rect.c2))
+
+
+def load(book: Any) -> None:
+    """Take what Lite loads when a script starts: here, the size of every Table."""
+    for sheet in book.impl.model.sheets:
+        for table in sheet.tables:
+            rect = table.rect
+            table.loaded = Rect(rect.r1, rect.c1, rect.r2, rect.c2)
+
+
 @contextmanager
 def lite() -> Iterator[None]:
     """Within the block, new books and every range are the xlwings Lite variants."""
     grid_engine.Range, grid_engine.App, grid_engine.Sheet = LiteRange, LiteApp, LiteSheet
+    grid_engine.Table = LiteTable
     try:
         yield
     finally:
         grid_engine.Range, grid_engine.App, grid_engine.Sheet = GridRange, GridApp, GridSheet
+        grid_engine.Table = GridTable

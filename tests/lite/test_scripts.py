@@ -20,7 +20,7 @@ from applinks.lite import scripts
 
 from ..ribbon_actions import grid_engine
 from ..ribbon_actions.conftest import cells, make_book, sheet_model
-from .lite_engine import NotInLite, lite
+from .lite_engine import NotInLite, lite, load
 
 ZILLOW = "https://www.zillow.com/homedetails/{}_zpid/"
 LISTINGS = [
@@ -56,6 +56,7 @@ def lite_book(engine: grid_engine.Engine, rows: list[list[Any]], **options: Any)
 
 def lite_run(book: Any, name: str) -> str:
     to_front(book)
+    load(book)
     with lite():
         return asyncio.run(scripts.run(name, book))
 
@@ -102,6 +103,26 @@ def test_insert_columns_is_the_ribbon_action(engine):
     assert lite_run(lite_copy, "insert_columns") == (
         "The four App Link columns are already on this sheet; nothing was changed."
     )
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["Name", "App ID", "Listing URL", "App Content URL"],  # inserts inside the Table
+        ["Name", "App ID", "X"],  # inserts inside it, up to its end
+        ["App Content URL", "Name"],  # inserts at its first column
+    ],
+    ids=["inside", "up-to-the-end", "at-the-start"],
+)
+def test_insert_columns_grows_a_table_as_the_ribbon_does(engine, headers):
+    rows = [headers, [f"v{i}" for i in range(len(headers))]]
+    desktop, lite_copy = twins(engine, rows)
+    for book in (desktop, lite_copy):
+        table = grid_engine.TableModel("T", grid_engine.Rect(1, 1, 2, len(headers)))
+        sheet_model(book).tables.append(table)
+
+    assert lite_run(lite_copy, "insert_columns") == desktop_run(desktop, "insert_columns")
+    assert state(lite_copy) == state(desktop)
 
 
 # --- Fill App Links ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ even while errors remain, with a sentence saying so. No xlwings import here.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from applinks import operations
@@ -174,13 +175,61 @@ def data_sheet(book: Any) -> Any:
     return sheet
 
 
+class _WithoutTables:
+    """A sheet whose Tables the desktop's column insert leaves alone (grown here instead)."""
+
+    tables: tuple[()] = ()
+
+    def __init__(self, sheet: Any) -> None:
+        self._sheet = sheet
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sheet, name)
+
+
+def ensure_columns(layout: desktop.Layout) -> tuple[desktop.Layout, desktop.Inserted]:
+    """Insert the missing App Link columns as the desktop does, and grow the Tables.
+
+    Lite's Table sizes are the ones loaded when the script started; they do not follow the
+    column inserts. So each Table on the header row is read before, moved and widened as Excel
+    does for every insert, and resized only to take in new columns right after its end.
+    """
+    sheet = layout.sheet
+    tables = []
+    for table in sheet.tables:
+        area = table.range
+        if area.row == layout.header_row:
+            corner = area.last_cell
+            tables.append((table, area.row, area.column, corner.row, corner.column))
+    grown, inserted = desktop.ensure_columns(replace(layout, sheet=_WithoutTables(sheet)))
+    added = {position + 1 for position, _ in inserted.plan}
+    for table, top, start, bottom, last in tables:
+        used = layout.last_column
+        for position, _ in inserted.plan:
+            column = position + 1
+            if position >= used:  # written after the last used column: nothing moved
+                used = column
+                continue
+            used += 1  # a whole column went in here, as in desktop.ensure_columns
+            if column <= start:
+                start, last = start + 1, last + 1
+            elif column <= last:
+                last += 1
+        end = last
+        while end + 1 in added:
+            end += 1
+        if end != last:
+            table.resize(sheet.range((top, start), (bottom, end)))
+    return replace(grown, sheet=sheet), inserted
+
+
 # --- the actions ------------------------------------------------------------------------------
 
 
 async def insert_columns(book: Any) -> str:
     """Insert Columns: add the missing App Link columns to the active sheet."""
     layout = await read_layout(data_sheet(book))
-    _, inserted = desktop.ensure_columns(layout)
+    _, inserted = ensure_columns(layout)
     if not inserted.plan:
         return "The four App Link columns are already on this sheet; nothing was changed."
     return f"Added the column{texts.s(inserted.headers)} {texts.listing(inserted.headers)}."
@@ -195,7 +244,7 @@ async def fill_app_links(book: Any) -> str:
     entry = texts.entry(app_id, registry)
     texts.check_settings(entry, settings)
     selected = await _selected_column(book, layout)
-    layout, inserted = desktop.ensure_columns(layout)
+    layout, inserted = ensure_columns(layout)
     if selected is not None:
         selected = inserted.moved(selected)
     targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
@@ -271,7 +320,7 @@ async def from_urls(book: Any) -> str:
             "Select a cell in the column that holds the record links (https://...), then click "
             "From URLs again."
         )
-    layout, inserted = desktop.ensure_columns(layout)
+    layout, inserted = ensure_columns(layout)
     selected = inserted.moved(selected)
     header = layout.headers[selected]
     targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
