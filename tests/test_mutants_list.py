@@ -42,6 +42,9 @@ COVERED = {
     "files/xlsx_annotate.py",
     "rules.py",
     "workers.py",
+    "udf_ranges.py",
+    "lite/scripts.py",
+    "lite/csv_sheet.py",
     "rows.py",
 }
 

@@ -111,8 +111,9 @@ def test_insert_columns_is_the_ribbon_action(engine):
         ["Name", "App ID", "Listing URL", "App Content URL"],  # inserts inside the Table
         ["Name", "App ID", "X"],  # inserts inside it, up to its end
         ["App Content URL", "Name"],  # inserts at its first column
+        ["App Unique ID"],  # moves it right, then takes in the columns written after it
     ],
-    ids=["inside", "up-to-the-end", "at-the-start"],
+    ids=["inside", "up-to-the-end", "at-the-start", "moved-then-widened"],
 )
 def test_insert_columns_grows_a_table_as_the_ribbon_does(engine, headers):
     rows = [headers, [f"v{i}" for i in range(len(headers))]]
