@@ -155,6 +155,7 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
         "tests/test_rules_libreoffice.py",
         "tests/files/test_annotate.py",
     ),
+    "passes.py": (_TWO, "tests/test_streaming.py", "tests/test_cli.py"),
     "workers.py": ("tests/test_hand_over.py", _TWO, "tests/files/test_interrupt.py"),
     "rows.py": (
         "tests/test_blocks.py",

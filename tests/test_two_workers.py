@@ -24,8 +24,7 @@ from openpyxl import Workbook
 
 import applinks.checks as checks
 import applinks.files.csv_in as csv_in
-import applinks.operations as operations
-from applinks import workers
+from applinks import passes, workers
 from applinks.checks import RowChecker
 from applinks.errors import InputError
 from applinks.files.csv_in import read_csv
@@ -221,9 +220,9 @@ def test_merged_halves_find_what_one_checker_finds(table: Table, block: int, dat
     rows = list(table.rows)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(checks, "BLOCK", block)
-        checks._walk(whole, rows, 0, None)
-        checks._walk(first, rows[:start], 0, None)
-        checks._walk(second, rows[start:], start, None)
+        checks.check_blocks(whole, rows)
+        checks.check_blocks(first, rows[:start])
+        checks.check_blocks(second, rows[start:], start)
     first.merge(second.state())
     order = {h: i for i, h in reversed(list(enumerate(table.headers)))}
 
@@ -335,13 +334,13 @@ HEADERS = ["Name", "Stage", "Zillow ID", "App ID", "App Unique ID", "Notes"]
 def _count_splits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Note each pass split in two (the process it was split from); return the list."""
     splits: list[int] = []
-    real = checks.in_two
+    real = passes.in_two
 
     def spy(here, there, **options):  # type: ignore[no-untyped-def]
         splits.append(os.getpid())
         return real(here, there, **options)
 
-    monkeypatch.setattr(checks, "in_two", spy)
+    monkeypatch.setattr(passes, "in_two", spy)
     return splits
 
 
@@ -375,7 +374,7 @@ def test_prepare_in_two_processes_equals_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, options: dict
 ) -> None:
     monkeypatch.setattr(csv_in, "MARK_EVERY", 256)
-    monkeypatch.setattr(operations, "SPLIT_FROM", 0)
+    monkeypatch.setattr(passes, "SPLIT_FROM", 0)
     rows = [HEADERS, *_rows(random.Random(7), 2000)]
     path = tmp_path / f"in.{kind}"
     if kind == "csv":
@@ -627,7 +626,7 @@ DAMAGED |= {301: "2.5E+17", 302: "456.0"}
 def test_prepare_reports_a_damaged_id_once_per_cell(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, id_column: str, overwrite: bool
 ) -> None:
-    monkeypatch.setattr(operations, "SPLIT_FROM", 0)
+    monkeypatch.setattr(passes, "SPLIT_FROM", 0)
     book = Workbook()
     book.active.append(["Name", id_column])
     for n in range(600):

@@ -18,7 +18,7 @@ from applinks.header_checks import header_issues
 from applinks.headers import NAME, STAGE, HeaderMap, map_headers
 from applinks.issues import Issue, Report, make_issue
 from applinks.registry import Registry, load_registry
-from applinks.rows import BLOCK, Block, LazyRows, blocks
+from applinks.rows import BLOCK, Block, blocks
 from applinks.shape import EXCEL_ERRORS
 from applinks.table import (
     APP_CONTENT_URL,
@@ -29,7 +29,6 @@ from applinks.table import (
     Table,
     cell_text,
 )
-from applinks.workers import in_two
 
 STAGES = ("Potential", "Active", "Done", "Lost")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -57,7 +56,6 @@ def check(
     *,
     registry: Registry | None = None,
     on_rows: Callable[[list[list[Cell]]], object] | None = None,
-    second: SecondHalf | None = None,
     name_column: str | None = None,
 ) -> Report:
     """Return every issue of ``table``, sorted by row and then by column.
@@ -67,8 +65,6 @@ def check(
         registry: the apps to check URLs against; the built-in registry by default.
         on_rows: called with each block of data rows, in order, as the check walks them (to
             write the rows out in the same pass over a large sheet).
-        second: check the rows from ``second.start`` on in a second process at the same time
-            (see :class:`SecondHalf`); ``table.rows`` must then be rows on demand.
         name_column: the header of the column that holds the records' names, when it is not
             headed "Name" (see :func:`applinks.headers.map_headers`).
 
@@ -78,40 +74,27 @@ def check(
     registry = registry or load_registry()
     headers = map_headers(table.headers, name_column=name_column)
     checker = RowChecker(table, headers, registry)
-    if second is None:
-        _walk(checker, table.rows, 0, on_rows)
-    else:
-        _walk_in_two(checker, cast("LazyRows", table.rows), on_rows, second)
+    check_blocks(checker, table.rows, 0, on_rows)
+    return checked_report(table, headers, checker)
+
+
+def checked_report(table: Table, headers: HeaderMap, checker: RowChecker) -> Report:
+    """Return the report of ``table`` once ``checker`` has seen every row: the header's issues
+    and the rows', sorted by row and then by column."""
     issues = header_issues(table, headers) + checker.issues()
     order = {h: i for i, h in reversed(list(enumerate(table.headers)))}
     issues.sort(key=lambda i: (i.row, order.get(i.column, -1)))
     return Report(issues, rows=checker.records, blank_rows=checker.blank_rows)
 
 
-@dataclass
-class SecondHalf:
-    """The rows from ``start`` on, checked in a second process (:func:`applinks.workers.in_two`).
-
-    In that process each block goes to ``on_rows`` and, after the last, ``finish()`` is called;
-    what it returns is pickled back and given to ``absorb`` here once both halves are done
-    (e.g. a file part to join, counts to add).
-    """
-
-    start: int
-    on_rows: Callable[[list[list[Cell]]], object] | None
-    finish: Callable[[], object]
-    absorb: Callable[[object], object]
-    #: Called here now and then once this half is done and the second is not (progress).
-    waiting: Callable[[], object] | None = None
-
-
-def _walk(
+def check_blocks(
     checker: RowChecker,
     rows: Sequence[list[Cell]],
-    index: int,
-    on_rows: Callable[[list[list[Cell]]], object] | None,
+    index: int = 0,
+    on_rows: Callable[[list[list[Cell]]], object] | None = None,
 ) -> int:
-    """Check ``rows`` (the data rows from ``index`` on); return the index after the last."""
+    """Check ``rows`` (the data rows from ``index`` on) a block at a time, giving each block to
+    ``on_rows`` after; return the index after the last row."""
     for part in blocks(rows, BLOCK):
         block = Block(part)  # taken apart into columns once, for the check and the writer
         checker.add_block(index, block)
@@ -119,28 +102,6 @@ def _walk(
         if on_rows is not None:
             on_rows(block)
     return index
-
-
-def _walk_in_two(
-    checker: RowChecker,
-    rows: LazyRows,
-    on_rows: Callable[[list[list[Cell]]], object] | None,
-    second: SecondHalf,
-) -> None:
-    """:func:`_walk` the rows before ``second.start`` here, the rest in a second process, and
-    merge what the second found into ``checker`` as if one had walked them all."""
-    start = second.start
-
-    def there() -> tuple[CheckState, int, object]:
-        end = _walk(checker, rows.part(start), start, second.on_rows)
-        return checker.state(), end - start, second.finish()
-
-    end, (state, count, extra) = in_two(
-        lambda: _walk(checker, rows.part(0, start), 0, on_rows), there, waiting=second.waiting
-    )
-    checker.merge(state)
-    rows.counted(end + count)
-    second.absorb(extra)
 
 
 class RowChecker:

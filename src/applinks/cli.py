@@ -26,8 +26,8 @@ from applinks.operations import (
     insert_app_link_columns,
     prepare,
     require_link_source,
-    second_half,
 )
+from applinks.passes import check_rows
 from applinks.progress import Progress
 from applinks.registry import AppEntry, Registry, load_registry, load_user_templates
 from applinks.rows import LazyRows
@@ -422,19 +422,9 @@ def export(
     force: bool,
 ) -> None:
     """Save the sheet as the CSV Cloze imports (UTF-8 with BOM); refuses while errors remain."""
-    from applinks.checks import check
-
     table = read_table(book, sheet=sheet)
-    with (
-        _progress(table, "Checking") as progress,
-        _spool(book, output, progress) as spool,
-        contextlib.ExitStack() as parts,
-    ):
-        if spool is not None:
-            spool.begin(table.headers, leave_out=table.unused_columns, name_column=name_column)
-        second = second_half(table, spool, parts) if workers.available() > 1 else None
-        on_rows = spool.rows if spool is not None else None
-        report = check(table, on_rows=on_rows, second=second, name_column=name_column)
+    with _progress(table, "Checking") as progress, _spool(book, output, progress) as spool:
+        report = check_rows(table, sink=spool, workers=workers.available(), name_column=name_column)
         progress.close()
         _finish(
             book,

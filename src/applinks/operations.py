@@ -7,21 +7,21 @@ applies cell range by cell range; the ``*_app_links`` functions apply them to a 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
 from operator import add, itemgetter
-from typing import Any, Protocol, cast, runtime_checkable
+from typing import cast
 from urllib.parse import quote
 
-from applinks.checks import EXCEL_DIGITS, SecondHalf, check, mangled_reason
+from applinks.checks import EXCEL_DIGITS, mangled_reason
 from applinks.errors import UsageError
 from applinks.headers import find_column, map_headers
 from applinks.issues import Issue, Report, make_issue
+from applinks.passes import RowSink, check_rows
 from applinks.registry import AppEntry, Link, Registry, load_registry, read_link
 from applinks.rows import BlockStart, LazyRows, MappedRows, Start
 from applinks.table import (
@@ -130,8 +130,29 @@ def _nothing() -> None:
     return None
 
 
+@dataclass(frozen=True)
+class FillCounts:
+    """What a fill counted over some rows; the counts of two runs of rows add up (``+``)."""
+
+    filled_rows: int = 0
+    kept_cells: int = 0
+    issues: tuple[Issue, ...] = ()
+    not_records: int = 0
+
+    def __add__(self, later: FillCounts) -> FillCounts:
+        """Return the counts of these rows and of the rows after them, counted by ``later``."""
+        return FillCounts(
+            self.filled_rows + later.filled_rows,
+            self.kept_cells + later.kept_cells,
+            self.issues + later.issues,
+            self.not_records + later.not_records,
+        )
+
+
 @dataclass
-class _FillStats:
+class _Tally:
+    """The counts of one walk of the rows as it goes (made a :class:`FillCounts` at its end)."""
+
     filled_rows: int = 0
     kept_cells: int = 0
     issues: list[Issue] = field(default_factory=list)
@@ -141,8 +162,8 @@ class _FillStats:
 class FillResult:
     """What a fill did: the new table, counts, which column the ids came from, and issues.
 
-    For rows read on demand the counts are taken while the rows are first walked (by the check
-    or the writer); reading a count before that walks them once.
+    For rows read on demand the counts (``counts``) are taken while the rows are first walked
+    (by the check or the writer); reading a count before that walks them once.
     """
 
     def __init__(
@@ -157,33 +178,26 @@ class FillResult:
         self.table = table
         self.id_column = id_column
         self.added_columns = list(added_columns or [])
-        self._stats: _FillStats | None = _FillStats(
-            filled_rows, kept_cells, list(report.issues) if report else []
+        #: What the fill counted: None until the rows on demand are first walked.
+        self.counts: FillCounts | None = FillCounts(
+            filled_rows, kept_cells, tuple(report.issues) if report else ()
         )
 
-    def _defer(self) -> None:
-        """Take the counts from the first complete walk of ``table.rows``."""
-        self._stats = None
+    def state(self) -> FillCounts:
+        """Return the counts of the rows walked so far (to :meth:`merge` elsewhere)."""
+        assert self.counts is not None, "the rows are walked before their counts are taken"
+        return self.counts
 
-    def _publish(self, stats: _FillStats) -> None:
-        if self._stats is None:
-            self._stats = stats
+    def merge(self, later: FillCounts) -> None:
+        """Add the counts of a walk of the rows after those counted here (another process's)."""
+        self.counts = self.state() + later
 
-    def _absorb(self, later: _FillStats) -> None:
-        """Add what a walk of the rows after those counted found (a second process's half)."""
-        stats = self._stats
-        assert stats is not None, "the first half's walk publishes its counts first"
-        stats.filled_rows += later.filled_rows
-        stats.kept_cells += later.kept_cells
-        stats.issues += later.issues
-        stats.not_records += later.not_records
-
-    def _ready(self) -> _FillStats:
-        if self._stats is None:
+    def _ready(self) -> FillCounts:
+        if self.counts is None:
             for _ in self.table.rows:
                 pass
-        assert self._stats is not None
-        return self._stats
+        assert self.counts is not None
+        return self.counts
 
     @property
     def filled_rows(self) -> int:
@@ -280,7 +294,7 @@ def fill_app_links(
     first, second, third, fourth = targets
 
     def start() -> tuple[Callable[[int, list[list[Cell]]], list[list[Cell]]], Callable[[], None]]:
-        stats = _FillStats()
+        stats = _Tally()
 
         def fill_block(index: int, rows: list[list[Cell]]) -> list[list[Cell]]:
             uids = _plain_ids(rows, source, top)
@@ -326,7 +340,7 @@ def fill_app_links(
             stats.filled_rows += filled
             return rows
 
-        return fill_block, partial(result._publish, stats)
+        return fill_block, partial(_first_walk, result, stats)
 
     _apply(result, start, block=True)
     return result
@@ -404,12 +418,20 @@ def _apply(result: FillResult, start: Start | BlockStart, *, block: bool = False
     each walk for rows on demand. ``block``: the filler takes a block of rows at a time."""
     table = result.table
     rows = MappedRows(table.rows, start, block=block)
-    result._defer()
+    result.counts = None  # (taken from the first complete walk)
     if isinstance(table.rows, LazyRows):
         result.table = _replace(table, table.headers, rows)
     else:
         for _ in rows:
             pass
+
+
+def _first_walk(result: FillResult, tally: _Tally) -> None:
+    """Keep the counts of the first complete walk of the rows (a later walk counts the same)."""
+    if result.counts is None:
+        result.counts = FillCounts(
+            tally.filled_rows, tally.kept_cells, tuple(tally.issues), tally.not_records
+        )
 
 
 def links_from_urls(
@@ -444,7 +466,7 @@ def links_from_urls(
     linked = work.links.get(work.headers[source], {})
 
     def start() -> tuple[Callable[[int, list[Cell]], list[Cell]], Callable[[], None]]:
-        stats = _FillStats()
+        stats = _Tally()
 
         def fill_row(index: int, row: list[Cell]) -> list[Cell]:
             url = linked.get(index) or cell_text(row[source] if source < len(row) else None)
@@ -466,7 +488,7 @@ def links_from_urls(
             stats.filled_rows += 1
             return row
 
-        return fill_row, partial(result._publish, stats)
+        return fill_row, partial(_first_walk, result, stats)
 
     _apply(result, start)
     return result
@@ -500,43 +522,6 @@ def _id_source(table: Table, id_column: str | None, positions: Mapping[str, int]
 def _no_column(wanted: str, headers: Sequence[str]) -> str:
     listed = ", ".join(f'"{h}"' for h in headers if h)
     return f'There is no column "{wanted}"; the columns are {listed}.'
-
-
-class RowSink(Protocol):
-    """Where prepared rows go as they are made (e.g. the Cloze CSV being written)."""
-
-    def begin(
-        self,
-        headers: Sequence[str],
-        *,
-        leave_out: Collection[int] = (),
-        name_column: str | None = None,
-    ) -> None: ...
-
-    def rows(self, rows: Sequence[Sequence[Cell]]) -> None: ...
-
-
-class PartSink(Protocol):
-    """Rows written by a second process: ``finish()`` there returns how many."""
-
-    def rows(self, rows: Sequence[Sequence[Cell]]) -> None: ...
-
-    def finish(self) -> int: ...
-
-    def __enter__(self) -> PartSink: ...
-
-    def __exit__(self, *exc: object) -> None: ...
-
-
-@runtime_checkable
-class SplitSink(RowSink, Protocol):
-    """A sink whose rows can come in two parts (see :class:`~applinks.files.csv_out.CsvSpool`)."""
-
-    def part(self) -> PartSink: ...
-
-    def join(self, part: Any, count: int) -> None: ...
-
-    def refresh(self) -> None: ...
 
 
 def require_link_source(*, app: str | None, from_url: str | None) -> None:
@@ -611,7 +596,8 @@ def prepare(
     ``sink``, when given, receives the prepared header (``begin``) and then the prepared rows,
     a block at a time (``rows``), during the check's pass, so a large sheet is walked once for
     both. ``workers=2``: a large sheet read on demand into a sink that can take its rows in two
-    parts (:class:`SplitSink`) is walked in two processes at once, half each (same result).
+    parts is walked in two processes at once, half each (same result; see
+    :func:`applinks.passes.check_rows`).
     ``name_column``: the column of the records' names when it is not headed "Name" (as in
     :func:`~applinks.checks.check`).
     """
@@ -633,14 +619,14 @@ def prepare(
     else:
         inserted = insert_app_link_columns(table)
         work, added = inserted.table, inserted.added
-    if sink is not None:
-        sink.begin(work.headers, leave_out=work.unused_columns, name_column=name_column)
-    with contextlib.ExitStack() as parts:
-        second = second_half(work, sink, parts, fill) if workers > 1 else None
-        on_rows = sink.rows if sink is not None else None
-        report = check(
-            work, registry=registry, on_rows=on_rows, second=second, name_column=name_column
-        )
+    report = check_rows(
+        work,
+        registry=registry,
+        sink=sink,
+        workers=workers,
+        name_column=name_column,
+        kept=[fill] if fill is not None else [],
+    )
     if fill is not None and fill.report.issues:
         report = dataclasses.replace(
             report, issues=_merge_issues(fill.report.issues, report.issues)
@@ -659,40 +645,6 @@ def _merge_issues(filled: list[Issue], checked: list[Issue]) -> list[Issue]:
     keys = {i.key() for i in filled}
     both = {key for i in checked if (key := i.key()) in keys}
     return sorted([i for i in filled if i.key() not in both] + checked, key=lambda i: i.row)
-
-
-#: Rows below which a pass is not split in two (a second process costs more than it saves).
-SPLIT_FROM = 20_000
-
-
-def second_half(
-    work: Table,
-    sink: RowSink | None,
-    parts: contextlib.ExitStack,
-    fill: FillResult | None = None,
-) -> SecondHalf | None:
-    """Return how the second half of ``work``'s rows is checked and written (and the counts of
-    ``fill`` taken) in a second process, for :func:`~applinks.checks.check`; or None when the
-    pass stays in one (rows in memory, too few rows, a sink that cannot be split). The part
-    written by the second process lives in ``parts``."""
-    rows = work.rows
-    if not isinstance(rows, LazyRows) or not isinstance(sink, SplitSink):
-        return None
-    start = rows.split_point()
-    if start is None or start < SPLIT_FROM // 2:
-        return None
-    part = parts.enter_context(sink.part())
-
-    def finish() -> tuple[int, _FillStats | None]:
-        return part.finish(), fill._stats if fill is not None else None
-
-    def absorb(found: object) -> None:
-        count, stats = cast("tuple[int, _FillStats | None]", found)
-        sink.join(part, count)
-        if fill is not None and stats is not None:
-            fill._absorb(stats)
-
-    return SecondHalf(start, part.rows, finish, absorb, waiting=sink.refresh)
 
 
 def _replace(table: Table, headers: list[str], rows: Sequence[list[Cell]]) -> Table:

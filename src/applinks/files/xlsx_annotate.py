@@ -60,7 +60,7 @@ from applinks.table import (
 from .atomic import atomic_writer, check_output
 
 if TYPE_CHECKING:
-    from applinks.operations import RowSink
+    from applinks.passes import RowSink
 
 CHECK_SHEET = "App Link Check"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
