@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import signal
 import sys
-from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,11 +13,11 @@ import click
 
 from applinks import __version__, workers
 from applinks.cli_report import blank_note, describe, print_report, records
-from applinks.errors import ApplinksError, UsageError
+from applinks.cli_run import EXIT_DATA_ERRORS, EXIT_OK, outcome, run_on_table
+from applinks.errors import UsageError
 from applinks.excel.commands import addin
 from applinks.files.csv_out import CsvSpool, default_output_path, write_cloze_csv
 from applinks.files.eml_out import has_desktop, open_with_default_program, write_draft
-from applinks.files.read import read_table as _read_table_file
 from applinks.issues import Report
 from applinks.lite.commands import lite
 from applinks.operations import (
@@ -36,106 +35,18 @@ from applinks.table import Table
 if TYPE_CHECKING:
     from applinks.files.xlsx_annotate import LinkRecorder
 
-EXIT_OK, EXIT_DATA_ERRORS, EXIT_USAGE = 0, 1, 2
-
 
 class AppLinksGroup(click.Group):
     """A click group that turns the project's errors into one sentence and exit code 2."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        code = 0
-        try:
-            return super().main(*args, **kwargs)
-        except SystemExit as leaving:
-            status = leaving.code
-            code = status if isinstance(status, int) else 0 if status is None else 1
-            raise
-        except BaseException:
-            code = 1
-            raise
-        finally:  # a process that carried on a handed-over run ends with it (see read_table)
-            workers.leave_if_handed_over(code)
-
     def invoke(self, ctx: click.Context) -> object:
-        try:
-            return self._invoke(ctx)
-        finally:
-            from applinks.files.atomic import discard_pending
-
-            discard_pending()  # a temporary file still pending now is never going to be kept
-
-    def _invoke(self, ctx: click.Context) -> object:
         from applinks.files.atomic import WRITTEN
 
         WRITTEN.clear()
-        try:
-            with _sigterm_as_interrupt():
-                return super().invoke(ctx)
-        except ApplinksError as error:
-            if _debug(ctx):
-                raise
-            click.echo(str(error), err=True)
-            ctx.exit(error.exit_code)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
-            raise
-        except KeyboardInterrupt:
-            click.echo(f"Stopped; {_what_was_written()}.", err=True)
-            ctx.exit(130)
-        except Exception as error:  # a bug: still one sentence unless --debug
-            if _debug(ctx):
-                raise
-            click.echo(
-                f"An unexpected problem stopped the run ({error}); {_what_was_written()}. "
-                "Run again with --debug to see the details.",
-                err=True,
-            )
-            ctx.exit(EXIT_USAGE)
+        code = outcome(ctx, partial(click.Group.invoke, self, ctx))
+        if code:
+            ctx.exit(code)
         return None
-
-
-def read_table(path: Path, *, sheet: str | None = None, from_url: str | None = None) -> Table:
-    """Read the input and tell the user, on stderr, what the reader noticed (hidden sheet...).
-
-    ``from_url``: the column of record links, whose cells' hyperlink targets are the links.
-    """
-    links = (from_url,) if from_url else ()
-    table = _read_table_file(path, sheet=sheet, hand_over=True, link_columns=links)
-    for note in table.notes:
-        click.echo(f"Note: {note}", err=True)
-    return table
-
-
-def _what_was_written() -> str:
-    """Say truthfully which outputs were finished before a run stopped (each is whole)."""
-    from applinks.files.atomic import WRITTEN
-
-    if not WRITTEN:
-        return "nothing was written"
-    names = ", ".join(f'"{path.name}"' for path in WRITTEN)
-    return f"{names} had been written in full, nothing else was written"
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Treat a polite kill (SIGTERM) like Ctrl-C, so temporary files are removed."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _debug(ctx: click.Context) -> bool:
-    root = ctx.find_root()
-    return bool(root.params.get("debug"))
 
 
 @click.group(cls=AppLinksGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -278,11 +189,16 @@ def _spool(
 @_force
 def insert(book: Path, sheet: str | None, output: Path | None, force: bool) -> None:
     """Add the four App Link columns (only those missing) and save a copy as CSV."""
-    table = read_table(book, sheet=sheet)
-    result = insert_app_link_columns(table)
-    path = write_cloze_csv(result.table, _output_path(book, output), force=force, inputs=(book,))
-    added = ", ".join(result.added) if result.added else "none (all four were there)"
-    click.echo(f"Added columns: {added}. Wrote {path}.")
+
+    def run(table: Table) -> None:
+        result = insert_app_link_columns(table)
+        path = write_cloze_csv(
+            result.table, _output_path(book, output), force=force, inputs=(book,)
+        )
+        added = ", ".join(result.added) if result.added else "none (all four were there)"
+        click.echo(f"Added columns: {added}. Wrote {path}.")
+
+    run_on_table(book, run, sheet=sheet)
 
 
 @main.command()
@@ -313,21 +229,26 @@ def fill(
     """Fill App ID, App Unique ID, App Name and App Content URL for every row with an id."""
     registry, values = _registry_and_settings(templates, settings)
     require_link_source(app=app, from_url=from_url)  # before reading a large file
-    table = read_table(book, sheet=sheet, from_url=from_url)
-    result = fill_links(
-        table,
-        app=app,
-        id_column=id_column,
-        from_url=from_url,
-        overwrite=overwrite,
-        settings=values,
-        kind=kind,
-        registry=registry,
-    )
-    path = write_cloze_csv(result.table, _output_path(book, output), force=force, inputs=(book,))
-    for issue in result.report:
-        click.echo(issue.message, err=True)
-    click.echo(f"{result.summary()} Wrote {path}.")
+
+    def run(table: Table) -> None:
+        result = fill_links(
+            table,
+            app=app,
+            id_column=id_column,
+            from_url=from_url,
+            overwrite=overwrite,
+            settings=values,
+            kind=kind,
+            registry=registry,
+        )
+        path = write_cloze_csv(
+            result.table, _output_path(book, output), force=force, inputs=(book,)
+        )
+        for issue in result.report:
+            click.echo(issue.message, err=True)
+        click.echo(f"{result.summary()} Wrote {path}.")
+
+    run_on_table(book, run, sheet=sheet, from_url=from_url)
 
 
 @main.command(name="check")
@@ -353,20 +274,23 @@ def check_command(
     from applinks.checks import check
 
     registry, _ = _registry_and_settings(templates, ())
-    table = read_table(book, sheet=sheet)
-    with _progress(table, "Checking") as progress:
-        report = check(table, registry=registry, on_rows=progress.rows, name_column=name_column)
-    if fmt == "table":
-        click.echo(describe(table, book, report))
-    blank_note(report)
-    print_report(report, records(table, report), fmt)
-    _write_report(report, report_path, force, inputs=(book,))
-    if annotate_path is not None:
-        quiet = fmt != "table"
-        _write_annotated(
-            book, table, report, annotate_path, registry, force, quiet, name_column=name_column
-        )
-    sys.exit(EXIT_DATA_ERRORS if report.has_errors else EXIT_OK)
+
+    def run(table: Table) -> None:
+        with _progress(table, "Checking") as progress:
+            report = check(table, registry=registry, on_rows=progress.rows, name_column=name_column)
+        if fmt == "table":
+            click.echo(describe(table, book, report))
+        blank_note(report)
+        print_report(report, records(table, report), fmt)
+        _write_report(report, report_path, force, inputs=(book,))
+        if annotate_path is not None:
+            quiet = fmt != "table"
+            _write_annotated(
+                book, table, report, annotate_path, registry, force, quiet, name_column=name_column
+            )
+        sys.exit(EXIT_DATA_ERRORS if report.has_errors else EXIT_OK)
+
+    run_on_table(book, run, sheet=sheet)
 
 
 def _write_annotated(
@@ -422,20 +346,25 @@ def export(
     force: bool,
 ) -> None:
     """Save the sheet as the CSV Cloze imports (UTF-8 with BOM); refuses while errors remain."""
-    table = read_table(book, sheet=sheet)
-    with _progress(table, "Checking") as progress, _spool(book, output, progress) as spool:
-        report = check_rows(table, sink=spool, workers=workers.available(), name_column=name_column)
-        progress.close()
-        _finish(
-            book,
-            table,
-            report,
-            output,
-            allow_errors=allow_errors,
-            force=force,
-            spool=spool,
-            name_column=name_column,
-        )
+
+    def run(table: Table) -> None:
+        with _progress(table, "Checking") as progress, _spool(book, output, progress) as spool:
+            report = check_rows(
+                table, sink=spool, workers=workers.available(), name_column=name_column
+            )
+            progress.close()
+            _finish(
+                book,
+                table,
+                report,
+                output,
+                allow_errors=allow_errors,
+                force=force,
+                spool=spool,
+                name_column=name_column,
+            )
+
+    run_on_table(book, run, sheet=sheet)
 
 
 def _finish(
@@ -509,55 +438,58 @@ def prepare_command(
 ) -> None:
     """Insert, fill, check and export in one go."""
     registry, values = _registry_and_settings(templates, settings)
-    table = read_table(book, sheet=sheet, from_url=from_url)
-    # One pass over the rows: the CSV is written while they are checked, then kept or dropped.
-    with _progress(table, "Preparing") as progress, _spool(book, output, progress) as spool:
-        recorder = None
-        if xlsx_path is not None:  # the annotated workbook's App Link cells, noted on the way
-            from applinks.files.xlsx_annotate import LinkRecorder
 
-            recorder = LinkRecorder(table, spool)
-        result = prepare(
-            recorder.table if recorder is not None else table,
-            app=app,
-            id_column=id_column,
-            from_url=from_url,
-            kind=kind,
-            settings=values,
-            overwrite=overwrite,
-            registry=registry,
-            sink=recorder if recorder is not None else spool,
-            workers=workers.available() if recorder is None else 1,
-            name_column=name_column,
-        )
-        progress.close()
-        click.echo(describe(table, book, result.report))
-        if result.fill is not None:
-            click.echo(result.fill.summary())
-        _write_report(result.report, report_path, force, inputs=(book,))
-        if xlsx_path is not None:
-            _write_annotated(
-                book,
-                table,
-                result.report,
-                xlsx_path,
-                registry,
-                force,
-                False,
-                prepared=result.table,
-                recorder=recorder,
+    def run(table: Table) -> None:
+        # One pass over the rows: the CSV is written while they are checked, then kept or dropped.
+        with _progress(table, "Preparing") as progress, _spool(book, output, progress) as spool:
+            recorder = None
+            if xlsx_path is not None:  # the annotated workbook's App Link cells, noted on the way
+                from applinks.files.xlsx_annotate import LinkRecorder
+
+                recorder = LinkRecorder(table, spool)
+            result = prepare(
+                recorder.table if recorder is not None else table,
+                app=app,
+                id_column=id_column,
+                from_url=from_url,
+                kind=kind,
+                settings=values,
+                overwrite=overwrite,
+                registry=registry,
+                sink=recorder if recorder is not None else spool,
+                workers=workers.available() if recorder is None else 1,
                 name_column=name_column,
             )
-        _finish(
-            book,
-            result.table,
-            result.report,
-            output,
-            allow_errors=allow_errors,
-            force=force,
-            spool=spool,
-            name_column=name_column,
-        )
+            progress.close()
+            click.echo(describe(table, book, result.report))
+            if result.fill is not None:
+                click.echo(result.fill.summary())
+            _write_report(result.report, report_path, force, inputs=(book,))
+            if xlsx_path is not None:
+                _write_annotated(
+                    book,
+                    table,
+                    result.report,
+                    xlsx_path,
+                    registry,
+                    force,
+                    False,
+                    prepared=result.table,
+                    recorder=recorder,
+                    name_column=name_column,
+                )
+            _finish(
+                book,
+                result.table,
+                result.report,
+                output,
+                allow_errors=allow_errors,
+                force=force,
+                spool=spool,
+                name_column=name_column,
+            )
+
+    run_on_table(book, run, sheet=sheet, from_url=from_url)
 
 
 @main.command()
@@ -663,25 +595,30 @@ def demo(out_dir: Path) -> None:
     book = out_dir / example_path().name
     shutil.copyfile(example_path(), book)
     registry = load_registry()
-    table = read_table(book)
-    result = prepare(table, app=EXAMPLE_APP, id_column=EXAMPLE_ID_COLUMN, registry=registry)
-    click.echo(
-        f"Example: {describe(table, book, result.report)} (a property list with Zillow ids)."
-    )
-    click.echo(
-        f'$ applinks prepare "{book.name}" --app {EXAMPLE_APP} '
-        f'--id-column "{EXAMPLE_ID_COLUMN}" --allow-errors\n'
-    )
-    if result.fill is not None:
-        click.echo(result.fill.summary())
-    print_report(result.report, records(result.table, result.report), "table")
-    csv_path = write_cloze_csv(result.table, default_output_path(book), force=True, inputs=(book,))
-    report_path = out_dir / "check-report.csv"
-    _write_report(result.report, report_path, force=True)
-    click.echo(f"\nWrote, in {out_dir}:")
-    click.echo(f"  {book.name}  (the example workbook; open it in Excel)")
-    click.echo(f"  {csv_path.name}  (the file for Cloze, written despite the planted errors)")
-    click.echo(f"  {report_path.name}  (every problem with its row)")
+
+    def run(table: Table) -> None:
+        result = prepare(table, app=EXAMPLE_APP, id_column=EXAMPLE_ID_COLUMN, registry=registry)
+        click.echo(
+            f"Example: {describe(table, book, result.report)} (a property list with Zillow ids)."
+        )
+        click.echo(
+            f'$ applinks prepare "{book.name}" --app {EXAMPLE_APP} '
+            f'--id-column "{EXAMPLE_ID_COLUMN}" --allow-errors\n'
+        )
+        if result.fill is not None:
+            click.echo(result.fill.summary())
+        print_report(result.report, records(result.table, result.report), "table")
+        csv_path = write_cloze_csv(
+            result.table, default_output_path(book), force=True, inputs=(book,)
+        )
+        report_path = out_dir / "check-report.csv"
+        _write_report(result.report, report_path, force=True)
+        click.echo(f"\nWrote, in {out_dir}:")
+        click.echo(f"  {book.name}  (the example workbook; open it in Excel)")
+        click.echo(f"  {csv_path.name}  (the file for Cloze, written despite the planted errors)")
+        click.echo(f"  {report_path.name}  (every problem with its row)")
+
+    run_on_table(book, run)
 
 
 main.add_command(addin)

@@ -1,12 +1,12 @@
 """Two processes for one command line run, where there are two processors.
 
 - :func:`in_two`: a pass over the rows in two halves at once, the second in a forked child
-  (``prepare``'s fill, check and CSV writing; see :func:`applinks.checks.check`'s ``second``).
+  (``prepare``'s fill, check and CSV writing; see :mod:`applinks.passes`).
   The child sends its result back through a pipe, pickled, never returns into the caller's code
   and leaves with ``os._exit``, so no cleanup of the parent's runs twice.
 - :func:`hand_over`: a large workbook is parsed by a forked child while this process scans it
-  for cells past Excel's grid; once the scan has passed, the child carries on with the command
-  and this process waits for it and leaves with its exit status.
+  for cells past Excel's grid; once the scan has passed, the child runs what the caller gave
+  it to run on the workbook (the rest of the command) and this process returns its exit code.
 
 Only where ``os.fork`` exists (Linux, macOS) and there is more than one processor; elsewhere
 (Windows, the Excel add-in), and when ``APPLINKS_WORKERS=1`` is set, everything runs in one
@@ -24,8 +24,10 @@ import select
 import signal
 import struct
 import sys
+import traceback
 from collections.abc import Callable, Iterator
-from typing import TypeVar, cast
+from functools import partial
+from typing import NoReturn, TypeVar, cast
 
 from applinks.errors import ApplinksError
 
@@ -138,30 +140,34 @@ def _how_it_ended(status: int) -> str:
     return f"exit code {os.waitstatus_to_exitcode(status)}"
 
 
-#: True in a process that carries on a command handed over to it by :func:`hand_over`.
-HANDED_OVER = False
-
-
-def hand_over(check: Callable[[], A], load: Callable[[], B], *, name: str) -> tuple[A, B]:
-    """Run ``load()`` in a forked child while ``check()`` runs here; the child carries on.
+def hand_over(
+    check: Callable[[], A],
+    load: Callable[[], B],
+    then: Callable[[A, Callable[[], B]], int],
+    *,
+    name: str,
+) -> int:
+    """Run ``load()`` in a forked child while ``check()`` runs here; the child then runs
+    ``then(checked, loaded)`` and its result is the child's exit code, which this returns.
 
     For a check that must pass before what ``load`` makes can be trusted (the scan of a
     workbook for cells past Excel's grid, before python-calamine allocates the sheet): the two
-    run at the same time, and the child, once told the check passed, returns ``(what check()
-    gave, what load() gave)`` and goes on with the command; it raises what ``load`` raised, if
-    anything. This process waits for it and leaves with its exit status: here, this function
-    never returns. When ``check()`` raises, the child is stopped and the error is raised here.
+    run at the same time and the child, once told the check passed, runs ``then`` with what
+    ``check()`` gave and ``loaded``, which returns what ``load()`` gave or raises what it raised.
+    ``then`` runs only there and the child leaves when it returns (``os._exit``: the child's
+    copy of the caller's code never goes on). This process waits for the child and returns its
+    exit code (128 + the signal's number, said on stderr, when it was killed). When ``check()``
+    raises, the child is stopped and the error is raised here.
 
     While ``load`` runs, the child's address space is limited (:func:`_load_limit`) and its
     stderr silenced, so a file that the check would refuse cannot take the machine's memory in
     the moment before it is stopped. ``name``: the file, for the message if the child dies.
     """
-    global HANDED_OVER
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child
+    if pid == 0:  # the child: never returns
         os.close(write_end)
         loaded: B | None = None
         failed: BaseException | None = None
@@ -174,10 +180,7 @@ def hand_over(check: Callable[[], A], load: Callable[[], B], *, name: str) -> tu
             verdict = pipe.read()
         if not verdict:  # the check failed: the parent says so
             os._exit(0)
-        HANDED_OVER = True
-        if failed is not None:
-            raise failed
-        return pickle.loads(verdict), cast(B, loaded)
+        _leave_with(lambda: then(pickle.loads(verdict), partial(_given, loaded, failed)))
     os.close(read_end)
     try:
         checked = check()
@@ -203,17 +206,34 @@ def hand_over(check: Callable[[], A], load: Callable[[], B], *, name: str) -> tu
             f"written. Run again with {WORKERS_VARIABLE}=1 to do it in one process.",
             file=sys.stderr,
         )
-    raise SystemExit(
-        os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
-    )
+    return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
 
 
-def leave_if_handed_over(code: int) -> None:
-    """In a process that carried on a handed-over command, leave now with ``code``: it is a
-    copy of the caller's, which must not go on running the caller's code."""
-    if HANDED_OVER:
+def _given(loaded: B | None, failed: BaseException | None) -> B:
+    """Return what ``load()`` gave, or raise what it raised."""
+    if failed is not None:
+        raise failed
+    return cast(B, loaded)
+
+
+def _leave_with(work: Callable[[], int]) -> NoReturn:
+    """End this (forked) process with the exit code ``work()`` returns: it never returns into
+    the code it is a copy of. ``sys.exit(code)`` in ``work`` gives ``code``; anything else
+    raised is shown with its traceback and gives 1, as Python would."""
+    code = 1
+    try:
+        code = work()
+    except SystemExit as leaving:
+        status = leaving.code
+        code = status if isinstance(status, int) else 0 if status is None else 1
+        if isinstance(status, str):
+            print(status, file=sys.stderr)
+    except BaseException:
+        traceback.print_exc()
+    finally:
         for stream in (sys.stdout, sys.stderr):
-            stream.flush()
+            with contextlib.suppress(Exception):
+                stream.flush()
         os._exit(code)
 
 

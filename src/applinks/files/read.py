@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from applinks import workers
@@ -12,6 +12,7 @@ from applinks.errors import InputError, UsageError
 from applinks.table import Table
 
 from . import csv_in, guards, xlsx_in
+from .cell_facts import CellFacts
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -25,7 +26,6 @@ def read_table(
     path: str | Path,
     *,
     sheet: str | None = None,
-    hand_over: bool = False,
     link_columns: Collection[str] = (),
 ) -> Table:
     """Read the first worksheet (or ``sheet``) of an Excel workbook or a CSV file.
@@ -34,16 +34,84 @@ def read_table(
     App Content URL column and the columns named in ``link_columns`` (a column of record links
     read with ``--from-url``), a cell's hyperlink target is its value.
 
-    ``hand_over``: the caller is a command line run that may go on in a child process (see
-    :func:`applinks.workers.hand_over`): a large workbook is then scanned by this process while
-    the child reads it, and this call returns only in the child; a large CSV file is scanned in
-    two halves at once.
-
     Raises:
         InputError: the file is missing, empty, encrypted, damaged or not a spreadsheet.
         UsageError: ``sheet`` names no sheet of the workbook.
     """
-    path = Path(path)
+    path, head = _opened(Path(path))
+    return _checked(_read(path, head, sheet, tuple(link_columns)), path)
+
+
+def read_then(
+    path: str | Path,
+    run: Callable[[Callable[[], Table]], int],
+    *,
+    sheet: str | None = None,
+    link_columns: Collection[str] = (),
+) -> int:
+    """Read the file as :func:`read_table` does, then return ``run(reading)``, an exit code:
+    ``reading()`` returns the table (or raises what reading it raises).
+
+    For a command line run, which may use two processes: a large workbook is parsed by a child
+    process while this one scans it (see :func:`applinks.workers.hand_over`), and ``run`` runs
+    in that child once the scan has passed; the child leaves with the code ``run`` returns and
+    this call returns that code here. A large CSV file is scanned in two halves at once.
+
+    Raises:
+        InputError, UsageError: as :func:`read_table`, when this process finds the problem
+            (else ``reading()`` raises it, in the child).
+    """
+    path, head = _opened(Path(path))
+    links = tuple(link_columns)
+    if path.suffix.lower() not in CSV_SUFFIXES and _is_zip(head):
+        parts = guards.check_zip(path)
+        if (
+            "xl/workbook.xml" in parts
+            and workers.available() > 1
+            and _sheets_size(path) >= HAND_OVER_FROM
+        ):
+            return _read_in_child(path, sheet, links, run)
+        table = _read_zip(path, parts, sheet, links)
+    else:
+        table = _read(path, head, sheet, links, processes=workers.available())
+    table = _checked(table, path)
+    return run(lambda: table)
+
+
+def _read_in_child(
+    path: Path,
+    sheet: str | None,
+    links: tuple[str, ...],
+    run: Callable[[Callable[[], Table]], int],
+) -> int:
+    """Scan the workbook here (for cells past Excel's grid, and for how its cells are shown)
+    while a child parses it; the child builds the table with the facts and runs ``run``."""
+
+    def then(
+        found: tuple[guards.SheetScan | None, CellFacts | None],
+        opened: Callable[[], xlsx_in.OpenSheet],
+    ) -> int:
+        def reading() -> Table:
+            scan, facts = found
+            table = xlsx_in.sheet_table(
+                opened(), path, sheet=sheet, facts=facts, link_columns=links
+            )
+            if scan is not None:
+                table.notes.extend(_scan_notes(scan, table))
+            return _checked(table, path)
+
+        return run(reading)
+
+    return workers.hand_over(
+        lambda: (guards.inspect_xlsx_sheet(path, sheet), xlsx_in.read_facts(path, sheet)),
+        lambda: xlsx_in.open_sheet(path, sheet=sheet),
+        then,
+        name=path.name,
+    )
+
+
+def _opened(path: Path) -> tuple[Path, bytes]:
+    """Return ``path`` and its first bytes, once it is known to be a file with something in it."""
     name = path.name
     if not path.exists():
         raise InputError(f'Cannot find "{path}"; check the file name and folder.', path=path)
@@ -59,24 +127,27 @@ def read_table(
     if not head:
         raise InputError(f'"{name}" is empty (0 bytes); export or save it again.', path=path)
     guards.check_file_size(path)
-    table = _read(path, head, sheet, hand_over, tuple(link_columns))
-    _check_width(table, path)
-    return table
+    return path, head
+
+
+def _is_zip(head: bytes) -> bool:
+    return head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC)
 
 
 def _read(
     path: Path,
     head: bytes,
     sheet: str | None,
-    hand_over: bool = False,
     links: tuple[str, ...] = (),
+    *,
+    processes: int = 1,
 ) -> Table:
     name = path.name
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         if sheet is not None:
             raise UsageError(f'"{name}" is a CSV file, which has no sheets; leave out --sheet.')
-        return csv_in.read_csv(path, processes=workers.available() if hand_over else 1)
+        return csv_in.read_csv(path, processes=processes)
     if head.startswith(OLE_MAGIC):
         guards.check_ole(path)
         if _is_encrypted_ooxml(path):
@@ -86,30 +157,8 @@ def _read(
                 path=path,
             )
         return xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
-    if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
-        parts = guards.check_zip(path)
-        if (
-            hand_over
-            and "xl/workbook.xml" in parts
-            and workers.available() > 1
-            and _sheets_size(path) >= HAND_OVER_FROM
-        ):
-            # This process scans the sheet (for cells past Excel's grid, and for how its cells
-            # are shown) while the child parses it; the child builds the table with the facts.
-            (scan, facts), opened = workers.hand_over(
-                lambda: (guards.inspect_xlsx_sheet(path, sheet), xlsx_in.read_facts(path, sheet)),
-                lambda: xlsx_in.open_sheet(path, sheet=sheet),
-                name=name,
-            )
-            table = xlsx_in.sheet_table(opened, path, sheet=sheet, facts=facts, link_columns=links)
-        else:
-            scan = guards.inspect_xlsx_sheet(path, sheet) if "xl/workbook.xml" in parts else None
-            if "xl/workbook.bin" in parts:
-                guards.inspect_xlsb_sheet(path, sheet)
-            table = xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
-        if scan is not None:
-            table.notes.extend(_scan_notes(scan, table))
-        return table
+    if _is_zip(head):
+        return _read_zip(path, guards.check_zip(path), sheet, links)
     if suffix in WORKBOOK_SUFFIXES:
         raise InputError(_not_a_workbook(path, head), path=path)
     raise InputError(
@@ -117,6 +166,19 @@ def _read(
         "or a CSV file and try again.",
         path=path,
     )
+
+
+def _read_zip(
+    path: Path, parts: Collection[str], sheet: str | None, links: tuple[str, ...]
+) -> Table:
+    """Read a workbook in a zip package (``parts``: its parts, checked by the guards)."""
+    scan = guards.inspect_xlsx_sheet(path, sheet) if "xl/workbook.xml" in parts else None
+    if "xl/workbook.bin" in parts:
+        guards.inspect_xlsb_sheet(path, sheet)
+    table = xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
+    if scan is not None:
+        table.notes.extend(_scan_notes(scan, table))
+    return table
 
 
 #: Worksheet XML (bytes, all sheets, as the zip declares them) from which a command line run
@@ -151,8 +213,9 @@ def _not_a_workbook(path: Path, head: bytes) -> str:
     )
 
 
-def _check_width(table: Table, path: Path) -> None:
-    """Refuse a table wider than Excel allows: no spreadsheet made it, and Excel cannot open it."""
+def _checked(table: Table, path: Path) -> Table:
+    """Return ``table``, or refuse it when it is wider than Excel allows (no spreadsheet made
+    it, and Excel cannot open it)."""
     rows = table.rows  # rows read on demand are cut to the header's width: no pass needed
     widest = max(
         len(table.headers), max(map(len, rows), default=0) if isinstance(rows, list) else 0
@@ -163,6 +226,7 @@ def _check_width(table: Table, path: Path) -> None:
             "keep only the columns Cloze needs and try again.",
             path=path,
         )
+    return table
 
 
 _REF = re.compile(r"^\$?([A-Za-z]+)\$?(\d+)(?::\$?([A-Za-z]+)\$?(\d+))?$")
