@@ -67,8 +67,8 @@ FAULTS = [
         "second-half-fill-issues-dropped",
         "the second process's fill issues are dropped when the halves merge",
         "src/applinks/operations.py",
-        "        stats.issues += later.issues\n",
-        "        stats.issues += []\n",
+        "            self.issues + later.issues,\n",
+        "            self.issues,\n",
         ("tests/test_two_workers.py::test_prepare_reports_a_damaged_id_once_per_cell",),
     ),
     Fault(

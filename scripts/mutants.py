@@ -441,7 +441,7 @@ def _parts(mutants: list[Mutant]) -> Iterator[tuple[str, list[Mutant]]]:
     is part of the two-process code)."""
 
     def two(m: Mutant) -> bool:
-        return m.file in ("workers.py", "rows.py") or m.name.startswith("merge-")
+        return m.file in ("workers.py", "rows.py", "passes.py") or m.name.startswith("merge-")
 
     def files(chosen: list[Mutant]) -> str:
         return ", ".join(f"`{f}`" for f in dict.fromkeys(m.file for m in chosen))
