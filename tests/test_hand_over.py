@@ -345,3 +345,76 @@ def test_a_polite_kill_while_the_child_works_stops_it_and_leaves_nothing(tmp_pat
     assert list(folder.iterdir()) == []  # the child removed its temporary file
     with pytest.raises(ProcessLookupError):
         os.kill(child, 0)
+
+
+def _in_a_fork(work: Callable[[], int]) -> tuple[int, str]:
+    """Run ``work()`` in a forked copy; return (its exit code, what it wrote to a file of its
+    own: the lines about which process ran what)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "log"
+        log.write_text("")
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the forked copy
+            code = 99
+            try:
+                os.environ["LOG"] = str(log)
+                code = work()
+                with log.open("a") as out:
+                    out.write(f"returned {code} in {os.getpid()}\n")
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status), log.read_text().replace(str(pid), "RUN")
+
+
+def _note(text: str) -> None:
+    with open(os.environ["LOG"], "a") as out:
+        out.write(f"{text} in {os.getpid()}\n")
+
+
+def test_the_child_runs_what_follows_and_its_code_is_returned_here() -> None:
+    def then(checked: str, loaded: Callable[[], int]) -> int:
+        _note(f"then({checked}, {loaded()})")
+        return 7
+
+    def work() -> int:
+        return workers.hand_over(lambda: "scanned", lambda: 5, then, name="x.xlsx")
+
+    code, log = _in_a_fork(work)
+    first, second = log.splitlines()
+    assert code == 7 and second == "returned 7 in RUN"  # the child never returned into work()
+    assert first.startswith("then(scanned, 5) in ") and not first.endswith(" in RUN")
+
+
+def test_what_the_load_raised_is_raised_by_loaded_in_the_child() -> None:
+    def load() -> int:
+        raise ValueError("damaged")
+
+    def then(checked: str, loaded: Callable[[], int]) -> int:
+        try:
+            loaded()
+        except ValueError as error:
+            _note(f"{checked}: {error}")
+            return 3
+        return 0
+
+    code, log = _in_a_fork(lambda: workers.hand_over(lambda: "scanned", load, then, name="x"))
+    first, second = log.splitlines()
+    assert code == 3 and second == "returned 3 in RUN"
+    assert first.startswith("scanned: damaged in ") and not first.endswith(" in RUN")
+
+
+def test_a_check_that_fails_stops_the_child_before_it_runs_anything() -> None:
+    def check() -> str:
+        raise KeyError("refused")
+
+    def work() -> int:
+        try:
+            workers.hand_over(check, lambda: 5, lambda c, loaded: _note("ran") or 0, name="x")
+        except KeyError:
+            return 4
+        return 0
+
+    assert _in_a_fork(work) == (4, "returned 4 in RUN\n")

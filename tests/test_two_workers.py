@@ -662,3 +662,38 @@ def test_prepare_reports_a_damaged_id_once_per_cell(
         (304, text, "unique-id-mangled"),
     ]
     assert found == {1: expected, 2: expected}
+
+
+class ListSink:
+    """A sink that keeps what it is given."""
+
+    def __init__(self) -> None:
+        self.got: list[object] = []
+
+    def begin(self, headers, *, leave_out=(), name_column=None) -> None:  # type: ignore[no-untyped-def]
+        self.got.append(("begin", list(headers), tuple(leave_out), name_column))
+
+    def rows(self, rows) -> None:  # type: ignore[no-untyped-def]
+        self.got.append([list(row) for row in rows])
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(table=tables())
+def test_a_pass_in_one_process_is_the_check_with_its_rows_given_on(table: Table) -> None:
+    sink = ListSink()
+    report = passes.check_rows(table, sink=sink, workers=2)  # rows in memory: one process
+    assert report == checks.check(table)
+    begin, *blocks = sink.got
+    assert begin == ("begin", table.headers, tuple(table.unused_columns), None)
+    assert [row for block in blocks for row in block] == [list(row) for row in table.rows]
+    assert all(0 < len(block) <= 256 for block in blocks)
+
+
+def test_fill_counts_add_up() -> None:
+    from applinks.issues import make_issue
+    from applinks.operations import FillCounts
+
+    one = make_issue("unique-id-mangled", row=2, column="ID", value="1", reason="r")
+    two = make_issue("unique-id-mangled", row=9, column="ID", value="2", reason="r")
+    assert FillCounts(3, 1, (one,)) + FillCounts(4, 2, (two,)) == FillCounts(7, 3, (one, two))
+    assert FillCounts() + FillCounts() == FillCounts(0, 0, ())
