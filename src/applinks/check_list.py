@@ -153,9 +153,21 @@ class Rows:
         """Return the cells of a Cloze column (``None`` for each row when it is absent)."""
         return self.column(self.sheet.positions[canonical])
 
+    def kinds(self, canonical: str) -> set[type]:
+        """Return the types of the cells of a Cloze column."""
+        return self.column.kinds(self.sheet.positions[canonical])
+
+    def texts(self, canonical: str) -> Sequence[str]:
+        """Return the cells of a Cloze column as text."""
+        return as_texts(self.cells(canonical), self.kinds(canonical))
+
+    def have_text(self, position: int | None) -> list[bool]:
+        """Return whether each cell of column ``position`` shows anything."""
+        return have_text(self.column(position), self.column.kinds(position))
+
     @cached_property
     def app_ids(self) -> Sequence[str]:
-        return as_texts(self.cells(APP_ID))
+        return self.texts(APP_ID)
 
     @cached_property
     def has_app(self) -> list[bool]:
@@ -173,7 +185,7 @@ class Rows:
 
     @cached_property
     def uids(self) -> Sequence[str]:
-        return as_texts(self.uid_cells)
+        return self.texts(APP_UNIQUE_ID)
 
     @cached_property
     def has_uid(self) -> list[bool]:
@@ -186,7 +198,7 @@ class Rows:
 
     @cached_property
     def urls(self) -> Sequence[str]:
-        return as_texts(self.cells(APP_CONTENT_URL))
+        return self.texts(APP_CONTENT_URL)
 
     @cached_property
     def has_url(self) -> list[bool]:
@@ -245,7 +257,7 @@ def app_id_missing(b: Rows) -> list[Issue]:
 def unique_id_mangled(b: Rows) -> list[Issue]:
     """An App Unique ID that Excel has damaged (:func:`mangled_reason`)."""
     cells, uids, has_uid = b.uid_cells, b.uids, b.has_uid
-    if set(map(type, cells)) == {str} and all(map(str.isdigit, compress(uids, has_uid))):
+    if b.kinds(APP_UNIQUE_ID) == {str} and all(map(str.isdigit, compress(uids, has_uid))):
         return []  # ids of text made of digits: nothing Excel could have damaged
     column, out = b.sheet.label(APP_UNIQUE_ID), []
     for r, cell, uid in compress(zip(b.numbers, cells, uids, strict=True), has_uid):
@@ -287,7 +299,7 @@ def app_name_missing(b: Rows) -> list[Issue]:
     if not any(b.has_app):
         return []
     column, apps = b.sheet.label(APP_NAME), b.apps
-    named = have_text(b.cells(APP_NAME))
+    named = b.have_text(b.sheet.positions[APP_NAME])
     found = compress(zip(b.numbers, b.app_ids, strict=True), map(gt, b.has_app, named))
     return [
         make_issue("app-name-missing", row=r, column=column, app_id=a, suggestion=apps[a].name)
@@ -315,12 +327,10 @@ def url_app_mismatch(b: Rows) -> list[Issue]:
     if not any(wanted):
         return []
     plain, urls, app_ids = b.plain, b.urls, b.app_ids
-    sites = (  # a plain URL's host, else the whole URL
-        list(map(str.lower, map(_HOST, plain)))
+    sites = (  # a plain URL's host, else the whole URL: the site is the same
+        list(map(_HOST, plain))
         if all(plain)
-        else [
-            m.group(1).lower() if m is not None else url for m, url in zip(plain, urls, strict=True)
-        ]
+        else [m.group(1) if m is not None else url for m, url in zip(plain, urls, strict=True)]
     )
     belongs = b.sheet.memo(_site_belongs)
     failing = {
@@ -359,7 +369,7 @@ def name_missing(b: Rows) -> list[Issue]:
     if b.sheet.positions[NAME] is None:
         return []
     column = b.sheet.label(NAME)
-    found = compress(b.numbers, map(not_, have_text(b.cells(NAME))))
+    found = compress(b.numbers, map(not_, b.have_text(b.sheet.positions[NAME])))
     return [make_issue("name-missing", row=r, column=column) for r in found]
 
 
@@ -370,7 +380,7 @@ def row_not_importable(b: Rows) -> list[Issue]:
         return []
     reachable = [False] * b.size
     for position in b.sheet.emails:
-        reachable = list(map(or_, reachable, have_text(b.column(position))))
+        reachable = list(map(or_, reachable, b.have_text(position)))
     column = b.sheet.label(APP_ID)
     found = compress(b.numbers, map(not_, map(or_, pair, reachable)))
     return [make_issue("row-not-importable", row=r, column=column) for r in found]
@@ -452,7 +462,9 @@ def note_pairs(b: Rows, seen: Seen) -> None:
     pair = b.pair
     if not any(pair):
         return
-    numbers, uids, apps = list(compress(b.numbers, pair)), list(compress(b.uids, pair)), b.apps
+    numbers, uids, apps = b.numbers, b.uids, b.apps
+    if not all(pair):
+        numbers, uids = list(compress(numbers, pair)), list(compress(uids, pair))
     if len(apps) == 1:
         (app,) = apps.values()
         seen.add(app.canon, uids, numbers)
