@@ -384,6 +384,7 @@ BOUNDARY_ROWS: list[list[Cell]] = [
     ["s"],
     ["v", "Active", "zillow.com", "", "Z", "", "", ""],
     ["t", "Active", "zillow.com", "1", "Z", "https://zillow.com/1"],
+    ["w", "Active", "zillow.com", "2", "Z", "https://zillow.com/1\nhttps://zillow.com/2"],
     *[[f"u{n}", "Active", "zillow.com", "1", "Z", "https://zillow.com/1", "", ""]
       for n in range(11)],
 ]

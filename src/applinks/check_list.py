@@ -58,6 +58,11 @@ _STAGE_SET = frozenset(STAGES)
 _PLAIN_URL = re.compile(r"(?i:https?)://([A-Za-z0-9.-]+)(?::[0-9]*)?(?:[/?#][!-~]*)?\Z")
 #: The host of a plain URL's match.
 _HOST = methodcaller("group", 1)
+#: A block's URLs, each followed by a line end, when every one of them is plain: one C-level
+#: match for the whole block (a URL holding a line end is told by the count of line ends).
+_PLAIN_LINES = re.compile(r"(?:(?i:https?)://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*)?\n)*")
+#: The host of each URL of such a text, in order.
+_PLAIN_HOSTS = re.compile(r"^(?i:https?)://([A-Za-z0-9.-]+)", re.M)
 #: Joins a column's text cells; a cell starting like a formula follows a separator (or starts).
 _SEPARATOR = "\x00"
 _FORMULA_SCAN = re.compile(r"\x00[=+\-@\t\r]")
@@ -148,6 +153,7 @@ class Rows:
         self.numbers = numbers
         self.column = BlockColumns(rows)
         self.size = len(rows)
+        self._joined: dict[int, str] = {}
 
     def cells(self, canonical: str) -> Sequence[Cell]:
         """Return the cells of a Cloze column (``None`` for each row when it is absent)."""
@@ -164,6 +170,16 @@ class Rows:
     def have_text(self, position: int | None) -> list[bool]:
         """Return whether each cell of column ``position`` shows anything."""
         return have_text(self.column(position), self.column.kinds(position))
+
+    def joined(self, position: int) -> str:
+        """Return the text cells of column ``position`` joined, each after a NUL: one C-level
+        search of it tells whether any cell starts with a given character."""
+        found = self._joined.get(position)
+        if found is None:
+            cells, kinds = self.column(position), self.column.kinds(position)
+            texts = cast("Sequence[str]", cells) if kinds == {str} else filter(_is_str, cells)
+            found = self._joined[position] = _SEPARATOR + _SEPARATOR.join(texts)
+        return found
 
     @cached_property
     def app_ids(self) -> Sequence[str]:
@@ -201,8 +217,18 @@ class Rows:
         return self.texts(APP_CONTENT_URL)
 
     @cached_property
+    def url_lines(self) -> str:
+        return "\n".join(self.urls) + "\n"
+
+    @cached_property
+    def all_plain(self) -> bool:
+        """Whether every row has a plain URL (certainly valid): the common case."""
+        text = self.url_lines
+        return text.count("\n") == self.size and _PLAIN_LINES.fullmatch(text) is not None
+
+    @cached_property
     def has_url(self) -> list[bool]:
-        return are_filled(self.urls)
+        return [True] * self.size if self.all_plain else are_filled(self.urls)
 
     @cached_property
     def plain(self) -> list[re.Match[str] | None]:
@@ -212,7 +238,7 @@ class Rows:
     @cached_property
     def url_ok(self) -> list[bool]:
         """Whether each row has a URL that is a web address."""
-        if all(self.plain):
+        if self.all_plain:
             return self.has_url
         odd = set(compress(self.urls, map(and_, self.has_url, map(is_, self.plain, repeat(None)))))
         verdict = self.sheet.memo(_url_verdict)
@@ -326,11 +352,11 @@ def url_app_mismatch(b: Rows) -> list[Issue]:
     wanted = list(map(and_, b.url_ok, map(domains.__contains__, b.app_ids)))
     if not any(wanted):
         return []
-    plain, urls, app_ids = b.plain, b.urls, b.app_ids
+    urls, app_ids = b.urls, b.app_ids
     sites = (  # a plain URL's host, else the whole URL: the site is the same
-        list(map(_HOST, plain))
-        if all(plain)
-        else [m.group(1) if m is not None else url for m, url in zip(plain, urls, strict=True)]
+        _PLAIN_HOSTS.findall(b.url_lines)
+        if b.all_plain
+        else [m.group(1) if m is not None else url for m, url in zip(b.plain, urls, strict=True)]
     )
     belongs = b.sheet.memo(_site_belongs)
     failing = {
@@ -420,7 +446,9 @@ def cell_error(b: Rows) -> list[Issue]:
     out = []
     for position in range(b.column.width):
         cells = b.column(position)
-        if str not in b.column.kinds(position) or EXCEL_ERRORS.isdisjoint(cells):
+        if str not in b.column.kinds(position) or "\x00#" not in b.joined(position):
+            continue  # (every error value starts with "#")
+        if EXCEL_ERRORS.isdisjoint(cells):
             continue
         header = b.sheet.header(position)
         for r, cell in zip(b.numbers, cells, strict=True):
@@ -437,8 +465,7 @@ def formula_like_value(b: Rows) -> list[Issue]:
         cells, kinds = b.column(position), b.column.kinds(position)
         if str not in kinds:
             continue
-        texts = cast("Sequence[str]", cells) if kinds == {str} else list(filter(_is_str, cells))
-        if not _FORMULA_SCAN.search(_SEPARATOR + _SEPARATOR.join(texts)):
+        if not _FORMULA_SCAN.search(b.joined(position)):
             continue
         header = b.sheet.header(position)
         found: Iterable[tuple[int, Cell]] = zip(b.numbers, cells, strict=True)
