@@ -385,6 +385,7 @@ BOUNDARY_ROWS: list[list[Cell]] = [
     ["v", "Active", "zillow.com", "", "Z", "", "", ""],
     ["t", "Active", "zillow.com", "1", "Z", "https://zillow.com/1"],
     ["w", "Active", "zillow.com", "2", "Z", "https://zillow.com/1\nhttps://zillow.com/2"],
+    ["x", "Active", "zillow.com", "3", "Z", "https://zillow.com/r?to=https://redfin.com/x"],
     *[[f"u{n}", "Active", "zillow.com", "1", "Z", "https://zillow.com/1", "", ""]
       for n in range(11)],
 ]

@@ -61,8 +61,8 @@ _HOST = methodcaller("group", 1)
 #: A block's URLs, each followed by a line end, when every one of them is plain: one C-level
 #: match for the whole block (a URL holding a line end is told by the count of line ends).
 _PLAIN_LINES = re.compile(r"(?:(?i:https?)://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*)?\n)*")
-#: The host of each URL of such a text, in order.
-_PLAIN_HOSTS = re.compile(r"^(?i:https?)://([A-Za-z0-9.-]+)", re.M)
+#: The host after each "://" of such a text (one per URL when no path holds a "://" too).
+_SCHEME_HOST = re.compile(r"://([A-Za-z0-9.-]+)")
 #: Joins a column's text cells; a cell starting like a formula follows a separator (or starts).
 _SEPARATOR = "\x00"
 _FORMULA_SCAN = re.compile(r"\x00[=+\-@\t\r]")
@@ -236,6 +236,16 @@ class Rows:
         return list(map(_PLAIN_URL.match, self.urls))
 
     @cached_property
+    def sites(self) -> list[str]:
+        """Each URL's site: a plain URL's host, else the whole URL (the site is the same)."""
+        if self.all_plain:
+            hosts = _SCHEME_HOST.findall(self.url_lines)
+            if len(hosts) == self.size:  # (else some URL holds a "://" in its path too)
+                return hosts
+        plain = zip(self.plain, self.urls, strict=True)
+        return [m.group(1) if m is not None else url for m, url in plain]
+
+    @cached_property
     def url_ok(self) -> list[bool]:
         """Whether each row has a URL that is a web address."""
         if self.all_plain:
@@ -349,21 +359,16 @@ def url_app_mismatch(b: Rows) -> list[Issue]:
     domains = {a for a, app in b.apps.items() if app.is_domain}
     if not domains:
         return []
-    wanted = list(map(and_, b.url_ok, map(domains.__contains__, b.app_ids)))
-    if not any(wanted):
-        return []
-    urls, app_ids = b.urls, b.app_ids
-    sites = (  # a plain URL's host, else the whole URL: the site is the same
-        _PLAIN_HOSTS.findall(b.url_lines)
-        if b.all_plain
-        else [m.group(1) if m is not None else url for m, url in zip(b.plain, urls, strict=True)]
-    )
+    urls, app_ids, sites = b.urls, b.app_ids, b.sites
+    if b.all_plain and len(b.apps) == len(domains) == 1 and all(b.has_app):
+        (app_id,) = domains  # the common case: every row to be checked, one App ID
+        wanted: Iterable[bool] = repeat(True, b.size)
+        pairs = {(site, app_id) for site in set(sites)}
+    else:
+        wanted = list(map(and_, b.url_ok, map(domains.__contains__, app_ids)))
+        pairs = set(compress(zip(sites, app_ids, strict=True), wanted))
     belongs = b.sheet.memo(_site_belongs)
-    failing = {
-        pair
-        for pair in set(compress(zip(sites, app_ids, strict=True), wanted))
-        if not belongs(pair)
-    }
+    failing = {pair for pair in pairs if not belongs(pair)}
     if not failing:
         return []
     column = b.sheet.label(APP_CONTENT_URL)

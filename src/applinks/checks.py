@@ -248,10 +248,13 @@ class Seen:
     def add(self, group: str, keys: Sequence[str], rows: Sequence[int]) -> None:
         """Note ``keys[i]`` of ``group`` on sheet row ``rows[i]``."""
         known = self.first.setdefault(group, {})
-        fresh = dict(zip(keys, rows, strict=True))
-        if len(fresh) == len(keys) and known.keys().isdisjoint(fresh):
-            known.update(fresh)  # no repeats: the common case, at C speed
-            return
+        if known.keys().isdisjoint(keys):
+            count = len(known)
+            known.update(zip(keys, rows, strict=True))
+            if len(known) == count + len(keys):
+                return  # no repeats: the common case, at C speed
+            for key in keys:  # a key twice among these rows: again, one row at a time
+                known.pop(key, None)
         repeated = self.repeated
         for key, r in zip(keys, rows, strict=True):
             first = known.setdefault(key, r)
