@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import compress, repeat
-from operator import and_, gt, is_, methodcaller, not_, or_
+from operator import and_, gt, is_, not_, or_
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeGuard, TypeVar, cast
 from urllib.parse import urlsplit
 
@@ -56,8 +56,6 @@ _STAGE_SET = frozenset(STAGES)
 #: A URL that is certainly valid: http(s), a plain host name, printable ASCII without spaces.
 #: Its host (group 1) is what ``urlsplit(url).hostname`` gives, lower-cased.
 _PLAIN_URL = re.compile(r"(?i:https?)://([A-Za-z0-9.-]+)(?::[0-9]*)?(?:[/?#][!-~]*)?\Z")
-#: The host of a plain URL's match.
-_HOST = methodcaller("group", 1)
 #: A block's URLs, each followed by a line end, when every one of them is plain: one C-level
 #: match for the whole block (a URL holding a line end is told by the count of line ends).
 _PLAIN_LINES = re.compile(r"(?:(?i:https?)://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*)?\n)*")
