@@ -82,7 +82,7 @@ FAULTS = [
     Fault(
         "formula-start-cr-dropped",
         "carriage return dropped from the formula-like starts (the check)",
-        "src/applinks/checks.py",
+        "src/applinks/check_list.py",
         'FORMULA_STARTS = ("=", "+", "-", "@", "\\t", "\\r")',
         'FORMULA_STARTS = ("=", "+", "-", "@", "\\t")',
         ("tests/test_checks.py::test_formula_like_values_start_as_the_spec_says", BLOCK_ORACLE),
@@ -90,7 +90,7 @@ FAULTS = [
     Fault(
         "padded-stage-accepted",
         'a padded stage ("Active ") accepted',
-        "src/applinks/checks.py",
+        "src/applinks/check_list.py",
         "        if stage.strip() and stage not in STAGES:\n",
         "        if stage.strip() and stage.strip() not in STAGES:\n",
         ("tests/test_checks.py::test_a_stage_is_one_of_the_four_exactly", BLOCK_ORACLE),
@@ -98,7 +98,7 @@ FAULTS = [
     Fault(
         "check-15-digits-moved",
         "the check's digit limit moved from 15 to 16 (16-digit numbers pass as ids)",
-        "src/applinks/checks.py",
+        "src/applinks/check_list.py",
         "EXCEL_DIGITS = 15\n",
         "EXCEL_DIGITS = 16\n",
         (
@@ -186,7 +186,7 @@ FAULTS = [
     Fault(
         "duplicate-rows-limit-moved",
         'the "and N more" limit of a duplicate\'s other rows moved from 10 to 9',
-        "src/applinks/checks.py",
+        "src/applinks/check_list.py",
         "_LIST_LIMIT = 10\n",
         "_LIST_LIMIT = 9\n",
         ("tests/test_checks.py::test_a_duplicate_names_ten_other_rows_then_how_many_more",),
@@ -194,7 +194,7 @@ FAULTS = [
     Fault(
         "duplicate-rows-and-0-more",
         'a duplicate with exactly ten other rows says "and 0 more"',
-        "src/applinks/checks.py",
+        "src/applinks/check_list.py",
         "if len(rows) > _LIST_LIMIT else",
         "if len(rows) >= _LIST_LIMIT else",
         ("tests/test_checks.py::test_a_duplicate_names_ten_other_rows_then_how_many_more",),

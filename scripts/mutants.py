@@ -71,6 +71,15 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
         "tests/test_operations.py",
         "tests/test_cli.py",
     ),
+    "check_list.py": (
+        _CORE,
+        "tests/test_checks_blocks.py",
+        "tests/files/test_header_row.py",
+        "tests/test_blocks.py",
+        "tests/test_streaming.py",
+        "tests/test_operations.py",
+        "tests/test_cli.py",
+    ),
     "header_checks.py": (
         "tests/test_shape.py",
         _CORE,

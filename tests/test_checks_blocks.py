@@ -1,37 +1,60 @@
-"""The block checker finds exactly what a plain row-by-row check finds, on any table.
+"""Each check finds exactly what a plain row-by-row check finds, on any table.
 
-``RowByRow`` below is the row-at-a-time check that ``RowChecker.add_block`` replaced (one row,
-every check, in turn): kept here as the reference the column-by-column version is held to. Its
-rules are written from SPEC section 4 (the formula-like starts, the four stages, Excel's 15
-digits), not imported from the checker: a wrong rule there is a difference here. What needs
-the Public Suffix List or the app registry (App ID problems, a URL's site) it asks the checker's
-helpers, which tests/test_domains.py and tests/test_registry.py hold to their own tables.
+``Oracle`` below is a row-at-a-time check (one row, every check, in turn), the reference the
+column-by-column checks of :data:`applinks.check_list.CHECKS` are held to: each of them alone,
+against the oracle's issues of its codes, and all of them together through
+:func:`~applinks.checks.check`. Its rules are written from SPEC section 4 (the formula-like
+starts, the four stages, Excel's 15 digits, a full http(s) address), not imported from the
+checks: a wrong rule there is a difference here. What needs the Public Suffix List or the app
+registry (App ID problems, a URL's site) it asks :mod:`applinks.domains` and the registry, which
+tests/test_domains.py and tests/test_registry.py hold to their own tables.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from array import array
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import applinks.checks as checks
+from applinks.check_list import CHECKS, Check
 from applinks.checks import RowChecker, check
-from applinks.domains import host_of
+from applinks.domains import canonical_app_id, classify_app_id, host_of, registrable_domain
 from applinks.header_checks import header_issues
-from applinks.headers import map_headers
-from applinks.issues import Report, make_issue
-from applinks.registry import load_registry
-from applinks.table import Cell, Table, cell_text
+from applinks.headers import NAME, STAGE, map_headers
+from applinks.issues import CODES, Issue, Report, make_issue
+from applinks.registry import Registry, load_registry
+from applinks.rows import Block
+from applinks.table import (
+    APP_CONTENT_URL,
+    APP_ID,
+    APP_NAME,
+    APP_UNIQUE_ID,
+    Cell,
+    Table,
+    cell_text,
+)
 
 #: SPEC section 4: "a text value starting with =, +, -, @, tab or CR".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: SPEC section 4: "Stage not one of Potential, Active, Done, Lost".
 STAGES = ("Potential", "Active", "Done", "Lost")
+#: SPEC section 4: Excel's error values, shown by a formula it could not work out.
+ERRORS = {
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!",
+    "#EXTERNAL!",
+}  # fmt: skip
+#: The codes about the header row (tests/test_headers.py); every other code is a row check's.
+HEADER_CODES = {
+    "name-column-missing", "header-near-miss", "header-near-miss-unused", "header-name-alias",
+    "header-duplicate", "header-not-first-row",
+}  # fmt: skip
 
 
 def mangled_reason(value: Cell) -> str | None:
@@ -52,164 +75,235 @@ def mangled_reason(value: Cell) -> str | None:
     return None
 
 
+def is_web_address(url: str) -> bool:
+    """SPEC section 4's url-invalid, the other way round: a full ``http://`` or ``https://``
+    address with a host, and no white space in it or around it."""
+    if url != url.strip() or any(c in url for c in " \t\r\n"):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(host)
+
+
+def on_the_apps_site(url: str, app_id: str, registry: Registry) -> bool:
+    """SPEC section 4's url-app-mismatch, the other way round: the link's host is one of the
+    registered app's hosts, or (an app not in the registry, or without hosts) has the App ID's
+    registrable domain. A link without a readable host is given the benefit of the doubt."""
+    host = host_of(url)
+    if host is None:
+        return True
+    canon = canonical_app_id(app_id)
+    entry = registry.get(canon)
+    if entry is not None and entry.hosts:
+        return entry.owns_host(host)
+    return (registrable_domain(host) or host) == (registrable_domain(canon) or canon)
+
+
 def _has_text(value: Cell) -> bool:
     """A cell shows something other than white space."""
     return value is not None and bool(cell_text(value).strip())
 
 
-class RowByRow(RowChecker):
+class Oracle:
     """The reference: every check on one row at a time."""
+
+    def __init__(self, table: Table, registry: Registry) -> None:
+        found = map_headers(table.headers)
+        self.headers = table.headers
+        self.registry = registry
+        self.offset = 1 + table.header_row
+        self.emails = found.email_columns
+        self.at = {c: found.get(c) for c in (APP_ID, APP_UNIQUE_ID, APP_NAME, APP_CONTENT_URL)}
+        self.at |= {NAME: found.get(NAME), STAGE: found.get(STAGE)}
+        self.out: list[Issue] = []
+        self.pairs: dict[tuple[str, str], list[int]] = {}
+        self.spellings: list[tuple[int, str]] = []
+
+    def label(self, canonical: str) -> str:
+        position = self.at[canonical]
+        return self.headers[position] if position is not None else canonical
+
+    def cell(self, row: Sequence[Cell], canonical: str) -> Cell:
+        position = self.at[canonical]
+        return row[position] if position is not None and position < len(row) else None
 
     def add(self, index: int, row: Sequence[Cell]) -> None:
         """Check data row ``index`` (0-based, as in ``table.rows``)."""
-        if row.count(None) + row.count("") == len(row):
+        if all(c is None or c == "" for c in row):
             return  # a blank row is not a record; Cloze skips it
-        out = self.out
-        width = len(row)
-        app_pos, uid_pos, name_pos, url_pos, title_pos, stage_pos = self.positions
         r = index + self.offset
-        app_cell = row[app_pos] if app_pos is not None and app_pos < width else None
-        app_id = app_cell if type(app_cell) is str else cell_text(app_cell)
-        uid_cell = row[uid_pos] if uid_pos is not None and uid_pos < width else None
-        uid = uid_cell if type(uid_cell) is str else cell_text(uid_cell)
-        has_app, has_uid = bool(app_id) and bool(app_id.strip()), bool(uid) and bool(uid.strip())
-
-        registered, app_is_domain = "", True
+        issue = self.out.append
+        app_id, uid_cell = cell_text(self.cell(row, APP_ID)), self.cell(row, APP_UNIQUE_ID)
+        uid = cell_text(uid_cell)
+        has_app, has_uid = bool(app_id.strip()), bool(uid.strip())
+        for problem in classify_app_id(app_id) if has_app else []:
+            reason = problem.reason or "it is not a web domain"
+            suggestion = problem.suggestion or ""
+            where = {"row": r, "column": self.label(APP_ID), "value": app_id}
+            issue(make_issue(problem.code, **where, suggestion=suggestion, reason=reason))
         if has_app:
-            problems, canon, registered = self._app(app_id)
-            for problem in problems:
-                app_is_domain &= problem.code != "app-id-not-domain"
-                extra = {"reason": problem.reason or "it is not a web domain"}
-                out.append(
-                    make_issue(
-                        problem.code,
-                        row=r,
-                        column=self.app_col,
-                        value=app_id,
-                        suggestion=problem.suggestion or "",
-                        **extra,
-                    )
-                )
-            rows_of = self.spelling_rows.get(app_id)
-            if rows_of is None:
-                rows_of = self.spelling_rows[app_id] = array("l")
-            rows_of.append(r)
-        elif has_uid:
-            out.append(make_issue("app-id-missing", row=r, column=self.app_col))
-
-        if has_uid:
-            mangled = None if type(uid_cell) is str and uid.isdigit() else mangled_reason(uid_cell)
-            if mangled:
-                out.append(
-                    make_issue(
-                        "unique-id-mangled", row=r, column=self.uid_col, value=uid, reason=mangled
-                    )
-                )
-            if uid[0].isspace() or uid[-1].isspace():
-                out.append(
-                    make_issue(
-                        "unique-id-whitespace",
-                        row=r,
-                        column=self.uid_col,
-                        value=uid,
-                        suggestion=uid.strip(),
-                    )
-                )
-            if has_app:
-                seen = self.first_rows.get(canon)
-                if seen is None:
-                    seen = self.first_rows[canon] = {}
-                first = seen.setdefault(uid, r)
-                if first != r:
-                    self.repeated.setdefault((canon, uid), [first]).append(r)
-        elif has_app:
-            out.append(make_issue("unique-id-missing", row=r, column=self.uid_col, app_id=app_id))
-
-        if has_app:
-            name = row[name_pos] if name_pos is not None and name_pos < width else None
-            if not _has_text(name):
-                out.append(
-                    make_issue(
-                        "app-name-missing",
-                        row=r,
-                        column=self.name_col,
-                        app_id=app_id,
-                        suggestion=registered,
-                    )
-                )
-        url_cell = row[url_pos] if url_pos is not None and url_pos < width else None
-        url = url_cell if type(url_cell) is str else cell_text(url_cell)
-        if url and url.strip():
-            if self._url_problem(url) == "invalid":
-                out.append(make_issue("url-invalid", row=r, column=self.url_col, value=url))
-            elif has_app and app_is_domain and not self._belongs(url, None, app_id):
-                out.append(
-                    make_issue(
-                        "url-app-mismatch",
-                        row=r,
-                        column=self.url_col,
-                        value=url,
-                        app_id=app_id,
-                        host=host_of(url) or "another site",
-                    )
-                )
-        elif has_app:
-            out.append(make_issue("url-missing", row=r, column=self.url_col, app_id=app_id))
-
-        title = row[title_pos] if title_pos is not None and title_pos < width else None
-        if title_pos is not None and not _has_text(title):
-            out.append(make_issue("name-missing", row=r, column=self.title_col))
+            self.spellings.append((r, app_id))
+        if has_uid and not has_app:
+            issue(make_issue("app-id-missing", row=r, column=self.label(APP_ID)))
+        self.unique_id(r, uid_cell, uid, app_id if has_app else None)
+        if has_app and not _has_text(self.cell(row, APP_NAME)):
+            entry = self.registry.get(canonical_app_id(app_id))
+            name = entry.name if entry else ""
+            column = self.label(APP_NAME)
+            issue(
+                make_issue("app-name-missing", row=r, column=column, app_id=app_id, suggestion=name)
+            )
+        self.url(r, cell_text(self.cell(row, APP_CONTENT_URL)), app_id if has_app else None)
+        if self.at[NAME] is not None and not _has_text(self.cell(row, NAME)):
+            issue(make_issue("name-missing", row=r, column=self.label(NAME)))
         if not (has_app and has_uid) and not any(
-            _has_text(row[p]) for p in self.emails if p < width
+            _has_text(row[p]) for p in self.emails if p < len(row)
         ):
-            out.append(make_issue("row-not-importable", row=r, column=self.app_col))
-        stage_cell = row[stage_pos] if stage_pos is not None and stage_pos < width else None
-        if stage_cell is not None:
-            stage = cell_text(stage_cell)
-            if stage.strip() and stage not in STAGES:
-                hint = next(
-                    (f'; use "{s}"' for s in STAGES if s.casefold() == stage.strip().casefold()),
-                    "",
+            issue(make_issue("row-not-importable", row=r, column=self.label(APP_ID)))
+        self.stage(r, self.cell(row, STAGE))
+        self.every_cell(r, row)
+
+    def unique_id(self, r: int, cell: Cell, uid: str, app_id: str | None) -> None:
+        column = self.label(APP_UNIQUE_ID)
+        if not uid.strip():
+            if app_id is not None:
+                self.out.append(
+                    make_issue("unique-id-missing", row=r, column=column, app_id=app_id)
+                )
+            return
+        reason = None if type(cell) is str and uid.isdigit() else mangled_reason(cell)
+        if reason:
+            self.out.append(
+                make_issue("unique-id-mangled", row=r, column=column, value=uid, reason=reason)
+            )
+        if uid != uid.strip():
+            self.out.append(
+                make_issue(
+                    "unique-id-whitespace", row=r, column=column, value=uid, suggestion=uid.strip()
+                )
+            )
+        if app_id is not None:
+            self.pairs.setdefault((canonical_app_id(app_id), uid), []).append(r)
+
+    def url(self, r: int, url: str, app_id: str | None) -> None:
+        column = self.label(APP_CONTENT_URL)
+        if not url.strip():
+            if app_id is not None:
+                self.out.append(make_issue("url-missing", row=r, column=column, app_id=app_id))
+        elif not is_web_address(url):
+            self.out.append(make_issue("url-invalid", row=r, column=column, value=url))
+        elif (
+            app_id is not None
+            and all(p.code != "app-id-not-domain" for p in classify_app_id(app_id))
+            and not on_the_apps_site(url, app_id, self.registry)
+        ):
+            host = host_of(url) or "another site"
+            self.out.append(
+                make_issue(
+                    "url-app-mismatch", row=r, column=column, value=url, app_id=app_id, host=host
+                )
+            )
+
+    def stage(self, r: int, cell: Cell) -> None:
+        stage = cell_text(cell)
+        if not stage.strip() or stage in STAGES:
+            return
+        right = [s for s in STAGES if s.casefold() == stage.strip().casefold()]
+        hint = f'; use "{right[0]}"' if right else ""
+        self.out.append(
+            make_issue(
+                "stage-invalid",
+                row=r,
+                column=self.label(STAGE),
+                value=stage,
+                hint=hint,
+                suggestion=right[0] if right else "",
+            )
+        )
+
+    def every_cell(self, r: int, row: Sequence[Cell]) -> None:
+        for position, value in enumerate(row):
+            header = self.headers[position] if position < len(self.headers) else ""
+            if type(value) is str and value in ERRORS:
+                self.out.append(make_issue("cell-error", row=r, column=header, value=value))
+            if type(value) is str and value.startswith(FORMULA_STARTS):
+                start = {"\t": "tab", "\r": "carriage return"}.get(value[0], value[0])
+                self.out.append(
+                    make_issue("formula-like-value", row=r, column=header, value=value, start=start)
+                )
+
+    def issues(self) -> list[Issue]:
+        """Every row issue, those that compare rows included."""
+        out = list(self.out)
+        column = self.label(APP_UNIQUE_ID)
+        for (app_id, uid), rows in self.pairs.items():
+            for r in rows if len(rows) > 1 else []:
+                others = [str(o) for o in rows if o != r]
+                listed = ", ".join(others[:10]) + (
+                    f" and {len(others) - 10} more" if len(others) > 10 else ""
                 )
                 out.append(
                     make_issue(
-                        "stage-invalid",
+                        "unique-id-duplicate",
                         row=r,
-                        column=self.stage_col,
-                        value=stage,
-                        hint=hint,
-                        suggestion=hint[7:-1] if hint else "",
+                        column=column,
+                        value=uid,
+                        app_id=app_id,
+                        others=listed,
                     )
                 )
-        self._formula_cells(r, row)
-
-    def _formula_cells(self, r: int, row: Sequence[Cell]) -> None:
-        headers = self.table.headers
-        for position, value in enumerate(row):
-            if type(value) is str and value.startswith(FORMULA_STARTS):
-                header = headers[position] if position < len(headers) else ""
-                self.out.append(
+        spellings: dict[str, list[str]] = {}
+        for _, value in self.spellings:
+            group = spellings.setdefault(canonical_app_id(value), [])
+            if value not in group:
+                group.append(value)
+        for r, value in self.spellings:
+            canon = canonical_app_id(value)
+            if len(spellings[canon]) > 1 and value != canon:
+                others = ", ".join(f'"{s}"' for s in spellings[canon] if s != value)
+                out.append(
                     make_issue(
-                        "formula-like-value",
+                        "app-id-inconsistent",
                         row=r,
-                        column=header,
+                        column=self.label(APP_ID),
                         value=value,
-                        start=value[0].replace("\t", "tab").replace("\r", "carriage return"),
+                        suggestion=canon,
+                        others=others,
                     )
                 )
+        return out
+
+
+def in_order(table: Table, issues: list[Issue]) -> list[Issue]:
+    """The issues as a report sorts them: by row, then by column (stable)."""
+    order = {h: i for i, h in reversed(list(enumerate(table.headers)))}
+    return sorted(issues, key=lambda i: (i.row, order.get(i.column, -1)))
 
 
 def reference_check(table: Table) -> Report:
     """What :func:`applinks.checks.check` must return, worked out row by row."""
-    registry = load_registry()
-    headers = map_headers(table.headers)
-    checker = RowByRow(table, headers, registry)
+    oracle = Oracle(table, load_registry())
     for index, row in enumerate(table.rows):
-        checker.add(index, row)
-    issues = header_issues(table, headers) + checker.issues()
-    order = {h: i for i, h in reversed(list(enumerate(table.headers)))}
-    issues.sort(key=lambda i: (i.row, order.get(i.column, -1)))
-    return Report(issues)
+        oracle.add(index, row)
+    headers = map_headers(table.headers)
+    return Report(in_order(table, header_issues(table, headers) + oracle.issues()))
+
+
+def one_check(table: Table, entry: Check, block: int) -> list[Issue]:
+    """What one check alone finds in ``table``, fed blocks of ``block`` rows."""
+    checker = RowChecker(table, map_headers(table.headers), load_registry(), checks=[entry])
+    rows = list(table.rows)
+    for start in range(0, len(rows), block):
+        checker.add_block(start, Block(rows[start : start + block]))
+    return in_order(table, checker.issues())
+
+
+def test_the_checks_raise_every_row_code_once() -> None:
+    codes = [code for entry in CHECKS for code in entry.codes]
+    assert sorted(codes) == sorted(set(CODES) - HEADER_CODES)
 
 
 # fmt: off
@@ -251,3 +345,57 @@ def test_block_check_equals_row_by_row_check(table: Table, block: int) -> None:
         patch.setattr(checks, "BLOCK", block)
         found = check(table)
     assert found.issues == reference_check(table).issues
+
+
+@pytest.mark.parametrize("block", [1, 3, 4096])
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(table=tables())
+def test_each_check_finds_what_the_oracle_finds_of_its_codes(table: Table, block: int) -> None:
+    expected = reference_check(table).issues
+    for entry in CHECKS:
+        mine = [i for i in expected if i.code in entry.codes]
+        assert one_check(table, entry, block) == mine, entry.codes
+
+
+# fmt: off
+#: Rows at the edges of each rule: 15 and 16 digits, a point and zeros, exponent forms, white
+#: space that is not a space, a stage in another case, each formula start, each kind of URL.
+BOUNDARY_ROWS: list[list[Cell]] = [
+    ["a", "Active", "zillow.com", 999_999_999_999_999, "Zillow", "https://zillow.com/1", "", ""],
+    ["b", "active", "zillow.com", 1_000_000_000_000_000, "", "https://zillow.com/2", "", "=1"],
+    ["c", " Lost", "zillow.com", -1_000_000_000_000_000, " ", "http://zillow.com:8080/3", "", "+"],
+    ["d", "Done ", "Zillow.com", "12.0", None, "https://www.zillow.com", "", "-x"],
+    ["e", "Won", "zillow.com", "12.00", "Z", "https://zillow.com.evil.com/", "", "@x"],
+    ["f", "POTENTIAL", "zillow.com", "12.", "Z", "https://zillow.com/ x", "", "\tx"],
+    ["g", 1, "zillow.com", "+1.5e3", "Z", "https://zillow.com/x\n", "", "\rx"],
+    ["h", None, "zillow.com", "1.5E-3", "Z", " https://zillow.com/", "", " =x"],
+    ["i", "", "zillow.com", "1E5", "Z", "https:///x", "", "\nx"],
+    ["j", "Potential", "zillow.com", "1.E5", "Z", "https://[::1/x", "", "#N/A"],
+    ["k", "Potential", "zillow.com", "\u00a012", "Z", "mailto:a@zillow.com", "", "#n/a"],
+    ["l", "Potential", "zillow.com", "12\t", "Z", "HTTPS://ZILLOW.COM/A", "", "#REF!"],
+    ["m", "Potential", "zillow.com", "0012", "Z", "https://redfin.com/1", "", 12.5],
+    ["n", "Potential", "zillow.com", "0012", "Z", "https://user@zillow.com/1", "", True],
+    ["o", "Potential", "not a domain", "7", "Z", "https://redfin.com/1", "", None],
+    ["p", "Potential", "https://www.Zillow.com/", "8", "Z", "https://zillow.com/8", "", None],
+    ["q", "Potential", "", "9", "Z", "", "q@example.com", None],
+    ["r", "Potential", " ", "", "", "", "\u00a0", None],
+    ["", "Potential", "zillow.com", 12.5, "Z", "https://zillow.com/1", "", None],
+    [None, None, None, None, None, None, None, None],
+    ["s"],
+    ["v", "Active", "zillow.com", "", "Z", "", "", ""],
+    ["t", "Active", "zillow.com", "1", "Z", "https://zillow.com/1"],
+    ["w", "Active", "zillow.com", "2", "Z", "https://zillow.com/1\nhttps://zillow.com/2"],
+    ["x", "Active", "zillow.com", "3", "Z", "https://zillow.com/r?to=https://redfin.com/x"],
+    *[[f"u{n}", "Active", "zillow.com", "1", "Z", "https://zillow.com/1", "", ""]
+      for n in range(11)],
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("entry", CHECKS, ids=lambda entry: entry.codes[0])
+@pytest.mark.parametrize("block", [1, 2, 7, 4096])
+def test_each_check_on_boundary_rows(entry: Check, block: int) -> None:
+    table = Table(HEADERS, BOUNDARY_ROWS)
+    mine = [i for i in reference_check(table).issues if i.code in entry.codes]
+    assert mine, "the rows reach every check"
+    assert one_check(table, entry, block) == mine

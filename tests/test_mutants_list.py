@@ -18,6 +18,7 @@ ROOT = Path(__file__).parent.parent
 #: The modules the mutants must be spread over (every part the run covers).
 COVERED = {
     "checks.py",
+    "check_list.py",
     "header_checks.py",
     "headers.py",
     "shape.py",

@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from applinks.checks import _PLAIN_URL, FORMULA_STARTS, _url_problem, check
+from applinks.check_list import _PLAIN_URL, FORMULA_STARTS, _url_problem
+from applinks.checks import check
 from applinks.domains import host_of
 from applinks.files.csv_out import CsvRowWriter, CsvSpool, write_cloze_csv
 from applinks.files.read import read_table

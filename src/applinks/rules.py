@@ -19,7 +19,7 @@ Python check on unusual values are listed in :data:`LIMITS`. ``docs/flags.md`` e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from applinks.checks import STAGES
@@ -224,6 +224,113 @@ def _formula_like(cell: str) -> str:
     return f"AND(ISTEXT({cell}),LEN({cell})>0,ISNUMBER(FIND(LEFT({cell},1),{starts})))"
 
 
+class Cells:
+    """Where a sheet's rules point: each Cloze column's first data cell (``$B2``), its used
+    range (``$B$2:$B$900``), the emails of a row, and whether the row holds anything."""
+
+    def __init__(
+        self, headers: Sequence[str], first_row: int, last: int, name_column: str | None
+    ) -> None:
+        found = map_headers(list(headers), name_column=name_column).positions
+        width = len(headers)
+        while width and not headers[width - 1]:
+            width -= 1
+        self.width, self.first_row, self.last = width, first_row, last
+        self.letter = {h: column_letter(p) for h, p in found.items()}
+        emails = map_headers(list(headers)).email_columns
+        self.emails = [f"${column_letter(p)}{first_row}" for p in emails]
+        last_letter = column_letter(max(width, 1) - 1)
+        self.row_used = f"COUNTA($A{first_row}:${last_letter}{first_row})>0"
+
+    def has(self, header: str) -> bool:
+        return header in self.letter
+
+    def ref(self, header: str) -> str:
+        return f"${self.letter[header]}{self.first_row}"
+
+    def whole(self, header: str) -> str:
+        return f"${self.letter[header]}${self.first_row}:${self.letter[header]}${self.last}"
+
+
+def _unique_id_duplicate(c: Cells) -> str:
+    a, u = c.ref(APP_ID), c.ref(APP_UNIQUE_ID)
+    # COUNTIFS is fast but loose (no case, wildcards, "00123" = 123); the exact count runs
+    # only when it finds a candidate, since IF evaluates just the branch it takes. Ids are
+    # compared as the text they show (&""), as the CSV writes them: the number 59187422 and
+    # the text "59187422" are one id. Without it LibreOffice's EXACT finds no text in a number
+    # inside a range, and its COUNTIFS matches a number only with numbers.
+    loose = f'COUNTIFS({c.whole(APP_ID)},{a},{c.whole(APP_UNIQUE_ID)},{u}&"")>1'
+    exact = f'SUMPRODUCT(({c.whole(APP_ID)}={a})*EXACT({c.whole(APP_UNIQUE_ID)}&"",{u}&""))>1'
+    return f"AND({_filled(a)},{_filled(u)},IF({loose},{exact},FALSE))"
+
+
+def _row_not_importable(c: Cells) -> str:
+    a = c.ref(APP_ID)
+    pair = f"AND({_filled(a)},{_filled(c.ref(APP_UNIQUE_ID))})" if c.has(APP_UNIQUE_ID) else "FALSE"
+    no_email = [_blank(e) for e in c.emails]
+    return f"AND({c.row_used},NOT({pair}),{','.join(no_email + ['TRUE'])})"
+
+
+#: One rule per check that a formula can express, in the order they are written (errors are
+#: put first afterwards): (code, the column it covers, the columns it needs, its formula for
+#: the first data row). A rule covering "" covers every used column.
+RULES: tuple[tuple[str, str, tuple[str, ...], Callable[[Cells], str]], ...] = (
+    ("app-id-not-domain", APP_ID, (), lambda c: _app_id_not_domain(c.ref(APP_ID))),
+    (
+        "app-id-not-lowercase",
+        APP_ID,
+        (),
+        lambda c: (
+            f"AND({_filled(c.ref(APP_ID))},NOT(EXACT({c.ref(APP_ID)},LOWER({c.ref(APP_ID)}))))"
+        ),
+    ),
+    (
+        "app-id-has-url-parts",
+        APP_ID,
+        (),
+        lambda c: f"AND({_filled(c.ref(APP_ID))},{_url_parts(c.ref(APP_ID))})",
+    ),
+    (
+        "app-id-missing",
+        APP_ID,
+        (APP_UNIQUE_ID,),
+        lambda c: f"AND({_blank(c.ref(APP_ID))},{_filled(c.ref(APP_UNIQUE_ID))})",
+    ),
+    (
+        "unique-id-missing",
+        APP_UNIQUE_ID,
+        (APP_ID,),
+        lambda c: f"AND({_filled(c.ref(APP_ID))},{_blank(c.ref(APP_UNIQUE_ID))})",
+    ),
+    ("unique-id-duplicate", APP_UNIQUE_ID, (APP_ID,), _unique_id_duplicate),
+    ("unique-id-mangled", APP_UNIQUE_ID, (), lambda c: _mangled(c.ref(APP_UNIQUE_ID))),
+    (
+        "unique-id-whitespace",
+        APP_UNIQUE_ID,
+        (),
+        lambda c: _whitespace_at_ends(c.ref(APP_UNIQUE_ID)),
+    ),
+    (
+        "app-name-missing",
+        APP_NAME,
+        (APP_ID,),
+        lambda c: f"AND({_filled(c.ref(APP_ID))},{_blank(c.ref(APP_NAME))})",
+    ),
+    ("url-invalid", APP_CONTENT_URL, (), lambda c: _url_invalid(c.ref(APP_CONTENT_URL))),
+    (
+        "url-missing",
+        APP_CONTENT_URL,
+        (APP_ID,),
+        lambda c: f"AND({_filled(c.ref(APP_ID))},{_blank(c.ref(APP_CONTENT_URL))})",
+    ),
+    ("name-missing", NAME, (), lambda c: f"AND({c.row_used},{_blank(c.ref(NAME))})"),
+    ("row-not-importable", APP_ID, (), _row_not_importable),
+    ("stage-invalid", STAGE, (), lambda c: _stage_invalid(c.ref(STAGE))),
+    ("cell-error", "", (), lambda c: f"ISERROR(A{c.first_row})"),
+    ("formula-like-value", "", (), lambda c: _formula_like(f"A{c.first_row}")),
+)
+
+
 def conditional_rules(
     headers: Sequence[str],
     *,
@@ -246,99 +353,17 @@ def conditional_rules(
     both App ID and App Unique ID.
     """
     last = MAX_ROW if last_row is None else max(first_row, min(last_row, MAX_ROW))
-    found = map_headers(list(headers), name_column=name_column).positions
-    width = len(headers)
-    while width and not headers[width - 1]:
-        width -= 1
-    letter = {h: column_letter(p) for h, p in found.items()}
-
-    def ref(header: str) -> str:
-        return f"${letter[header]}{first_row}"
-
-    def whole(header: str) -> str:
-        return f"${letter[header]}${first_row}:${letter[header]}${last}"
-
-    row_used = f"COUNTA($A{first_row}:${column_letter(max(width, 1) - 1)}{first_row})>0"
-    emails = [f"${column_letter(p)}{first_row}" for p in map_headers(list(headers)).email_columns]
-    formulas: list[tuple[str, str, str]] = []  # (code, covered header, formula)
-    has = found.__contains__
-
-    if has(APP_ID):
-        a = ref(APP_ID)
-        formulas.append(("app-id-not-domain", APP_ID, _app_id_not_domain(a)))
-        formulas.append(
-            ("app-id-not-lowercase", APP_ID, f"AND({_filled(a)},NOT(EXACT({a},LOWER({a}))))")
+    c = Cells(headers, first_row, last, name_column)
+    rules = []
+    for code, header, needs, formula in RULES:
+        if header and not all(map(c.has, (header, *needs))):
+            continue
+        if not header and not c.width:
+            continue
+        first, last_col = (
+            (c.letter[header], c.letter[header]) if header else ("A", column_letter(c.width - 1))
         )
-        formulas.append(("app-id-has-url-parts", APP_ID, f"AND({_filled(a)},{_url_parts(a)})"))
-    if has(APP_ID) and has(APP_UNIQUE_ID):
-        a, u = ref(APP_ID), ref(APP_UNIQUE_ID)
-        formulas.append(("app-id-missing", APP_ID, f"AND({_blank(a)},{_filled(u)})"))
-        formulas.append(("unique-id-missing", APP_UNIQUE_ID, f"AND({_filled(a)},{_blank(u)})"))
-        # COUNTIFS is fast but loose (no case, wildcards, "00123" = 123); the exact count runs
-        # only when it finds a candidate, since IF evaluates just the branch it takes. Ids are
-        # compared as the text they show (&""), as the CSV writes them: the number 59187422 and
-        # the text "59187422" are one id. Without it LibreOffice's EXACT finds no text in a number
-        # inside a range, and its COUNTIFS matches a number only with numbers.
-        loose = f'COUNTIFS({whole(APP_ID)},{a},{whole(APP_UNIQUE_ID)},{u}&"")>1'
-        exact = f'SUMPRODUCT(({whole(APP_ID)}={a})*EXACT({whole(APP_UNIQUE_ID)}&"",{u}&""))>1'
-        duplicate = f"AND({_filled(a)},{_filled(u)},IF({loose},{exact},FALSE))"
-        formulas.append(("unique-id-duplicate", APP_UNIQUE_ID, duplicate))
-    if has(APP_UNIQUE_ID):
-        u = ref(APP_UNIQUE_ID)
-        formulas.append(("unique-id-mangled", APP_UNIQUE_ID, _mangled(u)))
-        formulas.append(("unique-id-whitespace", APP_UNIQUE_ID, _whitespace_at_ends(u)))
-    if has(APP_ID) and has(APP_NAME):
-        a, n = ref(APP_ID), ref(APP_NAME)
-        formulas.append(("app-name-missing", APP_NAME, f"AND({_filled(a)},{_blank(n)})"))
-    if has(APP_CONTENT_URL):
-        link = ref(APP_CONTENT_URL)
-        formulas.append(("url-invalid", APP_CONTENT_URL, _url_invalid(link)))
-        if has(APP_ID):
-            a = ref(APP_ID)
-            formulas.append(("url-missing", APP_CONTENT_URL, f"AND({_filled(a)},{_blank(link)})"))
-    if has(NAME):
-        formulas.append(("name-missing", NAME, f"AND({row_used},{_blank(ref(NAME))})"))
-    if has(APP_ID):
-        a = ref(APP_ID)
-        pair = f"AND({_filled(a)},{_filled(ref(APP_UNIQUE_ID))})" if has(APP_UNIQUE_ID) else "FALSE"
-        no_email = [_blank(e) for e in emails]
-        formulas.append(
-            (
-                "row-not-importable",
-                APP_ID,
-                f"AND({row_used},NOT({pair}),{','.join(no_email + ['TRUE'])})",
-            )
-        )
-    if has(STAGE):
-        formulas.append(("stage-invalid", STAGE, _stage_invalid(ref(STAGE))))
-
-    rules = [
-        _rule(code, header, letter[header], letter[header], first_row, last, formula)
-        for code, header, formula in formulas
-    ]
-    if width:
-        rules.append(
-            _rule(
-                "cell-error",
-                "",
-                "A",
-                column_letter(width - 1),
-                first_row,
-                last,
-                f"ISERROR(A{first_row})",
-            )
-        )
-        rules.append(
-            _rule(
-                "formula-like-value",
-                "",
-                "A",
-                column_letter(width - 1),
-                first_row,
-                last,
-                _formula_like(f"A{first_row}"),
-            )
-        )
+        rules.append(_rule(code, header, first, last_col, first_row, last, formula(c)))
     rules.sort(key=lambda r: r.severity != "error")
     return rules
 
