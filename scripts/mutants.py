@@ -71,6 +71,12 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
         "tests/test_operations.py",
         "tests/test_cli.py",
     ),
+    "seen.py": (
+        _CORE,
+        "tests/test_checks_blocks.py",
+        "tests/test_blocks.py",
+        "tests/test_two_workers.py",
+    ),
     "check_list.py": (
         _CORE,
         "tests/test_checks_blocks.py",

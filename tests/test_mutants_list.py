@@ -18,6 +18,7 @@ ROOT = Path(__file__).parent.parent
 #: The modules the mutants must be spread over (every part the run covers).
 COVERED = {
     "checks.py",
+    "seen.py",
     "check_list.py",
     "header_checks.py",
     "headers.py",
@@ -71,7 +72,7 @@ def test_the_mutants_cover_every_part_of_the_code() -> None:
     mutants = _script().load_mutants()
     assert {m.file for m in mutants} == COVERED
     merges = [m for m in mutants if m.name.startswith("merge-")]
-    assert {m.file for m in merges} == {"checks.py", "passes.py"} and len(merges) >= 5
+    assert {m.file for m in merges} == {"checks.py", "seen.py", "passes.py"} and len(merges) >= 5
 
 
 def test_a_list_that_does_not_fit_the_tree_is_refused(tmp_path: Path) -> None:

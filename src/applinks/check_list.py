@@ -8,7 +8,7 @@ URL's site) goes through a :class:`Memo`: worked out once per distinct value for
 sheet.
 
 A check that compares rows with each other (duplicates, spellings) has two functions instead:
-one notes what it needs of each block in a :class:`~applinks.checks.Seen` (the rows of each
+one notes what it needs of each block in a :class:`~applinks.seen.Seen` (the rows of each
 key, kept compactly), the other reports from it once every row has been noted. A ``Seen``
 merges with the one of the rows after it, so such a check stays right when the rows were
 checked in two processes.
@@ -43,7 +43,7 @@ from applinks.shape import EXCEL_ERRORS
 from applinks.table import APP_CONTENT_URL, APP_ID, APP_NAME, APP_UNIQUE_ID, Cell, cell_text
 
 if TYPE_CHECKING:
-    from applinks.checks import Seen
+    from applinks.seen import Seen
 
 STAGES = ("Potential", "Active", "Done", "Lost")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -586,7 +586,7 @@ class CellCheck:
 @dataclass(frozen=True)
 class RowsCheck:
     """A check that compares rows: ``note`` keeps what it needs of a block in its
-    :class:`~applinks.checks.Seen`; ``report`` returns the issues once every row has been noted."""
+    :class:`~applinks.seen.Seen`; ``report`` returns the issues once every row has been noted."""
 
     codes: tuple[str, ...]
     note: Callable[[Rows, Seen], None]
