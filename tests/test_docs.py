@@ -36,6 +36,24 @@ def test_apps_doc_matches_the_registry() -> None:
     assert (ROOT / "docs" / "apps.md").read_text(encoding="utf-8") == module.render()
 
 
+def test_cli_doc_is_the_help_of_every_command_and_is_linked() -> None:
+    """docs/cli.md is what scripts/make_cli_doc.py writes now (run it after changing an option)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_cli_doc", ROOT / "scripts" / "make_cli_doc.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert text == module.render(), "docs/cli.md is stale: run python scripts/make_cli_doc.py"
+    sections = re.findall(r"^## (applinks.*)$", text, flags=re.M)
+    assert {f"applinks {name}" for name in main.commands} <= set(sections)
+    assert {"applinks", "applinks addin build", "applinks fill"} <= set(sections)
+    assert "(docs/cli.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def test_testing_doc_lists_the_faults_of_the_fault_script() -> None:
     import importlib.util
 

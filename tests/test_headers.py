@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from applinks.errors import UsageError
+from applinks.cli_messages import cli_message
+from applinks.errors import NameColumnTaken, NoNameColumn, NotANameColumn, UsageError
 from applinks.headers import (
     NearMiss,
     Rename,
@@ -193,29 +194,39 @@ def test_name_column_guess(headers, name_column, positions, alias):
 
 
 @pytest.mark.parametrize(
-    ("headers", "name_column", "message"),
+    ("headers", "name_column", "kind", "message", "said"),
     [
         (
             ["Deal", "Zip", ""],
             "Title",
+            NoNameColumn,
+            'There is no column "Title" for the names; the columns are "Deal", "Zip".',
             'There is no column "Title" for the names; the columns are "Deal", "Zip".',
         ),
         (
             ["Deal", "App ID"],
             "app id",
+            NotANameColumn,
+            'Column "App ID" is the App ID column, not a column of names.',
             'Column "App ID" is the App ID column, not a column of names; give --name-column the '
             "column that holds each record's name.",
         ),
         (
             ["Name", "Deal Name"],
             "Deal Name",
+            NameColumnTaken,
+            'The sheet already has a column headed "Name", so "Deal Name" cannot be the Name '
+            "column too; rename one of the two columns.",
             'The sheet already has a column headed "Name", so "Deal Name" cannot be the Name '
             "column too; leave out --name-column, or rename one of the two columns.",
         ),
     ],
     ids=["unknown", "another-cloze-column", "beside-name"],
 )
-def test_name_column_usage_errors(headers, name_column, message):
+def test_name_column_usage_errors(headers, name_column, kind, message, said):
+    """The core's error says what is wrong; the command line's sentence names its option."""
     with pytest.raises(UsageError) as raised:
         map_headers(headers, name_column=name_column)
-    assert (str(raised.value), raised.value.column) == (message, name_column)
+    error = raised.value
+    assert (type(error), str(error), error.column) == (kind, message, name_column)
+    assert cli_message(error) == said

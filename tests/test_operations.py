@@ -6,9 +6,11 @@ import dataclasses
 
 import pytest
 
-from applinks.errors import TemplateError, UsageError
+from applinks.errors import ConflictingOptions, NoLinkSource, TemplateError, UsageError
 from applinks.operations import (
+    LinkSource,
     fill_app_links,
+    fill_links,
     id_text,
     insert_app_link_columns,
     links_from_urls,
@@ -152,6 +154,9 @@ def test_fill_blank_cells_only_and_overwrite() -> None:
     ]
     assert (result.filled_rows, result.kept_cells, result.id_column) == (2, 1, "Zillow ID")
     assert result.summary() == (
+        'Filled App Links on 2 rows (ids from "Zillow ID"); kept 1 cell that already had values.'
+    )
+    assert result.summary(how_to_replace="use --overwrite to replace them") == (
         'Filled App Links on 2 rows (ids from "Zillow ID"); kept 1 cell that already had '
         "values (use --overwrite to replace them)."
     )
@@ -233,7 +238,7 @@ def test_links_from_urls() -> None:
 
 def test_prepare_combines_fill_and_check() -> None:
     table = Table(["Name", "Zillow ID"], [["a", 59187422], ["b", 59187422]])
-    result = prepare(table, app="zillow.com", id_column="Zillow ID")
+    result = prepare(table, LinkSource(app="zillow.com", id_column="Zillow ID"))
     assert result.added_columns == LINK
     assert result.report.locations() == [
         (2, "App Unique ID", "unique-id-duplicate"),
@@ -252,7 +257,7 @@ def test_prepare_reports_the_ids_excel_damaged_in_the_id_column() -> None:
         'Row {}: App Unique ID "{}" looks damaged by Excel ({}); copy the id again from the '
         "source app and store the column as text."
     )
-    result = prepare(table, app="zillow.com", id_column="Zillow ID")
+    result = prepare(table, LinkSource(app="zillow.com", id_column="Zillow ID"))
     assert [dataclasses.astuple(i) for i in result.report] == [
         (
             2,
@@ -282,4 +287,59 @@ def test_prepare_reports_the_ids_excel_damaged_in_the_id_column() -> None:
         "59187422",
         "1.5",
         "7654321",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given", "other"),
+    [
+        ({"id_column": "Id"}, "id_column"),
+        ({"kind": "record"}, "kind"),
+        ({"settings": {"a": "1"}}, "settings"),
+    ],
+    ids=["id-column", "kind", "settings"],
+)
+def test_link_source_refuses_options_from_url_would_leave_unused(given: dict, other: str) -> None:
+    with pytest.raises(ConflictingOptions) as raised:
+        LinkSource(from_url="Listing URL", **given)
+    assert (raised.value.option, raised.value.other, raised.value.exit_code) == (
+        "from_url",
+        other,
+        2,
+    )
+
+
+def test_link_source_is_one_frozen_value() -> None:
+    source = LinkSource(
+        from_url="Listing URL", app="zillow.com", overwrite=True, template_settings={"a": "1"}
+    )
+    assert (source.given, source.all_settings()) == (True, {"a": "1"})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        source.app = "lofty.com"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        source.template_settings["a"] = "2"  # type: ignore[index]
+    ids = LinkSource(
+        app="hubspot.com",
+        settings={"portal_id": "7"},
+        template_settings={"portal_id": "1", "b": "2"},
+    )
+    assert ids.all_settings() == {"portal_id": "7", "b": "2"}  # the user's own win
+    assert not LinkSource().given
+    with pytest.raises(NoLinkSource):
+        fill_links(Table(["Name"], [["a"]]), LinkSource())
+
+
+def test_fill_links_from_ids_uses_every_part_of_the_source() -> None:
+    table = Table(["Name", "Deal"], [["a", "42"]])
+    source = LinkSource(app="hubspot.com", id_column="Deal", template_settings={"portal_id": "7"})
+    result = fill_links(table, source)
+    assert result.table.rows == [
+        [
+            "a",
+            "42",
+            "hubspot.com",
+            "42",
+            "HubSpot",
+            "https://app.hubspot.com/contacts/7/record/0-3/42",
+        ]
     ]

@@ -259,7 +259,7 @@ def test_render_url_uses_default_settings_and_kinds() -> None:
             None,
             (
                 'The URL template for Buildium needs the setting "subdomain"; give it as '
-                "subdomain=yourcompany (on the command line: --set subdomain=yourcompany)."
+                "subdomain=yourcompany."
             ),
         ),
         (

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from applinks.files import guards
 from applinks.header_checks import describe_rows, header_issues
 from applinks.headers import map_headers
-from applinks.shape import HEADER_SEARCH_ROWS, find_header, is_error_value, is_header_cell
+from applinks.shape import (
+    HEADER_SEARCH_ROWS,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    find_header,
+    is_error_value,
+    is_header_cell,
+)
 from applinks.table import Table
 
 HEADER = ["Name", "Stage", "App ID"]
@@ -200,3 +211,28 @@ def test_describe_rows() -> None:
         "rows 1 to 3",
         "rows 1, 3 to 5, 9 and 10",
     ]
+
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "applinks"
+
+
+def test_excel_limits_and_the_header_search_are_written_once() -> None:
+    """Excel's grid and the header search live in applinks.shape; every other module imports
+    them (a second copy could drift: one reader stopping at another row than the rest)."""
+    assert (MAX_ROWS, MAX_COLUMNS, MAX_CELL_CHARS) == (1_048_576, 16_384, 32_767)
+    assert guards.EXCEL_MAX_ROWS == MAX_ROWS and guards.EXCEL_MAX_COLUMNS == MAX_COLUMNS
+    limits = re.compile(r"\b(1_?048_?57[56]|16_?38[34]|32_?767)\b")
+    searches = re.compile(r"\bis_cloze_header\(|def find_header\b|HEADER_SEARCH_ROWS =")
+    copies = {
+        str(path.relative_to(SRC)): found
+        for path in sorted(SRC.rglob("*.py"))
+        if path.name != "shape.py"
+        for text in [path.read_text(encoding="utf-8")]
+        if (found := limits.findall(_code(text)) + searches.findall(text))
+    }
+    assert copies == {"headers.py": ["is_cloze_header("]}  # where it is defined
+
+
+def _code(text: str) -> str:
+    """Return ``text`` without its comments (which may name a limit in words)."""
+    return "\n".join(line.split("#", 1)[0] for line in text.splitlines())

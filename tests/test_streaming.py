@@ -24,7 +24,7 @@ from applinks.domains import host_of
 from applinks.files.csv_out import CsvRowWriter, CsvSpool, write_cloze_csv
 from applinks.files.read import read_table
 from applinks.files.xlsx_in import SheetRows, table_from_grid
-from applinks.operations import insert_app_link_columns, prepare
+from applinks.operations import LinkSource, insert_app_link_columns, prepare
 from applinks.rows import LazyRows
 from applinks.table import Table, cell_text
 
@@ -158,8 +158,8 @@ def test_streaming_equals_plain(tmp_path: Path, seed: int, options: dict) -> Non
     assert list(fast_table.rows) == plain_table.rows
 
     spooled = io.StringIO(newline="")
-    fast = prepare(fast_table, sink=CsvRowWriter(spooled), **options)
-    plain = prepare(plain_table, **options)
+    fast = prepare(fast_table, LinkSource(**options), sink=CsvRowWriter(spooled))
+    plain = prepare(plain_table, LinkSource(**options))
 
     assert isinstance(fast.table.rows, LazyRows)
     assert _issues(fast.report) == _issues(plain.report)
@@ -212,7 +212,7 @@ def test_cli_prepare_writes_the_plain_bytes(tmp_path: Path) -> None:
         text=True,
     )
     assert done.returncode == 1, done.stderr
-    plain = prepare(_plain_table(path), app="zillow.com", id_column="Listing ID")
+    plain = prepare(_plain_table(path), LinkSource(app="zillow.com", id_column="Listing ID"))
     blank = sum(1 for row in _plain_table(path).rows if all(c is None for c in row))
     assert blank > 0  # the varied rows have blank ones, which are named but not written
     # No progress bar when stderr is not a terminal: only the note on the blank rows.

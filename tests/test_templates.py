@@ -113,7 +113,7 @@ def test_render(
             None,
             (
                 'The URL template for Buildium needs the setting "subdomain"; give it as '
-                "subdomain=yourcompany (on the command line: --set subdomain=yourcompany)."
+                "subdomain=yourcompany."
             ),
         ),
         (
@@ -121,7 +121,7 @@ def test_render(
             {"subdomain": "  "},
             (
                 'The URL template for Buildium needs the setting "subdomain"; give it as '
-                "subdomain=yourcompany (on the command line: --set subdomain=yourcompany)."
+                "subdomain=yourcompany."
             ),
         ),
         (
@@ -129,7 +129,7 @@ def test_render(
             {},
             (
                 f'The URL template "{BUILDIUM}" needs the setting "subdomain"; give it as '
-                "subdomain=yourcompany (on the command line: --set subdomain=yourcompany)."
+                "subdomain=yourcompany."
             ),
         ),
     ],
@@ -148,8 +148,7 @@ def test_render_names_every_missing_setting() -> None:
         render(LIGHTNING, "006j000000Pkp1d", app_name="Salesforce")
     assert caught.value.message == (
         'The URL template for Salesforce needs the settings "mydomain" and "object"; give them '
-        "as mydomain=yourcompany and object=Opportunity (on the command line: "
-        "--set mydomain=yourcompany --set object=Opportunity)."
+        "as mydomain=yourcompany and object=Opportunity."
     )
 
 

@@ -32,7 +32,7 @@ from applinks.files.csv_out import CsvSpool
 from applinks.files.read import read_table
 from applinks.files.xlsx_in import SheetRows
 from applinks.headers import map_headers
-from applinks.operations import prepare
+from applinks.operations import LinkSource, prepare
 from applinks.registry import load_registry
 from applinks.rows import LazyRows, MappedRows, cut, slices
 from applinks.table import Table
@@ -389,7 +389,7 @@ def test_prepare_in_two_processes_equals_one(
     for count in (1, 2):
         table = read_table(path)
         with CsvSpool(tmp_path) as spool:
-            result = prepare(table, sink=spool, workers=count, **options)
+            result = prepare(table, LinkSource(**options), sink=spool, workers=count)
             spool.keep(tmp_path / f"out{count}.csv")
         fill = result.fill
         results[count] = (
@@ -639,14 +639,8 @@ def test_prepare_reports_a_damaged_id_once_per_cell(
         table = read_table(path)
         assert table.rows.split_point() == 256  # a damaged id on each side
         with CsvSpool(tmp_path) as spool:
-            result = prepare(
-                table,
-                app="zillow.com",
-                id_column=id_column,
-                overwrite=overwrite,
-                sink=spool,
-                workers=count,
-            )
+            source = LinkSource(app="zillow.com", id_column=id_column, overwrite=overwrite)
+            result = prepare(table, source, sink=spool, workers=count)
             spool.keep(tmp_path / f"out{count}.csv")
         found[count] = result.report.locations()
     assert len(splits) == 1

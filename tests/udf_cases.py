@@ -63,7 +63,7 @@ _URL = [
         None,
         (
             '#The URL template for Buildium needs the setting "subdomain"; give it as '
-            "subdomain=yourcompany (on the command line: --set subdomain=yourcompany)."
+            "subdomain=yourcompany."
         ),
     ),
     (

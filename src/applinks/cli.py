@@ -12,23 +12,37 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from applinks import __version__, workers
+from applinks.cli_options import (
+    allow_errors_option,
+    annotate_option,
+    force_option,
+    format_option,
+    link_options,
+    name_column_option,
+    output_options,
+    read_options,
+    registry_and_settings,
+    report_option,
+    templates_option,
+    xlsx_option,
+)
 from applinks.cli_report import blank_note, describe, print_report, records
 from applinks.cli_run import EXIT_DATA_ERRORS, EXIT_OK, outcome, run_on_table
-from applinks.errors import UsageError
 from applinks.excel.commands import addin
 from applinks.files.csv_out import CsvSpool, default_output_path, write_cloze_csv
 from applinks.files.eml_out import has_desktop, open_with_default_program, write_draft
 from applinks.issues import Report
 from applinks.lite.commands import lite
 from applinks.operations import (
+    FillResult,
+    LinkSource,
     fill_links,
     insert_app_link_columns,
     prepare,
-    require_link_source,
 )
 from applinks.passes import check_rows
 from applinks.progress import Progress
-from applinks.registry import AppEntry, Registry, load_registry, load_user_templates
+from applinks.registry import AppEntry, Registry, load_registry
 from applinks.rows import LazyRows
 from applinks.table import Table
 
@@ -54,97 +68,6 @@ class AppLinksGroup(click.Group):
 @click.version_option(__version__, prog_name="applinks")
 def main(debug: bool) -> None:
     """Prepare a spreadsheet of Properties, Projects or Deals for a Cloze import with App Links."""
-
-
-# Options shared by several commands, with the same names everywhere (SPEC section 2).
-_sheet = click.option("--sheet", metavar="NAME", help="Worksheet to read (default: the first).")
-_force = click.option("--force", is_flag=True, help="Replace an existing output file.")
-_output = click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    metavar="PATH",
-    help='Output file (default: "<input> - Cloze import.csv" beside the input).',
-)
-_templates = click.option(
-    "--templates",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="Your own URL templates (CSV or TOML); they override built-ins.",
-)
-_settings = click.option(
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="An account setting for URL templates, e.g. --set subdomain=acme.",
-)
-_app = click.option("--app", metavar="APP_ID", help="The source app, e.g. zillow.com.")
-_id_column = click.option(
-    "--id-column", metavar="COLUMN", help="Column with the record ids (default: App Unique ID)."
-)
-_name_column = click.option(
-    "--name-column", metavar="COLUMN", help="Column with the records' names (default: Name)."
-)
-_from_url = click.option(
-    "--from-url",
-    metavar="COLUMN",
-    help="Derive App ID and App Unique ID from this column of record URLs.",
-)
-_overwrite = click.option(
-    "--overwrite", is_flag=True, help="Replace App Link cells that already have values."
-)
-_kind = click.option("--kind", metavar="KIND", help="Record kind when an app has several.")
-_format = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="How to print the report.",
-)
-_report = click.option(
-    "--report",
-    "report_path",
-    type=click.Path(path_type=Path),
-    metavar="PATH",
-    help="Also write the report (.csv or .json) to PATH.",
-)
-_allow = click.option(
-    "--allow-errors", is_flag=True, help="Write the CSV even though the check found errors."
-)
-_annotate = click.option(
-    "--annotate",
-    "annotate_path",
-    type=click.Path(path_type=Path),
-    metavar="OUT.xlsx",
-    help='Also write a copy of the workbook with live flags and an "App Link Check" sheet.',
-)
-_xlsx = click.option(
-    "--xlsx",
-    "xlsx_path",
-    type=click.Path(path_type=Path),
-    metavar="OUT.xlsx",
-    help='Also write the prepared workbook with live flags and an "App Link Check" sheet.',
-)
-_input = click.argument("book", type=click.Path(path_type=Path), metavar="FILE")
-
-
-def _registry_and_settings(
-    templates: Path | None, pairs: tuple[str, ...]
-) -> tuple[Registry, dict[str, str]]:
-    registry = load_registry()
-    settings: dict[str, str] = {}
-    if templates is not None:
-        entries, file_settings = load_user_templates(templates)
-        registry = registry.with_overrides(entries)
-        settings.update(file_settings)
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f'"--set {pair}" is not NAME=VALUE; for example --set subdomain=acme.')
-        settings[name.strip()] = value.strip()
-    return registry, settings
 
 
 def _write_report(
@@ -183,10 +106,8 @@ def _spool(
 
 
 @main.command()
-@_input
-@_sheet
-@_output
-@_force
+@read_options
+@output_options()
 def insert(book: Path, sheet: str | None, output: Path | None, force: bool) -> None:
     """Add the four App Link columns (only those missing) and save a copy as CSV."""
 
@@ -202,64 +123,44 @@ def insert(book: Path, sheet: str | None, output: Path | None, force: bool) -> N
 
 
 @main.command()
-@_input
-@_app
-@_id_column
-@_from_url
-@_kind
-@_settings
-@_templates
-@_overwrite
-@_sheet
-@_output
-@_force
+@link_options()
+@read_options
+@output_options()
 def fill(
     book: Path,
-    app: str | None,
-    id_column: str | None,
-    from_url: str | None,
-    kind: str | None,
-    settings: tuple[str, ...],
-    templates: Path | None,
-    overwrite: bool,
+    source: LinkSource,
+    registry: Registry,
     sheet: str | None,
     output: Path | None,
     force: bool,
 ) -> None:
     """Fill App ID, App Unique ID, App Name and App Content URL for every row with an id."""
-    registry, values = _registry_and_settings(templates, settings)
-    require_link_source(app=app, from_url=from_url)  # before reading a large file
+    source.require()  # before reading a large file
 
     def run(table: Table) -> None:
-        result = fill_links(
-            table,
-            app=app,
-            id_column=id_column,
-            from_url=from_url,
-            overwrite=overwrite,
-            settings=values,
-            kind=kind,
-            registry=registry,
-        )
+        result = fill_links(table, source, registry=registry)
         path = write_cloze_csv(
             result.table, _output_path(book, output), force=force, inputs=(book,)
         )
         for issue in result.report:
             click.echo(issue.message, err=True)
-        click.echo(f"{result.summary()} Wrote {path}.")
+        click.echo(f"{_fill_summary(result)} Wrote {path}.")
 
-    run_on_table(book, run, sheet=sheet, from_url=from_url)
+    run_on_table(book, run, sheet=sheet, from_url=source.from_url)
+
+
+def _fill_summary(result: FillResult) -> str:
+    return result.summary(how_to_replace="use --overwrite to replace them")
 
 
 @main.command(name="check")
-@_input
-@_sheet
-@_name_column
-@_templates
-@_format
-@_report
-@_annotate
-@_force
+@read_options
+@name_column_option
+@templates_option
+@format_option("report")
+@report_option
+@annotate_option
+@force_option
 def check_command(
     book: Path,
     sheet: str | None,
@@ -273,7 +174,7 @@ def check_command(
     """Check the sheet and list every problem at its row; exit 1 when there are errors."""
     from applinks.checks import check
 
-    registry, _ = _registry_and_settings(templates, ())
+    registry, _ = registry_and_settings(templates)
 
     def run(table: Table) -> None:
         with _progress(table, "Checking") as progress:
@@ -331,12 +232,9 @@ def _write_annotated(
 
 
 @main.command()
-@_input
-@_sheet
-@_name_column
-@_output
-@_allow
-@_force
+@read_options
+@name_column_option
+@output_options(allow_errors_option)
 def export(
     book: Path,
     sheet: str | None,
@@ -404,31 +302,14 @@ def _finish(
 
 
 @main.command(name="prepare")
-@_input
-@_app
-@_id_column
-@_name_column
-@_from_url
-@_kind
-@_settings
-@_templates
-@_overwrite
-@_sheet
-@_output
-@_report
-@_xlsx
-@_allow
-@_force
+@link_options(name_column=True)
+@read_options
+@output_options(report_option, xlsx_option, allow_errors_option)
 def prepare_command(
     book: Path,
-    app: str | None,
-    id_column: str | None,
+    source: LinkSource,
+    registry: Registry,
     name_column: str | None,
-    from_url: str | None,
-    kind: str | None,
-    settings: tuple[str, ...],
-    templates: Path | None,
-    overwrite: bool,
     sheet: str | None,
     output: Path | None,
     report_path: Path | None,
@@ -437,7 +318,6 @@ def prepare_command(
     force: bool,
 ) -> None:
     """Insert, fill, check and export in one go."""
-    registry, values = _registry_and_settings(templates, settings)
 
     def run(table: Table) -> None:
         # One pass over the rows: the CSV is written while they are checked, then kept or dropped.
@@ -449,12 +329,7 @@ def prepare_command(
                 recorder = LinkRecorder(table, spool)
             result = prepare(
                 recorder.table if recorder is not None else table,
-                app=app,
-                id_column=id_column,
-                from_url=from_url,
-                kind=kind,
-                settings=values,
-                overwrite=overwrite,
+                source,
                 registry=registry,
                 sink=recorder if recorder is not None else spool,
                 workers=workers.available() if recorder is None else 1,
@@ -463,7 +338,7 @@ def prepare_command(
             progress.close()
             click.echo(describe(table, book, result.report))
             if result.fill is not None:
-                click.echo(result.fill.summary())
+                click.echo(_fill_summary(result.fill))
             _write_report(result.report, report_path, force, inputs=(book,))
             if xlsx_path is not None:
                 _write_annotated(
@@ -489,25 +364,19 @@ def prepare_command(
                 name_column=name_column,
             )
 
-    run_on_table(book, run, sheet=sheet, from_url=from_url)
+    run_on_table(book, run, sheet=sheet, from_url=source.from_url)
 
 
 @main.command()
-@_templates
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@templates_option
+@format_option("list")
 def apps(templates: Path | None, fmt: str) -> None:
     """List the known apps: App ID, name, URL template, links read, id pattern, status."""
     import csv
     import io
     import json
 
-    registry, _ = _registry_and_settings(templates, ())
+    registry, _ = registry_and_settings(templates)
     records = [_app_record(e) for e in registry.apps]
     if fmt == "json":
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
@@ -562,7 +431,7 @@ def _app_record(entry: AppEntry) -> dict[str, Any]:
     default=None,
     help="Open the draft in the mail program (default: when on a desktop).",
 )
-@_force
+@force_option
 def email_draft(csv_file: Path, output: Path | None, open_it: bool | None, force: bool) -> None:
     """Write an email draft to support@cloze.com with the CSV attached, and open it."""
     from applinks.errors import InputError
@@ -597,7 +466,8 @@ def demo(out_dir: Path) -> None:
     registry = load_registry()
 
     def run(table: Table) -> None:
-        result = prepare(table, app=EXAMPLE_APP, id_column=EXAMPLE_ID_COLUMN, registry=registry)
+        source = LinkSource(app=EXAMPLE_APP, id_column=EXAMPLE_ID_COLUMN)
+        result = prepare(table, source, registry=registry)
         click.echo(
             f"Example: {describe(table, book, result.report)} (a property list with Zillow ids)."
         )
@@ -606,7 +476,7 @@ def demo(out_dir: Path) -> None:
             f'--id-column "{EXAMPLE_ID_COLUMN}" --allow-errors\n'
         )
         if result.fill is not None:
-            click.echo(result.fill.summary())
+            click.echo(_fill_summary(result.fill))
         print_report(result.report, records(result.table, result.report), "table")
         csv_path = write_cloze_csv(
             result.table, default_output_path(book), force=True, inputs=(book,)

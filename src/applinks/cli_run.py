@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from applinks.cli_messages import cli_message
 from applinks.errors import ApplinksError
 from applinks.files.read import read_then
 from applinks.table import Table
@@ -34,7 +35,7 @@ def outcome(ctx: click.Context, work: Callable[[], object]) -> int:
     except ApplinksError as error:
         if _debug(ctx):
             raise
-        click.echo(str(error), err=True)
+        click.echo(cli_message(error), err=True)
         return error.exit_code
     except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
         raise

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from applinks.errors import UsageError
+from applinks.errors import NameColumnTaken, NoNameColumn, NotANameColumn
 from applinks.table import APP_CONTENT_URL, APP_ID, APP_NAME, APP_UNIQUE_ID
 
 NAME = "Name"
@@ -206,25 +206,13 @@ def _named_column(headers: Sequence[str], name_column: str) -> int:
     """Return the position of the column the user named as the Name column."""
     found = find_column(headers, name_column)
     if found is None:
-        listed = ", ".join(f'"{h}"' for h in headers if h)
-        raise UsageError(
-            f'There is no column "{name_column}" for the names; the columns are {listed}.',
-            column=name_column,
-        )
+        raise NoNameColumn(name_column, headers)
     header = headers[found]
     canonical = header if header in VARIANTS else _BY_VARIANT.get(normalize(header))
     if canonical is not None and canonical != NAME:
-        raise UsageError(
-            f'Column "{header}" is the {canonical} column, not a column of names; give '
-            "--name-column the column that holds each record's name.",
-            column=name_column,
-        )
+        raise NotANameColumn(header, canonical, column=name_column)
     if NAME in headers and headers.index(NAME) != found:
-        raise UsageError(
-            f'The sheet already has a column headed "Name", so "{header}" cannot be the Name '
-            "column too; leave out --name-column, or rename one of the two columns.",
-            column=name_column,
-        )
+        raise NameColumnTaken(header, column=name_column)
     return found
 
 

@@ -18,9 +18,10 @@ from typing import cast
 from urllib.parse import quote
 
 from applinks.checks import EXCEL_DIGITS, mangled_reason
-from applinks.errors import UsageError
+from applinks.errors import NoColumn, UnknownApp
 from applinks.headers import find_column, map_headers
 from applinks.issues import Issue, Report, make_issue
+from applinks.link_source import LinkSource
 from applinks.passes import RowSink, check_rows
 from applinks.registry import AppEntry, Link, Registry, load_registry, read_link
 from applinks.rows import BlockStart, LazyRows, MappedRows, Start
@@ -223,14 +224,18 @@ class FillResult:
             f"filled_rows={self.filled_rows}, kept_cells={self.kept_cells})"
         )
 
-    def summary(self) -> str:
+    def summary(self, *, how_to_replace: str = "") -> str:
+        """Say what the fill did in one sentence; ``how_to_replace`` (each surface's own words,
+        e.g. "use --overwrite to replace them") follows the count of cells kept."""
         text = f"Filled App Links on {self.filled_rows} row{'s' if self.filled_rows != 1 else ''}"
         text += f' (ids from "{self.id_column}")'
         if self.kept_cells:
             text += (
                 f"; kept {self.kept_cells} cell{'s' if self.kept_cells != 1 else ''} that "
-                "already had values (use --overwrite to replace them)"
+                "already had values"
             )
+            if how_to_replace:
+                text += f" ({how_to_replace})"
         if self.not_records:
             many = self.not_records != 1
             text += (
@@ -244,16 +249,13 @@ class FillResult:
 
 
 def resolve_app(app: str, registry: Registry) -> AppEntry:
-    """Return the registry entry for ``app`` (an App ID or an App Name), or raise UsageError."""
+    """Return the registry entry for ``app`` (an App ID or an App Name), or raise UnknownApp."""
     entry = registry.get(app.strip().lower())
     if entry is None:
         wanted = app.strip().casefold()
         entry = next((e for e in registry.apps if e.name.casefold() == wanted), None)
     if entry is None:
-        raise UsageError(
-            f'Unknown app "{app}"; run "applinks apps" to list the known apps, or give a URL '
-            "template with --templates."
-        )
+        raise UnknownApp(app)
     return entry
 
 
@@ -273,8 +275,9 @@ def fill_app_links(
     are written unless ``overwrite``. Ids are written as text.
 
     Raises:
-        UsageError: unknown app or id column.
-        TemplateError: the app's URL template needs a setting that was not given.
+        UnknownApp: the app is not known.
+        NoColumn: ``id_column`` names no column.
+        MissingSettings: the app's URL template needs a setting that was not given.
     """
     registry = registry or load_registry()
     entry = resolve_app(app, registry)
@@ -458,7 +461,7 @@ def links_from_urls(
     positions = map_headers(work.headers).positions
     source = find_column(work.headers, url_column)
     if source is None:
-        raise UsageError(_no_column(url_column, work.headers), column=url_column)
+        raise NoColumn(url_column, work.headers)
     result = FillResult(work, id_column=work.headers[source], added_columns=inserted.added)
     targets = [positions[h] for h in APP_LINK_HEADERS]
     cache: dict[str, Link] = {}
@@ -514,55 +517,35 @@ def _id_source(table: Table, id_column: str | None, positions: Mapping[str, int]
     if id_column:
         found = find_column(table.headers, id_column)
         if found is None:
-            raise UsageError(_no_column(id_column, table.headers), column=id_column)
+            raise NoColumn(id_column, table.headers)
         return found
     return positions[APP_UNIQUE_ID]
 
 
-def _no_column(wanted: str, headers: Sequence[str]) -> str:
-    listed = ", ".join(f'"{h}"' for h in headers if h)
-    return f'There is no column "{wanted}"; the columns are {listed}.'
-
-
-def require_link_source(*, app: str | None, from_url: str | None) -> None:
-    """Raise UsageError unless the ids' app (``app``) or a column of links (``from_url``) is set."""
-    if not app and not from_url:
-        raise UsageError(
-            "Say which app the ids come from with --app (e.g. --app zillow.com), "
-            "or give a column of record links with --from-url."
-        )
-
-
-def fill_links(
-    table: Table,
-    *,
-    app: str | None = None,
-    id_column: str | None = None,
-    from_url: str | None = None,
-    overwrite: bool = False,
-    settings: Mapping[str, str] | None = None,
-    kind: str | None = None,
-    registry: Registry | None = None,
-) -> FillResult:
-    """Fill the App Link columns from a column of links (``from_url``) or from ids (``app``).
+def fill_links(table: Table, source: LinkSource, *, registry: Registry | None = None) -> FillResult:
+    """Fill the App Link columns from a column of links or from ids, as ``source`` says.
 
     Raises:
-        UsageError: neither ``app`` nor ``from_url`` is given (and what ``fill_app_links`` or
-            ``links_from_urls`` raise).
+        NoLinkSource: ``source`` names neither an app nor a column of links (and what
+            ``fill_app_links`` or ``links_from_urls`` raise).
     """
-    require_link_source(app=app, from_url=from_url)
-    if from_url:
+    source.require()
+    if source.from_url:
         return links_from_urls(
-            table, url_column=from_url, app=app, overwrite=overwrite, registry=registry
+            table,
+            url_column=source.from_url,
+            app=source.app,
+            overwrite=source.overwrite,
+            registry=registry,
         )
-    assert app is not None
+    assert source.app is not None
     return fill_app_links(
         table,
-        app=app,
-        id_column=id_column,
-        overwrite=overwrite,
-        settings=settings,
-        kind=kind,
+        app=source.app,
+        id_column=source.id_column,
+        overwrite=source.overwrite,
+        settings=source.all_settings(),
+        kind=source.kind,
         registry=registry,
     )
 
@@ -579,19 +562,15 @@ class PrepareResult:
 
 def prepare(
     table: Table,
+    source: LinkSource | None = None,
     *,
-    app: str | None = None,
-    id_column: str | None = None,
-    from_url: str | None = None,
-    overwrite: bool = False,
-    settings: Mapping[str, str] | None = None,
-    kind: str | None = None,
     registry: Registry | None = None,
     sink: RowSink | None = None,
     workers: int = 1,
     name_column: str | None = None,
 ) -> PrepareResult:
-    """Insert the App Link columns, fill them (from ids or URLs) if asked, and check the result.
+    """Insert the App Link columns, fill them as ``source`` says (when it names an app or a
+    column of links), and check the result.
 
     ``sink``, when given, receives the prepared header (``begin``) and then the prepared rows,
     a block at a time (``rows``), during the check's pass, so a large sheet is walked once for
@@ -604,17 +583,8 @@ def prepare(
     registry = registry or load_registry()
     map_headers(table.headers, name_column=name_column)  # a wrong name_column stops it here
     fill: FillResult | None = None
-    if from_url or app:
-        fill = fill_links(
-            table,
-            app=app,
-            id_column=id_column,
-            from_url=from_url,
-            overwrite=overwrite,
-            settings=settings,
-            kind=kind,
-            registry=registry,
-        )
+    if source is not None and source.given:
+        fill = fill_links(table, source, registry=registry)
         work, added = fill.table, fill.added_columns
     else:
         inserted = insert_app_link_columns(table)

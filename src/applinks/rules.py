@@ -25,10 +25,8 @@ from dataclasses import dataclass
 from applinks.checks import STAGES
 from applinks.headers import NAME, STAGE, column_letter, map_headers
 from applinks.issues import CODES, Severity
+from applinks.shape import MAX_ROWS
 from applinks.table import APP_CONTENT_URL, APP_ID, APP_NAME, APP_UNIQUE_ID
-
-#: The last row of a worksheet (Excel 2007 and later, LibreOffice 7.4 and later).
-MAX_ROW = 1_048_576
 
 #: Colours by severity: Excel's own "light red fill with dark red text" and "yellow fill with
 #: dark yellow text", which people already read as "wrong" and "look at this".
@@ -352,7 +350,7 @@ def conditional_rules(
     A rule is returned only when the columns it needs exist; e.g. ``unique-id-missing`` needs
     both App ID and App Unique ID.
     """
-    last = MAX_ROW if last_row is None else max(first_row, min(last_row, MAX_ROW))
+    last = MAX_ROWS if last_row is None else max(first_row, min(last_row, MAX_ROWS))
     c = Cells(headers, first_row, last, name_column)
     rules = []
     for code, header, needs, formula in RULES:

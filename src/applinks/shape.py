@@ -38,6 +38,12 @@ HEADER_SEARCH_ROWS = 10
 #: Cloze headers, and at least this many more than any row above it.
 CLEARLY_MORE = 2
 
+#: Excel's grid (Excel 2007 and later, LibreOffice 7.4 and later): the last row, the last column
+#: (XFD) and the most characters a cell holds. The readers, the writers and the rules use these.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+MAX_CELL_CHARS = 32_767
+
 #: Excel's (and LibreOffice's) error values as a cell shows them; the final "?" or "!" is
 #: optional because some programs drop it when they export.
 _ERROR_VALUE = re.compile(

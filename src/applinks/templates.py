@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from urllib.parse import quote, unquote
 
-from applinks.errors import TemplateError
+from applinks.errors import MissingSettings, TemplateError
 
 ID = "id"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -125,16 +125,9 @@ def _setting(settings: Mapping[str, str] | None, name: str) -> str | None:
     return text or None
 
 
-def _missing_message(template: str, missing: list[str], app_name: str | None) -> str:
-    whose = f"for {app_name}" if app_name else f'"{template}"'
-    quoted = " and ".join(f'"{name}"' for name in missing)
-    pairs = [f"{name}={_EXAMPLES.get(name, 'value')}" for name in missing]
-    flags = " ".join(f"--set {pair}" for pair in pairs)
-    noun, pronoun = ("setting", "it") if len(missing) == 1 else ("settings", "them")
-    return (
-        f"The URL template {whose} needs the {noun} {quoted}; give {pronoun} as "
-        f"{' and '.join(pairs)} (on the command line: {flags})."
-    )
+def _missing(template: str, missing: list[str], app_name: str | None) -> MissingSettings:
+    examples = [f"{name}={_EXAMPLES.get(name, 'value')}" for name in missing]
+    return MissingSettings(missing, template=template, app_name=app_name, examples=examples)
 
 
 def render(
@@ -152,7 +145,8 @@ def render(
     >>> render("https://app.hubspot.com/contacts/{portal_id}/deal/{id}", "42", {"portal_id": "7"})
     'https://app.hubspot.com/contacts/7/deal/42'
 
-    Raises :class:`TemplateError` naming every setting the template needs and was not given.
+    Raises :class:`MissingSettings` (a :class:`TemplateError`) naming every setting the template
+    needs and was not given.
     """
     pieces = _parse(template)
     missing = [
@@ -161,7 +155,7 @@ def render(
         if is_placeholder and text != ID and _setting(settings, text) is None
     ]
     if missing:
-        raise TemplateError(_missing_message(template, list(dict.fromkeys(missing)), app_name))
+        raise _missing(template, list(dict.fromkeys(missing)), app_name)
     out: list[str] = []
     for text, is_placeholder in pieces:
         if not is_placeholder:

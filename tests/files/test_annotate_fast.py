@@ -29,7 +29,7 @@ from applinks.files.xlsx_annotate import (
     write_annotated,
 )
 from applinks.issues import Report
-from applinks.operations import fill_app_links, prepare
+from applinks.operations import LinkSource, fill_app_links, prepare
 from applinks.registry import load_registry
 from applinks.table import Table
 from tests.cli_run import run_applinks as run
@@ -94,9 +94,8 @@ def _prepared(book: Path, overwrite: bool) -> tuple[Table, LinkRecorder, Table, 
     table = read_table(book)
     out = io.StringIO()
     recorder = LinkRecorder(table, CsvRowWriter(out))
-    result = prepare(
-        recorder.table, app="zillow.com", id_column="Zillow ID", overwrite=overwrite, sink=recorder
-    )
+    source = LinkSource(app="zillow.com", id_column="Zillow ID", overwrite=overwrite)
+    result = prepare(recorder.table, source, sink=recorder)
     return table, recorder, result.table, out.getvalue()
 
 

@@ -15,7 +15,7 @@ from applinks.files import csv_in
 from applinks.files.csv_in import CsvRows, detect_encoding, read_csv
 from applinks.files.csv_out import write_cloze_csv
 from applinks.files.xlsx_in import table_from_grid
-from applinks.operations import prepare
+from applinks.operations import LinkSource, prepare
 from applinks.table import Cell, Table
 from tests.cli_run import run_applinks
 
@@ -140,7 +140,7 @@ def test_prepared_csv_bytes_equal_eager(tmp_path: Path, name: str, fill: bool) -
     outputs = []
     for label, reader in (("eager", _eager_read_csv), ("streamed", read_csv)):
         try:
-            result = prepare(reader(path), **options)
+            result = prepare(reader(path), LinkSource(**options))
         except Exception as exc:  # a fill the table cannot take fails the same way in both
             outputs.append(repr(exc).encode())
             continue

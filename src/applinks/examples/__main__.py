@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
-from applinks.examples import EXAMPLE_FILE, build_example
+from applinks.examples import EXAMPLE_FILE
+from applinks.files.example_book import build_example
 
 build_example(Path(__file__).with_name(EXAMPLE_FILE))

@@ -113,7 +113,7 @@ def run(name: str, *, book: Any = None, ui: Any = None) -> None:
             message = action(book, ui)
     except ApplinksError as error:
         write_log(f"{label}: {error}")
-        ui.fail(str(error))
+        ui.fail(sheet.addin_message(error))
     except Exception:
         where = write_log(f"{label} failed:\n{traceback.format_exc()}")
         detail = f" The details are in {where}." if where else ""

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from applinks import templates
 from applinks.checks import check
-from applinks.errors import TemplateError, UsageError
+from applinks.errors import ApplinksError, MissingSettings, UnknownApp, UsageError
 from applinks.excel.formats import apply_formats, apply_to_rows, column_formats
 from applinks.excel.local_formula import LocalFormulas
 from applinks.files.csv_out import default_output_path, write_cloze_csv
@@ -30,13 +30,19 @@ from applinks.files.xlsx_in import normalize_row
 from applinks.headers import column_letter, map_headers
 from applinks.operations import (
     FillResult,
-    fill_app_links,
-    links_from_urls,
+    LinkSource,
+    fill_links,
     plan_insert,
     resolve_app,
 )
 from applinks.registry import AppEntry, Registry, load_registry, templates_from_rows
-from applinks.shape import HEADER_SEARCH_ROWS, find_header, header_text, unused_columns
+from applinks.shape import (
+    HEADER_SEARCH_ROWS,
+    MAX_ROWS,
+    find_header,
+    header_text,
+    unused_columns,
+)
 from applinks.table import (
     APP_ID,
     APP_LINK_HEADERS,
@@ -60,7 +66,6 @@ FLAG_TAG = "cloze-applinks"
 #: Rows below the data that the rules still cover, so rows typed later are flagged too.
 RULE_ROWS_BELOW = 1000
 #: The last row of a worksheet.
-MAX_ROWS = 1_048_576
 #: Where the settings block starts on the App Link Templates sheet.
 SETTINGS_ROW = 20
 TEXT_FORMAT = "@"
@@ -395,8 +400,9 @@ def fill_app_links_action(book: Any, ui: Ui) -> str:
     sheet = data_sheet(book)
     app_id = chosen_app(book)
     registry, settings = workbook_registry(book)
-    entry = _entry(app_id, registry)
-    _check_settings(entry, settings)
+    entry = resolve_app(app_id, registry)
+    # Render once so a setting nobody gave stops the button before anything is read or written.
+    entry.render_url("0", settings=settings)
     layout = read_layout(sheet)
     selected = _selected_column(book, layout)
     layout, inserted = ensure_columns(layout)
@@ -417,9 +423,8 @@ def fill_app_links_action(book: Any, ui: Ui) -> str:
     else:
         ids = before[1]
     sub = Table(["Ids", *APP_LINK_HEADERS], [[i, *r] for i, *r in zip(ids, *before, strict=True)])
-    result = fill_app_links(
-        sub, app=entry.app_id, id_column="Ids", settings=settings, registry=registry
-    )
+    links = LinkSource(app=entry.app_id, id_column="Ids", template_settings=settings)
+    result = fill_links(sub, links, registry=registry)
     after = [result.table.column_values(i + 1) for i in range(4)]
     apply_columns(layout, targets, before, after)
     column = f'"{layout.headers[source]}" ({column_letter(source)})'
@@ -456,7 +461,7 @@ def from_urls(book: Any, ui: Ui) -> str:
     sub = Table(
         ["Links", *APP_LINK_HEADERS], [[u, *r] for u, *r in zip(urls, *before, strict=True)]
     )
-    result = links_from_urls(sub, url_column="Links", registry=registry)
+    result = fill_links(sub, LinkSource(from_url="Links"), registry=registry)
     after = [result.table.column_values(i + 1) for i in range(4)]
     apply_columns(layout, targets, before, after)
     given = sum(1 for link in links if link)
@@ -657,35 +662,24 @@ def _workbook_path(book: Any) -> Path:
     return path
 
 
-def _entry(app_id: str, registry: Registry) -> AppEntry:
-    try:
-        return resolve_app(app_id, registry)
-    except UsageError:
-        raise UsageError(
-            f'The app "{app_id}" chosen on the Cloze tab is not known; choose another app, or '
+def addin_message(error: ApplinksError) -> str:
+    """Return what the add-in says about ``error``: its buttons and sheets, not the CLI's options.
+
+    The core's typed errors carry fields; the rest already speak plainly (``str(error)``).
+    """
+    if isinstance(error, UnknownApp):
+        return (
+            f'The app "{error.app}" chosen on the Cloze tab is not known; choose another app, or '
             f"add it on the {TEMPLATES_SHEET} sheet (Templates button)."
-        ) from None
-
-
-def _check_settings(entry: AppEntry, settings: dict[str, str]) -> None:
-    """Stop before anything is written when the app's link needs a setting nobody gave."""
-    try:
-        entry.render_url("0", settings=settings)
-    except TemplateError as error:
-        try:
-            needed = [n for n in templates.placeholders(entry.template()) if n != "id"]
-        except TemplateError:
-            raise error from None
-        merged = {**entry.settings, **{k: v for k, v in settings.items() if v.strip()}}
-        missing = [n for n in needed if not str(merged.get(n, "")).strip()]
-        if not missing:
-            raise
-        raise TemplateError(
-            f"The link format for {entry.name} needs your account's "
-            f"{_listing(missing)}; click Templates on the Cloze tab and enter "
-            f"{'it' if len(missing) == 1 else 'them'} under Setting and Value on the "
+        )
+    if isinstance(error, MissingSettings) and error.app_name:
+        return (
+            f"The link format for {error.app_name} needs your account's "
+            f"{_listing(error.names)}; click Templates on the Cloze tab and enter "
+            f"{'it' if len(error.names) == 1 else 'them'} under Setting and Value on the "
             f"{TEMPLATES_SHEET} sheet."
-        ) from None
+        )
+    return str(error)
 
 
 def _selected_column(book: Any, layout: Layout) -> int | None:

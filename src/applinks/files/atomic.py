@@ -26,10 +26,7 @@ def check_output(path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> N
                 "(this tool never writes to its input)."
             )
     if path.exists() and not force:
-        raise OutputExistsError(
-            f'"{path.name}" already exists; use --force to replace it, or choose another name.',
-            path=path,
-        )
+        raise OutputExistsError(path)
     if not path.parent.exists():
         raise UsageError(f'The folder "{path.parent}" does not exist.', path=path)
 

@@ -32,6 +32,7 @@ from typing import IO
 
 from applinks.errors import InputError
 from applinks.files.xlsx_parts import PKG_REL, locate_sheet, normalise_part
+from applinks.shape import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 
 KIB, MIB, GIB = 1024, 1024**2, 1024**3
 
@@ -49,10 +50,8 @@ RATIO_FLOOR_BYTES = 16 * MIB
 #: Largest worksheet rectangle (rows x columns, from the first to the last cell) read into
 #: memory: about 3 GiB inside the reader. A full 1,048,576-row sheet of 70 columns fits.
 MAX_CELLS = 80_000_000
-#: Excel's own limits.
-EXCEL_MAX_ROWS = 1_048_576
-EXCEL_MAX_COLUMNS = 16_384
-EXCEL_MAX_CELL_CHARS = 32_767
+#: Excel's own limits, by their old names (they live in :mod:`applinks.shape`).
+EXCEL_MAX_ROWS, EXCEL_MAX_COLUMNS, EXCEL_MAX_CELL_CHARS = MAX_ROWS, MAX_COLUMNS, MAX_CELL_CHARS
 #: How much of each XML part is read to find its root element (and any DTD before it).
 PROLOG_BYTES = 64 * KIB
 #: Zip compression methods the workbook readers support: stored and deflate.
@@ -290,14 +289,14 @@ def scan_sheet_xml(stream: IO[bytes], *, sheet: str, path: Path) -> SheetScan:
             pattern = _LONG_REF_ANY_SPACE if odd else _LONG_REF
             for digits in set(pattern.findall(buf)):
                 scan.max_row = max(scan.max_row, int(digits))
-        if scan.max_column > EXCEL_MAX_COLUMNS:
+        if scan.max_column > MAX_COLUMNS:
             raise InputError(
                 f'Sheet "{sheet}" of "{path.name}" has a cell past column XFD (more than 16,384 '
                 "columns, which Excel does not allow), so it was not made by Excel and is not "
                 "read; export it again.",
                 path=path,
             )
-        if scan.max_row > EXCEL_MAX_ROWS:
+        if scan.max_row > MAX_ROWS:
             raise InputError(
                 f'Sheet "{sheet}" of "{path.name}" has a cell past row 1,048,576 (more rows than '
                 "Excel allows), so it was not made by Excel and is not read; export it again.",
@@ -577,11 +576,11 @@ def inspect_xlsb_sheet(path: Path, sheet: str | None) -> None:
             continue
         value = int.from_bytes(data[start : start + 4], "little")
         if kind == _XLSB_ROW:
-            max_row = max(max_row, min(value, EXCEL_MAX_ROWS))
+            max_row = max(max_row, min(value, MAX_ROWS))
         elif kind in _XLSB_CELLS:
             max_column = max(max_column, value)
     label = label or ""
-    if max_column >= EXCEL_MAX_COLUMNS:
+    if max_column >= MAX_COLUMNS:
         raise InputError(
             f'Sheet "{label}" of "{path.name}" has a cell past column XFD (more than 16,384 '
             "columns, which Excel does not allow), so it was not made by Excel and is not "

@@ -49,6 +49,7 @@ from applinks.files.ods_formats import (
     read_data_style,
 )
 from applinks.files.xlsx_cell_scan import literal_target
+from applinks.shape import MAX_COLUMNS, MAX_ROWS
 from applinks.table import Cell
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -63,9 +64,8 @@ _CELLS = frozenset({f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"})
 _STYLE_TAG, _P, _A = f"{_STYLE}style", f"{_TEXT}p", f"{_TEXT}a"
 _VALUE_TYPE = f"{_OFFICE}value-type"
 
-MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
 #: Most facts made by repeating cells and rows (the first of each repeat is not counted).
-MAX_REPEATED_FACTS = 2 * 1_048_576
+MAX_REPEATED_FACTS = 2 * MAX_ROWS
 #: Most data styles and cell styles kept (real files have hundreds).
 MAX_STYLES = 100_000
 _MAX_PARENTS = 16

@@ -8,7 +8,8 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 
 from applinks import workers
-from applinks.errors import InputError, UsageError
+from applinks.errors import CsvHasNoSheets, InputError
+from applinks.shape import MAX_COLUMNS
 from applinks.table import Table
 
 from . import csv_in, guards, xlsx_in
@@ -146,7 +147,7 @@ def _read(
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         if sheet is not None:
-            raise UsageError(f'"{name}" is a CSV file, which has no sheets; leave out --sheet.')
+            raise CsvHasNoSheets(name)
         return csv_in.read_csv(path, processes=processes)
     if head.startswith(OLE_MAGIC):
         guards.check_ole(path)
@@ -220,7 +221,7 @@ def _checked(table: Table, path: Path) -> Table:
     widest = max(
         len(table.headers), max(map(len, rows), default=0) if isinstance(rows, list) else 0
     )
-    if widest > guards.EXCEL_MAX_COLUMNS:
+    if widest > MAX_COLUMNS:
         raise InputError(
             f'"{path.name}" has {widest:,} columns, more than the 16,384 Excel allows; '
             "keep only the columns Cloze needs and try again.",

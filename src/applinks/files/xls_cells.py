@@ -30,6 +30,7 @@ from pathlib import Path
 
 from applinks.files.cell_builder import StyledCells, wanted_formats
 from applinks.files.cell_facts import CellFacts, NumberFormat, by_column
+from applinks.shape import MAX_COLUMNS, MAX_ROWS
 
 MIB = 1 << 20
 #: Largest workbook stream read (it is read whole); Excel's own files of 65,536 full rows are
@@ -39,11 +40,10 @@ MAX_STREAM_BYTES = 512 * MIB
 #: cell records.
 MAX_RECORDS = 20_000_000
 #: Most cells that HLINK ranges are spread over; ranges past it are left out.
-MAX_LINK_CELLS = 2 * 1_048_576
+MAX_LINK_CELLS = 2 * MAX_ROWS
 #: Most pieces (the record and its CONTINUE records) a FORMAT code is gathered from.
 MAX_FORMAT_PIECES = 16
 _MAX_STYLES = 65_536  # a cell's XF index is 16 bits
-_MAX_COLUMNS = 16_384
 
 _BOF, _EOF, _FILEPASS, _CONTINUE = 0x0809, 0x000A, 0x002F, 0x003C
 _FORMAT, _XF, _BOUNDSHEET = 0x041E, 0x00E0, 0x0085
@@ -342,12 +342,12 @@ class _SheetWalk:
 
     def styled(self, row: int, column: int, xf: int) -> None:
         key = xf or self.zero_key
-        if key in self.styles and column < _MAX_COLUMNS:
+        if key in self.styles and column < MAX_COLUMNS:
             self.cells.add(row + 1, column, key)
 
     def error(self, row: int, column: int, code: int) -> None:
         text = ERROR_CODES.get(code)
-        if text is not None and column < _MAX_COLUMNS:
+        if text is not None and column < MAX_COLUMNS:
             self.errors[row + 1, column] = text
 
     def number(self, start: int, end: int) -> None:
@@ -380,7 +380,7 @@ class _SheetWalk:
         if end - start >= 22:
             size = _U16.unpack_from(self.data, start + 20)[0]
             target = hyperlink_formula(self.data[start + 22 : min(end, start + 22 + size)])
-            if target is not None and column < _MAX_COLUMNS:
+            if target is not None and column < MAX_COLUMNS:
                 self.formula_links[row + 1, column] = target
 
     def boolerr(self, start: int, end: int) -> None:
@@ -394,7 +394,7 @@ class _SheetWalk:
         if found is None:
             return
         (first_row, last_row, first_column, last_column), target = found
-        last_column = min(last_column, _MAX_COLUMNS - 1)
+        last_column = min(last_column, MAX_COLUMNS - 1)
         size = (last_row - first_row + 1) * (last_column - first_column + 1)
         if last_row < first_row or last_column < first_column or size > self.link_budget:
             return

@@ -45,7 +45,8 @@ from applinks.headers import column_letter, map_headers
 from applinks.issues import Report
 from applinks.registry import Registry, load_registry
 from applinks.rows import LazyRows, MappedRows
-from applinks.rules import MAX_ROW, Rule, conditional_rules
+from applinks.rules import Rule, conditional_rules
+from applinks.shape import MAX_COLUMNS, MAX_ROWS
 from applinks.table import (
     APP_CONTENT_URL,
     APP_ID,
@@ -574,7 +575,7 @@ def _plan(
         changes = recorded if recorded is not None else _walk_changes(table, prepared, layout)
     first_row = table.header_row + 1
     last_data = table.header_row + len(table.rows)
-    last_row = min(MAX_ROW, max(last_data, first_row) + MARGIN_ROWS)
+    last_row = min(MAX_ROWS, max(last_data, first_row) + MARGIN_ROWS)
     rules = conditional_rules(
         headers, first_row=first_row, last_row=last_row, name_column=name_column
     )
@@ -864,7 +865,6 @@ _SPANS = re.compile(r'\sspans="[^"]*"')
 #: Whitespace between elements: such a row is rebuilt cell by cell, as before.
 _GAP = re.compile(r">\s+<")
 #: One more than the last column a sheet can have (XFD).
-MAX_COLUMNS = 16384
 
 
 def _first(pair: tuple[int, Cell]) -> int:
@@ -922,7 +922,7 @@ class _SheetEditor:
         dst.write(f"<{p}sheetData>".encode())
         rest = buffer[match.end() :]
         if match.group(1) == b"/":  # <sheetData/>: no rows at all
-            dst.write(self._pending_rows(MAX_ROW + 1).encode("utf-8"))
+            dst.write(self._pending_rows(MAX_ROWS + 1).encode("utf-8"))
             tail = rest + src.read()
         else:
             tail = self._rows(rest, src, dst)
@@ -965,7 +965,7 @@ class _SheetEditor:
                 continue
             end = end_search(text, position)
             if end is not None:
-                out.append(self._pending_rows(MAX_ROW + 1))
+                out.append(self._pending_rows(MAX_ROWS + 1))
                 dst.write("".join(out).encode("utf-8"))
                 return (text[end.end() :] + decoder.decode(b"", final=True)).encode("utf-8")
             chunk = src.read(CHUNK)
@@ -1377,7 +1377,7 @@ LIST_HEADER_ROW = 5
 def _write_check_sheet(plan: _Plan, data_title: str, dst: IO[bytes]) -> None:
     """Write the ``App Link Check`` worksheet part: summary, issue list with links, App IDs."""
     report = plan.report
-    room = MAX_ROW - LIST_HEADER_ROW
+    room = MAX_ROWS - LIST_HEADER_ROW
     issues = report.issues[:room]
     positions = {h: i for i, h in reversed(list(enumerate(plan.headers)))}
     for h, i in map_headers(plan.headers).positions.items():

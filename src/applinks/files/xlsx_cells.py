@@ -46,13 +46,13 @@ from applinks.files.xlsx_parts import (
     relationships_part,
     styles_part,
 )
+from applinks.shape import MAX_COLUMNS, MAX_ROWS
 
 #: Largest styles part read (it is parsed whole); real ones are well under 1 MiB.
 MAX_STYLES_BYTES = 32 * MIB
 #: Most cells that ``<hyperlink>`` ranges are spread over (two full columns); ranges past it
 #: are left out rather than filling memory.
-MAX_LINK_CELLS = 2 * 1_048_576
-_MAX_ROWS, _MAX_COLUMNS = 1_048_576, 16_384
+MAX_LINK_CELLS = 2 * MAX_ROWS
 
 
 def facts_sheet_name(path: Path) -> str | None:
@@ -252,7 +252,7 @@ def _area(ref: str, columns: dict[str, int]) -> tuple[int, int, int, int] | None
         if column is None:
             column = columns[letters] = column_index(letters.encode("ascii"))
         row = int(digits)
-        if 1 <= row <= _MAX_ROWS and column < _MAX_COLUMNS:
+        if 1 <= row <= MAX_ROWS and column < MAX_COLUMNS:
             return row, column, row, column
     match = _AREA.fullmatch(ref)
     if match is None:
@@ -266,9 +266,9 @@ def _area(ref: str, columns: dict[str, int]) -> tuple[int, int, int, int] | None
     if column_b is None:
         column_b = columns[letters_b] = column_index(letters_b.encode("ascii"))
     row_a, row_b = int(digits_a), int(digits_b)
-    first_row, last_row = max(1, min(row_a, row_b)), min(_MAX_ROWS, max(row_a, row_b))
+    first_row, last_row = max(1, min(row_a, row_b)), min(MAX_ROWS, max(row_a, row_b))
     first_column = min(column_a, column_b)
-    last_column = min(_MAX_COLUMNS - 1, max(column_a, column_b))
+    last_column = min(MAX_COLUMNS - 1, max(column_a, column_b))
     if first_row > last_row or first_column > last_column:
         return None
     return first_row, first_column, last_row, last_column

@@ -252,9 +252,8 @@ async def fill_app_links(book: Any) -> str:
     source = await _id_source(layout, selected, targets, before[1])
     ids = before[1] if source == targets[1] else await read_column(layout, source)
     sub = Table(["Ids", *APP_LINK_HEADERS], [[i, *r] for i, *r in zip(ids, *before, strict=True)])
-    result = operations.fill_app_links(
-        sub, app=entry.app_id, id_column="Ids", settings=settings, registry=registry
-    )
+    links = operations.LinkSource(app=entry.app_id, id_column="Ids", template_settings=settings)
+    result = operations.fill_links(sub, links, registry=registry)
     after = [result.table.column_values(i + 1) for i in range(4)]
     await apply_columns(layout, targets, before, after)
     column = f'"{layout.headers[source]}" ({column_letter(source)})'
@@ -335,7 +334,7 @@ async def from_urls(book: Any) -> str:
     sub = Table(
         ["Links", *APP_LINK_HEADERS], [[u, *r] for u, *r in zip(urls, *before, strict=True)]
     )
-    result = operations.links_from_urls(sub, url_column="Links", registry=registry)
+    result = operations.fill_links(sub, operations.LinkSource(from_url="Links"), registry=registry)
     after = [result.table.column_values(i + 1) for i in range(4)]
     await apply_columns(layout, targets, before, after)
     return texts.from_urls_message(result, links, header, selected, inserted)
@@ -454,7 +453,7 @@ async def run(name: str, book: Any) -> str:
     try:
         return await ACTIONS[name](book)
     except ApplinksError as error:
-        return str(error)
+        return desktop.addin_message(error)
     except Exception as error:  # the user sees one line in Lite's output pane
         return (
             f"{label} stopped because of an unexpected problem ({type(error).__name__}: {error})."

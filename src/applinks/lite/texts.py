@@ -11,9 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from applinks import templates
-from applinks.errors import TemplateError, UsageError
-from applinks.excel.sheet import CHECK_HEADERS, TEMPLATES_SHEET, Inserted
+from applinks.excel.sheet import CHECK_HEADERS, Inserted
 from applinks.files.xlsx_in import normalize_row
 from applinks.headers import column_letter
 from applinks.operations import FillResult, resolve_app
@@ -48,35 +46,14 @@ def cells(values: Sequence[Any]) -> list[Cell]:
 
 
 def entry(app_id: str, registry: Registry) -> AppEntry:
-    """Return the app to fill, or say how to choose a known one."""
-    try:
-        return resolve_app(app_id, registry)
-    except UsageError:
-        raise UsageError(
-            f'The app "{app_id}" chosen on the Cloze tab is not known; choose another app, or '
-            f"add it on the {TEMPLATES_SHEET} sheet (Templates button)."
-        ) from None
+    """Return the app to fill (an unknown one raises UnknownApp, said as the add-in says it)."""
+    return resolve_app(app_id, registry)
 
 
 def check_settings(app: AppEntry, settings: dict[str, str]) -> None:
-    """Stop before anything is written when the app's link needs a setting nobody gave."""
-    try:
-        app.render_url("0", settings=settings)
-    except TemplateError as error:
-        try:
-            needed = [n for n in templates.placeholders(app.template()) if n != "id"]
-        except TemplateError:
-            raise error from None
-        merged = {**app.settings, **{k: v for k, v in settings.items() if v.strip()}}
-        missing = [n for n in needed if not str(merged.get(n, "")).strip()]
-        if not missing:
-            raise
-        raise TemplateError(
-            f"The link format for {app.name} needs your account's "
-            f"{listing(missing)}; click Templates on the Cloze tab and enter "
-            f"{'it' if len(missing) == 1 else 'them'} under Setting and Value on the "
-            f"{TEMPLATES_SHEET} sheet."
-        ) from None
+    """Stop before anything is written when the app's link needs a setting nobody gave
+    (MissingSettings, said as the add-in says it)."""
+    app.render_url("0", settings=settings)
 
 
 def fill_notes(result: FillResult, inserted: Inserted, *, ids: bool = True) -> str:
