@@ -239,6 +239,21 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
         "tests/files/test_annotate.py",
         "tests/files/test_annotate_render.py",
     ),
+    "files/xlsx_plan.py": (
+        "tests/files/test_annotate_fast.py",
+        "tests/files/test_annotate.py",
+        "tests/files/test_annotate_render.py",
+    ),
+    "files/xlsx_sheet_edit.py": (
+        "tests/files/test_annotate_fast.py",
+        "tests/files/test_annotate.py",
+        "tests/files/test_annotate_render.py",
+    ),
+    "check_sheet.py": (
+        "tests/test_check_sheet.py",
+        "tests/files/test_annotate.py",
+        "tests/ribbon_actions/test_actions.py",
+    ),
 }
 
 
