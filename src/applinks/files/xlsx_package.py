@@ -245,16 +245,28 @@ def add_sheet(text: str, rid: str, sheets: list[tuple[str, str, str]]) -> str:
     """Return workbook.xml with the check sheet added last to its sheet list."""
     sheet_id = max(int(s[1]) for s in sheets) + 1
     prefix = prefix_of(text, "sheets")
-    rel_prefix = next(
-        (m.group(1) for m in re.finditer(r'xmlns:(\w+)="([^"]+)"', text) if m.group(2) == REL_NS),
-        None,
-    )
-    if rel_prefix is None:
+    rel_prefix = _prefix_in_scope(text, REL_NS, ("workbook", "sheets"))
+    if rel_prefix is None:  # declared where it is used, as older writers do on each <sheet>
         rid_attr = f'r:id="{rid}" xmlns:r="{REL_NS}"'
     else:
         rid_attr = f'{rel_prefix}:id="{rid}"'
     element = f'<{prefix}sheet name="{CHECK_SHEET}" sheetId="{sheet_id}" {rid_attr}/>'
     return insert_before_close(text, f"{prefix}sheets", element)
+
+
+def _prefix_in_scope(text: str, namespace: str, ancestors: Sequence[str]) -> str | None:
+    """Return a prefix bound to ``namespace`` on the start tags of ``ancestors``, or None.
+
+    Only those elements' declarations reach a new child of the last one: a prefix declared on a
+    sibling (such as each ``<sheet>``) is not in scope there.
+    """
+    bound: dict[str, str] = {}
+    for local in ancestors:  # outermost first: an inner declaration wins
+        tag = re.search(rf"<(?:\w+:)?{local}(?=[\s>/])[^>]*>", text)
+        if tag is not None:
+            for name, _, uri in re.findall(r'\sxmlns:(\w+)\s*=\s*(["\'])(.*?)\2', tag.group(0)):
+                bound[name] = uri
+    return next((name for name, uri in bound.items() if uri == namespace), None)
 
 
 # --- a plain package for input that has none ----------------------------------------------------

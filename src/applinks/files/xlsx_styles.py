@@ -75,19 +75,19 @@ class Styles:
             text = insert_before_close(text, f"{p}cellXfs", copies)
             text = set_count(text, f"{p}cellXfs", self.xf_base + len(clones))
         if self.new_dxfs:
-            if re.search(rf"<{p}dxfs[\s>/]", text):
-                text = insert_before_close(text, f"{p}dxfs", "".join(self.new_dxfs))
-            else:
-                text = insert_before_first(
-                    text,
-                    p,
-                    _STYLES_AFTER_DXFS,
-                    f'<{p}dxfs count="0"></{p}dxfs>',
-                    f"</{p}styleSheet>",
-                )
-                text = insert_before_close(text, f"{p}dxfs", "".join(self.new_dxfs))
+            if not re.search(rf"<{p}dxfs[\s>/]", text):
+                text = _add_dxfs(text, p)
+            text = insert_before_close(text, f"{p}dxfs", "".join(self.new_dxfs))
             text = set_count(text, f"{p}dxfs", self.dxf_base + len(self.new_dxfs))
         return text
+
+
+def _add_dxfs(text: str, p: str) -> str:
+    """Return styles.xml with an empty ``<dxfs>`` where the schema's order puts it."""
+    block = f'<{p}dxfs count="0"></{p}dxfs>'
+    if f"</{p}styleSheet>" not in text:  # an empty <styleSheet/>: opened, the dxfs inside
+        return insert_before_close(text, f"{p}styleSheet", block)
+    return insert_before_first(text, p, _STYLES_AFTER_DXFS, block, f"</{p}styleSheet>")
 
 
 def _text_xf(xf: str) -> str:
