@@ -249,6 +249,16 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
         "tests/files/test_annotate.py",
         "tests/files/test_annotate_render.py",
     ),
+    "files/xlsx_package.py": (
+        "tests/files/test_annotate_wellformed.py",
+        "tests/files/test_annotate.py",
+        "tests/files/test_annotate_fast.py",
+    ),
+    "files/xlsx_styles.py": (
+        "tests/files/test_annotate_wellformed.py",
+        "tests/files/test_annotate.py",
+        "tests/files/test_annotate_fast.py",
+    ),
     "check_sheet.py": (
         "tests/test_check_sheet.py",
         "tests/files/test_annotate.py",
