@@ -74,9 +74,9 @@ FAULTS = [
     Fault(
         "check-sheet-value-suggestion-swapped",
         "the check sheet's Value and Suggestion columns swapped",
-        "src/applinks/files/xlsx_annotate.py",
-        "                    issue.value,\n                    issue.suggestion,\n",
-        "                    issue.suggestion,\n                    issue.value,\n",
+        "src/applinks/check_sheet.py",
+        "                issue.value,\n                issue.suggestion,\n",
+        "                issue.suggestion,\n                issue.value,\n",
         ("tests/files/test_annotate.py::test_the_check_sheet_lists_each_issue_whole",),
     ),
     Fault(

@@ -245,6 +245,31 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
         "tests/files/test_annotate.py",
         "tests/files/test_annotate_render.py",
     ),
+    "files/xlsx_plan.py": (
+        "tests/files/test_annotate_fast.py",
+        "tests/files/test_annotate.py",
+        "tests/files/test_annotate_render.py",
+    ),
+    "files/xlsx_sheet_edit.py": (
+        "tests/files/test_annotate_fast.py",
+        "tests/files/test_annotate.py",
+        "tests/files/test_annotate_render.py",
+    ),
+    "files/xlsx_package.py": (
+        "tests/files/test_annotate_wellformed.py",
+        "tests/files/test_annotate.py",
+        "tests/files/test_annotate_fast.py",
+    ),
+    "files/xlsx_styles.py": (
+        "tests/files/test_annotate_wellformed.py",
+        "tests/files/test_annotate.py",
+        "tests/files/test_annotate_fast.py",
+    ),
+    "check_sheet.py": (
+        "tests/test_check_sheet.py",
+        "tests/files/test_annotate.py",
+        "tests/ribbon_actions/test_actions.py",
+    ),
 }
 
 

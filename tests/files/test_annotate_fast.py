@@ -16,18 +16,18 @@ import pytest
 
 from applinks.files.csv_out import CsvRowWriter
 from applinks.files.read import read_table
-from applinks.files.xlsx_annotate import (
+from applinks.files.xlsx_annotate import write_annotated
+from applinks.files.xlsx_package import BackgroundWriter
+from applinks.files.xlsx_plan import (
     KEEP,
     Changes,
     LinkRecorder,
-    _BackgroundWriter,
-    _layout,
-    _plan,
-    _SheetEditor,
-    _Styles,
-    _walk_changes,
-    write_annotated,
+    link_layout,
+    make_plan,
+    walk_changes,
 )
+from applinks.files.xlsx_sheet_edit import SheetEditor
+from applinks.files.xlsx_styles import Styles
 from applinks.issues import Report
 from applinks.operations import LinkSource, fill_app_links, prepare
 from applinks.registry import load_registry
@@ -110,7 +110,7 @@ def test_values_noted_during_prepare_are_those_a_walk_of_the_rows_finds(
     assert recorded.as_dict() == EXPECTED[case, overwrite]
     # The general way, on tables read afresh: walk the prepared rows beside the sheet's.
     table, _, prepared, _ = _prepared(book, overwrite)
-    walked = _walk_changes(table, prepared, _layout(table.headers, prepared.headers))
+    walked = walk_changes(table, prepared, link_layout(table.headers, prepared.headers))
     assert walked.as_dict() == EXPECTED[case, overwrite]
 
 
@@ -212,11 +212,11 @@ ROWS = {
 }
 
 
-def _editor() -> _SheetEditor:
+def _editor() -> SheetEditor:
     table = Table(["Name", "Zillow ID", "Notes"], [["A", " 12 ", None]])
     prepared = fill_app_links(table, app="zillow.com", id_column="Zillow ID").table
-    plan = _plan(None, table, prepared, Report([]), load_registry())  # type: ignore[arg-type]
-    return _SheetEditor(plan, _Styles(STYLES), {}, "Listings")
+    plan = make_plan(table, prepared, Report([]), load_registry())
+    return SheetEditor(plan, Styles(STYLES), {}, "Listings")
 
 
 @pytest.mark.parametrize("name", list(ROWS))
@@ -277,7 +277,7 @@ class _Broken(io.RawIOBase):
 def test_the_writer_thread_keeps_the_order_and_hands_back_its_error() -> None:
     broken = _Broken()
     with pytest.raises(OSError, match="No space left"):  # noqa: SIM117
-        with _BackgroundWriter(broken) as writer:  # type: ignore[arg-type]
+        with BackgroundWriter(broken) as writer:  # type: ignore[arg-type]
             for n in range(100):
                 writer.write(b"%d," % n)
     assert broken.seen == [b"0,", b"1,"]

@@ -148,6 +148,8 @@ class SheetModel:
     validations: list[ValidationModel] = field(default_factory=list)
     selection: Rect = field(default_factory=lambda: Rect(1, 1, 1, 1))
     autofit: list[str] = field(default_factory=list)
+    #: column -> width set through Range.column_width
+    widths: dict[int, float] = field(default_factory=dict)
 
     def value(self, row: int, col: int) -> Any:
         return self.cells.get(col, {}).get(row)
@@ -771,6 +773,18 @@ class Range(_Recorded, base_classes.Range):
     def autofit(self, axis=None):
         self._rec("autofit", axis)
         self.model.autofit.append(self.rect.a1())
+
+    @property
+    def column_width(self):
+        self._rec("column_width")
+        widths = {self.model.widths.get(c, 8.43) for c in range(self.rect.c1, self.rect.c2 + 1)}
+        return widths.pop() if len(widths) == 1 else None
+
+    @column_width.setter
+    def column_width(self, value):
+        self._rec("column_width=", value)
+        for column in range(self.rect.c1, self.rect.c2 + 1):
+            self.model.widths[column] = value
 
     @property
     def conditional_formats(self):

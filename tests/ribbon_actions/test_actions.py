@@ -365,7 +365,7 @@ def test_check_adds_tagged_rules_a_list_and_the_check_sheet(engine):
     [validation] = model.validations
     assert validation.rect == grid_engine.Rect(2, 2, 1004, 2)
     known = load_registry().app_ids()
-    assert validation.source == f"='App Link Check'!$K$2:$K${len(known) + 1}"
+    assert validation.source == f"='App Link Check'!$K$6:$K${len(known) + 5}"
     assert validation.show_error is False  # other App IDs are still accepted
 
     report = cells(book, "App Link Check")
@@ -374,14 +374,25 @@ def test_check_adds_tagged_rules_a_list_and_the_check_sheet(engine):
         "Cloze would merge these rows into one record, so give each its own id."
     )
     bad = "=cmd|' /C calc'!A0"
-    assert [r[:8] for r in report[:7]] == [
-        ["Row", "Column", "Cell", "Severity", "Code", "Problem", "Value", "Suggestion"],
+    # The layout of the annotated file's check sheet: a summary, then the list from row 5.
+    assert [r[0] for r in report[:4]] == [
+        'Check of sheet "Deals": 4 errors, 2 warnings in 3 rows.',
+        "Red cells on the data sheet are errors and yellow cells are warnings; those flags "
+        "update as you type. Click a cell address below to go to it. Checks that a formula "
+        "cannot make (subdomains, spellings of one App ID, links to another app) are listed here "
+        "only: check the file again after fixing.",
+        None,
+        None,
+    ]
+    assert all(r[1:] == [None] * 10 for r in report[:4])
+    assert [r[:8] for r in report[4:11]] == [
+        ["Row", "Column", "Cell", "Code", "Severity", "Message", "Value", "Suggestion"],
         [
             2.0,
             "App Unique ID",
             _link("C2"),
-            "error",
             "unique-id-duplicate",
+            "error",
             dup.format(2, 4),
             "00123456",
             None,
@@ -390,8 +401,8 @@ def test_check_adds_tagged_rules_a_list_and_the_check_sheet(engine):
             3.0,
             "App ID",
             _link("B3"),
-            "error",
             "app-id-not-lowercase",
+            "error",
             'Row 3: App ID "Zillow.com" has capital letters; use "zillow.com".',
             "Zillow.com",
             "zillow.com",
@@ -400,8 +411,8 @@ def test_check_adds_tagged_rules_a_list_and_the_check_sheet(engine):
             3.0,
             "App ID",
             _link("B3"),
-            "warning",
             "app-id-inconsistent",
+            "warning",
             'Row 3: App ID "Zillow.com" is spelled differently on other rows ("zillow.com"); use '
             'one spelling, "zillow.com", for every row of this source.',
             "Zillow.com",
@@ -411,8 +422,8 @@ def test_check_adds_tagged_rules_a_list_and_the_check_sheet(engine):
             4.0,
             "App Unique ID",
             _link("C4"),
-            "error",
             "unique-id-duplicate",
+            "error",
             dup.format(4, 2),
             "00123456",
             None,
@@ -421,8 +432,8 @@ def test_check_adds_tagged_rules_a_list_and_the_check_sheet(engine):
             4.0,
             "App Content URL",
             _link("E4"),
-            "error",
             "url-invalid",
+            "error",
             f'Row 4: App Content URL "{bad}" is not a full web address; it must start with '
             '"https://" or "http://".',
             bad,
@@ -432,17 +443,22 @@ def test_check_adds_tagged_rules_a_list_and_the_check_sheet(engine):
             4.0,
             "App Content URL",
             _link("E4"),
-            "warning",
             "formula-like-value",
+            "warning",
             f'Row 4: the App Content URL value "{bad}" starts with "=", so a spreadsheet that '
             "opens the file may run it as a formula; check that it is meant.",
             bad,
             None,
         ],
     ]
-    assert all(r[:8] == [None] * 8 for r in report[7:])
-    assert [r[10] for r in report] == ["Known App IDs", *known] + [None] * (
-        len(report) - len(known) - 1
+    assert all(r[:8] == [None] * 8 for r in report[11:])
+    assert [r[10] for r in report] == [None] * 4 + ["Known App IDs", *known]
+    listing = sheet_model(book, "App Link Check")
+    assert listing.widths == dict(enumerate((7, 18, 8, 22, 9, 90, 28, 24, 3, 3, 22), start=1))
+    # Text below the summary, but for the row numbers and the links to the cells.
+    last = 5 + len(known)
+    assert [listing.number_format(r, c) for r in (5, last) for c in range(1, 12)] == 2 * (
+        ["General", "@", "General"] + ["@"] * 8
     )
     assert book.sheets.active.name == "Deals"
     assert app_state(book) == RESTING

@@ -49,7 +49,7 @@ def test_a_german_user_gets_german_rules_with_semicolons(engine):
     count = len(load_registry().app_ids())
     assert (validation.kind, validation.source) == (
         "list",
-        f"='App Link Check'!$K$2:$K${count + 1}",
+        f"='App Link Check'!$K$6:$K${count + 5}",
     )
     assert [s.name for s in book.impl.model.sheets] == ["Deals", "App Link Check"]
     assert run(book, "clear_flags") == (
@@ -71,7 +71,7 @@ def test_an_r1c1_user_gets_r1c1_rules_relative_to_the_first_data_cell(engine):
     )
     [validation] = sheet_model(book).validations
     count = len(load_registry().app_ids())
-    assert validation.source == f"='App Link Check'!R2C11:R{count + 1}C11"
+    assert validation.source == f"='App Link Check'!R6C11:R{count + 5}C11"
     assert [s.name for s in book.impl.model.sheets] == ["Deals", "App Link Check"]
     assert book.sheets.active.name == "Deals"
 

@@ -21,8 +21,10 @@ from dataclasses import replace
 from typing import Any
 
 from applinks import operations
+from applinks.check_sheet import check_sheet_layout
 from applinks.checks import check
 from applinks.errors import ApplinksError, UsageError
+from applinks.excel import flags, ranges
 from applinks.excel import sheet as desktop
 from applinks.excel.formats import Runs, apply_formats, apply_to_rows
 from applinks.headers import column_letter, map_headers
@@ -135,7 +137,7 @@ async def workbook_registry(book: Any) -> tuple[Registry, dict[str, str]]:
     sheet = book.sheets[desktop.TEMPLATES_SHEET]
     last = sheet.used_range.last_cell
     grid = await _grid(sheet.range((1, 1), (last.row, last.column)))
-    entries, settings = desktop.read_templates_grid(grid)
+    entries, settings = ranges.read_templates_grid(grid)
     return registry.with_overrides(entries), settings
 
 
@@ -159,7 +161,7 @@ async def apply_columns(
         if list(old) == list(new):
             continue
         formulas = await read_formulas(layout, position)
-        desktop.write_column(layout, position, list(new), formulas)
+        ranges.write_column(layout, position, list(new), formulas)
         written.append(layout.headers[position])
     return written
 
@@ -349,7 +351,7 @@ async def check_sheet(book: Any) -> str:
     layout, table = await read_table(sheet)
     report = check(table, registry=registry)
     await _remove_flags(book, sheet)
-    _write_check_sheet(book, sheet, table, report.issues, registry)
+    _write_check_sheet(book, sheet, table, report, registry)
     sheet.activate()
     last_row = min(desktop.MAX_ROWS, layout.header_row + len(table.rows) + desktop.RULE_ROWS_BELOW)
     rules = conditional_rules(table.headers, first_row=layout.first_data_row, last_row=last_row)
@@ -402,23 +404,16 @@ async def _remove_flags(book: Any, sheet: Any) -> tuple[int, bool]:
     return len(ours), report
 
 
-def _write_check_sheet(
-    book: Any, data: Any, table: Table, issues: Sequence[Any], registry: Registry
-) -> Any:
-    """Add the App Link Check sheet after the data sheet: one row per issue, as the desktop."""
-    sheet = book.sheets.add(desktop.CHECK_SHEET, after=data)
-    grid = texts.check_grid(data.name, table, issues)
-    rows = len(grid)
-    width = len(desktop.CHECK_HEADERS)
-    # Everything but the links is text, so a value such as "=1+1" is shown, never run.
-    sheet.range((2, 2), (rows, 2)).number_format = desktop.TEXT_FORMAT
-    sheet.range((2, 4), (rows, width)).number_format = desktop.TEXT_FORMAT
-    sheet.range((1, 1)).value = grid
-    known = [[app_id] for app_id in registry.app_ids()]
-    column = desktop.KNOWN_COLUMN
-    sheet.range((2, column), (len(known) + 1, column)).number_format = desktop.TEXT_FORMAT
-    sheet.range((1, column)).value = [["Known App IDs"], *known]
-    return sheet
+def _write_check_sheet(book: Any, data: Any, table: Table, report: Any, registry: Registry) -> Any:
+    """Add the App Link Check sheet after the data sheet: the desktop's, but for the widths."""
+    layout = check_sheet_layout(
+        report,
+        data_title=data.name,
+        headers=table.headers,
+        rows=len(table.rows),
+        app_ids=registry.app_ids(),
+    )
+    return flags.write_check_sheet(book, data, layout, widths=False)
 
 
 # --- running ----------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The sentences of the xlwings Lite scripts, the same words as the Cloze ribbon's.
 
 Thin functions over the core, written here rather than taken from the private helpers of
-:mod:`applinks.excel.sheet`, which is being split into smaller modules: the tests run each
-script beside its ribbon action on one workbook and compare the two lines word for word.
+:mod:`applinks.excel.sheet`: the tests run each script beside its ribbon action on one workbook
+and compare the two lines word for word.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from applinks.excel.sheet import CHECK_HEADERS, Inserted
+from applinks.excel.ranges import Inserted
 from applinks.files.xlsx_in import normalize_row
 from applinks.headers import column_letter
 from applinks.operations import FillResult, resolve_app
 from applinks.registry import AppEntry, Registry
-from applinks.table import Cell, Table
+from applinks.table import Cell
 
 #: The sheet the Cloze CSV script writes.
 CSV_SHEET = "Cloze CSV"
@@ -95,31 +95,6 @@ def from_urls_message(
             f"{'it' if no_id == 1 else 'them'}."
         )
     return text + fill_notes(result, inserted, ids=False)
-
-
-def check_grid(sheet_name: str, table: Table, issues: Sequence[Any]) -> list[list[Any]]:
-    """Return the cells of the App Link Check sheet: one row per issue, a link to its cell."""
-    grid: list[list[Any]] = [list(CHECK_HEADERS)]
-    for issue in issues:
-        position = table.index(issue.column)
-        cell = f"{column_letter(position if position is not None else 0)}{issue.row}"
-        target = "#'" + sheet_name.replace("'", "''") + "'!" + cell
-        link = '=HYPERLINK("' + target.replace('"', '""') + '","' + cell + '")'
-        grid.append(
-            [
-                issue.row,
-                issue.column,
-                link,
-                issue.severity,
-                issue.code,
-                issue.message,
-                issue.value,
-                issue.suggestion,
-            ]
-        )
-    if not issues:
-        grid.append(["", "", "", "", "", "No problems found.", "", ""])
-    return grid
 
 
 def csv_message(rows: int, errors: int) -> str:

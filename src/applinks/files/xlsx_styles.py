@@ -1,0 +1,100 @@
+"""The styles part of an annotated workbook: the flags' colours and Text copies of cell formats.
+
+``xl/styles.xml`` is edited as text, so every namespace and extension is kept as it was: the
+conditional-formatting rules get their colours as new ``<dxf>`` entries, and the id and link
+columns get copies of the cell formats they use with the Text number format.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .xlsx_xml import insert_before_close, insert_before_first, prefix_of, set_count
+
+TEXT_FORMAT = 49  # the built-in "@" (Text) number format
+_STYLES_AFTER_DXFS = ("tableStyles", "colors", "extLst")
+
+
+def _argb(colour: str) -> str:
+    return "FF" + colour.lstrip("#").upper()
+
+
+class Styles:
+    """Edits of styles.xml as text, so every namespace and extension is kept as it was."""
+
+    def __init__(self, text: str | None) -> None:
+        self.original = text
+        self.new_dxfs: list[str] = []
+        self.dxf_base = 0
+        self.xf_base = 0
+        self.xf_texts: list[str] = []
+        self.clones: dict[int, int] = {}
+        if text is None:
+            return
+        self.prefix = prefix_of(text, "styleSheet")
+        dxfs = re.search(rf"<{self.prefix}dxfs\b[^>]*?(/>|>(.*?)</{self.prefix}dxfs>)", text, re.S)
+        if dxfs and dxfs.group(2):
+            self.dxf_base = len(re.findall(rf"<{self.prefix}dxf[\s>/]", dxfs.group(2)))
+        xfs = re.search(rf"<{self.prefix}cellXfs\b[^>]*>(.*?)</{self.prefix}cellXfs>", text, re.S)
+        if xfs:
+            self.xf_texts = re.findall(
+                rf"<{self.prefix}xf\b[^>]*?(?:/>|>.*?</{self.prefix}xf>)", xfs.group(1), re.S
+            )
+        self.xf_base = len(self.xf_texts)
+
+    def dxf(self, fill: str, font: str) -> int:
+        """Add a differential format (font and fill colour); return its index."""
+        p = "" if self.original is None else self.prefix
+        self.new_dxfs.append(
+            f'<{p}dxf><{p}font><{p}color rgb="{_argb(font)}"/></{p}font><{p}fill><{p}patternFill>'
+            f'<{p}bgColor rgb="{_argb(fill)}"/></{p}patternFill></{p}fill></{p}dxf>'
+        )
+        return self.dxf_base + len(self.new_dxfs) - 1
+
+    def text_style(self, style: int) -> int | None:
+        """Return the index of a Text copy of cell format ``style`` (None: no styles part)."""
+        if self.original is None or not self.xf_texts:
+            return None
+        if style in self.clones:
+            return self.clones[style]
+        if style >= self.xf_base:
+            style = 0
+        if 'numFmtId="49"' in self.xf_texts[style]:
+            self.clones[style] = style
+            return style
+        self.clones[style] = self.xf_base + len(self.clones)
+        return self.clones[style]
+
+    def text(self) -> str:
+        """Return the styles part with the new cell formats and differential formats."""
+        text = self.original or ""
+        p = self.prefix
+        clones = [s for s, c in sorted(self.clones.items(), key=lambda kv: kv[1]) if c != s]
+        if clones:
+            copies = "".join(_text_xf(self.xf_texts[s]) for s in clones)
+            text = insert_before_close(text, f"{p}cellXfs", copies)
+            text = set_count(text, f"{p}cellXfs", self.xf_base + len(clones))
+        if self.new_dxfs:
+            if not re.search(rf"<{p}dxfs[\s>/]", text):
+                text = _add_dxfs(text, p)
+            text = insert_before_close(text, f"{p}dxfs", "".join(self.new_dxfs))
+            text = set_count(text, f"{p}dxfs", self.dxf_base + len(self.new_dxfs))
+        return text
+
+
+def _add_dxfs(text: str, p: str) -> str:
+    """Return styles.xml with an empty ``<dxfs>`` where the schema's order puts it."""
+    block = f'<{p}dxfs count="0"></{p}dxfs>'
+    if f"</{p}styleSheet>" not in text:  # an empty <styleSheet/>: opened, the dxfs inside
+        return insert_before_close(text, f"{p}styleSheet", block)
+    return insert_before_first(text, p, _STYLES_AFTER_DXFS, block, f"</{p}styleSheet>")
+
+
+def _text_xf(xf: str) -> str:
+    """Return a copy of a ``<xf>`` cell format with the Text number format."""
+    end = xf.find(">")
+    self_closing = xf[end - 1] == "/"
+    head = xf[: end - 1] if self_closing else xf[:end]
+    head = re.sub(r'\s(numFmtId|applyNumberFormat)="[^"]*"', "", head).rstrip()
+    head += f' numFmtId="{TEXT_FORMAT}" applyNumberFormat="1"'
+    return head + ("/>" if self_closing else xf[end:])

@@ -1,0 +1,161 @@
+"""Annotated copies are well-formed whatever namespace prefixes and empty elements the input has.
+
+Each input is a workbook saved by openpyxl whose XML is then edited minimally into a form other
+writers give (the edit is named in each test), so the rest of the file is real.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from defusedxml import ElementTree
+
+from applinks.checks import check
+from applinks.files.read import read_table
+from applinks.files.xlsx_annotate import CHECK_SHEET, write_annotated
+from tests.office import convert
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+HEADERS = ["Name", "App ID", "App Unique ID", "App Name", "App Content URL"]
+URL = "https://www.zillow.com/homedetails/{}_zpid/"
+ROWS = [
+    ["Deal1", "zillow.com", "111", "Zillow", URL.format(111)],
+    ["Deal2", "Zillow.com", "222", "Zillow", URL.format(222)],
+]
+
+
+def _book(path: Path, part: str, edit: Callable[[str], str]) -> Path:
+    """Save a two-sheet workbook with openpyxl, then replace ``part`` with ``edit`` of its text."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Deals"
+    for row in [HEADERS, *ROWS]:
+        sheet.append(row)
+    book.create_sheet("Notes")["A1"] = "Keep me"
+    saved = path.with_suffix(".saved.xlsx")
+    book.save(saved)
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == part:
+                edited = edit(data.decode("utf-8"))
+                assert edited != data.decode("utf-8"), "the edit must change the part"
+                data = edited.encode("utf-8")
+            out.writestr(info, data)
+    saved.unlink()
+    return path
+
+
+def _annotate(source: Path) -> Path:
+    table = read_table(source)
+    output = source.with_name("flags.xlsx")
+    write_annotated(source, table, check(table), output)
+    with zipfile.ZipFile(output) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                ElementTree.fromstring(archive.read(name))  # raises when not well-formed
+    return output
+
+
+def _assert_opens(output: Path, *, read_only: bool = False) -> None:
+    """openpyxl reads every sheet of ``output``: the data, the other sheet and the check sheet."""
+    book = openpyxl.load_workbook(output, read_only=read_only)
+    assert book.sheetnames == ["Deals", "Notes", CHECK_SHEET]
+    assert [list(r) for r in book["Deals"].iter_rows(values_only=True)] == [HEADERS, *ROWS]
+    assert book["Notes"]["A1"].value == "Keep me"
+    listing = book[CHECK_SHEET]
+    assert [row[:5] for row in listing.iter_rows(min_row=5, max_row=7, values_only=True)] == [
+        ("Row", "Column", "Cell", "Code", "Severity"),
+        (3, "App ID", "B3", "app-id-not-lowercase", "error"),
+        (3, "App ID", "B3", "app-id-inconsistent", "warning"),
+    ]
+
+
+def _assert_libreoffice_opens(output: Path, tmp_path: Path) -> openpyxl.Workbook:
+    """LibreOffice loads ``output`` whole: its own copy has all three sheets and their cells."""
+    if shutil.which("soffice") is None:
+        pytest.skip("needs LibreOffice (soffice)")
+    folder = tmp_path / "lo"
+    folder.mkdir()
+    copy = convert(output, "xlsx", folder)
+    book = openpyxl.load_workbook(copy)
+    assert book.sheetnames == ["Deals", "Notes", CHECK_SHEET]
+    rows = book["Deals"].iter_rows(max_row=4, values_only=True)  # (its copy keeps the rules' rows)
+    assert [list(r) for r in rows] == [HEADERS, *ROWS, [None] * len(HEADERS)]
+    assert book[CHECK_SHEET]["C6"].value == "B3"
+    return book
+
+
+def _relationships_only_on_each_sheet(text: str) -> str:
+    """Move the relationships namespace from <workbook> onto each <sheet>, as older openpyxl
+    versions (and other writers that declare a namespace where it is used) save it."""
+    declaration = f' xmlns:r="{REL}"'
+    assert text.count(declaration) == 1
+    return text.replace(declaration, "").replace("<sheet ", f"<sheet{declaration} ")
+
+
+@pytest.mark.libreoffice
+def test_a_sheet_added_to_a_workbook_declaring_r_on_each_sheet_declares_it_too(
+    tmp_path: Path,
+) -> None:
+    source = _book(tmp_path / "deals.xlsx", "xl/workbook.xml", _relationships_only_on_each_sheet)
+    output = _annotate(source)
+    workbook = zipfile.ZipFile(output).read("xl/workbook.xml").decode("utf-8")
+    sheets = workbook[workbook.index("<sheets>") : workbook.index("</sheets>") + len("</sheets>")]
+    assert sheets == (
+        f'<sheets><sheet xmlns:r="{REL}" name="Deals" sheetId="1" state="visible" r:id="rId1" />'
+        f'<sheet xmlns:r="{REL}" name="Notes" sheetId="2" state="visible" r:id="rId2" />'
+        f'<sheet name="App Link Check" sheetId="3" r:id="rId5" xmlns:r="{REL}"/></sheets>'
+    )
+    _assert_opens(output)
+    _assert_libreoffice_opens(output, tmp_path)
+
+
+def test_a_sheet_added_to_a_workbook_declaring_r_on_its_root_uses_that_prefix(
+    tmp_path: Path,
+) -> None:
+    def rename(text: str) -> str:  # the same file with the prefix "rel" instead of "r"
+        return text.replace(f'xmlns:r="{REL}"', f'xmlns:rel="{REL}"').replace(" r:id=", " rel:id=")
+
+    source = _book(tmp_path / "deals.xlsx", "xl/workbook.xml", rename)
+    output = _annotate(source)
+    workbook = zipfile.ZipFile(output).read("xl/workbook.xml").decode("utf-8")
+    assert workbook.count("xmlns:") == 1  # nothing declared again
+    assert '<sheet name="App Link Check" sheetId="3" rel:id="rId5"/></sheets>' in workbook
+    _assert_opens(output)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.filterwarnings("ignore:Workbook contains no stylesheet")  # openpyxl, on the input
+def test_dxfs_go_inside_an_empty_self_closed_stylesheet(tmp_path: Path) -> None:
+    def empty(text: str) -> str:  # an empty styles part, as minimal writers give it
+        assert text.startswith("<styleSheet ")
+        return f'<styleSheet xmlns="{MAIN}"/>'
+
+    source = _book(tmp_path / "deals.xlsx", "xl/styles.xml", empty)
+    table = read_table(source)
+    output = _annotate(source)
+    styles = zipfile.ZipFile(output).read("xl/styles.xml").decode("utf-8")
+    dxf = (
+        '<dxf><font><color rgb="FF{}"/></font><fill><patternFill><bgColor rgb="FF{}"/>'
+        "</patternFill></fill></dxf>"
+    )
+    assert styles == (
+        f'<styleSheet xmlns="{MAIN}"><dxfs count="2">'
+        + dxf.format("9C0006", "FFC7CE")  # errors
+        + dxf.format("9C5700", "FFEB9C")  # warnings
+        + "</dxfs></styleSheet>"
+    )
+    # openpyxl drops the dxfs of a styles part without cell formats (cellXfs), so it cannot
+    # bind the rules' colours in a full load; a read-only load reads every sheet.
+    _assert_opens(output, read_only=True)
+    assert table.headers == HEADERS
+    copy = _assert_libreoffice_opens(output, tmp_path)
+    rules = [r for f in copy["Deals"].conditional_formatting for r in f.rules]
+    assert {r.dxf.fill.bgColor.rgb for r in rules} == {"FFFFC7CE", "FFFFEB9C"}
