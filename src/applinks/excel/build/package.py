@@ -135,12 +135,32 @@ def workbook_parts(
     """Return the package parts, in the order they are written."""
     if kind not in _MAIN_TYPES:
         raise ValueError(f"unknown package kind {kind!r}")
+    visible = [i for i, s in enumerate(sheets) if not s.hidden]
+    active = visible[0] if visible else 0
+    parts: list[tuple[str, bytes]] = [
+        ("[Content_Types].xml", _content_types(kind, len(sheets)).encode()),
+        ("_rels/.rels", _ROOT_RELS.encode()),
+        ("docProps/app.xml", _APP.encode()),
+        ("docProps/core.xml", _core(title).encode()),
+        ("xl/workbook.xml", _workbook(sheets, active).encode()),
+        ("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)).encode()),
+        ("xl/styles.xml", _STYLES.encode()),
+    ]
+    for i, sheet in enumerate(sheets, start=1):
+        xml = sheet_xml(sheet, selected=(i - 1 == active))
+        parts.append((f"xl/worksheets/sheet{i}.xml", xml.encode()))
+    parts.append(("xl/vbaProject.bin", vba_project))
+    parts.append((CUSTOMUI_PART, custom_ui.encode()))
+    return parts
+
+
+def _content_types(kind: str, sheet_count: int) -> str:
     sheet_overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        for i in range(1, len(sheets) + 1)
+        for i in range(1, sheet_count + 1)
     )
-    content_types = (
+    return (
         f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" '
         'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -156,34 +176,40 @@ def workbook_parts(
         'vnd.openxmlformats-officedocument.extended-properties+xml"/>'
         "</Types>"
     )
-    root_rels = (
-        f'{_XML}<Relationships xmlns="{_PKG_REL}">'
-        f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
-        'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-        f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
-        f'<Relationship Id="rId4" Type="{CUSTOMUI_RELATIONSHIP}" Target="{CUSTOMUI_PART}"/>'
-        "</Relationships>"
-    )
-    core = (
+
+
+_ROOT_RELS = (
+    f'{_XML}<Relationships xmlns="{_PKG_REL}">'
+    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
+    'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
+    f'<Relationship Id="rId4" Type="{CUSTOMUI_RELATIONSHIP}" Target="{CUSTOMUI_PART}"/>'
+    "</Relationships>"
+)
+_APP = (
+    f'{_XML}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'extended-properties"><Application>Microsoft Excel</Application></Properties>'
+)
+
+
+def _core(title: str) -> str:
+    return (
         f"{_XML}<cp:coreProperties "
         'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/">'
         f"<dc:title>{escape(title)}</dc:title><dc:creator>cloze-applinks</dc:creator>"
         "</cp:coreProperties>"
     )
-    app = (
-        f'{_XML}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'extended-properties"><Application>Microsoft Excel</Application></Properties>'
-    )
-    visible = [i for i, s in enumerate(sheets) if not s.hidden]
-    active = visible[0] if visible else 0
+
+
+def _workbook(sheets: Sequence[Sheet], active: int) -> str:
     sheet_entries = "".join(
         f'<sheet name={quoteattr(s.name)} sheetId="{i}"'
         f'{" state=" + chr(34) + "hidden" + chr(34) if s.hidden else ""} r:id="rId{i}"/>'
         for i, s in enumerate(sheets, start=1)
     )
-    workbook = (
+    return (
         f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
         '<workbookPr codeName="ThisWorkbook"/>'
         f'<bookViews><workbookView activeTab="{active}"/></bookViews>'
@@ -191,8 +217,10 @@ def workbook_parts(
         '<calcPr calcId="191029"/>'
         "</workbook>"
     )
-    n = len(sheets)
-    workbook_rels = (
+
+
+def _workbook_rels(n: int) -> str:
+    return (
         f'{_XML}<Relationships xmlns="{_PKG_REL}">'
         + "".join(
             f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
@@ -204,21 +232,6 @@ def workbook_parts(
         'Target="vbaProject.bin"/>'
         "</Relationships>"
     )
-    parts: list[tuple[str, bytes]] = [
-        ("[Content_Types].xml", content_types.encode()),
-        ("_rels/.rels", root_rels.encode()),
-        ("docProps/app.xml", app.encode()),
-        ("docProps/core.xml", core.encode()),
-        ("xl/workbook.xml", workbook.encode()),
-        ("xl/_rels/workbook.xml.rels", workbook_rels.encode()),
-        ("xl/styles.xml", _STYLES.encode()),
-    ]
-    for i, sheet in enumerate(sheets, start=1):
-        xml = sheet_xml(sheet, selected=(i - 1 == active))
-        parts.append((f"xl/worksheets/sheet{i}.xml", xml.encode()))
-    parts.append(("xl/vbaProject.bin", vba_project))
-    parts.append((CUSTOMUI_PART, custom_ui.encode()))
-    return parts
 
 
 def zip_parts(parts: Sequence[tuple[str, bytes]]) -> bytes:
