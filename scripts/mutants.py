@@ -59,33 +59,27 @@ HYPOTHESIS = ["--hypothesis-seed=0"]
 
 _CORE = "tests/test_checks.py"
 _TWO = "tests/test_two_workers.py"
+#: The tests of the checks (checks.py and the list of checks they run).
+_CHECKS = (
+    _CORE,
+    "tests/test_checks_blocks.py",
+    "tests/files/test_header_row.py",
+    "tests/test_blocks.py",
+    "tests/test_streaming.py",
+    "tests/test_operations.py",
+    "tests/test_cli.py",
+)
 #: The tests run for a mutant of each module, fastest and closest first (the run stops at the
 #: first failure). Tests of the whole program (the CLI, two processes) come last.
 TESTS_OF: dict[str, tuple[str, ...]] = {
-    "checks.py": (
-        _CORE,
-        "tests/test_checks_blocks.py",
-        "tests/files/test_header_row.py",
-        "tests/test_blocks.py",
-        "tests/test_streaming.py",
-        "tests/test_operations.py",
-        "tests/test_cli.py",
-    ),
+    "checks.py": _CHECKS,
     "seen.py": (
         _CORE,
         "tests/test_checks_blocks.py",
         "tests/test_blocks.py",
         "tests/test_two_workers.py",
     ),
-    "check_list.py": (
-        _CORE,
-        "tests/test_checks_blocks.py",
-        "tests/files/test_header_row.py",
-        "tests/test_blocks.py",
-        "tests/test_streaming.py",
-        "tests/test_operations.py",
-        "tests/test_cli.py",
-    ),
+    "check_list.py": _CHECKS,
     "header_checks.py": (
         "tests/test_shape.py",
         _CORE,
