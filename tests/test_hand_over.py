@@ -254,14 +254,16 @@ def test_a_lower_limit_the_user_set_is_kept() -> None:
     assert inside == after == limits
 
 
-def _start_working_child(tmp_path: Path, folder: Path) -> tuple[int, int]:
-    """Start a handed-over ``prepare`` whose child stops in its work (Ctrl-C raises there, set
-    explicitly); return the process ids of the run and of its child, once the child works."""
+def _start_working_child(tmp_path: Path, folder: Path, *, ctrl_c: bool = True) -> tuple[int, int]:
+    """Start a handed-over ``prepare`` whose child stops in its work (with ``ctrl_c``, Ctrl-C
+    raises there, set explicitly); return the process ids of the run and of its child, once
+    the child works."""
     book = _book(tmp_path / "homes.xlsx")
     read_end, write_end = os.pipe()
 
     def slow_prepare() -> None:  # in the child, with the CSV spool already open beside -o
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if ctrl_c:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         real = cli.prepare
 
         def waiting(*a, **k):  # type: ignore[no-untyped-def]
@@ -314,29 +316,9 @@ def test_a_child_killed_outright_ends_the_run_with_its_signal(tmp_path: Path) ->
 
 
 def test_a_polite_kill_while_the_child_works_stops_it_and_leaves_nothing(tmp_path: Path) -> None:
-    book = _book(tmp_path / "homes.xlsx")
     folder = tmp_path / "out"
     folder.mkdir()
-    read_end, write_end = os.pipe()
-
-    def slow_prepare() -> None:  # in the child, with the CSV spool already open beside -o
-        real = cli.prepare
-
-        def waiting(*a, **k):  # type: ignore[no-untyped-def]
-            os.write(write_end, b"%d\n" % os.getpid())
-            time.sleep(600)  # until the signal
-            return real(*a, **k)
-
-        cli.prepare = waiting  # type: ignore[assignment]
-
-    args = ["prepare", str(book), "--app", "zillow.com", "--id-column", "Zillow ID"]
-    pid = start_cli(
-        tmp_path, *args, "-o", str(folder / "o.csv"), hand_over=True, patch=slow_prepare
-    )
-    os.close(write_end)
-    with open(read_end, "rb") as working:  # the process id of the child, once it works
-        child = int(working.readline() or b"0")  # (or nothing, if the run ended first)
-    assert child not in (0, pid)
+    pid, child = _start_working_child(tmp_path, folder, ctrl_c=False)
     assert [p.name.startswith(".cloze-import.") for p in folder.iterdir()] == [True]
     os.kill(pid, signal.SIGTERM)  # to the process that handed the run over: passed on
     code, stdout, stderr, handed = finish(tmp_path, pid)
