@@ -18,6 +18,7 @@ from applinks.errors import ApplinksError, UsageError
 from applinks.excel.commands import addin
 from applinks.files.csv_out import CsvSpool, default_output_path, write_cloze_csv
 from applinks.files.eml_out import has_desktop, open_with_default_program, write_draft
+from applinks.files.panics import is_panic
 from applinks.files.read import read_table as _read_table_file
 from applinks.issues import Report
 from applinks.operations import (
@@ -80,8 +81,8 @@ class AppLinksGroup(click.Group):
         except KeyboardInterrupt:
             click.echo(f"Stopped; {_what_was_written()}.", err=True)
             ctx.exit(130)
-        except Exception as error:  # a bug: still one sentence unless --debug
-            if _debug(ctx):
+        except BaseException as error:  # a bug (or a reader's panic): one sentence unless --debug
+            if _debug(ctx) or not (isinstance(error, Exception) or is_panic(error)):
                 raise
             click.echo(
                 f"An unexpected problem stopped the run ({error}); {_what_was_written()}. "

@@ -21,6 +21,7 @@ from applinks.table import APP_CONTENT_URL, Cell, Table
 from .as_shown import ShownCells
 from .cell_facts import CellFacts
 from .ods_cells import read_ods_facts
+from .panics import quiet_panics
 from .xls_cells import read_xls_facts
 from .xlsx_cells import facts_sheet_name, read_cell_facts
 
@@ -99,6 +100,9 @@ class OpenSheet:
 def open_sheet(path: Path, *, sheet: str | None = None) -> OpenSheet:
     """Parse the first worksheet (or ``sheet``) of a workbook with python-calamine.
 
+    A panic inside python-calamine is one of the damaged-file sentences too (its Rust report
+    never reaches the terminal, see :mod:`~applinks.files.panics`).
+
     Raises:
         InputError: the file is protected, damaged, or has no worksheets.
         UsageError: ``sheet`` names no sheet of the workbook.
@@ -106,7 +110,9 @@ def open_sheet(path: Path, *, sheet: str | None = None) -> OpenSheet:
     import python_calamine as calamine
 
     try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path))
+        with quiet_panics():
+            workbook = calamine.CalamineWorkbook.from_path(str(path))
+            names = list(workbook.sheet_names)
     except calamine.PasswordError as exc:
         raise InputError(
             f'"{path.name}" is protected with a password; open it in Excel, remove the password, '
@@ -119,7 +125,6 @@ def open_sheet(path: Path, *, sheet: str | None = None) -> OpenSheet:
             "save it as .xlsx and try again.",
             path=path,
         ) from exc
-    names = list(workbook.sheet_names)
     if not names:
         raise InputError(f'"{path.name}" has no worksheets.', path=path)
     if sheet is None:
@@ -130,7 +135,8 @@ def open_sheet(path: Path, *, sheet: str | None = None) -> OpenSheet:
         listed = ", ".join(f'"{n}"' for n in names)
         raise UsageError(f'"{path.name}" has no sheet named "{sheet}"; its sheets are {listed}.')
     try:
-        return OpenSheet(workbook, chosen, workbook.get_sheet_by_name(chosen))
+        with quiet_panics():
+            return OpenSheet(workbook, chosen, workbook.get_sheet_by_name(chosen))
     except Exception as exc:
         raise _damaged(path, chosen) from exc
 
