@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from applinks import __version__, workers
+from applinks.cli_outputs import Kind, check_outputs, output_of_copy, prepare_outputs, write_output
 from applinks.cli_report import blank_note, describe, print_report, records
 from applinks.errors import ApplinksError, UsageError
 from applinks.excel.commands import addin
@@ -261,12 +262,12 @@ def _progress(table: Table, label: str) -> Progress:
 
 
 def _spool(
-    book: Path, output: Path | None, progress: Progress
+    book: Path, output: Path | None, progress: Progress, *, wanted: bool = True
 ) -> contextlib.AbstractContextManager[CsvSpool | None]:
     """Return a CSV spool beside the output, or nothing when its folder does not exist (then
     the output checks report that, as before, and the CSV is written the usual way)."""
     folder = _output_path(book, output).parent
-    if not folder.is_dir():
+    if not wanted or not folder.is_dir():
         return contextlib.nullcontext(None)
     return CsvSpool(folder, progress=progress.update)
 
@@ -277,10 +278,11 @@ def _spool(
 @_output
 @_force
 def insert(book: Path, sheet: str | None, output: Path | None, force: bool) -> None:
-    """Add the four App Link columns (only those missing) and save a copy as CSV."""
+    """Add the four App Link columns (only those missing) and save a copy as CSV (or .xlsx)."""
+    target = output_of_copy(book, output, force=force)
     table = read_table(book, sheet=sheet)
     result = insert_app_link_columns(table)
-    path = write_cloze_csv(result.table, _output_path(book, output), force=force, inputs=(book,))
+    path = write_output(book, table, result.table, target, force=force)
     added = ", ".join(result.added) if result.added else "none (all four were there)"
     click.echo(f"Added columns: {added}. Wrote {path}.")
 
@@ -313,6 +315,7 @@ def fill(
     """Fill App ID, App Unique ID, App Name and App Content URL for every row with an id."""
     registry, values = _registry_and_settings(templates, settings)
     require_link_source(app=app, from_url=from_url)  # before reading a large file
+    target = output_of_copy(book, output, force=force)
     table = read_table(book, sheet=sheet, from_url=from_url)
     result = fill_links(
         table,
@@ -324,7 +327,7 @@ def fill(
         kind=kind,
         registry=registry,
     )
-    path = write_cloze_csv(result.table, _output_path(book, output), force=force, inputs=(book,))
+    path = write_output(book, table, result.table, target, force=force)
     for issue in result.report:
         click.echo(issue.message, err=True)
     click.echo(f"{result.summary()} Wrote {path}.")
@@ -353,6 +356,8 @@ def check_command(
     from applinks.checks import check
 
     registry, _ = _registry_and_settings(templates, ())
+    outputs = [("--report", report_path, Kind.REPORT), ("--annotate", annotate_path, Kind.WORKBOOK)]
+    check_outputs(book, outputs, force=force)
     table = read_table(book, sheet=sheet)
     with _progress(table, "Checking") as progress:
         report = check(table, registry=registry, on_rows=progress.rows, name_column=name_column)
@@ -424,6 +429,7 @@ def export(
     """Save the sheet as the CSV Cloze imports (UTF-8 with BOM); refuses while errors remain."""
     from applinks.checks import check
 
+    check_outputs(book, [("-o/--output", _output_path(book, output), Kind.CSV)], force=force)
     table = read_table(book, sheet=sheet)
     with (
         _progress(table, "Checking") as progress,
@@ -458,6 +464,7 @@ def _finish(
     force: bool,
     spool: CsvSpool | None = None,
     name_column: str | None = None,
+    write_csv: bool = True,
 ) -> Path | None:
     """Print the report, write the CSV unless errors block it, and exit with the right code.
 
@@ -466,6 +473,8 @@ def _finish(
     blank_note(report)
     print_report(report, records(table, report), "table")
     path = _output_path(book, output)
+    if not write_csv:  # the workbook, written already, carries the flags instead
+        sys.exit(EXIT_DATA_ERRORS if report.has_errors else EXIT_OK)
     if report.has_errors and not allow_errors:
         click.echo(
             f"Not written: fix the errors above first, or use --allow-errors to write "
@@ -517,11 +526,15 @@ def prepare_command(
     allow_errors: bool,
     force: bool,
 ) -> None:
-    """Insert, fill, check and export in one go."""
+    """Insert, fill, check and export in one go (-o *.xlsx: the workbook instead of the CSV)."""
     registry, values = _registry_and_settings(templates, settings)
+    output, xlsx_path, write_csv = prepare_outputs(book, output, xlsx_path, report_path, force)
     table = read_table(book, sheet=sheet, from_url=from_url)
     # One pass over the rows: the CSV is written while they are checked, then kept or dropped.
-    with _progress(table, "Preparing") as progress, _spool(book, output, progress) as spool:
+    with (
+        _progress(table, "Preparing") as progress,
+        _spool(book, output, progress, wanted=write_csv) as spool,
+    ):
         recorder = None
         if xlsx_path is not None:  # the annotated workbook's App Link cells, noted on the way
             from applinks.files.xlsx_annotate import LinkRecorder
@@ -567,6 +580,7 @@ def prepare_command(
             force=force,
             spool=spool,
             name_column=name_column,
+            write_csv=write_csv,
         )
 
 
