@@ -55,3 +55,60 @@ def test_quiet_panics_gives_back_other_output(capfd: pytest.CaptureFixture) -> N
     with quiet_panics():
         os.write(2, b"a warning\n")
     assert capfd.readouterr() == ("", "a warning\n")
+
+
+PASSWORD = (
+    "is protected with a password; open it in Excel, remove the password (File > Info > "
+    "Protect Workbook), save it and try again."
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sheetjs-password_2002_40_xor.xls",
+        "sheetjs-password_2002_40_basecrypto.xls",
+        "sheetjs-password_2002_128_strong.xls",
+        "poi-password.xls",
+        "calamine-pass_protected.xlsx",
+        "calamine-pass_protected.xlsb",
+    ],
+    ids=[
+        "xls-xor",
+        "xls-rc4-cryptoapi-40",
+        "xls-rc4-cryptoapi-128",
+        "xls-rc4",
+        "xlsx-agile",
+        "xlsb",
+    ],
+)
+def test_a_real_password_gets_one_sentence_for_every_variant(name: str, tmp_path: Path) -> None:
+    done = run_applinks("check", str(CORPUS / name), cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", f'"{name}" {PASSWORD}\n')
+
+
+DEFAULT_NOTE = (
+    "is encrypted with the password Excel uses when none is given (it was protected against "
+    "changes, not with a password of its own); it was read as Excel opens it."
+)
+
+
+def test_the_default_password_is_read_as_excel_opens_it(tmp_path: Path) -> None:
+    """An .xls encrypted with "VelvetSweatshop" (RC4) is decrypted in memory and read."""
+    name = "poi-50833-default-password.xls"
+    out = tmp_path / "out.csv"
+    done = run_applinks("export", str(CORPUS / name), "-o", str(out), "--allow-errors")
+    assert done.returncode == 1  # the sheet has no Name column: an error in the data
+    assert done.stderr.splitlines()[0] == f'Note: "{name}" {DEFAULT_NOTE}'
+    assert out.read_bytes() == "\ufefftest cell value\r\n".encode()
+
+
+def test_the_default_password_of_an_xlsx_is_read(tmp_path: Path) -> None:
+    """An .xlsx in an OLE box with the standard encryption and the default password."""
+    name = "poi-protect-default-password.xlsx"
+    out = tmp_path / "out.csv"
+    done = run_applinks("export", str(CORPUS / name), "-o", str(out), "--allow-errors")
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == f'Note: "{name}" {DEFAULT_NOTE}'
+    first = out.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert first.startswith("При запуске пробной версии Office 2007")

@@ -136,7 +136,7 @@ def _check_entries(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise InputError(
+            raise InputError(  # a zip tool's password, not Excel's: no Excel menu to name
                 f'"{name}" is protected with a password; open it, remove the password, save it '
                 "and try again.",
                 path=path,
@@ -389,7 +389,9 @@ def check_ole(path: Path) -> None:
         if shift not in (9, 12) or mini_shift != 6:
             raise damaged
         sector = 1 << shift
-        sectors = max(0, (size - sector) // sector)  # sector 0 starts after the header sector
+        # Sector 0 starts after the header sector. The last sector may be cut short (Excel
+        # and other writers leave a partial one); the readers pad it, and so does this check.
+        sectors = max(0, -(-(size - sector) // sector))
         dir_len, fat_len, dir_start = _u32s(header[40:52])
         mini_fat_start, mini_fat_len, difat_start, difat_len = _u32s(header[60:76])
         if fat_len > sectors or difat_len > sectors or mini_fat_len > sectors or dir_len > sectors:
@@ -400,9 +402,9 @@ def check_ole(path: Path) -> None:
                 raise damaged
             handle.seek((index + 1) * sector)
             data = handle.read(sector)
-            if len(data) < sector:
+            if len(data) < sector and index != sectors - 1:
                 raise damaged
-            return data
+            return data.ljust(sector, b"\0")
 
         # The FAT's own sectors: 109 in the header, the rest in a chain of DIFAT sectors.
         fat_sectors = [s for s in _u32s(header[76:512]) if s != _FREESECT]

@@ -11,7 +11,7 @@ from applinks import workers
 from applinks.errors import InputError, UsageError
 from applinks.table import Table
 
-from . import csv_in, guards, xlsx_in
+from . import csv_in, decrypt, guards, xlsx_in
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -79,12 +79,8 @@ def _read(
         return csv_in.read_csv(path, processes=workers.available() if hand_over else 1)
     if head.startswith(OLE_MAGIC):
         guards.check_ole(path)
-        if _is_encrypted_ooxml(path):
-            raise InputError(
-                f'"{name}" is protected with a password; open it in Excel, remove the password '
-                "(File > Info > Protect Workbook), save it and try again.",
-                path=path,
-            )
+        if decrypt.is_encrypted(path):
+            return _read_decrypted(path, sheet, links)
         return xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
     if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
         parts = guards.check_zip(path)
@@ -197,14 +193,16 @@ def _scan_notes(scan: guards.SheetScan, table: Table) -> list[str]:
     return notes
 
 
-def _is_encrypted_ooxml(path: Path) -> bool:
-    """Return True for an Office file encrypted with a password (an OLE box, not BIFF)."""
-    try:
-        import olefile
-    except ImportError:  # pragma: no cover - olefile is a dependency
-        return False
-    try:
-        with olefile.OleFileIO(str(path)) as ole:
-            return bool(ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"))
-    except (OSError, ValueError):
-        return False
+def _read_decrypted(path: Path, sheet: str | None, links: tuple[str, ...]) -> Table:
+    """Read a workbook encrypted with Excel's default password, as Excel opens it."""
+    with decrypt.decrypted_copy(path) as copy, copy.open("rb") as handle:
+        head = handle.read(8)
+        if head.startswith(OLE_MAGIC) and decrypt.is_encrypted(copy):
+            raise InputError(decrypt.password_sentence(path.name), path=path)
+        table = _read(copy, head, sheet, False, links)
+    table.notes.append(
+        f'"{path.name}" is encrypted with the password Excel uses when none is given (it was '
+        "protected against changes, not with a password of its own); it was read as Excel "
+        "opens it."
+    )
+    return table

@@ -20,6 +20,7 @@ from applinks.table import APP_CONTENT_URL, Cell, Table
 
 from .as_shown import ShownCells
 from .cell_facts import CellFacts
+from .decrypt import password_sentence
 from .ods_cells import read_ods_facts
 from .panics import quiet_panics
 from .xls_cells import read_xls_facts
@@ -114,11 +115,7 @@ def open_sheet(path: Path, *, sheet: str | None = None) -> OpenSheet:
             workbook = calamine.CalamineWorkbook.from_path(str(path))
             names = list(workbook.sheet_names)
     except calamine.PasswordError as exc:
-        raise InputError(
-            f'"{path.name}" is protected with a password; open it in Excel, remove the password, '
-            "save it and try again.",
-            path=path,
-        ) from exc
+        raise InputError(password_sentence(path.name), path=path) from exc
     except Exception as exc:  # calamine raises several types for damaged files
         raise InputError(
             f'"{path.name}" is damaged or not a workbook this tool can read; open it in Excel, '
