@@ -112,3 +112,41 @@ def test_the_default_password_of_an_xlsx_is_read(tmp_path: Path) -> None:
     assert done.stderr.splitlines()[0] == f'Note: "{name}" {DEFAULT_NOTE}'
     first = out.read_text(encoding="utf-8-sig").splitlines()[0]
     assert first.startswith("При запуске пробной версии Office 2007")
+
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "corpus"
+XLRD_NOTE = (
+    "workbook; it was read with xlrd, which shows numbers as their formats say but does not "
+    "read hyperlink targets or flag error cells (save it as .xlsx for those)."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "version"),
+    [
+        ("poi-testEXCEL_3.xls", "3.0"),
+        ("poi-testEXCEL_4.xls", "4.0"),
+        ("sheetjs-biff5-number_format.xls", "5.0/95"),
+        ("sheetjs-quattro-write_57.xls", "5.0/95"),
+    ],
+    ids=["excel-3", "excel-4", "excel-95-formats", "quattro-biff5-stream"],
+)
+def test_old_xls_is_read_with_xlrd(name: str, version: str, tmp_path: Path) -> None:
+    """Excel 2.x to 95 files: the whole CSV (values as their formats show them, percent as
+    75%, dates as dates; checked against LibreOffice's reading) and a note naming the reader."""
+    out = tmp_path / "out.csv"
+    done = run_applinks("export", str(CORPUS / name), "-o", str(out), "--allow-errors")
+    assert done.returncode == 1  # none of them has App Link columns: errors in the data
+    assert done.stderr.splitlines()[0] == f'Note: "{name}" is an Excel {version} {XLRD_NOTE}'
+    assert out.read_bytes() == (GOLDEN / f"{name}.csv").read_bytes()
+
+
+def test_old_xls_no_reader_can_open_names_its_version(tmp_path: Path) -> None:
+    """An Excel 95 file neither python-calamine nor xlrd parses (LibreOffice does)."""
+    done = run_applinks("check", str(CORPUS / "poi-64130-biff5.xls"), cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        '"poi-64130-biff5.xls" is an Excel 5.0/95 workbook that this tool cannot read; open it '
+        "in Excel or LibreOffice, save it as .xlsx and try again.\n",
+    )

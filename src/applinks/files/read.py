@@ -11,7 +11,7 @@ from applinks import workers
 from applinks.errors import InputError, UsageError
 from applinks.table import Table
 
-from . import csv_in, decrypt, guards, xlsx_in
+from . import csv_in, decrypt, guards, xls_old, xlsx_in
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -81,7 +81,7 @@ def _read(
         guards.check_ole(path)
         if decrypt.is_encrypted(path):
             return _read_decrypted(path, sheet, links)
-        return xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
+        return _read_ole(path, sheet, links)
     if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
         parts = guards.check_zip(path)
         if (
@@ -105,6 +105,11 @@ def _read(
             table = xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
         if scan is not None:
             table.notes.extend(_scan_notes(scan, table))
+        return table
+    version = xls_old.old_biff_version(head)
+    if version is not None:  # Excel 2.x to 4.0 wrote a bare stream, not an OLE file
+        table = xls_old.read_with_xlrd(path, sheet=sheet, version=version)
+        table.notes.append(_old_note(path, f"an Excel {version} workbook"))
         return table
     if suffix in WORKBOOK_SUFFIXES:
         raise InputError(_not_a_workbook(path, head), path=path)
@@ -191,6 +196,50 @@ def _scan_notes(scan: guards.SheetScan, table: Table) -> list[str]:
                 "Excel and give each column its own header."
             )
     return notes
+
+
+def _read_ole(path: Path, sheet: str | None, links: tuple[str, ...]) -> Table:
+    """Read an .xls: python-calamine reads Excel 97 and later (BIFF8) with every cell fact;
+    xlrd reads Excel 5.0/95 (whose number formats python-calamine's path does not show) and the
+    BIFF8 files python-calamine refuses; a note says when xlrd read the file."""
+    if _is_biff5(path):
+        version = "5.0/95"
+        try:
+            table = xls_old.read_with_xlrd(path, sheet=sheet, version=version)
+        except InputError as refused:
+            try:
+                return xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
+            except xlsx_in.ReaderRefused:
+                raise refused from None
+        table.notes.append(_old_note(path, f"an Excel {version} workbook"))
+        return table
+    try:
+        return xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
+    except xlsx_in.ReaderRefused as refused:
+        try:
+            table = xls_old.read_with_xlrd(path, sheet=sheet, version=None)
+        except InputError:
+            raise refused from None
+    table.notes.append(_old_note(path, "a workbook python-calamine cannot read"))
+    return table
+
+
+def _old_note(path: Path, what: str) -> str:
+    return (
+        f'"{path.name}" is {what}; it was read with xlrd, which shows numbers as their formats '
+        "say but does not read hyperlink targets or flag error cells (save it as .xlsx for those)."
+    )
+
+
+def _is_biff5(path: Path) -> bool:
+    """Return True for an OLE file whose workbook stream is Excel 5.0/95's ("Book")."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            return bool(ole.exists("Book") and not ole.exists("Workbook"))
+    except (OSError, ValueError):
+        return False
 
 
 def _read_decrypted(path: Path, sheet: str | None, links: tuple[str, ...]) -> Table:

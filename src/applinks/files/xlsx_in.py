@@ -117,7 +117,7 @@ def open_sheet(path: Path, *, sheet: str | None = None) -> OpenSheet:
     except calamine.PasswordError as exc:
         raise InputError(password_sentence(path.name), path=path) from exc
     except Exception as exc:  # calamine raises several types for damaged files
-        raise InputError(
+        raise ReaderRefused(
             f'"{path.name}" is damaged or not a workbook this tool can read; open it in Excel, '
             "save it as .xlsx and try again.",
             path=path,
@@ -138,8 +138,12 @@ def open_sheet(path: Path, *, sheet: str | None = None) -> OpenSheet:
         raise _damaged(path, chosen) from exc
 
 
+class ReaderRefused(InputError):
+    """python-calamine could not parse the workbook or its sheet (another reader may)."""
+
+
 def _damaged(path: Path, sheet: str) -> InputError:
-    return InputError(
+    return ReaderRefused(
         f'Sheet "{sheet}" of "{path.name}" is damaged and cannot be read; open the file in '
         "Excel, save it again and try again.",
         path=path,
