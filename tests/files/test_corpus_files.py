@@ -150,3 +150,53 @@ def test_old_xls_no_reader_can_open_names_its_version(tmp_path: Path) -> None:
         '"poi-64130-biff5.xls" is an Excel 5.0/95 workbook that this tool cannot read; open it '
         "in Excel or LibreOffice, save it as .xlsx and try again.\n",
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "calamine-issue_174-declared-grid.xlsx",
+        "sheetjs-wtf_path.xlsx",
+        "calamine-minimal_package.xlsx",
+        "poi-49609-backslash-names.xlsx",
+        "calamine-errors.xlsx",
+    ],
+    ids=[
+        "22-cells-declaring-the-whole-grid",
+        "workbook-part-found-through-relationships",
+        "parts-at-the-package-root",
+        "part-names-with-backslashes",
+        "only-error-values",
+    ],
+)
+def test_packages_excel_opens_are_read(name: str, tmp_path: Path) -> None:
+    """Files once refused ("too large", "not an Excel workbook", "empty"): the whole CSV."""
+    out = tmp_path / "out.csv"
+    done = run_applinks("export", str(CORPUS / name), "-o", str(out), "--allow-errors")
+    assert done.returncode == 1, done.stderr  # no App Link columns: errors in the data
+    assert out.read_bytes() == (GOLDEN / f"{name}.csv").read_bytes()
+
+
+def test_a_sheet_of_error_values_flags_each_cell(tmp_path: Path) -> None:
+    """A sheet whose only content is error values is not empty: each gets a cell-error."""
+    import csv
+    import io
+
+    done = run_applinks("check", str(CORPUS / "calamine-errors.xlsx"), "--format", "csv")
+    issues = [
+        (int(r["row"]), r["column"], r["code"], r["value"])
+        for r in csv.DictReader(io.StringIO(done.stdout))
+    ]
+    errors = ["#NAME?", "#VALUE!", "#NULL!", "#REF!", "#NUM!", "#N/A"]
+    assert done.returncode == 1
+    assert issues == [
+        (1, "Name", "name-column-missing", ""),
+        *[
+            issue
+            for row, error in enumerate(errors, 2)
+            for issue in [
+                (row, "App ID", "row-not-importable", ""),
+                (row, "#DIV/0!", "cell-error", error),
+            ]
+        ],
+    ]

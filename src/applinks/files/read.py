@@ -99,7 +99,8 @@ def _read(
             )
             table = xlsx_in.sheet_table(opened, path, sheet=sheet, facts=facts, link_columns=links)
         else:
-            scan = guards.inspect_xlsx_sheet(path, sheet) if "xl/workbook.xml" in parts else None
+            spreadsheet_ml = not parts & {"xl/workbook.bin", "content.xml"}
+            scan = guards.inspect_xlsx_sheet(path, sheet) if spreadsheet_ml else None
             if "xl/workbook.bin" in parts:
                 guards.inspect_xlsb_sheet(path, sheet)
             table = xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
