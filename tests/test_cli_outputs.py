@@ -129,3 +129,24 @@ def test_output_named_xlsx_is_a_workbook(book: Path, args: list[str]) -> None:
     source = (DATA / "clean.csv").read_text(encoding="utf-8-sig").splitlines()
     assert [",".join("" if v is None else str(v) for v in row) for row in rows] == source
     assert workbook.sheetnames == [sheet.title, "App Link Check"]
+
+
+def test_every_file_written_is_named(book: Path) -> None:
+    """The report is named too (on stderr when stdout carries the report as data)."""
+    done = run("check", "clean.csv", "--format", "json", "--report", "r.csv", cwd=book.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "Wrote r.csv (the report: 0 issues).\n"
+    report = (book.parent / "r.csv").read_bytes()
+    assert report == b"row,column,code,severity,message,value,suggestion\r\n"
+
+
+def test_the_command_line_names_its_own_options(book: Path) -> None:
+    """A message shared with Excel names the ribbon's button there and the option here."""
+    done = run("fill", "clean.csv", "--app", "redfin.com", cwd=book.parent)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        "There is no known link format for Redfin (redfin.com); paste the record links into a "
+        "column and read them with --from-url COLUMN, or give a URL template for it with "
+        "--templates FILE.\n",
+    )

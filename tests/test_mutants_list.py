@@ -28,6 +28,7 @@ COVERED = {
     "registry.py",
     "operations.py",
     "issues.py",
+    "wording.py",
     "table.py",
     "files/csv_in.py",
     "files/csv_out.py",

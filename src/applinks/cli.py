@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from applinks import __version__, workers
-from applinks.cli_outputs import Kind, check_outputs, output_of_copy, prepare_outputs, write_output
+from applinks.cli_outputs import (
+    Kind,
+    check_outputs,
+    output_of_copy,
+    prepare_outputs,
+    write_output,
+    write_report,
+)
 from applinks.cli_report import blank_note, describe, print_report, records
 from applinks.errors import ApplinksError, UsageError
 from applinks.excel.commands import addin
@@ -33,6 +40,7 @@ from applinks.progress import Progress
 from applinks.registry import AppEntry, Registry, load_registry, load_user_templates
 from applinks.rows import LazyRows
 from applinks.table import Table
+from applinks.wording import counted
 
 if TYPE_CHECKING:
     from applinks.files.xlsx_annotate import LinkRecorder
@@ -75,7 +83,7 @@ class AppLinksGroup(click.Group):
         except ApplinksError as error:
             if _debug(ctx):
                 raise
-            click.echo(str(error), err=True)
+            click.echo(error.cli_message, err=True)
             ctx.exit(error.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -237,19 +245,6 @@ def _registry_and_settings(
     return registry, settings
 
 
-def _write_report(
-    report: Report, path: Path | None, force: bool, inputs: tuple[Path, ...] = ()
-) -> None:
-    if path is None:
-        return
-    from applinks.files.atomic import atomic_writer, check_output
-
-    check_output(path, force=force, inputs=inputs)
-    text = report.to_json() if path.suffix.lower() == ".json" else report.to_csv()
-    with atomic_writer(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-
-
 def _output_path(book: Path, output: Path | None) -> Path:
     return output if output is not None else default_output_path(book)
 
@@ -365,7 +360,7 @@ def check_command(
         click.echo(describe(table, book, report))
     blank_note(report)
     print_report(report, records(table, report), fmt)
-    _write_report(report, report_path, force, inputs=(book,))
+    write_report(report, report_path, force, inputs=(book,), err=fmt != "table")
     if annotate_path is not None:
         quiet = fmt != "table"
         _write_annotated(
@@ -406,8 +401,8 @@ def _write_annotated(
         name_column=name_column,
     )
     say(
-        f"Wrote {path}: {len(result.rules)} live flag rules and {result.issues} "
-        f'issue{"s" if result.issues != 1 else ""} on the sheet "App Link Check".'
+        f"Wrote {path}: {counted(len(result.rules), 'live flag rule')} and "
+        f'{counted(result.issues, "issue")} on the sheet "App Link Check".'
     )
 
 
@@ -487,7 +482,7 @@ def _finish(
     else:
         write_cloze_csv(table, path, force=force, inputs=(book,), name_column=name_column)
     rows = records(table, report)
-    click.echo(f"Wrote {path} ({rows} row{'s' if rows != 1 else ''}).")
+    click.echo(f"Wrote {path} ({counted(rows, 'row')}).")
     if report.has_errors:
         sys.exit(EXIT_DATA_ERRORS)
     return path
@@ -557,7 +552,7 @@ def prepare_command(
         click.echo(describe(table, book, result.report))
         if result.fill is not None:
             click.echo(result.fill.summary())
-        _write_report(result.report, report_path, force, inputs=(book,))
+        write_report(result.report, report_path, force, inputs=(book,))
         if xlsx_path is not None:
             _write_annotated(
                 book,
@@ -701,7 +696,7 @@ def demo(out_dir: Path) -> None:
     print_report(result.report, records(result.table, result.report), "table")
     csv_path = write_cloze_csv(result.table, default_output_path(book), force=True, inputs=(book,))
     report_path = out_dir / "check-report.csv"
-    _write_report(result.report, report_path, force=True)
+    write_report(result.report, report_path, force=True, err=None)
     click.echo(f"\nWrote, in {out_dir}:")
     click.echo(f"  {book.name}  (the example workbook; open it in Excel)")
     click.echo(f"  {csv_path.name}  (the file for Cloze, written despite the planted errors)")

@@ -15,7 +15,9 @@ from pathlib import Path
 from applinks.errors import UsageError
 from applinks.files.atomic import check_output
 from applinks.files.csv_out import default_output_path, write_cloze_csv
+from applinks.issues import Report
 from applinks.table import Table
+from applinks.wording import counted
 
 #: Extensions that ask for a workbook (the input with its App Link columns) instead of CSV text.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -143,3 +145,30 @@ def write_output(book: Path, table: Table, result: Table, path: Path, *, force: 
     report = check(result, registry=registry)
     write_annotated(book, table, report, path, prepared=result, force=force, registry=registry)
     return path
+
+
+def write_report(
+    report: Report,
+    path: Path | None,
+    force: bool,
+    inputs: tuple[Path, ...] = (),
+    *,
+    err: bool | None = False,
+) -> None:
+    """Write ``--report PATH`` (JSON for .json, else CSV) and say so, as every output is named.
+
+    ``err``: say it on stderr (stdout carries data), or not at all (None: the caller lists
+    what it wrote itself).
+    """
+    if path is None:
+        return
+    import click
+
+    from applinks.files.atomic import atomic_writer
+
+    check_output(path, force=force, inputs=inputs)
+    text = report.to_json() if path.suffix.lower() == ".json" else report.to_csv()
+    with atomic_writer(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    if err is not None:
+        click.echo(f"Wrote {path} (the report: {counted(len(report.issues), 'issue')}).", err=err)

@@ -15,12 +15,20 @@ class ApplinksError(Exception):
     exit_code = 2
 
     def __init__(
-        self, message: str, *, path: str | Path | None = None, column: str | None = None
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        column: str | None = None,
+        cli_message: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.path = str(path) if path is not None else None
         self.column = column
+        #: The sentence for the command line when the message names something of Excel's (a
+        #: ribbon button): there it names the command line's option instead.
+        self.cli_message = cli_message or message
 
     def __str__(self) -> str:
         return self.message

@@ -32,6 +32,7 @@ from applinks.table import (
     cell_text,
 )
 from applinks.templates import id_text
+from applinks.wording import counted
 
 #: At most this many distinct ids or URLs keep their worked-out link (bounded memory).
 _RENDER_CACHE = 100_000
@@ -210,11 +211,11 @@ class FillResult:
         )
 
     def summary(self) -> str:
-        text = f"Filled App Links on {self.filled_rows} row{'s' if self.filled_rows != 1 else ''}"
+        text = f"Filled App Links on {counted(self.filled_rows, 'row')}"
         text += f' (ids from "{self.id_column}")'
         if self.kept_cells:
             text += (
-                f"; kept {self.kept_cells} cell{'s' if self.kept_cells != 1 else ''} that "
+                f"; kept {counted(self.kept_cells, 'cell')} that "
                 "already had values (use --overwrite to replace them)"
             )
         if self.not_records:
