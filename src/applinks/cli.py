@@ -13,14 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from applinks import __version__, workers
-from applinks.cli_outputs import (
-    Kind,
-    check_outputs,
-    output_of_copy,
-    prepare_outputs,
-    write_output,
-    write_report,
-)
+from applinks import cli_outputs as outputs
 from applinks.cli_report import blank_note, describe, print_report, records
 from applinks.errors import ApplinksError, UsageError
 from applinks.excel.commands import addin
@@ -46,6 +39,7 @@ if TYPE_CHECKING:
     from applinks.files.xlsx_annotate import LinkRecorder
 
 EXIT_OK, EXIT_DATA_ERRORS, EXIT_USAGE = 0, 1, 2
+REPORT, WORKBOOK = outputs.Kind.REPORT, outputs.Kind.WORKBOOK
 
 
 class AppLinksGroup(click.Group):
@@ -257,7 +251,7 @@ def _progress(table: Table, label: str) -> Progress:
 
 
 def _spool(
-    book: Path, output: Path | None, progress: Progress, *, wanted: bool = True
+    book: Path, output: Path | None, progress: Progress, wanted: bool = True
 ) -> contextlib.AbstractContextManager[CsvSpool | None]:
     """Return a CSV spool beside the output, or nothing when its folder does not exist (then
     the output checks report that, as before, and the CSV is written the usual way)."""
@@ -274,10 +268,10 @@ def _spool(
 @_force
 def insert(book: Path, sheet: str | None, output: Path | None, force: bool) -> None:
     """Add the four App Link columns (only those missing) and save a copy as CSV (or .xlsx)."""
-    target = output_of_copy(book, output, force=force)
+    target = outputs.output_of_copy(book, output, force=force)
     table = read_table(book, sheet=sheet)
     result = insert_app_link_columns(table)
-    path = write_output(book, table, result.table, target, force=force)
+    path = outputs.write_output(book, table, result.table, target, force=force)
     added = ", ".join(result.added) if result.added else "none (all four were there)"
     click.echo(f"Added columns: {added}. Wrote {path}.")
 
@@ -310,7 +304,7 @@ def fill(
     """Fill App ID, App Unique ID, App Name and App Content URL for every row with an id."""
     registry, values = _registry_and_settings(templates, settings)
     require_link_source(app=app, from_url=from_url)  # before reading a large file
-    target = output_of_copy(book, output, force=force)
+    target = outputs.output_of_copy(book, output, force=force)
     table = read_table(book, sheet=sheet, from_url=from_url)
     result = fill_links(
         table,
@@ -322,7 +316,7 @@ def fill(
         kind=kind,
         registry=registry,
     )
-    path = write_output(book, table, result.table, target, force=force)
+    path = outputs.write_output(book, table, result.table, target, force=force)
     for issue in result.report:
         click.echo(issue.message, err=True)
     click.echo(f"{result.summary()} Wrote {path}.")
@@ -351,8 +345,8 @@ def check_command(
     from applinks.checks import check
 
     registry, _ = _registry_and_settings(templates, ())
-    outputs = [("--report", report_path, Kind.REPORT), ("--annotate", annotate_path, Kind.WORKBOOK)]
-    check_outputs(book, outputs, force=force)
+    named = [("--report", report_path, REPORT), ("--annotate", annotate_path, WORKBOOK)]
+    outputs.check_outputs(book, named, force=force)
     table = read_table(book, sheet=sheet)
     with _progress(table, "Checking") as progress:
         report = check(table, registry=registry, on_rows=progress.rows, name_column=name_column)
@@ -360,7 +354,7 @@ def check_command(
         click.echo(describe(table, book, report))
     blank_note(report)
     print_report(report, records(table, report), fmt)
-    write_report(report, report_path, force, inputs=(book,), err=fmt != "table")
+    outputs.write_report(report, report_path, force, inputs=(book,), err=fmt != "table")
     if annotate_path is not None:
         quiet = fmt != "table"
         _write_annotated(
@@ -424,7 +418,8 @@ def export(
     """Save the sheet as the CSV Cloze imports (UTF-8 with BOM); refuses while errors remain."""
     from applinks.checks import check
 
-    check_outputs(book, [("-o/--output", _output_path(book, output), Kind.CSV)], force=force)
+    named = [("-o/--output", _output_path(book, output), outputs.Kind.CSV)]
+    outputs.check_outputs(book, named, force=force)
     table = read_table(book, sheet=sheet)
     with (
         _progress(table, "Checking") as progress,
@@ -523,13 +518,10 @@ def prepare_command(
 ) -> None:
     """Insert, fill, check and export in one go (-o *.xlsx: the workbook instead of the CSV)."""
     registry, values = _registry_and_settings(templates, settings)
-    output, xlsx_path, write_csv = prepare_outputs(book, output, xlsx_path, report_path, force)
+    output, xlsx_path, to_csv = outputs.of_prepare(book, output, xlsx_path, report_path, force)
     table = read_table(book, sheet=sheet, from_url=from_url)
     # One pass over the rows: the CSV is written while they are checked, then kept or dropped.
-    with (
-        _progress(table, "Preparing") as progress,
-        _spool(book, output, progress, wanted=write_csv) as spool,
-    ):
+    with _progress(table, "Preparing") as progress, _spool(book, output, progress, to_csv) as spool:
         recorder = None
         if xlsx_path is not None:  # the annotated workbook's App Link cells, noted on the way
             from applinks.files.xlsx_annotate import LinkRecorder
@@ -552,7 +544,7 @@ def prepare_command(
         click.echo(describe(table, book, result.report))
         if result.fill is not None:
             click.echo(result.fill.summary())
-        write_report(result.report, report_path, force, inputs=(book,))
+        outputs.write_report(result.report, report_path, force, inputs=(book,))
         if xlsx_path is not None:
             _write_annotated(
                 book,
@@ -575,7 +567,7 @@ def prepare_command(
             force=force,
             spool=spool,
             name_column=name_column,
-            write_csv=write_csv,
+            write_csv=to_csv,
         )
 
 
@@ -696,7 +688,7 @@ def demo(out_dir: Path) -> None:
     print_report(result.report, records(result.table, result.report), "table")
     csv_path = write_cloze_csv(result.table, default_output_path(book), force=True, inputs=(book,))
     report_path = out_dir / "check-report.csv"
-    write_report(result.report, report_path, force=True, err=None)
+    outputs.write_report(result.report, report_path, force=True, err=None)
     click.echo(f"\nWrote, in {out_dir}:")
     click.echo(f"  {book.name}  (the example workbook; open it in Excel)")
     click.echo(f"  {csv_path.name}  (the file for Cloze, written despite the planted errors)")

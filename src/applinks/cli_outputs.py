@@ -9,6 +9,7 @@ must say the kind of file the option writes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 
@@ -44,7 +45,9 @@ def workbook_suffix(book: Path) -> str:
     return ".xlsm" if book.suffix.lower() in (".xlsm", ".xltm") else ".xlsx"
 
 
-def check_outputs(book: Path, outputs: list[tuple[str, Path | None, Kind]], *, force: bool) -> None:
+def check_outputs(
+    book: Path, outputs: Sequence[tuple[str, Path | None, Kind]], *, force: bool
+) -> None:
     """Refuse, before any work, an output that cannot or must not be written.
 
     ``outputs`` holds (option, path, kind) for each output; a path of None is not written.
@@ -106,7 +109,7 @@ def output_of_copy(book: Path, output: Path | None, *, force: bool) -> Path:
     return target
 
 
-def prepare_outputs(
+def of_prepare(
     book: Path, output: Path | None, xlsx_path: Path | None, report: Path | None, force: bool
 ) -> tuple[Path | None, Path | None, bool]:
     """Check prepare's outputs; return (CSV output, workbook output, whether a CSV is written).

@@ -242,9 +242,9 @@ def table_from_sheet(
     found = find_header(left + r for r in data.iter_rows())
     if found is None and facts is not None and facts.errors:
         # python-calamine gives error cells as empty: a sheet of only #N/A is not empty.
-        shown = ShownCells(facts, width=pad + (data.width or 0))
+        errors = ShownCells(facts, width=pad + (data.width or 0))
         found = find_header(
-            shown.apply([left + r], number)[0] for number, r in enumerate(data.iter_rows(), 1)
+            errors.apply([left + r], number)[0] for number, r in enumerate(data.iter_rows(), 1)
         )
     if found is None:
         raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
