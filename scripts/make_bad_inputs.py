@@ -766,6 +766,10 @@ def build() -> dict[str, bytes]:
 LONG_TEXT = ("Notes on the house: café, garden, garage.\n" * 1000)[:40_000]
 
 
+#: Where the page's section on real-world files begins (scripts/corpus.py writes it).
+CORPUS_HEADING = "## Real-world files"
+
+
 def render_doc() -> str:
     """Return docs/bad-inputs.md: the catalogue as a table."""
     lines = [
@@ -820,7 +824,10 @@ def main() -> None:
     for name, data in build().items():
         (BAD / name).write_bytes(data)
         print(f"{name}: {len(data):,} bytes")
-    DOC.write_text(render_doc(), encoding="utf-8")
+    # The real-world section (written by scripts/corpus.py) is kept as it is.
+    old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    kept = old[old.index(CORPUS_HEADING) :] if CORPUS_HEADING in old else ""
+    DOC.write_text(render_doc() + ("\n" + kept if kept else ""), encoding="utf-8")
     print(f"wrote {DOC.relative_to(ROOT)}")
 
 

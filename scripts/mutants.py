@@ -159,6 +159,7 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
         _TWO,
     ),
     "issues.py": ("tests/test_issues.py", _CORE, "tests/test_docs.py", "tests/test_cli.py"),
+    "wording.py": ("tests/test_wording.py", "tests/test_issues.py", "tests/test_cli.py"),
     "rules.py": (
         "tests/test_rules.py",
         "tests/test_rules_libreoffice.py",

@@ -157,7 +157,8 @@ def test_a_handed_over_run_ends_as_a_run_in_turn(tmp_path: Path, command: list[s
         )
         assert handed is hand_over
         files = [p.read_bytes() for p in (out, report) if p.exists()]
-        results[hand_over] = (code, stdout.replace(str(out), "OUT"), stderr, files)
+        shown = stdout.replace(str(out), "OUT").replace(str(report), "REPORT")  # names differ
+        results[hand_over] = (code, shown, stderr, files)
     assert results[True] == results[False]
     code, stdout, stderr, files = results[True]
     assert code == 1 and "in 300 rows." in stdout

@@ -440,7 +440,7 @@ def test_cli_prepare_with_two_workers_writes_the_same_files(tmp_path: Path) -> N
     assert printed["2"] == printed["1"]
     records = sum(1 for row in rows[1:] if any(row))
     assert records < 30_000  # blank rows are left out of the records and named in a note
-    assert f"in {records} rows" in printed["1"]
+    assert f"in {records:,} rows" in printed["1"]
     for name in ("out", "report"):
         suffix = ".csv" if name == "out" else ".json"
         assert (tmp_path / f"{name}2{suffix}").read_bytes() == (
@@ -489,7 +489,7 @@ def test_export_in_two_processes_equals_one(
     assert outputs["2"] == outputs["1"]
     records = sum(1 for row in rows[1:] if any(row))
     assert records < 30_000  # blank rows are not records: neither written nor counted
-    assert outputs["1"][0] == 1 and f"Wrote OUT ({records} rows)." in outputs["1"][1]
+    assert outputs["1"][0] == 1 and f"Wrote OUT ({records:,} rows)." in outputs["1"][1]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "export1.csv", "export2.csv"]
 
 

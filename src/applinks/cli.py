@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from applinks import __version__, workers
+from applinks import cli_outputs as outputs
 from applinks.cli_options import (
     allow_errors_option,
     annotate_option,
@@ -45,9 +46,13 @@ from applinks.progress import Progress
 from applinks.registry import AppEntry, Registry, load_registry
 from applinks.rows import LazyRows
 from applinks.table import Table
+from applinks.wording import counted
 
 if TYPE_CHECKING:
     from applinks.files.xlsx_annotate import LinkRecorder
+
+
+REPORT, WORKBOOK = outputs.Kind.REPORT, outputs.Kind.WORKBOOK
 
 
 class AppLinksGroup(click.Group):
@@ -70,19 +75,6 @@ def main(debug: bool) -> None:
     """Prepare a spreadsheet of Properties, Projects or Deals for a Cloze import with App Links."""
 
 
-def _write_report(
-    report: Report, path: Path | None, force: bool, inputs: tuple[Path, ...] = ()
-) -> None:
-    if path is None:
-        return
-    from applinks.files.atomic import atomic_writer, check_output
-
-    check_output(path, force=force, inputs=inputs)
-    text = report.to_json() if path.suffix.lower() == ".json" else report.to_csv()
-    with atomic_writer(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-
-
 def _output_path(book: Path, output: Path | None) -> Path:
     return output if output is not None else default_output_path(book)
 
@@ -95,12 +87,12 @@ def _progress(table: Table, label: str) -> Progress:
 
 
 def _spool(
-    book: Path, output: Path | None, progress: Progress
+    book: Path, output: Path | None, progress: Progress, wanted: bool = True
 ) -> contextlib.AbstractContextManager[CsvSpool | None]:
     """Return a CSV spool beside the output, or nothing when its folder does not exist (then
     the output checks report that, as before, and the CSV is written the usual way)."""
     folder = _output_path(book, output).parent
-    if not folder.is_dir():
+    if not wanted or not folder.is_dir():
         return contextlib.nullcontext(None)
     return CsvSpool(folder, progress=progress.update)
 
@@ -109,13 +101,12 @@ def _spool(
 @read_options
 @output_options()
 def insert(book: Path, sheet: str | None, output: Path | None, force: bool) -> None:
-    """Add the four App Link columns (only those missing) and save a copy as CSV."""
+    """Add the four App Link columns (only those missing) and save a copy as CSV (or .xlsx)."""
+    target = outputs.output_of_copy(book, output, force=force)
 
     def run(table: Table) -> None:
         result = insert_app_link_columns(table)
-        path = write_cloze_csv(
-            result.table, _output_path(book, output), force=force, inputs=(book,)
-        )
+        path = outputs.write_output(book, table, result.table, target, force=force)
         added = ", ".join(result.added) if result.added else "none (all four were there)"
         click.echo(f"Added columns: {added}. Wrote {path}.")
 
@@ -136,12 +127,11 @@ def fill(
 ) -> None:
     """Fill App ID, App Unique ID, App Name and App Content URL for every row with an id."""
     source.require()  # before reading a large file
+    target = outputs.output_of_copy(book, output, force=force)
 
     def run(table: Table) -> None:
         result = fill_links(table, source, registry=registry)
-        path = write_cloze_csv(
-            result.table, _output_path(book, output), force=force, inputs=(book,)
-        )
+        path = outputs.write_output(book, table, result.table, target, force=force)
         for issue in result.report:
             click.echo(issue.message, err=True)
         click.echo(f"{_fill_summary(result)} Wrote {path}.")
@@ -175,6 +165,8 @@ def check_command(
     from applinks.checks import check
 
     registry, _ = registry_and_settings(templates)
+    named = [("--report", report_path, REPORT), ("--annotate", annotate_path, WORKBOOK)]
+    outputs.check_outputs(book, named, force=force)
 
     def run(table: Table) -> None:
         with _progress(table, "Checking") as progress:
@@ -183,7 +175,7 @@ def check_command(
             click.echo(describe(table, book, report))
         blank_note(report)
         print_report(report, records(table, report), fmt)
-        _write_report(report, report_path, force, inputs=(book,))
+        outputs.write_report(report, report_path, force, inputs=(book,), err=fmt != "table")
         if annotate_path is not None:
             quiet = fmt != "table"
             _write_annotated(
@@ -226,8 +218,8 @@ def _write_annotated(
         name_column=name_column,
     )
     say(
-        f"Wrote {path}: {len(result.rules)} live flag rules and {result.issues} "
-        f'issue{"s" if result.issues != 1 else ""} on the sheet "App Link Check".'
+        f"Wrote {path}: {counted(len(result.rules), 'live flag rule')} and "
+        f'{counted(result.issues, "issue")} on the sheet "App Link Check".'
     )
 
 
@@ -244,6 +236,8 @@ def export(
     force: bool,
 ) -> None:
     """Save the sheet as the CSV Cloze imports (UTF-8 with BOM); refuses while errors remain."""
+    named = [("-o/--output", _output_path(book, output), outputs.Kind.CSV)]
+    outputs.check_outputs(book, named, force=force)
 
     def run(table: Table) -> None:
         with _progress(table, "Checking") as progress, _spool(book, output, progress) as spool:
@@ -275,6 +269,7 @@ def _finish(
     force: bool,
     spool: CsvSpool | None = None,
     name_column: str | None = None,
+    write_csv: bool = True,
 ) -> Path | None:
     """Print the report, write the CSV unless errors block it, and exit with the right code.
 
@@ -283,6 +278,8 @@ def _finish(
     blank_note(report)
     print_report(report, records(table, report), "table")
     path = _output_path(book, output)
+    if not write_csv:  # the workbook, written already, carries the flags instead
+        sys.exit(EXIT_DATA_ERRORS if report.has_errors else EXIT_OK)
     if report.has_errors and not allow_errors:
         click.echo(
             f"Not written: fix the errors above first, or use --allow-errors to write "
@@ -295,7 +292,7 @@ def _finish(
     else:
         write_cloze_csv(table, path, force=force, inputs=(book,), name_column=name_column)
     rows = records(table, report)
-    click.echo(f"Wrote {path} ({rows} row{'s' if rows != 1 else ''}).")
+    click.echo(f"Wrote {path} ({counted(rows, 'row')}).")
     if report.has_errors:
         sys.exit(EXIT_DATA_ERRORS)
     return path
@@ -317,11 +314,15 @@ def prepare_command(
     allow_errors: bool,
     force: bool,
 ) -> None:
-    """Insert, fill, check and export in one go."""
+    """Insert, fill, check and export in one go (-o *.xlsx: the workbook instead of the CSV)."""
+    output, xlsx_path, to_csv = outputs.of_prepare(book, output, xlsx_path, report_path, force)
 
     def run(table: Table) -> None:
         # One pass over the rows: the CSV is written while they are checked, then kept or dropped.
-        with _progress(table, "Preparing") as progress, _spool(book, output, progress) as spool:
+        with (
+            _progress(table, "Preparing") as progress,
+            _spool(book, output, progress, to_csv) as spool,
+        ):
             recorder = None
             if xlsx_path is not None:  # the annotated workbook's App Link cells, noted on the way
                 from applinks.files.xlsx_annotate import LinkRecorder
@@ -339,7 +340,7 @@ def prepare_command(
             click.echo(describe(table, book, result.report))
             if result.fill is not None:
                 click.echo(_fill_summary(result.fill))
-            _write_report(result.report, report_path, force, inputs=(book,))
+            outputs.write_report(result.report, report_path, force, inputs=(book,))
             if xlsx_path is not None:
                 _write_annotated(
                     book,
@@ -362,6 +363,7 @@ def prepare_command(
                 force=force,
                 spool=spool,
                 name_column=name_column,
+                write_csv=to_csv,
             )
 
     run_on_table(book, run, sheet=sheet, from_url=source.from_url)
@@ -482,7 +484,7 @@ def demo(out_dir: Path) -> None:
             result.table, default_output_path(book), force=True, inputs=(book,)
         )
         report_path = out_dir / "check-report.csv"
-        _write_report(result.report, report_path, force=True)
+        outputs.write_report(result.report, report_path, force=True, err=None)
         click.echo(f"\nWrote, in {out_dir}:")
         click.echo(f"  {book.name}  (the example workbook; open it in Excel)")
         click.echo(f"  {csv_path.name}  (the file for Cloze, written despite the planted errors)")

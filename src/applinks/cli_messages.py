@@ -77,4 +77,4 @@ def cli_message(error: ApplinksError) -> str:
             f'The sheet already has a column headed "Name", so "{error.header}" cannot be the '
             "Name column too; leave out --name-column, or rename one of the two columns."
         )
-    return str(error)
+    return error.cli_message

@@ -9,6 +9,7 @@ import click
 
 from applinks.issues import Report
 from applinks.table import Table
+from applinks.wording import counted
 
 #: Issues shown in the table on the terminal; the rest are counted ("and N more").
 SHOWN_ISSUES = 200
@@ -18,7 +19,7 @@ def describe(table: Table, path: Path, report: Report | None = None) -> str:
     """Say what was read: the file, the sheet and its records (blank rows are not records)."""
     where = f'{path.name}, sheet "{table.sheet}"' if table.sheet else path.name
     rows = records(table, report)
-    text = f"{where}: {rows} row{'s' if rows != 1 else ''}"
+    text = f"{where}: {counted(rows, 'row')}"
     if table.encoding:
         from applinks.files.csv_in import ENCODING_NAMES
 

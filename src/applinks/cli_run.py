@@ -14,6 +14,7 @@ import click
 
 from applinks.cli_messages import cli_message
 from applinks.errors import ApplinksError
+from applinks.files.panics import is_panic
 from applinks.files.read import read_then
 from applinks.table import Table
 
@@ -42,8 +43,8 @@ def outcome(ctx: click.Context, work: Callable[[], object]) -> int:
     except KeyboardInterrupt:
         click.echo(f"Stopped; {_what_was_written()}.", err=True)
         return 130
-    except Exception as error:  # a bug: still one sentence unless --debug
-        if _debug(ctx):
+    except BaseException as error:  # a bug (or a reader's panic): one sentence unless --debug
+        if _debug(ctx) or not (isinstance(error, Exception) or is_panic(error)):
             raise
         click.echo(
             f"An unexpected problem stopped the run ({error}); {_what_was_written()}. "

@@ -16,12 +16,24 @@ class ApplinksError(Exception):
     exit_code = 2
 
     def __init__(
-        self, message: str, *, path: str | Path | None = None, column: str | None = None
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        column: str | None = None,
+        cli_message: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.path = str(path) if path is not None else None
         self.column = column
+        self._cli_message = cli_message
+
+    @property
+    def cli_message(self) -> str:
+        """The sentence for the command line: the message, unless it names something of
+        Excel's (a ribbon button), where the command line names its own option instead."""
+        return getattr(self, "_cli_message", None) or self.message
 
     def __str__(self) -> str:
         return self.message

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from applinks.wording import counted
+
 Severity = Literal["error", "warning"]
 
 #: Every issue code: its severity and its one message template. Placeholders: ``row``,
@@ -228,8 +230,8 @@ class Report:
     def summary(self, rows: int | None = None) -> str:
         """Return the one-line summary, e.g. ``2 errors, 1 warning in 40 rows.``"""
         e, w = self.errors, self.warnings
-        parts = f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
-        where = f" in {rows} row{'s' if rows != 1 else ''}" if rows is not None else ""
+        parts = f"{counted(e, 'error')}, {counted(w, 'warning')}"
+        where = f" in {counted(rows, 'row')}" if rows is not None else ""
         if not e and not w:
             return f"No problems found{where}."
         return f"{parts}{where}."

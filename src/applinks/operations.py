@@ -33,6 +33,7 @@ from applinks.table import (
     cell_text,
 )
 from applinks.templates import id_text
+from applinks.wording import counted
 
 #: At most this many distinct ids or URLs keep their worked-out link (bounded memory).
 _RENDER_CACHE = 100_000
@@ -227,13 +228,10 @@ class FillResult:
     def summary(self, *, how_to_replace: str = "") -> str:
         """Say what the fill did in one sentence; ``how_to_replace`` (each surface's own words,
         e.g. "use --overwrite to replace them") follows the count of cells kept."""
-        text = f"Filled App Links on {self.filled_rows} row{'s' if self.filled_rows != 1 else ''}"
+        text = f"Filled App Links on {counted(self.filled_rows, 'row')}"
         text += f' (ids from "{self.id_column}")'
         if self.kept_cells:
-            text += (
-                f"; kept {self.kept_cells} cell{'s' if self.kept_cells != 1 else ''} that "
-                "already had values"
-            )
+            text += f"; kept {counted(self.kept_cells, 'cell')} that already had values"
             if how_to_replace:
                 text += f" ({how_to_replace})"
         if self.not_records:

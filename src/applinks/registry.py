@@ -99,9 +99,11 @@ class AppEntry:
         return hash((self.app_id, self.source))
 
     def _no_template(self) -> TemplateError:
+        start = f"There is no known link format for {self.name} ({self.app_id}); paste the record "
         return TemplateError(
-            f"There is no known link format for {self.name} ({self.app_id}); paste the record "
-            "links into a column and use From URLs, or give a URL template for it."
+            start + "links into a column and use From URLs, or give a URL template for it.",
+            cli_message=start + "links into a column and read them with --from-url COLUMN, or "
+            "give a URL template for it with --templates FILE.",
         )
 
     def template(self, kind: str | None = None) -> str:

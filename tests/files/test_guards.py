@@ -53,9 +53,10 @@ def test_dtd_in_a_part_is_refused(tmp_path: Path) -> None:
         read_table(path)
 
 
-def test_dtd_in_utf16_part_is_refused(tmp_path: Path) -> None:
+def test_entities_in_utf16_part_are_refused(tmp_path: Path) -> None:
     def edit(xml: bytes) -> bytes:
-        text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE w>' + xml.decode()
+        text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE w [<!ENTITY a "x">]>'
+        text += xml.decode()
         return text.encode("utf-16")
 
     path = _rewrite(_book(tmp_path / "b.xlsx"), SHEET, edit)
@@ -63,20 +64,20 @@ def test_dtd_in_utf16_part_is_refused(tmp_path: Path) -> None:
         read_table(path)
 
 
-UTF16_DTD = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE w><w/>'
+UTF16_DTD = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE w [<!ENTITY a "x">]><w/>'
 
 
 @pytest.mark.parametrize(
     "head",
     [
-        b'<?xml version="1.0"?><!doctype w><w/>',  # any letter case
+        b'<?xml version="1.0"?><!doctype w [<!entity a "x">]><w/>',  # any letter case
         b'<?xml version="1.0"?><!Entity a "x"><w/>',
         UTF16_DTD.encode("utf-16-le"),  # UTF-16 without a byte order mark
         UTF16_DTD.encode("utf-16-be"),
     ],
     ids=["doctype-lower-case", "entity-mixed-case", "utf-16-le", "utf-16-be"],
 )
-def test_every_spelling_of_a_dtd_is_refused(head: bytes) -> None:
+def test_every_spelling_of_an_entity_is_refused(head: bytes) -> None:
     with pytest.raises(InputError) as refused:
         guards.check_xml_prolog(head, path=Path("b.xlsx"), part=SHEET)
     assert str(refused.value) == (
@@ -84,6 +85,20 @@ def test_every_spelling_of_a_dtd_is_refused(head: bytes) -> None:
         "which Excel never writes and which can be used to attack programs that read it; it "
         "was not opened. Open the file in Excel and save it again, or export it again."
     )
+
+
+def test_a_doctype_without_entities_is_read(tmp_path: Path) -> None:
+    """defusedxml's rule: a document type declaration is harmless until it declares entities
+    (this one even names an external DTD, which no reader here fetches)."""
+    path = _rewrite(
+        _book(tmp_path / "b.xlsx"),
+        SHEET,
+        lambda xml: (
+            b'<?xml version="1.0"?><!DOCTYPE worksheet SYSTEM "http://example.com/w.dtd">' + xml
+        ),
+    )
+    table = read_table(path)
+    assert (table.headers, list(table.rows)) == (["Name", "Stage"], [["A", "Active"]])
 
 
 def test_cells_far_apart_are_refused_before_the_reader_allocates(tmp_path: Path) -> None:

@@ -29,6 +29,28 @@ def check_output(path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> N
         raise OutputExistsError(path)
     if not path.parent.exists():
         raise UsageError(f'The folder "{path.parent}" does not exist.', path=path)
+    check_writable(path.parent, path)
+
+
+def check_writable(folder: Path, path: Path) -> None:
+    """Refuse a folder this process cannot create files in (read-only, no permission).
+
+    The folder is tried with a nameless temporary file, which is what the writers do; asking
+    for permission bits alone would be wrong for the superuser and for read-only disks.
+    """
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise UsageError(_cannot_write(folder, exc), path=path) from exc
+
+
+def _cannot_write(folder: Path, exc: OSError) -> str:
+    reason = exc.strerror.lower() if exc.strerror else "it is read-only"
+    return (
+        f'Cannot write in the folder "{folder}" ({reason}); choose another folder for the '
+        "output, or ask for permission to write there."
+    )
 
 
 #: Outputs completed by this process, in order; the CLI names them if a run stops midway.
@@ -67,15 +89,18 @@ class PendingFile:
         self.tmp: Path | None = None
         held = _hold_signals()
         try:
-            wrapper = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in commit
-                mode,
-                encoding=encoding,
-                newline=newline,
-                dir=folder,
-                prefix=f".{name}.",
-                suffix=".part",
-                delete=False,
-            )
+            try:
+                wrapper = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in commit
+                    mode,
+                    encoding=encoding,
+                    newline=newline,
+                    dir=folder,
+                    prefix=f".{name}.",
+                    suffix=".part",
+                    delete=False,
+                )
+            except OSError as exc:  # the folder changed since it was checked
+                raise UsageError(_cannot_write(folder, exc), path=folder / name) from exc
             self.tmp = Path(wrapper.name)
             # Writes go to its own file object (the wrapper adds a Python call to each); the
             # wrapper is kept, as dropping it would close the file.

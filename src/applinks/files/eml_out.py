@@ -10,6 +10,8 @@ from email.policy import SMTP
 from email.utils import formatdate
 from pathlib import Path
 
+from applinks.wording import counted
+
 from .atomic import atomic_writer, check_output
 
 SUPPORT_ADDRESS = "support@cloze.com"
@@ -24,7 +26,7 @@ def build_draft(csv_path: Path, *, rows: int | None = None, sender: str | None =
     message["Subject"] = f"Import with App Links: {csv_path.name}"
     message["Date"] = formatdate(localtime=False)
     message["X-Unsent"] = "1"
-    count = f" ({rows} rows)" if rows is not None else ""
+    count = f" ({counted(rows, 'row')})" if rows is not None else ""
     message.set_content(
         "Hello Cloze support,\n\n"
         f"Please import the attached file{count} into my Cloze account. It contains "

@@ -11,12 +11,16 @@ Why each guard exists:
   The declared sizes in the central directory are checked before anything is inflated, and both
   readers (calamine and Python's ``zipfile``) stop at a part's declared size, so a part that lies
   about its size fails as damaged instead of inflating further.
-- XML document type declarations: OOXML forbids them; they are how entity-expansion bombs
-  ("billion laughs") and external-entity tricks work. calamine does not expand entities, and
-  openpyxl uses defusedxml when it is installed, but the file is refused up front either way.
-- Cell extent: calamine allocates the whole rectangle from the first to the last cell, so two
-  cells far apart (A1 and XFD1048576) ask for 17 billion cells and abort the process. The
-  worksheet is scanned for its largest cell references first.
+- XML entity declarations: OOXML forbids document type declarations, and entities declared in
+  one are how entity-expansion bombs ("billion laughs") and external-entity tricks work.
+  calamine does not expand entities, and the tool's own XML parsing uses defusedxml, but a part
+  that declares entities is refused up front either way. A document type declaration without
+  entities is harmless and is read (defusedxml's rule), as Excel and LibreOffice read it.
+- Cell extent: calamine allocates the whole rectangle from the first to the last cell with
+  content, so two such cells far apart (A1 and XFD1048576) ask for 17 billion cells and abort
+  the process. The worksheet is scanned for its largest references of cells with content first;
+  what the sheet only declares (its dimension, its rows' spans, empty styled cells) is not
+  counted, as the reader does not hold it.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from pathlib import Path
 from typing import IO
 
 from applinks.errors import InputError
-from applinks.files.xlsx_parts import PKG_REL, locate_sheet, normalise_part
+from applinks.files.xlsx_parts import PKG_REL, locate_sheet, normalise_part, workbook_part
 from applinks.shape import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 
 KIB, MIB, GIB = 1024, 1024**2, 1024**3
@@ -99,7 +103,10 @@ def check_zip(path: Path) -> set[str]:
             infos = archive.infolist()
             _check_entries(path, infos)
             names = {info.filename for info in infos}
-            if not names & set(WORKBOOK_PARTS):
+            # Part names written with backslashes (as some Windows tools do) are read as the
+            # readers read them; the main part is found through the package's relationships.
+            plain = {n.replace("\\", "/") for n in names}
+            if not plain & set(WORKBOOK_PARTS) and workbook_part(archive) is None:
                 raise InputError(
                     f'"{name}" is a zip file but not an Excel workbook; save the sheet as .xlsx '
                     "and try again.",
@@ -135,7 +142,7 @@ def _check_entries(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise InputError(
+            raise InputError(  # a zip tool's password, not Excel's: no Excel menu to name
                 f'"{name}" is protected with a password; open it, remove the password, save it '
                 "and try again.",
                 path=path,
@@ -171,21 +178,25 @@ def _is_xml_part(filename: str) -> bool:
 
 
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
-_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# Entity declarations are what "billion laughs" and external-entity tricks need; a document type
+# declaration without them is harmless (defusedxml's rule: DTDs allowed, entities forbidden).
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 def check_xml_prolog(head: bytes, *, path: Path, part: str) -> None:
-    """Refuse an XML part whose prolog holds a DTD, or that has no root element near its start.
+    """Refuse an XML part whose prolog declares entities, or that has no root element near
+    its start.
 
-    ``head`` is the first PROLOG_BYTES of the part. A DTD can only appear before the root
-    element, so looking there is enough.
+    ``head`` is the first PROLOG_BYTES of the part. Entities can only be declared in the
+    document type declaration, before the root element, so looking there is enough. A document
+    type declaration without entities is read, as Excel and LibreOffice read it.
     """
     if not head.strip():
         return  # an empty part is the reader's business (it reports a damaged file)
     text = _ascii_view(head)
     root = _ROOT_START.search(text)
     prolog = text if root is None else text[: root.start()]
-    if _DTD.search(prolog):
+    if _ENTITY.search(prolog):
         raise InputError(
             f'"{path.name}" contains an XML document type declaration (in {part}), which Excel '
             "never writes and which can be used to attack programs that read it; it was not "
@@ -214,9 +225,14 @@ class SheetScan:
 
     #: Formula cells with no saved result (the reader sees them as empty).
     formulas_without_values: int = 0
-    #: Largest column and row number referenced by a cell (lower bounds when rows < 1,000,000).
+    #: Largest column and row number referenced by a row or cell (lower bounds when rows are
+    #: below 1,000,000): what must stay inside Excel's grid.
     max_column: int = 0
     max_row: int = 0
+    #: The same for cells with content (a value, formula or inline text): what the reader holds
+    #: in memory. Empty styled cells (``<c r="XFD1048576" s="1"/>``) are formatting only.
+    used_column: int = 0
+    used_row: int = 0
     #: ``ref`` of each merged range, e.g. "A1:C1".
     merged: list[str] = field(default_factory=list)
 
@@ -239,7 +255,11 @@ _WIDE_REF = re.compile(rb' r="([A-Za-z]{2,})\d')
 _WIDE_REF_ANY_SPACE = re.compile(rb'\sr="([A-Za-z]{2,})\d')
 _LONG_REF = re.compile(rb' r="[A-Za-z]*(\d{7,})"')
 _LONG_REF_ANY_SPACE = re.compile(rb'\sr="[A-Za-z]*(\d{7,})"')
-_ANY_REF = re.compile(rb'\sr="[A-Za-z]*(\d+)"')
+# A cell with content: its start tag is not self-closing (``<c r="B7" s="1"/>`` is empty).
+_WITH_CONTENT = rb'"[^>]*(?<!/)>'
+_WIDE_USED = re.compile(rb'\sr="([A-Za-z]{2,})\d+' + _WITH_CONTENT)
+_LONG_USED = re.compile(rb'\sr="[A-Za-z]+(\d{7,})' + _WITH_CONTENT)
+_ANY_USED = re.compile(rb'\sr="[A-Za-z]+(\d+)' + _WITH_CONTENT)
 _FORMULA_NO_VALUE = re.compile(rb"(?:<f\b[^>]*/>|</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Za-z0-9:$]+)"')
 
@@ -285,10 +305,14 @@ def scan_sheet_xml(stream: IO[bytes], *, sheet: str, path: Path) -> SheetScan:
             pattern = _WIDE_REF_ANY_SPACE if odd else _WIDE_REF
             for letters in set(pattern.findall(buf)):
                 scan.max_column = max(scan.max_column, column_number(letters.decode("ascii")))
+            for letters in set(_WIDE_USED.findall(buf)):
+                scan.used_column = max(scan.used_column, column_number(letters.decode("ascii")))
         if _LONG_SHAPE in shape:
             pattern = _LONG_REF_ANY_SPACE if odd else _LONG_REF
             for digits in set(pattern.findall(buf)):
                 scan.max_row = max(scan.max_row, int(digits))
+            for digits in set(_LONG_USED.findall(buf)):
+                scan.used_row = max(scan.used_row, int(digits))
         if scan.max_column > MAX_COLUMNS:
             raise InputError(
                 f'Sheet "{sheet}" of "{path.name}" has a cell past column XFD (more than 16,384 '
@@ -307,7 +331,7 @@ def scan_sheet_xml(stream: IO[bytes], *, sheet: str, path: Path) -> SheetScan:
 
 
 def exact_max_row(stream: IO[bytes]) -> int:
-    """Return the largest row number any row or cell reference in the sheet's XML names."""
+    """Return the largest row number of a cell with content in the sheet's XML."""
     best = 0
     carry = b""
     while True:
@@ -315,7 +339,7 @@ def exact_max_row(stream: IO[bytes]) -> int:
         buf = carry + chunk
         cut = buf.rfind(b"<") if chunk else len(buf)
         carry, buf = buf[cut:], buf[:cut]
-        for digits in _ANY_REF.findall(buf):
+        for digits in _ANY_USED.findall(buf):
             best = max(best, int(digits))
         if not chunk:
             return best
@@ -348,9 +372,11 @@ def inspect_xlsx_sheet(path: Path, sheet: str | None) -> SheetScan | None:
             part, label = located
             with archive.open(part) as stream:
                 scan = scan_sheet_xml(stream, sheet=label, path=path)
-            columns = scan.max_column or 26
-            rows = scan.max_row or 999_999
-            if columns * rows > MAX_CELLS and not scan.max_row:
+            # The reader keeps the cells with content, however wide the sheet says it is (its
+            # <dimension>, its rows' spans, its empty styled cells).
+            columns = scan.used_column or 26
+            rows = scan.used_row or 999_999
+            if columns * rows > MAX_CELLS and not scan.used_row:
                 with archive.open(part) as stream:
                     rows = exact_max_row(stream)
             check_extent(columns, rows, sheet=label, path=path)
@@ -377,6 +403,10 @@ def check_ole(path: Path) -> None:
     The reader follows every chain until its end marker and trusts declared lengths, so a
     chain that loops, or a stream that claims gigabytes in a file of kilobytes, makes it run
     out of memory. Every chain it follows is checked here first, each sector once.
+
+    Longer than 80 lines on purpose: it walks the file in the order [MS-CFB] lays it out
+    (header, DIFAT, FAT, directory, mini FAT, each stream's chain), each step trusting only what
+    the one before has checked; cut in pieces, that chain of trust would be hidden.
     """
     damaged = InputError(_damaged(path.name), path=path)
     size = path.stat().st_size
@@ -388,7 +418,9 @@ def check_ole(path: Path) -> None:
         if shift not in (9, 12) or mini_shift != 6:
             raise damaged
         sector = 1 << shift
-        sectors = max(0, (size - sector) // sector)  # sector 0 starts after the header sector
+        # Sector 0 starts after the header sector. The last sector may be cut short (Excel
+        # and other writers leave a partial one); the readers pad it, and so does this check.
+        sectors = max(0, -(-(size - sector) // sector))
         dir_len, fat_len, dir_start = _u32s(header[40:52])
         mini_fat_start, mini_fat_len, difat_start, difat_len = _u32s(header[60:76])
         if fat_len > sectors or difat_len > sectors or mini_fat_len > sectors or dir_len > sectors:
@@ -399,9 +431,9 @@ def check_ole(path: Path) -> None:
                 raise damaged
             handle.seek((index + 1) * sector)
             data = handle.read(sector)
-            if len(data) < sector:
+            if len(data) < sector and index != sectors - 1:
                 raise damaged
-            return data
+            return data.ljust(sector, b"\0")
 
         # The FAT's own sectors: 109 in the header, the rest in a chain of DIFAT sectors.
         fat_sectors = [s for s in _u32s(header[76:512]) if s != _FREESECT]

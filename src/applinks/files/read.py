@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Collection
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from applinks import workers
@@ -12,7 +13,7 @@ from applinks.errors import CsvHasNoSheets, InputError
 from applinks.shape import MAX_COLUMNS
 from applinks.table import Table
 
-from . import csv_in, guards, xlsx_in
+from . import csv_in, decrypt, guards, xls_old, xlsx_in
 from .cell_facts import CellFacts
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -151,15 +152,16 @@ def _read(
         return csv_in.read_csv(path, processes=processes)
     if head.startswith(OLE_MAGIC):
         guards.check_ole(path)
-        if _is_encrypted_ooxml(path):
-            raise InputError(
-                f'"{name}" is protected with a password; open it in Excel, remove the password '
-                "(File > Info > Protect Workbook), save it and try again.",
-                path=path,
-            )
-        return xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
+        if decrypt.is_encrypted(path):
+            return _read_decrypted(path, sheet, links)
+        return _read_ole(path, sheet, links)
     if _is_zip(head):
         return _read_zip(path, guards.check_zip(path), sheet, links)
+    version = xls_old.old_biff_version(head)
+    if version is not None:  # Excel 2.x to 4.0 wrote a bare stream, not an OLE file
+        table = xls_old.read_with_xlrd(path, sheet=sheet, version=version)
+        table.notes.append(_old_note(path, f"an Excel {version} workbook"))
+        return table
     if suffix in WORKBOOK_SUFFIXES:
         raise InputError(_not_a_workbook(path, head), path=path)
     raise InputError(
@@ -170,10 +172,11 @@ def _read(
 
 
 def _read_zip(
-    path: Path, parts: Collection[str], sheet: str | None, links: tuple[str, ...]
+    path: Path, parts: AbstractSet[str], sheet: str | None, links: tuple[str, ...]
 ) -> Table:
     """Read a workbook in a zip package (``parts``: its parts, checked by the guards)."""
-    scan = guards.inspect_xlsx_sheet(path, sheet) if "xl/workbook.xml" in parts else None
+    spreadsheet_ml = not parts & {"xl/workbook.bin", "content.xml"}
+    scan = guards.inspect_xlsx_sheet(path, sheet) if spreadsheet_ml else None
     if "xl/workbook.bin" in parts:
         guards.inspect_xlsb_sheet(path, sheet)
     table = xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
@@ -262,14 +265,60 @@ def _scan_notes(scan: guards.SheetScan, table: Table) -> list[str]:
     return notes
 
 
-def _is_encrypted_ooxml(path: Path) -> bool:
-    """Return True for an Office file encrypted with a password (an OLE box, not BIFF)."""
+def _read_ole(path: Path, sheet: str | None, links: tuple[str, ...]) -> Table:
+    """Read an .xls: python-calamine reads Excel 97 and later (BIFF8) with every cell fact;
+    xlrd reads Excel 5.0/95 (whose number formats python-calamine's path does not show) and the
+    BIFF8 files python-calamine refuses; a note says when xlrd read the file."""
+    if _is_biff5(path):
+        version = "5.0/95"
+        try:
+            table = xls_old.read_with_xlrd(path, sheet=sheet, version=version)
+        except InputError as refused:
+            try:
+                return xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
+            except xlsx_in.ReaderRefused:
+                raise refused from None
+        table.notes.append(_old_note(path, f"an Excel {version} workbook"))
+        return table
     try:
-        import olefile
-    except ImportError:  # pragma: no cover - olefile is a dependency
-        return False
+        return xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
+    except xlsx_in.ReaderRefused as refused:
+        try:
+            table = xls_old.read_with_xlrd(path, sheet=sheet, version=None)
+        except InputError:
+            raise refused from None
+    table.notes.append(_old_note(path, "a workbook python-calamine cannot read"))
+    return table
+
+
+def _old_note(path: Path, what: str) -> str:
+    return (
+        f'"{path.name}" is {what}; it was read with xlrd, which shows numbers as their formats '
+        "say but does not read hyperlink targets or flag error cells (save it as .xlsx for those)."
+    )
+
+
+def _is_biff5(path: Path) -> bool:
+    """Return True for an OLE file whose workbook stream is Excel 5.0/95's ("Book")."""
+    import olefile
+
     try:
         with olefile.OleFileIO(str(path)) as ole:
-            return bool(ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"))
+            return bool(ole.exists("Book") and not ole.exists("Workbook"))
     except (OSError, ValueError):
         return False
+
+
+def _read_decrypted(path: Path, sheet: str | None, links: tuple[str, ...]) -> Table:
+    """Read a workbook encrypted with Excel's default password, as Excel opens it."""
+    with decrypt.decrypted_copy(path) as copy, copy.open("rb") as handle:
+        head = handle.read(8)
+        if head.startswith(OLE_MAGIC) and decrypt.is_encrypted(copy):
+            raise InputError(decrypt.password_sentence(path.name), path=path)
+        table = _read(copy, head, sheet, links)
+    table.notes.append(
+        f'"{path.name}" is encrypted with the password Excel uses when none is given (it was '
+        "protected against changes, not with a password of its own); it was read as Excel "
+        "opens it."
+    )
+    return table

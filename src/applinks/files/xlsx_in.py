@@ -20,7 +20,9 @@ from applinks.table import APP_CONTENT_URL, Cell, Table
 
 from .as_shown import ShownCells
 from .cell_facts import CellFacts
+from .decrypt import password_sentence
 from .ods_cells import read_ods_facts
+from .panics import quiet_panics
 from .xls_cells import read_xls_facts
 from .xlsx_cells import facts_sheet_name, read_cell_facts
 
@@ -99,6 +101,9 @@ class OpenSheet:
 def open_sheet(path: Path, *, sheet: str | None = None) -> OpenSheet:
     """Parse the first worksheet (or ``sheet``) of a workbook with python-calamine.
 
+    A panic inside python-calamine is one of the damaged-file sentences too (its Rust report
+    never reaches the terminal, see :mod:`~applinks.files.panics`).
+
     Raises:
         InputError: the file is protected, damaged, or has no worksheets.
         UsageError: ``sheet`` names no sheet of the workbook.
@@ -106,20 +111,17 @@ def open_sheet(path: Path, *, sheet: str | None = None) -> OpenSheet:
     import python_calamine as calamine
 
     try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path))
+        with quiet_panics():
+            workbook = calamine.CalamineWorkbook.from_path(str(path))
+            names = list(workbook.sheet_names)
     except calamine.PasswordError as exc:
-        raise InputError(
-            f'"{path.name}" is protected with a password; open it in Excel, remove the password, '
-            "save it and try again.",
-            path=path,
-        ) from exc
+        raise InputError(password_sentence(path.name), path=path) from exc
     except Exception as exc:  # calamine raises several types for damaged files
-        raise InputError(
+        raise ReaderRefused(
             f'"{path.name}" is damaged or not a workbook this tool can read; open it in Excel, '
             "save it as .xlsx and try again.",
             path=path,
         ) from exc
-    names = list(workbook.sheet_names)
     if not names:
         raise InputError(f'"{path.name}" has no worksheets.', path=path)
     if sheet is None:
@@ -130,13 +132,18 @@ def open_sheet(path: Path, *, sheet: str | None = None) -> OpenSheet:
         listed = ", ".join(f'"{n}"' for n in names)
         raise UsageError(f'"{path.name}" has no sheet named "{sheet}"; its sheets are {listed}.')
     try:
-        return OpenSheet(workbook, chosen, workbook.get_sheet_by_name(chosen))
+        with quiet_panics():
+            return OpenSheet(workbook, chosen, workbook.get_sheet_by_name(chosen))
     except Exception as exc:
         raise _damaged(path, chosen) from exc
 
 
+class ReaderRefused(InputError):
+    """python-calamine could not parse the workbook or its sheet (another reader may)."""
+
+
 def _damaged(path: Path, sheet: str) -> InputError:
-    return InputError(
+    return ReaderRefused(
         f'Sheet "{sheet}" of "{path.name}" is damaged and cannot be read; open the file in '
         "Excel, save it again and try again.",
         path=path,
@@ -233,6 +240,12 @@ def table_from_sheet(
     pad = data.start[1] if data.start else 0
     left = [""] * pad
     found = find_header(left + r for r in data.iter_rows())
+    if found is None and facts is not None and facts.errors:
+        # python-calamine gives error cells as empty: a sheet of only #N/A is not empty.
+        errors = ShownCells(facts, width=pad + (data.width or 0))
+        found = find_header(
+            errors.apply([left + r], number)[0] for number, r in enumerate(data.iter_rows(), 1)
+        )
     if found is None:
         raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
     header_index = found.index

@@ -17,6 +17,7 @@ REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}i
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 WORKBOOK_PART = "xl/workbook.xml"
+OFFICE_DOCUMENT = "/officeDocument"
 
 
 class Relationship(NamedTuple):
@@ -80,6 +81,21 @@ def read_relationships(archive: zipfile.ZipFile, rels_name: str) -> list[Relatio
     ]
 
 
+def workbook_part(archive: zipfile.ZipFile) -> str | None:
+    """Return the package's main part, found as Excel finds it: through ``_rels/.rels``.
+
+    The package's relationships name the officeDocument part; most packages put it at
+    ``xl/workbook.xml`` (used when the relationships say nothing), some elsewhere
+    (``wtf/workbook.xml``, ``workbook.xml``). None when there is none.
+    """
+    for rel in read_relationships(archive, "_rels/.rels"):
+        if rel.type.endswith(OFFICE_DOCUMENT) and not rel.external:
+            part = resolve_target("", rel.target)
+            if has_part(archive, part):
+                return part
+    return WORKBOOK_PART if has_part(archive, WORKBOOK_PART) else None
+
+
 def locate_sheet(archive: zipfile.ZipFile, sheet: str | None) -> tuple[str, str] | None:
     """Return (part, sheet name) of the worksheet the reader loads: the first, or ``sheet``.
 
@@ -87,24 +103,26 @@ def locate_sheet(archive: zipfile.ZipFile, sheet: str | None) -> tuple[str, str]
     """
     from defusedxml import ElementTree
 
-    if not has_part(archive, WORKBOOK_PART):
+    book_part = workbook_part(archive)
+    if book_part is None or not book_part.endswith(".xml"):
         return None
-    book = ElementTree.fromstring(archive.read(WORKBOOK_PART))
+    book = ElementTree.fromstring(archive.read(book_part))
     targets = {
-        rel.id: rel.target for rel in read_relationships(archive, relationships_part(WORKBOOK_PART))
+        rel.id: rel.target for rel in read_relationships(archive, relationships_part(book_part))
     }
     for element in book.iter(f"{MAIN_NS}sheet"):
         if sheet is None or element.get("name") == sheet:
-            part = resolve_target(WORKBOOK_PART, targets.get(element.get(REL_ID, ""), ""))
+            part = resolve_target(book_part, targets.get(element.get(REL_ID, ""), ""))
             return (part, element.get("name", "")) if has_part(archive, part) else None
     return None
 
 
 def styles_part(archive: zipfile.ZipFile) -> str | None:
     """Return the workbook's styles part (named by its relationships, else ``xl/styles.xml``)."""
-    for rel in read_relationships(archive, relationships_part(WORKBOOK_PART)):
+    book_part = workbook_part(archive) or WORKBOOK_PART
+    for rel in read_relationships(archive, relationships_part(book_part)):
         if rel.type.endswith("/styles") and not rel.external:
-            part = resolve_target(WORKBOOK_PART, rel.target)
+            part = resolve_target(book_part, rel.target)
             if has_part(archive, part):
                 return part
     return "xl/styles.xml" if has_part(archive, "xl/styles.xml") else None

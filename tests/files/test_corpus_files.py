@@ -1,0 +1,202 @@
+"""Files from public test suites that taught something (tests/data/corpus/, see its SOURCES.md).
+
+Each runs through the real command line in a subprocess, as a user would: a refusal is one
+exact sentence on stderr and exit code 2, a file that is read gives its whole CSV.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli_run import run_applinks
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence"),
+    [
+        (
+            "poi-Simple.xlsb",
+            '"poi-Simple.xlsb" is damaged or not a workbook this tool can read; open it in '
+            "Excel, save it as .xlsx and try again.",
+        ),
+    ],
+    ids=["xlsb-reader-panic"],
+)
+def test_reader_panic_is_one_sentence(name: str, sentence: str, tmp_path: Path) -> None:
+    """python-calamine panics on these: no Rust report, no traceback, one sentence, exit 2."""
+    done = run_applinks("check", str(CORPUS / name), cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", sentence + "\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_quiet_panics_keeps_the_rust_report_off_the_terminal(capfd: pytest.CaptureFixture) -> None:
+    """The panic is a ReaderPanic (an Exception) carrying Rust's report; descriptor 2 gets none."""
+    import python_calamine
+
+    from applinks.files.panics import ReaderPanic, quiet_panics
+
+    with pytest.raises(ReaderPanic) as caught, quiet_panics():
+        python_calamine.CalamineWorkbook.from_path(str(CORPUS / "poi-Simple.xlsb"))
+    assert str(caught.value) == "no entry found for key"
+    assert "panicked" in caught.value.details
+    assert capfd.readouterr() == ("", "")
+
+
+def test_quiet_panics_gives_back_other_output(capfd: pytest.CaptureFixture) -> None:
+    """What else reaches descriptor 2 during the call is written back afterwards."""
+    import os
+
+    from applinks.files.panics import quiet_panics
+
+    with quiet_panics():
+        os.write(2, b"a warning\n")
+    assert capfd.readouterr() == ("", "a warning\n")
+
+
+PASSWORD = (
+    "is protected with a password; open it in Excel, remove the password (File > Info > "
+    "Protect Workbook), save it and try again."
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sheetjs-password_2002_40_xor.xls",
+        "sheetjs-password_2002_40_basecrypto.xls",
+        "sheetjs-password_2002_128_strong.xls",
+        "poi-password.xls",
+        "calamine-pass_protected.xlsx",
+        "calamine-pass_protected.xlsb",
+    ],
+    ids=[
+        "xls-xor",
+        "xls-rc4-cryptoapi-40",
+        "xls-rc4-cryptoapi-128",
+        "xls-rc4",
+        "xlsx-agile",
+        "xlsb",
+    ],
+)
+def test_a_real_password_gets_one_sentence_for_every_variant(name: str, tmp_path: Path) -> None:
+    done = run_applinks("check", str(CORPUS / name), cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", f'"{name}" {PASSWORD}\n')
+
+
+DEFAULT_NOTE = (
+    "is encrypted with the password Excel uses when none is given (it was protected against "
+    "changes, not with a password of its own); it was read as Excel opens it."
+)
+
+
+def test_the_default_password_is_read_as_excel_opens_it(tmp_path: Path) -> None:
+    """An .xls encrypted with "VelvetSweatshop" (RC4) is decrypted in memory and read."""
+    name = "poi-50833-default-password.xls"
+    out = tmp_path / "out.csv"
+    done = run_applinks("export", str(CORPUS / name), "-o", str(out), "--allow-errors")
+    assert done.returncode == 1  # the sheet has no Name column: an error in the data
+    assert done.stderr.splitlines()[0] == f'Note: "{name}" {DEFAULT_NOTE}'
+    assert out.read_bytes() == "\ufefftest cell value\r\n".encode()
+
+
+def test_the_default_password_of_an_xlsx_is_read(tmp_path: Path) -> None:
+    """An .xlsx in an OLE box with the standard encryption and the default password."""
+    name = "poi-protect-default-password.xlsx"
+    out = tmp_path / "out.csv"
+    done = run_applinks("export", str(CORPUS / name), "-o", str(out), "--allow-errors")
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == f'Note: "{name}" {DEFAULT_NOTE}'
+    first = out.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert first.startswith("При запуске пробной версии Office 2007")
+
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "corpus"
+XLRD_NOTE = (
+    "workbook; it was read with xlrd, which shows numbers as their formats say but does not "
+    "read hyperlink targets or flag error cells (save it as .xlsx for those)."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "version"),
+    [
+        ("poi-testEXCEL_3.xls", "3.0"),
+        ("poi-testEXCEL_4.xls", "4.0"),
+        ("sheetjs-biff5-number_format.xls", "5.0/95"),
+        ("sheetjs-quattro-write_57.xls", "5.0/95"),
+    ],
+    ids=["excel-3", "excel-4", "excel-95-formats", "quattro-biff5-stream"],
+)
+def test_old_xls_is_read_with_xlrd(name: str, version: str, tmp_path: Path) -> None:
+    """Excel 2.x to 95 files: the whole CSV (values as their formats show them, percent as
+    75%, dates as dates; checked against LibreOffice's reading) and a note naming the reader."""
+    out = tmp_path / "out.csv"
+    done = run_applinks("export", str(CORPUS / name), "-o", str(out), "--allow-errors")
+    assert done.returncode == 1  # none of them has App Link columns: errors in the data
+    assert done.stderr.splitlines()[0] == f'Note: "{name}" is an Excel {version} {XLRD_NOTE}'
+    assert out.read_bytes() == (GOLDEN / f"{name}.csv").read_bytes()
+
+
+def test_old_xls_no_reader_can_open_names_its_version(tmp_path: Path) -> None:
+    """An Excel 95 file neither python-calamine nor xlrd parses (LibreOffice does)."""
+    done = run_applinks("check", str(CORPUS / "poi-64130-biff5.xls"), cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        '"poi-64130-biff5.xls" is an Excel 5.0/95 workbook that this tool cannot read; open it '
+        "in Excel or LibreOffice, save it as .xlsx and try again.\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "calamine-issue_174-declared-grid.xlsx",
+        "sheetjs-wtf_path.xlsx",
+        "calamine-minimal_package.xlsx",
+        "poi-49609-backslash-names.xlsx",
+        "calamine-errors.xlsx",
+    ],
+    ids=[
+        "22-cells-declaring-the-whole-grid",
+        "workbook-part-found-through-relationships",
+        "parts-at-the-package-root",
+        "part-names-with-backslashes",
+        "only-error-values",
+    ],
+)
+def test_packages_excel_opens_are_read(name: str, tmp_path: Path) -> None:
+    """Files once refused ("too large", "not an Excel workbook", "empty"): the whole CSV."""
+    out = tmp_path / "out.csv"
+    done = run_applinks("export", str(CORPUS / name), "-o", str(out), "--allow-errors")
+    assert done.returncode == 1, done.stderr  # no App Link columns: errors in the data
+    assert out.read_bytes() == (GOLDEN / f"{name}.csv").read_bytes()
+
+
+def test_a_sheet_of_error_values_flags_each_cell(tmp_path: Path) -> None:
+    """A sheet whose only content is error values is not empty: each gets a cell-error."""
+    import csv
+    import io
+
+    done = run_applinks("check", str(CORPUS / "calamine-errors.xlsx"), "--format", "csv")
+    issues = [
+        (int(r["row"]), r["column"], r["code"], r["value"])
+        for r in csv.DictReader(io.StringIO(done.stdout))
+    ]
+    errors = ["#NAME?", "#VALUE!", "#NULL!", "#REF!", "#NUM!", "#N/A"]
+    assert done.returncode == 1
+    assert issues == [
+        (1, "Name", "name-column-missing", ""),
+        *[
+            issue
+            for row, error in enumerate(errors, 2)
+            for issue in [
+                (row, "App ID", "row-not-importable", ""),
+                (row, "#DIV/0!", "cell-error", error),
+            ]
+        ],
+    ]
