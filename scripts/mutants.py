@@ -80,6 +80,17 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
         "tests/test_two_workers.py",
     ),
     "check_list.py": _CHECKS,
+    "id_checks.py": (
+        "tests/test_id_checks.py",
+        _CORE,
+        "tests/test_checks_blocks.py",
+        "tests/test_udfs.py",
+        "tests/test_two_workers.py",
+    ),
+    "record_ids.py": (
+        "tests/test_id_checks.py",
+        "tests/test_checks_blocks.py",
+    ),
     "header_checks.py": (
         "tests/test_shape.py",
         _CORE,

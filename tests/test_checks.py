@@ -15,7 +15,8 @@ from applinks.table import Table
 
 DATA = Path(__file__).parent / "data"
 
-# defects.csv plants one defect per row (rows 20-21 together spell one source two ways).
+# defects.csv plants one defect per row (rows 20-21 together spell one source two ways, rows
+# 24-25 write one Salesforce record two ways); row 10's damaged id is not its own link's either.
 DEFECTS = [
     (2, "App ID", "app-id-not-domain"),
     (3, "App ID", "app-id-not-lowercase"),
@@ -28,6 +29,7 @@ DEFECTS = [
     (8, "App Unique ID", "unique-id-duplicate"),
     (9, "App Unique ID", "unique-id-duplicate"),
     (10, "App Unique ID", "unique-id-mangled"),
+    (10, "App Unique ID", "unique-id-url-mismatch"),
     (11, "App Unique ID", "unique-id-whitespace"),
     (12, "App Name", "app-name-missing"),
     (13, "App Content URL", "url-missing"),
@@ -39,6 +41,9 @@ DEFECTS = [
     (19, "Notes", "formula-like-value"),
     (21, "App ID", "app-id-not-lowercase"),
     (21, "App ID", "app-id-inconsistent"),
+    (22, "App Unique ID", "unique-id-not-app-format"),
+    (23, "App Unique ID", "unique-id-url-mismatch"),
+    (24, "App Unique ID", "unique-id-same-record"),
 ]
 
 HEADER_FILES = {
@@ -243,7 +248,9 @@ URLS = [
 
 
 def test_a_url_is_an_absolute_web_address_as_the_spec_says() -> None:
-    rows = [[f"d{n}", "zillow.com", f"{n}", "Zillow", url] for n, (url, _) in enumerate(URLS)]
+    rows = [
+        [f"d{n}", "zillow.com", f"{10000 + n}", "Zillow", url] for n, (url, _) in enumerate(URLS)
+    ]
     shown = {"\n": "\\n", "\t": "\\t"}  # messages show control characters escaped
     expected = [
         (

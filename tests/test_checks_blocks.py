@@ -28,7 +28,7 @@ from applinks.domains import canonical_app_id, classify_app_id, host_of, registr
 from applinks.header_checks import header_issues
 from applinks.headers import NAME, STAGE, map_headers
 from applinks.issues import CODES, Issue, Report, make_issue
-from applinks.registry import Registry, load_registry
+from applinks.registry import Registry, load_registry, read_link
 from applinks.rows import Block
 from applinks.table import (
     APP_CONTENT_URL,
@@ -107,6 +107,12 @@ def _has_text(value: Cell) -> bool:
     return value is not None and bool(cell_text(value).strip())
 
 
+def _listed(rows: list[int]) -> str:
+    """SPEC section 4: the other rows, ten at most, then how many more."""
+    shown = [str(o) for o in rows]
+    return ", ".join(shown[:10]) + (f" and {len(shown) - 10} more" if len(shown) > 10 else "")
+
+
 class Oracle:
     """The reference: every check on one row at a time."""
 
@@ -119,7 +125,8 @@ class Oracle:
         self.at = {c: found.get(c) for c in (APP_ID, APP_UNIQUE_ID, APP_NAME, APP_CONTENT_URL)}
         self.at |= {NAME: found.get(NAME), STAGE: found.get(STAGE)}
         self.out: list[Issue] = []
-        self.pairs: dict[tuple[str, str], list[int]] = {}
+        #: The rows of each (App ID, the id in its app's one form), with the id as written.
+        self.pairs: dict[tuple[str, str], list[tuple[int, str]]] = {}
         self.spellings: list[tuple[int, str]] = []
 
     def label(self, canonical: str) -> str:
@@ -148,7 +155,10 @@ class Oracle:
             self.spellings.append((r, app_id))
         if has_uid and not has_app:
             issue(make_issue("app-id-missing", row=r, column=self.label(APP_ID)))
+        url = cell_text(self.cell(row, APP_CONTENT_URL))
         self.unique_id(r, uid_cell, uid, app_id if has_app else None)
+        if has_app and has_uid:
+            self.against_the_app(r, uid_cell, app_id, url)
         if has_app and not _has_text(self.cell(row, APP_NAME)):
             entry = self.registry.get(canonical_app_id(app_id))
             name = entry.name if entry else ""
@@ -156,7 +166,7 @@ class Oracle:
             issue(
                 make_issue("app-name-missing", row=r, column=column, app_id=app_id, suggestion=name)
             )
-        self.url(r, cell_text(self.cell(row, APP_CONTENT_URL)), app_id if has_app else None)
+        self.url(r, url, app_id if has_app else None)
         if self.at[NAME] is not None and not _has_text(self.cell(row, NAME)):
             issue(make_issue("name-missing", row=r, column=self.label(NAME)))
         if not (has_app and has_uid) and not any(
@@ -186,7 +196,38 @@ class Oracle:
                 )
             )
         if app_id is not None:
-            self.pairs.setdefault((canonical_app_id(app_id), uid), []).append(r)
+            app = canonical_app_id(app_id)
+            entry = self.registry.get(app)
+            one = entry.canonical_id(uid) if entry else uid
+            self.pairs.setdefault((app, one), []).append((r, uid))
+
+    def against_the_app(self, r: int, cell: Cell, app_id: str, url: str) -> None:
+        """The id against its app's id pattern (unless Excel damaged it), and against the id
+        its own link names."""
+        entry = self.registry.get(canonical_app_id(app_id))
+        if entry is None:
+            return
+        uid, column = cell_text(cell), self.label(APP_UNIQUE_ID)
+        if not entry.id_matches(uid.strip()) and not mangled_reason(cell):
+            self.out.append(
+                make_issue(
+                    "unique-id-not-app-format",
+                    row=r,
+                    column=column,
+                    value=uid,
+                    app_id=app_id,
+                    name=entry.name,
+                )
+            )
+        if not url.strip() or not is_web_address(url):
+            return
+        in_link = read_link(url, self.registry, app=entry).unique_id
+        if in_link and entry.canonical_id(in_link) != entry.canonical_id(uid.strip()):
+            self.out.append(
+                make_issue(
+                    "unique-id-url-mismatch", row=r, column=column, value=uid, suggestion=in_link
+                )
+            )
 
     def url(self, r: int, url: str, app_id: str | None) -> None:
         column = self.label(APP_CONTENT_URL)
@@ -235,25 +276,38 @@ class Oracle:
                     make_issue("formula-like-value", row=r, column=header, value=value, start=start)
                 )
 
+    def duplicate(self, r: int, uid: str, app_id: str, others: list[int]) -> Issue:
+        column = self.label(APP_UNIQUE_ID)
+        listed = _listed(others)
+        return make_issue(
+            "unique-id-duplicate", row=r, column=column, value=uid, app_id=app_id, others=listed
+        )
+
     def issues(self) -> list[Issue]:
         """Every row issue, those that compare rows included."""
         out = list(self.out)
         column = self.label(APP_UNIQUE_ID)
-        for (app_id, uid), rows in self.pairs.items():
-            for r in rows if len(rows) > 1 else []:
-                others = [str(o) for o in rows if o != r]
-                listed = ", ".join(others[:10]) + (
-                    f" and {len(others) - 10} more" if len(others) > 10 else ""
-                )
-                out.append(
+        for (app_id, one), seen in self.pairs.items():
+            written: dict[str, list[int]] = {}
+            for r, uid in seen:
+                written.setdefault(uid, []).append(r)
+            for uid, rows in written.items():
+                for r in rows if len(rows) > 1 else []:
+                    out.append(self.duplicate(r, uid, app_id, [o for o in rows if o != r]))
+            for uid, rows in written.items() if len(written) > 1 else []:
+                if uid == one:
+                    continue
+                others = _listed([o for o, _ in seen if o not in rows])
+                out.extend(
                     make_issue(
-                        "unique-id-duplicate",
+                        "unique-id-same-record",
                         row=r,
                         column=column,
                         value=uid,
-                        app_id=app_id,
-                        others=listed,
+                        suggestion=one,
+                        others=others,
                     )
+                    for r in rows
                 )
         spellings: dict[str, list[str]] = {}
         for _, value in self.spellings:
@@ -312,10 +366,13 @@ HEADERS = ["Name", "Stage", "App ID", "App Unique ID", "App Name", "App Content 
 APP_IDS = ["zillow.com", "Zillow.com", "https://zillow.com/x", "www.zillow.com", "salesforce.com",
            "acme.lightning.force.com", "not a domain", "example.invalid", " ", "", None, 7]
 UIDS = ["123", "123", "456", " 789", "1.23E+15", "12.0", 123, 1234567890123456789, 12.5, "", "  ",
-        None, "abc", 999_999_999_999_999, 1_000_000_000_000_000]
+        None, "abc", 999_999_999_999_999, 1_000_000_000_000_000, "006j000000Pkp1d",
+        "006j000000Pkp1dAAB", "006J000000PKP1D"]
 URLS = ["https://www.zillow.com/homedetails/123_zpid/", "https://zillow.com/x",
         "https://example.com/x", "ftp://zillow.com/x", "zillow.com/x", "https://zil low.com",
-        "https://acme.lightning.force.com/r/1", "HTTPS://WWW.ZILLOW.COM/a b", "", None, 3]
+        "https://acme.lightning.force.com/r/1", "HTTPS://WWW.ZILLOW.COM/a b", "", None, 3,
+        "https://www.zillow.com/homedetails/456_zpid/",
+        "https://acme.lightning.force.com/lightning/r/Opportunity/006j000000Pkp1dAAB/view"]
 CELLS = ["", None, " ", "x", "=SUM(A1)", "+1", "-", "@me", "\tx", "\rx", "\nx", " =x",
          "a@example.com", 0, 1, 2.5, 3.0, True, False, dt.date(2024, 5, 1),
          dt.datetime(2024, 5, 1, 9, 30), *STAGES, "active", "Active ", " Lost", "Won"]
@@ -386,6 +443,13 @@ BOUNDARY_ROWS: list[list[Cell]] = [
     ["t", "Active", "zillow.com", "1", "Z", "https://zillow.com/1"],
     ["w", "Active", "zillow.com", "2", "Z", "https://zillow.com/1\nhttps://zillow.com/2"],
     ["x", "Active", "zillow.com", "3", "Z", "https://zillow.com/r?to=https://redfin.com/x"],
+    ["y", "Active", "salesforce.com", "006j000000Pkp1d", "S",
+     "https://acme.lightning.force.com/lightning/r/Opportunity/006j000000Pkp1dAAB/view"],
+    ["z", "Active", "salesforce.com", "006j000000Pkp1dAAB", "S",
+     "https://acme.my.salesforce.com/006j000000Pkp1d"],
+    ["z1", "Active", "Salesforce.com", "006j000000Pkp1d", "S", ""],
+    ["z2", "Active", "salesforce.com", "006J000000PKP1D", "S", "https://acme.my.salesforce.com/1"],
+    ["z3", "Active", "zillow.com", "1234567", "Z", "https://www.zillow.com/homedetails/7654321_zpid/"],
     *[[f"u{n}", "Active", "zillow.com", "1", "Z", "https://zillow.com/1", "", ""]
       for n in range(11)],
 ]

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from tests.cli_run import run_applinks as run
 
 BOM = "\ufeff"
-LINK = "zillow.com,1,Zillow,https://www.zillow.com/homedetails/1_zpid/"
+LINK = "zillow.com,10001,Zillow,https://www.zillow.com/homedetails/10001_zpid/"
 
 
 def _write(path: Path, text: str, *, bom: bool = False) -> Path:
@@ -77,7 +77,7 @@ def test_separator_line_is_honoured_and_not_written(tmp_path: Path) -> None:
     source = _write(
         tmp_path / "excel.csv",
         "sep=;\r\nName;App ID;App Unique ID;App Name;App Content URL\r\n"
-        f"12 Elm St;{link}\r\n14 Oak St;{link.replace(';1;', ';2;')}\r\n",
+        f"12 Elm St;{link}\r\n14 Oak St;{link.replace('10001', '10002')}\r\n",
         bom=True,
     )
     out = tmp_path / "out.csv"
@@ -93,7 +93,7 @@ def test_separator_line_is_honoured_and_not_written(tmp_path: Path) -> None:
     assert _rows(out) == [
         "Name,App ID,App Unique ID,App Name,App Content URL",
         f"12 Elm St,{LINK}",
-        f"14 Oak St,{LINK.replace(',1,', ',2,')}",
+        f"14 Oak St,{LINK.replace('10001', '10002')}",
     ]
 
 
@@ -160,7 +160,7 @@ NO_NAME = (
         ),
         (
             "AppID,name,App Unique ID,App Name,App URL\r\n"
-            "zillow.com,12 Elm St,1,Zillow,https://www.zillow.com/homedetails/1_zpid/\r\n",
+            "zillow.com,12 Elm St,10001,Zillow,https://www.zillow.com/homedetails/10001_zpid/\r\n",
             [],
             0,
             [

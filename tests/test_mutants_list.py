@@ -20,6 +20,8 @@ COVERED = {
     "checks.py",
     "seen.py",
     "check_list.py",
+    "id_checks.py",
+    "record_ids.py",
     "header_checks.py",
     "headers.py",
     "shape.py",

@@ -258,6 +258,16 @@ def test_prepare_reports_the_ids_excel_damaged_in_the_id_column() -> None:
         "source app and store the column as text."
     )
     result = prepare(table, LinkSource(app="zillow.com", id_column="Zillow ID"))
+
+    def not_zillow(row: int, uid: str) -> tuple[object, ...]:
+        """The check sees the text the fill wrote, no longer a damaged number."""
+        message = (
+            f'Row {row}: App Unique ID "{uid}" does not have the form of a Zillow id, so its link '
+            'may not open the record; check that the id and the App ID "zillow.com" name the '
+            "same app."
+        )
+        return (row, "App Unique ID", "unique-id-not-app-format", "warning", message, uid, "")
+
     assert [dataclasses.astuple(i) for i in result.report] == [
         (
             2,
@@ -272,6 +282,7 @@ def test_prepare_reports_the_ids_excel_damaged_in_the_id_column() -> None:
             "12345678901234567",
             "",
         ),
+        not_zillow(2, "12345678901234567"),
         (
             4,
             "Zillow ID",
@@ -281,6 +292,7 @@ def test_prepare_reports_the_ids_excel_damaged_in_the_id_column() -> None:
             "1.5",
             "",
         ),
+        not_zillow(4, "1.5"),
     ]
     assert [row[3] for row in result.table.rows] == [
         "12345678901234567",

@@ -212,16 +212,37 @@ _CHECK: list[tuple[str, tuple[Any, ...], str]] = [
     ),
     (
         "blank-url",
-        ("zillow.com", "1", None),
+        ("zillow.com", "59187422", None),
         'App ID "zillow.com" has no App Content URL; add the link to '
         "the record so it opens from Cloze.",
     ),
     (
         "bad-url",
-        ("zillow.com", "1", "zillow.com/homedetails/1_zpid"),
+        ("zillow.com", "59187422", "zillow.com/homedetails/59187422_zpid"),
         "App Content URL "
-        '"zillow.com/homedetails/1_zpid" is not a full web address; it must start with '
+        '"zillow.com/homedetails/59187422_zpid" is not a full web address; it must start with '
         '"https://" or "http://".',
+    ),
+    (
+        "id-of-another-app",
+        ("zillow.com", "006j000000Pkp1d"),
+        'App Unique ID "006j000000Pkp1d" does not have the form of a Zillow id, so its link may '
+        'not open the record; check that the id and the App ID "zillow.com" name the same app.',
+    ),
+    (
+        "id-not-the-links",
+        ("zillow.com", "1234567", "https://www.zillow.com/homedetails/7654321_zpid/"),
+        'App Unique ID "1234567" is not the record its App Content URL opens, which is '
+        '"7654321"; make the id and the link name the same record.',
+    ),
+    (
+        "salesforce-15-and-its-18-link",
+        (
+            "salesforce.com",
+            "006j000000Pkp1d",
+            "https://acme.lightning.force.com/lightning/r/Opportunity/006j000000Pkp1dAAB/view",
+        ),
+        "",
     ),
 ]
 CASES += [(f"check-{i}", "APPLINK_CHECK", args, {}, expected) for i, args, expected in _CHECK]
@@ -293,7 +314,7 @@ RANGE_CASES: list[tuple[str, str, tuple[Any, ...], Any]] = [
     (
         "check-a-column",
         "APPLINK_CHECK",
-        ([["Zillow.com"], ["zillow.com"]], [["1"], ["2"]], [[_Z1], [None]]),
+        ([["Zillow.com"], ["zillow.com"]], [["10001"], ["10002"]], [[_Z1], [None]]),
         [
             [_CAPITALS],
             [

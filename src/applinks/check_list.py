@@ -37,6 +37,12 @@ from applinks.domains import (
     registrable_domain,
 )
 from applinks.headers import NAME, STAGE, HeaderMap
+from applinks.id_checks import (
+    duplicate_issues,
+    note_pairs,
+    unique_id_not_app_format,
+    unique_id_url_mismatch,
+)
 from applinks.issues import Issue, make_issue
 from applinks.registry import Registry
 from applinks.shape import EXCEL_ERRORS
@@ -51,7 +57,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_DIGITS = 15
 _EXPONENT = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 _TRAILING_ZERO = re.compile(r"^[+-]?\d+\.0+$")
-_LIST_LIMIT = 10
 _STAGE_SET = frozenset(STAGES)
 #: A URL that is certainly valid: http(s), a plain host name, printable ASCII without spaces.
 #: Its host (group 1) is what ``urlsplit(url).hostname`` gives, lower-cased.
@@ -487,46 +492,6 @@ def formula_like_value(b: Rows) -> list[Issue]:
 # --- the checks that compare rows ---------------------------------------------------------------
 
 
-def note_pairs(b: Rows, seen: Seen) -> None:
-    """Note the rows of each (App ID, App Unique ID) pair; App IDs by their plain form."""
-    pair = b.pair
-    if not any(pair):
-        return
-    numbers, uids, apps = b.numbers, b.uids, b.apps
-    if not all(pair):
-        numbers, uids = list(compress(numbers, pair)), list(compress(uids, pair))
-    if len(apps) == 1:
-        (app,) = apps.values()
-        seen.add(app.canon, uids, numbers)
-        return
-    by_canon: dict[str, tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
-    for r, app_id, uid in zip(numbers, compress(b.app_ids, pair), uids, strict=True):
-        keys, rows = by_canon[apps[app_id].canon]
-        keys.append(uid)
-        rows.append(r)
-    for canon, (keys, rows) in by_canon.items():
-        seen.add(canon, keys, rows)
-
-
-def duplicate_issues(seen: Seen, sheet: Sheet) -> list[Issue]:
-    """The same (App ID, App Unique ID) on several rows: one issue on each of them."""
-    column, out = sheet.label(APP_UNIQUE_ID), []
-    for (app_id, uid), rows in seen.repeated.items():
-        for r in rows:
-            others = _list_rows([o for o in rows if o != r])
-            out.append(
-                make_issue(
-                    "unique-id-duplicate",
-                    row=r,
-                    column=column,
-                    value=uid,
-                    app_id=app_id,
-                    others=others,
-                )
-            )
-    return out
-
-
 def note_spellings(b: Rows, seen: Seen) -> None:
     """Note each App ID spelling in the group of its plain form: every row of a spelling that
     differs from it, the first row of the block for the plain form itself (its rows are never
@@ -567,11 +532,6 @@ def inconsistent_issues(seen: Seen, sheet: Sheet) -> list[Issue]:
     return out
 
 
-def _list_rows(rows: list[int]) -> str:
-    shown = ", ".join(str(r) for r in rows[:_LIST_LIMIT])
-    return shown + (f" and {len(rows) - _LIST_LIMIT} more" if len(rows) > _LIST_LIMIT else "")
-
-
 # --- the list -----------------------------------------------------------------------------------
 
 
@@ -606,7 +566,9 @@ CHECKS: tuple[Check, ...] = (
     CellCheck(("app-id-missing",), app_id_missing),
     CellCheck(("unique-id-mangled",), unique_id_mangled),
     CellCheck(("unique-id-whitespace",), unique_id_whitespace),
-    RowsCheck(("unique-id-duplicate",), note_pairs, duplicate_issues),
+    CellCheck(("unique-id-not-app-format",), unique_id_not_app_format),
+    CellCheck(("unique-id-url-mismatch",), unique_id_url_mismatch),
+    RowsCheck(("unique-id-duplicate", "unique-id-same-record"), note_pairs, duplicate_issues),
     CellCheck(("unique-id-missing",), unique_id_missing),
     CellCheck(("app-name-missing",), app_name_missing),
     CellCheck(("url-invalid",), url_invalid),

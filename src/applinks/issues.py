@@ -54,6 +54,23 @@ CODES: dict[str, tuple[Severity, str]] = {
         'Row {row}: App ID "{app_id}" with App Unique ID "{value}" also appears on row(s) '
         "{others}; Cloze would merge these rows into one record, so give each its own id.",
     ),
+    "unique-id-not-app-format": (
+        "warning",
+        'Row {row}: App Unique ID "{value}" does not have the form of a {name} id, so its link '
+        'may not open the record; check that the id and the App ID "{app_id}" name the same '
+        "app.",
+    ),
+    "unique-id-url-mismatch": (
+        "warning",
+        'Row {row}: App Unique ID "{value}" is not the record its App Content URL opens, which '
+        'is "{suggestion}"; make the id and the link name the same record.',
+    ),
+    "unique-id-same-record": (
+        "error",
+        'Row {row}: App Unique ID "{value}" is the same record as the id on row(s) {others}, '
+        'written another way; Cloze would keep two records of it, so write "{suggestion}" on '
+        "every row.",
+    ),
     "unique-id-mangled": (
         "error",
         'Row {row}: App Unique ID "{value}" looks damaged by Excel ({reason}); copy the id '

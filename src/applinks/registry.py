@@ -23,6 +23,7 @@ from urllib.parse import unquote
 from applinks import templates
 from applinks.domains import classify_app_id, host_of, not_a_record, registrable_domain
 from applinks.errors import TemplateError, UsageError
+from applinks.record_ids import CANONICAL_FORMS
 
 BUILT_IN = "built-in"
 STATUSES = ("confirmed", "code", "unconfirmed")
@@ -85,6 +86,9 @@ class AppEntry:
     notes: str = ""
     links: tuple[LinkForm, ...] = ()
     upper_ids: bool = False
+    #: The one form of the app's ids, a name in :data:`applinks.record_ids.CANONICAL_FORMS`
+    #: ("" when each id has one form only).
+    id_form: str = ""
 
     def __post_init__(self) -> None:
         # Read-only views, so an entry shared through the cached registry cannot be changed.
@@ -197,6 +201,17 @@ class AppEntry:
         """Return True when ``host`` (a host name or a URL) belongs to this app."""
         return self.host_score(host) > 0
 
+    def canonical_id(self, unique_id: str) -> str:
+        """Return the one form of ``unique_id``: two ids of one record give the same text.
+
+        ``006j000000Pkp1d`` and ``006j000000Pkp1dAAB`` (a Salesforce record's 15- and
+        18-character ids) both give ``006j000000Pkp1dAAB``; an app without an ``id_form``
+        gives the id as it is.
+        """
+        if not self.id_form:
+            return unique_id
+        return CANONICAL_FORMS[self.id_form](unique_id)
+
     def id_matches(self, unique_id: str) -> bool:
         """Return True when ``unique_id`` fits ``id_pattern`` (always True without one)."""
         if self.id_pattern is None:
@@ -305,6 +320,7 @@ def _merge(old: AppEntry, new: AppEntry) -> AppEntry:
         source=new.source,
         notes=new.notes or old.notes,
         links=new.links or old.links,
+        id_form=new.id_form or old.id_form,
     )
 
 
@@ -328,7 +344,12 @@ def _entry_from_table(table: Mapping[str, Any], source: str) -> AppEntry:
             LinkForm(link["form"], link.get("source", "")) for link in table.get("links", ())
         ),
         upper_ids=bool(table.get("upper_ids", False)),
+        id_form=table.get("id_form", ""),
     )
+    if entry.id_form and entry.id_form not in CANONICAL_FORMS:
+        raise ValueError(
+            f"{entry.app_id}: id_form {entry.id_form!r} is not one of {list(CANONICAL_FORMS)}"
+        )
     for template in entry.kinds.values():
         templates.placeholders(template)  # raises on a malformed template
     for pattern in (*entry.url_patterns, *([entry.id_pattern] if entry.id_pattern else [])):

@@ -41,6 +41,11 @@ NO_RULE: dict[str, str] = {
     "(example.co.uk is fine, na16.salesforce.com is not)",
     "app-id-inconsistent": "compares spellings across the whole file after removing URL parts",
     "url-app-mismatch": "needs the app registry's host lists and the Public Suffix List",
+    "unique-id-not-app-format": "needs the app registry's id patterns (regular expressions, "
+    "which formulas do not have)",
+    "unique-id-url-mismatch": "needs the app registry's link forms to read the id in a link",
+    "unique-id-same-record": "needs each app's one form of its ids (Salesforce's checksum of "
+    "letter case, which a conditional-formatting formula cannot work out over a column)",
     "name-column-missing": "is about the header row, which the check sheet reports",
     "header-near-miss": "is about the header row, which the check sheet reports",
     "header-near-miss-unused": "is about the header row, which the check sheet reports",

@@ -25,8 +25,8 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 HEADERS = ["Name", "App ID", "App Unique ID", "App Name", "App Content URL"]
 URL = "https://www.zillow.com/homedetails/{}_zpid/"
 ROWS = [
-    ["Deal1", "zillow.com", "111", "Zillow", URL.format(111)],
-    ["Deal2", "Zillow.com", "222", "Zillow", URL.format(222)],
+    ["Deal1", "zillow.com", "11111", "Zillow", URL.format(11111)],
+    ["Deal2", "Zillow.com", "22222", "Zillow", URL.format(22222)],
 ]
 
 

@@ -15,8 +15,20 @@ from applinks.files.read import read_table
 from tests.office import convert
 
 HEADER = ["Name", "App ID", "App Unique ID", "App Name", "App Content URL"]
-ROW_1 = ["12 Elm St", "zillow.com", "1", "Zillow", "https://www.zillow.com/homedetails/1_zpid/"]
-ROW_2 = ["14 Oak St", "zillow.com", "2", "Zillow", "https://www.zillow.com/homedetails/2_zpid/"]
+ROW_1 = [
+    "12 Elm St",
+    "zillow.com",
+    "10001",
+    "Zillow",
+    "https://www.zillow.com/homedetails/10001_zpid/",
+]
+ROW_2 = [
+    "14 Oak St",
+    "zillow.com",
+    "10002",
+    "Zillow",
+    "https://www.zillow.com/homedetails/10002_zpid/",
+]
 
 # rows of the sheet -> (header row, rows above it named, headers, data rows, (row, column, code))
 CASES = {
@@ -63,12 +75,12 @@ CASES = {
         ),
     ),
     "variants-and-unused": (
-        [["name", "AppID", "App ID", "App Unique ID"], ["12 Elm St", "x", "zillow.com", "1"]],
+        [["name", "AppID", "App ID", "App Unique ID"], ["12 Elm St", "x", "zillow.com", "10001"]],
         (
             1,
             (),
             ["name", "AppID", "App ID", "App Unique ID"],
-            [["12 Elm St", "x", "zillow.com", "1"]],
+            [["12 Elm St", "x", "zillow.com", "10001"]],
             [
                 (1, "name", "header-near-miss"),
                 (1, "AppID", "header-near-miss-unused"),

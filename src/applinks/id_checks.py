@@ -1,0 +1,220 @@
+"""The checks of App Unique IDs against their app: its id form, the row's own link, and the
+rows that hold one record.
+
+Each asks the app registry once per distinct value (through the sheet's memos), never once
+per cell: a million rows of one app with distinct ids cost one registry call per id.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from itertools import compress
+from operator import and_
+from typing import TYPE_CHECKING
+
+from applinks.issues import Issue, make_issue
+from applinks.registry import Registry, read_link
+from applinks.table import APP_UNIQUE_ID
+
+if TYPE_CHECKING:
+    from applinks.check_list import Rows, Sheet
+    from applinks.seen import Seen
+
+_LIST_LIMIT = 10
+#: Marks the group of a ``Seen`` that holds the ids written in another form than the app's one
+#: form (a Salesforce 15-character id), keyed by the id as written.
+_OTHER_FORMS = "\x00"
+
+
+def _fits(key: tuple[str, str], registry: Registry) -> bool:
+    """Whether an App Unique ID (stripped) fits its app's id pattern (True for unknown apps)."""
+    app, uid = key
+    entry = registry.get(app)
+    return entry is None or entry.id_matches(uid.strip())
+
+
+def _id_in_link(key: tuple[str, str], registry: Registry) -> str:
+    """The record id the app reads in a link, or "" (an unknown app, no id found)."""
+    url, app = key
+    entry = registry.get(app)
+    return read_link(url, registry, app=entry).unique_id if entry is not None else ""
+
+
+def _canonical(key: tuple[str, str], registry: Registry) -> str:
+    """The one form of an App Unique ID (:meth:`~applinks.registry.AppEntry.canonical_id`)."""
+    app, uid = key
+    entry = registry.get(app)
+    return entry.canonical_id(uid) if entry is not None else uid
+
+
+def _known_apps(b: Rows) -> dict[str, str]:
+    """The App IDs of the block that the registry knows, with their plain form."""
+    registry = b.sheet.registry
+    return {a: app.canon for a, app in b.apps.items() if registry.get(app.canon) is not None}
+
+
+def unique_id_not_app_format(b: Rows) -> list[Issue]:
+    """An App Unique ID that does not fit its app's id pattern (Salesforce ids under Zillow);
+    not an id Excel has damaged (``unique-id-mangled`` tells what went wrong)."""
+    known = _known_apps(b)
+    if not known:
+        return []
+    wanted = list(map(and_, b.pair, map(known.__contains__, b.app_ids)))
+    fits = b.sheet.memo(_fits)
+    pairs = set(compress(zip(b.app_ids, b.uids, strict=True), wanted))
+    bad = {pair for pair in pairs if not fits((known[pair[0]], pair[1]))}
+    if not bad:
+        return []
+    from applinks.check_list import mangled_reason  # (imported here: that module imports this)
+
+    column, registry = b.sheet.label(APP_UNIQUE_ID), b.sheet.registry
+    return [
+        make_issue(
+            "unique-id-not-app-format",
+            row=r,
+            column=column,
+            value=uid,
+            app_id=app_id,
+            name=registry.get(known[app_id]).name,  # type: ignore[union-attr]
+        )
+        for r, app_id, uid, cell in compress(
+            zip(b.numbers, b.app_ids, b.uids, b.uid_cells, strict=True), wanted
+        )
+        if (app_id, uid) in bad and not mangled_reason(cell)  # Excel's damage says it already
+    ]
+
+
+def unique_id_url_mismatch(b: Rows) -> list[Issue]:
+    """An App Unique ID that is not the record its own App Content URL opens; the suggestion is
+    the id in the link. Ids are compared in their app's one form (15 and 18 agree)."""
+    known = _known_apps(b)
+    if not known:
+        return []
+    wanted = list(map(and_, map(and_, b.pair, b.url_ok), map(known.__contains__, b.app_ids)))
+    read, form = b.sheet.memo(_id_in_link), b.sheet.memo(_canonical)
+    found: dict[tuple[str, str, str], str] = {}
+    for app_id, uid, url in set(compress(zip(b.app_ids, b.uids, b.urls, strict=True), wanted)):
+        app = known[app_id]
+        in_link = read((url, app))
+        if in_link and form((app, in_link)) != form((app, uid.strip())):
+            found[app_id, uid, url] = in_link
+    if not found:
+        return []
+    column = b.sheet.label(APP_UNIQUE_ID)
+    return [
+        make_issue(
+            "unique-id-url-mismatch",
+            row=r,
+            column=column,
+            value=uid,
+            suggestion=found[app_id, uid, url],
+        )
+        for r, app_id, uid, url in compress(
+            zip(b.numbers, b.app_ids, b.uids, b.urls, strict=True), wanted
+        )
+        if (app_id, uid, url) in found
+    ]
+
+
+# --- the rows that hold one record ------------------------------------------------------------
+
+
+def note_pairs(b: Rows, seen: Seen) -> None:
+    """Note the rows of each (App ID, App Unique ID) pair: App IDs by their plain form, ids by
+    their app's one form; an id written in another form is noted as written too."""
+    pair = b.pair
+    if not any(pair):
+        return
+    numbers, uids, apps = b.numbers, b.uids, b.apps
+    if not all(pair):
+        numbers, uids = list(compress(numbers, pair)), list(compress(uids, pair))
+    if len(apps) == 1:
+        (app,) = apps.values()
+        _note_ids(b.sheet, seen, app.canon, uids, numbers)
+        return
+    by_canon: dict[str, tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
+    for r, app_id, uid in zip(numbers, compress(b.app_ids, pair), uids, strict=True):
+        keys, rows = by_canon[apps[app_id].canon]
+        keys.append(uid)
+        rows.append(r)
+    for canon, (keys, rows) in by_canon.items():
+        _note_ids(b.sheet, seen, canon, keys, rows)
+
+
+def _note_ids(sheet: Sheet, seen: Seen, app: str, uids: Sequence[str], rows: Sequence[int]) -> None:
+    entry = sheet.registry.get(app)
+    if entry is None or not entry.id_form:
+        seen.add(app, uids, rows)  # each id has one form: the common case
+        return
+    form = sheet.memo(_canonical)
+    one = {uid: form((app, uid)) for uid in set(uids)}
+    keys = list(map(one.__getitem__, uids))
+    seen.add(app, keys, rows)
+    for uid, r in zip(uids, rows, strict=True):
+        if one[uid] != uid:
+            seen.add(app + _OTHER_FORMS, [uid], [r])
+
+
+def duplicate_issues(seen: Seen, sheet: Sheet) -> list[Issue]:
+    """One record on several rows: the same id again (``unique-id-duplicate``, Cloze merges
+    the rows), or written in another form (``unique-id-same-record``, Cloze makes two records;
+    the suggestion is the app's one form)."""
+    column, out = sheet.label(APP_UNIQUE_ID), list[Issue]()
+    forms = _other_forms(seen, sheet)
+    for (app_id, key), rows in seen.repeated.items():
+        if app_id.endswith(_OTHER_FORMS):
+            continue
+        written = forms.get((app_id, key), {})
+        taken = {r for rs in written.values() for r in rs}
+        spellings = {**written, key: [r for r in rows if r not in taken]}
+        spellings = {uid: rs for uid, rs in spellings.items() if rs}
+        for uid, same in spellings.items():
+            for r in same if len(same) > 1 else []:
+                others = _list_rows([o for o in same if o != r])
+                out.append(
+                    make_issue(
+                        "unique-id-duplicate",
+                        row=r,
+                        column=column,
+                        value=uid,
+                        app_id=app_id,
+                        others=others,
+                    )
+                )
+        for uid, same in spellings.items() if len(spellings) > 1 else []:
+            if uid == key:
+                continue
+            others = _list_rows(sorted(o for o in rows if o not in same))
+            out.extend(
+                make_issue(
+                    "unique-id-same-record",
+                    row=r,
+                    column=column,
+                    value=uid,
+                    suggestion=key,
+                    others=others,
+                )
+                for r in same
+            )
+    return out
+
+
+def _other_forms(seen: Seen, sheet: Sheet) -> dict[tuple[str, str], dict[str, list[int]]]:
+    """The ids written in another form, by (App ID, the one form): the rows of each spelling."""
+    out: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(dict)
+    form = sheet.memo(_canonical)
+    for group, written in seen.first.items():
+        if not group.endswith(_OTHER_FORMS):
+            continue
+        app = group[: -len(_OTHER_FORMS)]
+        for uid in written:
+            key = form((app, uid))
+            if (app, key) in seen.repeated:
+                out[app, key][uid] = list(seen.rows(group, uid))
+    return out
+
+
+def _list_rows(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:_LIST_LIMIT])
+    return shown + (f" and {len(rows) - _LIST_LIMIT} more" if len(rows) > _LIST_LIMIT else "")
