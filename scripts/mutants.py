@@ -163,11 +163,18 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
     ),
     "operations.py": (
         "tests/test_operations.py",
+        "tests/test_fill_apps.py",
         "tests/test_from_url.py",
         "tests/test_blocks.py",
         "tests/test_streaming.py",
         "tests/test_cli.py",
         _TWO,
+    ),
+    "fill_rows.py": (
+        "tests/test_fill_apps.py",
+        "tests/test_operations.py",
+        "tests/test_cli.py",
+        "tests/ribbon_actions/test_actions.py",
     ),
     "issues.py": ("tests/test_issues.py", _CORE, "tests/test_docs.py", "tests/test_cli.py"),
     "wording.py": ("tests/test_wording.py", "tests/test_issues.py", "tests/test_cli.py"),

@@ -160,6 +160,29 @@ def expected_csv() -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
+def not_filled() -> str:
+    """What fill says of each row it could not fill: a link without a record id, no link."""
+    lines = []
+    for row, (url, app_id, unique_id, _) in enumerate(LINKS, start=2):
+        if not url.strip():
+            continue
+        shown = url if len(url) <= 80 else url[:79] + "\u2026"  # a message shows 80 at most
+        if not app_id:
+            what = not_a_record(url) or "not a web address"
+            lines.append(
+                f'Row {row}: "{shown}" is not the link of a record ({what}), so the row was left '
+                "without an App ID; paste the link of the record itself, copied from the browser "
+                "with the record open.\n"
+            )
+        elif not unique_id:
+            lines.append(
+                f'Row {row}: no record id was found in the link "{shown}", so the App Unique ID '
+                "was left empty; paste the link of the record itself, copied from the browser "
+                "with the record open.\n"
+            )
+    return "".join(lines)
+
+
 def test_cli_fill_from_url_on_a_csv(tmp_path: Path) -> None:
     source = tmp_path / "links.csv"
     with source.open("w", encoding="utf-8", newline="") as handle:
@@ -168,7 +191,7 @@ def test_cli_fill_from_url_on_a_csv(tmp_path: Path) -> None:
         writer.writerows([f"Deal {n}", url] for n, (url, *_) in enumerate(LINKS, start=1))
     out = tmp_path / "out.csv"
     result = run("fill", str(source), "--from-url", "Listing URL", "-o", str(out))
-    assert (result.returncode, result.stderr) == (0, "")
+    assert (result.returncode, result.stderr) == (0, not_filled())
     assert result.stdout == f"{summary()} Wrote {out}.\n"
     assert out.read_bytes() == expected_csv()
 
@@ -184,7 +207,7 @@ def test_cli_fill_from_url_on_a_workbook(tmp_path: Path) -> None:
     book.save(source)
     out = tmp_path / "out.csv"
     result = run("fill", str(source), "--from-url", "Listing URL", "-o", str(out))
-    assert (result.returncode, result.stderr) == (0, "")
+    assert (result.returncode, result.stderr) == (0, not_filled())
     assert result.stdout == f"{summary()} Wrote {out}.\n"
     assert out.read_bytes() == expected_csv()
 

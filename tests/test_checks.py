@@ -13,6 +13,8 @@ from applinks.issues import CODES
 from applinks.registry import AppEntry, Registry
 from applinks.table import Table
 
+from .test_checks_blocks import FILL_CODES
+
 DATA = Path(__file__).parent / "data"
 
 # defects.csv plants one defect per row (rows 20-21 together spell one source two ways, rows
@@ -66,7 +68,7 @@ def test_clean_file_has_no_issues() -> None:
     assert check(read_table(DATA / "clean.csv")).issues == []
 
 
-@pytest.mark.parametrize("code", sorted(CODES), ids=str)
+@pytest.mark.parametrize("code", sorted(set(CODES) - FILL_CODES), ids=str)
 def test_each_code_is_found_in_a_real_file(code: str) -> None:
     if code in HEADER_FILES:
         report = check(read_table(DATA / "codes" / f"{code}.csv"))

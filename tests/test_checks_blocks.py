@@ -55,6 +55,9 @@ HEADER_CODES = {
     "name-column-missing", "header-near-miss", "header-near-miss-unused", "header-name-alias",
     "header-duplicate", "header-not-first-row",
 }  # fmt: skip
+#: The codes of rows Fill and From URLs could not fill (tests/test_fill_apps.py).
+FILL_CODES = {"fill-no-id", "fill-id-not-app-format", "fill-other-app", "fill-link-no-id",
+              "fill-not-a-link"}  # fmt: skip
 
 
 def mangled_reason(value: Cell) -> str | None:
@@ -357,7 +360,7 @@ def one_check(table: Table, entry: Check, block: int) -> list[Issue]:
 
 def test_the_checks_raise_every_row_code_once() -> None:
     codes = [code for entry in CHECKS for code in entry.codes]
-    assert sorted(codes) == sorted(set(CODES) - HEADER_CODES)
+    assert sorted(codes) == sorted(set(CODES) - HEADER_CODES - FILL_CODES)
 
 
 # fmt: off

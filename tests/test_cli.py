@@ -230,7 +230,7 @@ def test_email_draft(tmp_path: Path) -> None:
 def test_demo_runs_and_exits_zero(tmp_path: Path) -> None:
     result = run("demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "4 errors, 2 warnings in 12 rows." in result.stdout
+    assert "4 errors, 3 warnings in 12 rows." in result.stdout
     assert sorted(p.name for p in (tmp_path / "applinks-demo").iterdir()) == [
         "check-report.csv",
         "example-properties - Cloze import.csv",

@@ -22,6 +22,7 @@ COVERED = {
     "check_list.py",
     "id_checks.py",
     "record_ids.py",
+    "fill_rows.py",
     "header_checks.py",
     "headers.py",
     "shape.py",

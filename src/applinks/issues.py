@@ -129,6 +129,34 @@ CODES: dict[str, tuple[Severity, str]] = {
         'Row {row}: the {column} value "{value}" starts with "{start}", so a spreadsheet that '
         "opens the file may run it as a formula; check that it is meant.",
     ),
+    "fill-no-id": (
+        "warning",
+        'Row {row}: there is no id in "{column}", so the App Links were not filled; add the '
+        "record's id.",
+    ),
+    "fill-id-not-app-format": (
+        "warning",
+        'Row {row}: "{value}" in "{column}" does not have the form of a {name} id, so the App '
+        "Links were not filled; check the id and the app chosen.",
+    ),
+    "fill-other-app": (
+        "warning",
+        'Row {row}: App ID "{value}" is another app than {name}, and its links cannot be made '
+        "here ({reason}), so the row was left as it is; fill it with its own app, or paste its "
+        "record link and use From URLs.",
+    ),
+    "fill-link-no-id": (
+        "warning",
+        'Row {row}: no record id was found in the link "{value}", so the App Unique ID was left '
+        "empty; paste the link of the record itself, copied from the browser with the record "
+        "open.",
+    ),
+    "fill-not-a-link": (
+        "warning",
+        'Row {row}: "{value}" is not the link of a record ({what}), so the row was left without '
+        "an App ID; paste the link of the record itself, copied from the browser with the "
+        "record open.",
+    ),
     "header-near-miss": (
         "warning",
         'Column "{value}" is written as the Cloze header "{suggestion}" in the CSV for Cloze; '

@@ -8,17 +8,16 @@ applies cell range by cell range; the ``*_app_links`` functions apply them to a 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
 from operator import add, itemgetter
 from typing import cast
-from urllib.parse import quote
 
 from applinks.checks import EXCEL_DIGITS, mangled_reason
 from applinks.errors import NoColumn, UnknownApp
+from applinks.fill_rows import RowApps, renderer
 from applinks.headers import find_column, map_headers
 from applinks.issues import Issue, Report, make_issue
 from applinks.link_source import LinkSource
@@ -288,58 +287,68 @@ def fill_app_links(
     result = FillResult(work, id_column=work.headers[source], added_columns=inserted.added)
     targets = [positions[h] for h in APP_LINK_HEADERS]
     column = result.id_column
-    render, render_all = _renderer(entry, settings, kind)
+    render, render_all = renderer(entry, settings, kind)
 
     app_id, name = entry.app_id, entry.name
     top = max(targets)
     first, second, third, fourth = targets
+    apps = RowApps(entry, render, registry, (column, work.headers[first], work.headers[second]))
+    ours = {None, app_id}
 
     def start() -> tuple[Callable[[int, list[list[Cell]]], list[list[Cell]]], Callable[[], None]]:
         stats = _Tally()
 
         def fill_block(index: int, rows: list[list[Cell]]) -> list[list[Cell]]:
             uids = _plain_ids(rows, source, top)
-            if uids is not None and (overwrite or _blank_at(rows, targets)):
-                # Every row has an id that needs no second look and empty App Link cells.
+            if (
+                uids is not None
+                and (_blank_at(rows, targets) or (overwrite and _apps_of(rows, first) <= ours))
+                and all(map(entry.id_matches, set(uids)))
+            ):
+                # Every row is the chosen app's, has an id of its form that needs no second
+                # look, and has empty App Link cells (or they are to be replaced).
                 for row, uid, url in zip(rows, uids, render_all(uids), strict=True):
                     row[first], row[second], row[third], row[fourth] = app_id, uid, name, url
                 stats.filled_rows += len(rows)
                 return rows
-            filled = 0
             for offset, row in enumerate(rows):
-                raw = row[source] if source < len(row) else None
-                if type(raw) is str:
-                    uid = raw
-                else:
-                    uid = id_text(raw)
-                    reason = mangled_reason(raw)
-                    if reason and uid.strip():
-                        stats.issues.append(
-                            make_issue(
-                                "unique-id-mangled",
-                                row=work.sheet_row(index + offset),
-                                column=column,
-                                value=uid,
-                                reason=reason,
-                            )
-                        )
-                if not uid or uid.isspace():
-                    continue
-                url = render(uid)
-                if len(row) <= top:
-                    row.extend([None] * (top + 1 - len(row)))
-                if overwrite or (
-                    row[first] is None
-                    and row[second] is None
-                    and row[third] is None
-                    and row[fourth] is None
-                ):
-                    row[first], row[second], row[third], row[fourth] = app_id, uid, name, url
-                else:
-                    stats.kept_cells += _write(row, targets, (app_id, uid, name, url), overwrite)
-                filled += 1
-            stats.filled_rows += filled
+                stats.filled_rows += _fill_row(work.sheet_row(index + offset), row)
             return rows
+
+        def _fill_row(r: int, row: list[Cell]) -> int:
+            if not any(c is not None and c != "" for c in row):
+                return 0  # a blank row is no record
+            if len(row) <= top:
+                row.extend([None] * (top + 1 - len(row)))
+            if not apps.is_chosen(row[first]):
+                done = apps.fill_other(r, row, targets)
+                if isinstance(done, Issue):
+                    stats.issues.append(done)
+                    return 0
+                return done
+            raw = row[source]
+            uid, reason = (raw, None) if type(raw) is str else (id_text(raw), mangled_reason(raw))
+            if reason and uid.strip():
+                stats.issues.append(
+                    make_issue("unique-id-mangled", row=r, column=column, value=uid, reason=reason)
+                )
+            if not uid or uid.isspace():
+                stats.issues.append(make_issue("fill-no-id", row=r, column=column))
+                return 0
+            if not entry.id_matches(uid.strip()) and not (reason or mangled_reason(raw)):
+                stats.issues.append(apps.not_fitting(r, uid, entry, column))
+                return 0
+            url = render(uid)
+            if overwrite or (
+                row[first] is None
+                and row[second] is None
+                and row[third] is None
+                and row[fourth] is None
+            ):
+                row[first], row[second], row[third], row[fourth] = app_id, uid, name, url
+            else:
+                stats.kept_cells += _write(row, targets, (app_id, uid, name, url), overwrite)
+            return 1
 
         return fill_block, partial(_first_walk, result, stats)
 
@@ -367,6 +376,11 @@ def _plain_ids(rows: list[list[Cell]], source: int, top: int) -> list[str] | Non
     return None
 
 
+def _apps_of(rows: list[list[Cell]], position: int) -> set[Cell]:
+    """Return the distinct App ID cells of the rows."""
+    return set(map(itemgetter(position), rows))
+
+
 def _blank_at(rows: list[list[Cell]], positions: list[int]) -> bool:
     """Return True when every row is empty (None) at every one of ``positions``."""
     return all(set(map(itemgetter(p), rows)) == {None} for p in positions)
@@ -374,44 +388,6 @@ def _blank_at(rows: list[list[Cell]], positions: list[int]) -> bool:
 
 #: Whole numbers below this (in size) have at most 15 digits: Excel keeps them exactly.
 _EXACT = 10**EXCEL_DIGITS
-
-#: Characters ``urllib.parse.quote`` never changes; an id made only of them goes in as it is.
-_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
-_MARKS = ("Qx7applinksIdMarkQ", "Zq3applinksIdMarkZ")
-
-
-def _renderer(
-    entry: AppEntry, settings: Mapping[str, str] | None, kind: str | None
-) -> tuple[Callable[[str], str], Callable[[list[str]], list[str]]]:
-    """Return functions giving ``entry.render_url(uid, ...)`` for one id and for a list, fast.
-
-    The template is rendered once around a marker, and each id (percent-encoded when it needs
-    to be) is put where the marker was. When two different markers do not give the same
-    pieces (a setting contains one), every id is rendered in full.
-    """
-    first, second = (entry.render_url(m, settings=settings, kind=kind) for m in _MARKS)
-    pieces = first.split(_MARKS[0])
-    if len(pieces) < 2 or second.split(_MARKS[1]) != pieces:
-
-        def full(uid: str) -> str:
-            return entry.render_url(uid, settings=settings, kind=kind)
-
-        return full, partial(_each, full)
-    join, plain = str.join, _URL_SAFE.fullmatch
-
-    def render(uid: str) -> str:
-        return join(uid if plain(uid) else quote(uid, safe=""), pieces)
-
-    def render_all(uids: list[str]) -> list[str]:
-        if plain("".join(uids)):  # every id is made of characters a URL takes as they are
-            return list(map(join, uids, repeat(pieces)))
-        return list(map(render, uids))
-
-    return render, render_all
-
-
-def _each(render: Callable[[str], str], uids: list[str]) -> list[str]:
-    return list(map(render, uids))
 
 
 def _apply(result: FillResult, start: Start | BlockStart, *, block: bool = False) -> None:
@@ -463,6 +439,7 @@ def links_from_urls(
     result = FillResult(work, id_column=work.headers[source], added_columns=inserted.added)
     targets = [positions[h] for h in APP_LINK_HEADERS]
     cache: dict[str, Link] = {}
+    column = result.id_column
     # A cell that shows "View listing" but links to the record: the link is the URL.
     linked = work.links.get(work.headers[source], {})
 
@@ -480,19 +457,28 @@ def links_from_urls(
                 if len(cache) < _RENDER_CACHE:
                     cache[url] = found
             app_id, uid, name = found.app_id, found.unique_id, found.name
+            r = work.sheet_row(index)
             if not app_id:
                 stats.not_records += bool(found.not_record)
+                what = found.not_record or "not a web address"
+                stats.issues.append(_not_filled("fill-not-a-link", r, column, url, what=what))
                 return row
             stats.kept_cells += _write(
                 row, targets, (app_id, uid or None, name or None, url), overwrite
             )
             stats.filled_rows += 1
+            if not uid:
+                stats.issues.append(_not_filled("fill-link-no-id", r, column, url))
             return row
 
         return fill_row, partial(_first_walk, result, stats)
 
     _apply(result, start)
     return result
+
+
+def _not_filled(code: str, r: int, column: str, url: str, **extra: str) -> Issue:
+    return make_issue(code, row=r, column=column, value=url, **extra)
 
 
 def _write(row: list[Cell], targets: list[int], values: Sequence[Cell], overwrite: bool) -> int:

@@ -46,6 +46,11 @@ NO_RULE: dict[str, str] = {
     "unique-id-url-mismatch": "needs the app registry's link forms to read the id in a link",
     "unique-id-same-record": "needs each app's one form of its ids (Salesforce's checksum of "
     "letter case, which a conditional-formatting formula cannot work out over a column)",
+    "fill-no-id": "is reported by Fill App Links, which knows the id column it used",
+    "fill-id-not-app-format": "is reported by Fill App Links, which knows the id column it used",
+    "fill-other-app": "is reported by Fill App Links, which knows the app it was given",
+    "fill-link-no-id": "is reported by From URLs, which reads the links with the app registry",
+    "fill-not-a-link": "is reported by From URLs, which reads the links with the app registry",
     "name-column-missing": "is about the header row, which the check sheet reports",
     "header-near-miss": "is about the header row, which the check sheet reports",
     "header-near-miss-unused": "is about the header row, which the check sheet reports",

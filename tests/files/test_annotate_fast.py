@@ -41,20 +41,20 @@ URL = "https://www.zillow.com/homedetails/{}_zpid/"
 CASES = {
     "no App Link columns": (
         ["Name", "Zillow ID", "Notes"],
-        [["A", "111", None], ["B", "222", "x"], ["C", None, None], ["D", 444, " sp "]],
+        [["A", "11111", None], ["B", "22222", "x"], ["C", None, None], ["D", 44444, " sp "]],
     ),
     "App Link columns already there": (
         ["Name", "Zillow ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
         [
-            ["A", "111", "zillow.com", "111", "Zillow", None],
-            ["B", "222", "other.com", "999", None, "https://x"],
+            ["A", "11111", "zillow.com", "11111", "Zillow", None],
+            ["B", "22222", "other.com", "999", None, "https://x"],
             ["C", None, "zillow.com", None, None, None],
-            ["D", "444", None, None, None, None],
+            ["D", "44444", None, None, None, None],
         ],
     ),
     "data under a column without a header": (
         ["Name", "Zillow ID", None],
-        [["A", "111", "junk"], ["B", "222", None]],
+        [["A", "11111", "junk"], ["B", "22222", None]],
     ),
 }
 
@@ -64,18 +64,21 @@ def _full(uid: str, app: int) -> dict[int, str]:
 
 
 EXPECTED = {
-    ("no App Link columns", False): {2: _full("111", 3), 3: _full("222", 3), 5: _full("444", 3)},
+    ("no App Link columns", False): {
+        2: _full("11111", 3),
+        3: _full("22222", 3),
+        5: _full("44444", 3),
+    },
+    # Row 3 is another app's (other.com, no known link format): left as it is, overwrite or not.
     ("App Link columns already there", False): {
-        2: {5: URL.format("111")},
-        3: {4: "Zillow"},
-        5: _full("444", 2),
+        2: {5: URL.format("11111")},
+        5: _full("44444", 2),
     },
     ("App Link columns already there", True): {
-        2: {5: URL.format("111")},
-        3: _full("222", 2),
-        5: _full("444", 2),
+        2: {5: URL.format("11111")},
+        5: _full("44444", 2),
     },
-    ("data under a column without a header", False): {2: _full("111", 2), 3: _full("222", 2)},
+    ("data under a column without a header", False): {2: _full("11111", 2), 3: _full("22222", 2)},
 }
 
 
@@ -119,17 +122,17 @@ def test_the_csv_is_still_written_while_the_values_are_noted(tmp_path: Path) -> 
     _, _, _, written = _prepared(book, False)
     assert list(csv.reader(io.StringIO(written))) == [
         ["Name", "Zillow ID", "Notes", "App ID", "App Unique ID", "App Name", "App Content URL"],
-        ["A", "111", "", "zillow.com", "111", "Zillow", URL.format("111")],
-        ["B", "222", "x", "zillow.com", "222", "Zillow", URL.format("222")],
+        ["A", "11111", "", "zillow.com", "11111", "Zillow", URL.format("11111")],
+        ["B", "22222", "x", "zillow.com", "22222", "Zillow", URL.format("22222")],
         ["C", "", "", "", "", "", ""],
-        ["D", "444", " sp ", "zillow.com", "444", "Zillow", URL.format("444")],
+        ["D", "44444", " sp ", "zillow.com", "44444", "Zillow", URL.format("44444")],
     ]
 
 
 def test_a_recording_of_other_rows_is_not_used(tmp_path: Path) -> None:
     book = _book(tmp_path / "book.xlsx", *CASES["no App Link columns"])
     table, recorder, prepared, _ = _prepared(book, False)
-    shorter = Table(table.headers, [["A", "111", None]])
+    shorter = Table(table.headers, [["A", "11111", None]])
     assert recorder.changes(shorter, prepared) is None
     assert LinkRecorder(table).changes(table, prepared) is None  # nothing recorded yet
 
@@ -146,7 +149,7 @@ def test_every_filled_cell_reaches_a_workbook_that_had_the_columns(tmp_path: Pat
     cells = [[c.value or "" for c in row] for row in sheet.iter_rows()]
     with open(tmp_path / "book.csv", encoding="utf-8-sig", newline="") as handle:
         assert cells == list(csv.reader(handle))
-    assert cells[4] == ["D", "444", "zillow.com", "444", "Zillow", URL.format("444")]
+    assert cells[4] == ["D", "44444", "zillow.com", "44444", "Zillow", URL.format("44444")]
 
 
 # --- the rows of the data sheet --------------------------------------------------------------
@@ -159,9 +162,9 @@ STYLES = (
 )
 NEW = (
     '<c r="D2" t="inlineStr" s="2"><is><t>zillow.com</t></is></c>'
-    '<c r="E2" t="inlineStr" s="2"><is><t xml:space="preserve"> 12 </t></is></c>'
+    '<c r="E2" t="inlineStr" s="2"><is><t xml:space="preserve"> 12345 </t></is></c>'
     '<c r="F2" t="inlineStr"><is><t>Zillow</t></is></c>'
-    '<c r="G2" t="inlineStr" s="2"><is><t>https://www.zillow.com/homedetails/%2012%20_zpid/</t>'
+    '<c r="G2" t="inlineStr" s="2"><is><t>https://www.zillow.com/homedetails/%2012345%20_zpid/</t>'
     "</is></c>"
 )
 REST = NEW[NEW.index('<c r="F2"') :]
@@ -189,7 +192,7 @@ ROWS = {
         '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="E2" s="1" t="s"><v>3</v></c></row>',
         '<row r="2"><c r="A2" t="s"><v>0</v></c>'
         + NEW[: NEW.index('<c r="E2"')]
-        + '<c r="E2" s="3" t="inlineStr"><is><t xml:space="preserve"> 12 </t></is></c>'
+        + '<c r="E2" s="3" t="inlineStr"><is><t xml:space="preserve"> 12345 </t></is></c>'
         + REST
         + "</row>",
     ),  # fmt: skip
@@ -213,7 +216,7 @@ ROWS = {
 
 
 def _editor() -> SheetEditor:
-    table = Table(["Name", "Zillow ID", "Notes"], [["A", " 12 ", None]])
+    table = Table(["Name", "Zillow ID", "Notes"], [["A", " 12345 ", None]])
     prepared = fill_app_links(table, app="zillow.com", id_column="Zillow ID").table
     plan = make_plan(table, prepared, Report([]), load_registry())
     return SheetEditor(plan, Styles(STYLES), {}, "Listings")
@@ -238,16 +241,18 @@ def test_rows_with_a_prefix_take_the_quick_path_too() -> None:
 
 
 def test_a_changed_row_the_sheet_has_no_element_for_is_added(tmp_path: Path) -> None:
-    book = _book(tmp_path / "book.xlsx", ["Name", "Zillow ID"], [["A", "1"], ["B", "2"]])
+    book = _book(tmp_path / "book.xlsx", ["Name", "Zillow ID"], [["A", "10001"], ["B", "10002"]])
     # A table that claims a third data row, which the sheet has no <row> for.
-    table = Table(["Name", "Zillow ID"], [["A", "1"], ["B", "2"], ["C", "3"]], sheet="Listings")
+    table = Table(
+        ["Name", "Zillow ID"], [["A", "10001"], ["B", "10002"], ["C", "10003"]], sheet="Listings"
+    )
     prepared = fill_app_links(table, app="zillow.com", id_column="Zillow ID").table
     write_annotated(book, table, Report([]), tmp_path / "flags.xlsx", prepared=prepared)
     sheet = openpyxl.load_workbook(tmp_path / "flags.xlsx")["Listings"]
     assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
-        ["A", "1", "zillow.com", "1", "Zillow", URL.format("1")],
-        ["B", "2", "zillow.com", "2", "Zillow", URL.format("2")],
-        [None, None, "zillow.com", "3", "Zillow", URL.format("3")],
+        ["A", "10001", "zillow.com", "10001", "Zillow", URL.format("10001")],
+        ["B", "10002", "zillow.com", "10002", "Zillow", URL.format("10002")],
+        [None, None, "zillow.com", "10003", "Zillow", URL.format("10003")],
     ]
 
 

@@ -129,7 +129,8 @@ def test_fill_uses_the_selected_column_after_asking_and_writes_ids_as_text(engin
     assert questions(book) == ['Fill App Links for Zillow with the ids in column "Listing ID" (B)?']
     assert message == (
         'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). Added the columns '
-        '"App ID", "App Unique ID", "App Name" and "App Content URL".'
+        '"App ID", "App Unique ID", "App Name" and "App Content URL". Not filled: 1 row. Row 4: '
+        'there is no id in "Listing ID", so the App Links were not filled; add the record\'s id.'
     )
     assert cells(book) == [
         ["Name", "Listing ID", "Stage", "App ID", "App Unique ID", "App Name", "App Content URL"],
@@ -162,6 +163,63 @@ def test_fill_answer_no_changes_nothing_but_the_inserted_columns(engine):
     book = make_book(engine, LISTINGS, select="B2")
     assert run(book, "fill_app_links", "no") == "Nothing was changed."
     assert cells(book)[1] == ["12 Oak St", "00123456", "Active", None, None, None, None]
+
+
+def test_fill_keeps_each_rows_own_app_and_names_the_rows_not_filled(engine):
+    """A Redfin row stays Redfin's, a Follow Up Boss row is filled from its own app, and the
+    rows without an id, with another app's id or with an app of unknown links are named."""
+    redfin = "https://www.redfin.com/MA/Boston/1-Main-St-02108/home/1234567"
+    rows = [
+        ["Name", "Listing ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
+        ["Elm St", "59187422", None, None, None, None],
+        ["Oak St", None, None, None, None, None],
+        ["Pine St", "006j000000Pkp1d", None, None, None, None],
+        ["Redfin home", None, "redfin.com", "1234567", "Redfin", redfin],
+        ["Realtor home", None, "realtor.com", "12345-67890", None, None],
+        ["Lead", None, "followupboss.com", "4521", None, None],
+    ]
+    book = make_book(engine, rows, select="B2")
+
+    message = run(book, "fill_app_links", "yes")
+
+    assert message == (
+        'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). Not filled: 3 rows. '
+        'Row 3: there is no id in "Listing ID", so the App Links were not filled; add the '
+        'record\'s id. Row 4: "006j000000Pkp1d" in "Listing ID" does not have the form of a Zillow '
+        "id, so the App Links were not filled; check the id and the app chosen. Row 6: App ID "
+        '"realtor.com" is another app than Zillow, and its links cannot be made here (no link '
+        "format is known for it), so the row was left as it is; fill it with its own app, or "
+        "paste its record link and use From URLs."
+    )
+    assert cells(book) == [
+        rows[0],
+        ["Elm St", "59187422", "zillow.com", "59187422", "Zillow", ZILLOW.format("59187422")],
+        *rows[2:6],
+        [
+            "Lead",
+            None,
+            "followupboss.com",
+            "4521",
+            "Follow Up Boss",
+            "https://app.followupboss.com/2/people/view/4521",
+        ],
+    ]
+
+
+def test_fill_names_more_rows_not_filled_by_their_count(engine):
+    rows = [["Name", "App ID", "App Unique ID", "App Name", "App Content URL"]]
+    rows += [[f"Home {n}", None, None, None, None] for n in range(5)]
+    rows += [["Listed", None, "59187422", None, None]]
+    book = make_book(engine, rows, select="C2")
+    message = run(book, "fill_app_links")
+    no_id = (
+        'Row {}: there is no id in "App Unique ID", so the App Links were not filled; add the '
+        "record's id."
+    )
+    assert message == (
+        'Filled App Links for Zillow on 1 row from column "App Unique ID" (C). Not filled: 5 '
+        f"rows. {no_id.format(2)} {no_id.format(3)} {no_id.format(4)} And 2 rows more."
+    )
 
 
 FORMULA = '="https://z.test/"&C3'
@@ -268,7 +326,9 @@ def test_templates_sheet_settings_and_overrides_are_used_by_fill(engine):
         for row in (2, 3, 4):
             sheet_model(book).cells[column].pop(row, None)
     assert run(book, "fill_app_links") == (
-        'Filled App Links for Zillow (mine) on 2 rows from column "App Unique ID" (E).'
+        'Filled App Links for Zillow (mine) on 2 rows from column "App Unique ID" (E). Not '
+        'filled: 1 row. Row 4: there is no id in "App Unique ID", so the App Links were not '
+        "filled; add the record's id."
     )
     assert cells(book)[1][3:] == [
         "zillow.com",

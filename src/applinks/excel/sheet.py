@@ -52,7 +52,7 @@ from applinks.excel.ranges import (
 )
 from applinks.files.csv_out import default_output_path, write_cloze_csv
 from applinks.files.eml_out import SUPPORT_ADDRESS, write_draft
-from applinks.headers import column_letter, map_headers
+from applinks.headers import column_letter, find_column, map_headers
 from applinks.operations import FillResult, LinkSource, fill_links, resolve_app
 from applinks.registry import AppEntry, Registry, load_registry
 from applinks.table import APP_LINK_HEADERS, Cell, Table, cell_text
@@ -154,13 +154,14 @@ def fill_app_links_action(book: Any, ui: Ui) -> str:
             f"({column_letter(source)})?"
         ):
             return "Nothing was changed."
-        ids = read_column(layout, source)
+        ids: list[Cell] | None = read_column(layout, source)
     else:
-        ids = before[1]
-    sub = Table(["Ids", *APP_LINK_HEADERS], [[i, *r] for i, *r in zip(ids, *before, strict=True)])
-    links = LinkSource(app=entry.app_id, id_column="Ids", template_settings=settings)
+        ids = None  # the App Unique ID column itself
+    sub, id_column = _fill_table(layout, source, ids, before)
+    links = LinkSource(app=entry.app_id, id_column=id_column, template_settings=settings)
     result = fill_links(sub, links, registry=registry)
-    after = [result.table.column_values(i + 1) for i in range(4)]
+    offset = 0 if ids is None else 1
+    after = [result.table.column_values(i + offset) for i in range(4)]
     apply_columns(layout, targets, before, after)
     column = f'"{layout.headers[source]}" ({column_letter(source)})'
     text = (
@@ -168,6 +169,31 @@ def fill_app_links_action(book: Any, ui: Ui) -> str:
         f"{column}."
     )
     return text + _fill_notes(result, inserted)
+
+
+def _fill_table(
+    layout: Layout, source: int, ids: list[Cell] | None, before: list[list[Cell]]
+) -> tuple[Table, str | None]:
+    """Return the table Fill works on (the ids, then the four App Link columns) and the header
+    of its id column (None: the App Unique ID column). It keeps the sheet's header row and,
+    where it cannot be taken for another column, the id column's header, so the rows not
+    filled are named as the sheet has them."""
+    # Each row of the sheet's used range is a row, though these columns may be blank on it.
+    used = [_IN_RANGE] * len(before[0])
+    if ids is None:
+        rows = [list(r) for r in zip(*before, used, strict=True)]
+        headers = [*APP_LINK_HEADERS, _IN_RANGE]
+        return Table(headers, rows, header_row=layout.header_row), None
+    header = layout.headers[source]
+    plain = map_headers([header, *APP_LINK_HEADERS]).positions
+    wanted = {h: i for i, h in enumerate(APP_LINK_HEADERS, start=1)}
+    label = header if plain == wanted and find_column([header], header) == 0 else "Ids"
+    rows = [[i, *r] for i, *r in zip(ids, *before, used, strict=True)]
+    headers = [label, *APP_LINK_HEADERS, _IN_RANGE]
+    return Table(headers, rows, header_row=layout.header_row), label
+
+
+_IN_RANGE = "In the used range"
 
 
 def from_urls(book: Any, ui: Ui) -> str:
@@ -454,7 +480,22 @@ def _fill_notes(result: FillResult, inserted: Inserted, *, ids: bool = True) -> 
             f" {_count(damaged, 'id')} look{'s' if damaged == 1 else ''} damaged by Excel; "
             "Check Sheet lists them."
         )
-    return text
+    return text + (_not_filled(result) if ids else "")
+
+
+def _not_filled(result: FillResult) -> str:
+    """Name the rows the fill could not fill, and why (the first few in full)."""
+    left = [i for i in result.report if i.code.startswith("fill-")]
+    if not left:
+        return ""
+    shown = " ".join(i.message for i in left[:_NOT_FILLED_SHOWN])
+    more = len(left) - _NOT_FILLED_SHOWN
+    tail = f" And {_count(more, 'row')} more." if more > 0 else ""
+    return f" Not filled: {_count(len(left), 'row')}. {shown}{tail}"
+
+
+#: Rows not filled whose reason the message spells out (a message box stays readable).
+_NOT_FILLED_SHOWN = 3
 
 
 def _count(n: int, noun: str) -> str:
