@@ -227,6 +227,72 @@ def test_email_draft(tmp_path: Path) -> None:
     assert attachment.get_payload(decode=True) == csv_path.read_bytes()
 
 
+def test_email_draft_takes_only_a_csv(tmp_path: Path) -> None:
+    book = tmp_path / "deals.xlsx"
+    Workbook().save(book)
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_bytes(book.read_bytes())
+    for path in (book, renamed):
+        result = run("email-draft", str(path), "--no-open")
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr == (
+            f'"{path.name}" is not a CSV file; run "applinks export" (or "applinks prepare") on '
+            "it first and email the CSV for Cloze that it writes.\n"
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deals.xlsx", "renamed.csv"]
+
+
+def test_email_draft_refuses_a_csv_with_errors_unless_allowed(tmp_path: Path) -> None:
+    source = tmp_path / "deals.csv"
+    source.write_text(
+        "Name,App ID,App Unique ID,App Name,App Content URL\r\n"
+        ",zillow.com,59187422,Zillow,https://www.zillow.com/homedetails/59187422_zpid/\r\n",
+        encoding="utf-8",
+    )
+    refused = run("email-draft", str(source), "--no-open")
+    assert refused.returncode == 1
+    assert refused.stdout == (
+        "   row  column  severity  code          message\n"
+        "     2  Name    error     name-missing  Row 2: the row has no Name; Cloze needs a name "
+        "for every Project or Deal.\n"
+        "1 error, 0 warnings in 1 row.\n"
+    )
+    assert refused.stderr == (
+        "Not drafted: deals.csv still has 1 error; fix them and export it again, or use "
+        "--allow-errors to email it anyway.\n"
+    )
+    assert not (tmp_path / "deals.eml").exists()
+    allowed = run("email-draft", str(source), "--no-open", "--allow-errors")
+    assert allowed.returncode == 0
+    assert allowed.stdout.endswith(f"Wrote the email draft {tmp_path / 'deals.eml'}.\n")
+    assert (tmp_path / "deals.eml").exists()
+
+
+def test_email_draft_counts_the_records_the_csv_reader_finds(tmp_path: Path) -> None:
+    """A value on two lines is one record: the body says 2 rows, not 3 (SMTP line ends)."""
+    source = tmp_path / "deals.csv"
+    link = "zillow.com,{0},Zillow,https://www.zillow.com/homedetails/{0}_zpid/"
+    source.write_text(
+        "Name,App ID,App Unique ID,App Name,App Content URL,Notes\r\n"
+        f'Deal 2,{link.format(20002)},"two\r\nlines"\r\nDeal 3,{link.format(20003)},ok\r\n',
+        encoding="utf-8",
+    )
+    result = run("email-draft", str(source), "--no-open")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == f"Wrote the email draft {tmp_path / 'deals.eml'}.\n"
+    import email
+    from email import policy
+
+    message = email.message_from_bytes((tmp_path / "deals.eml").read_bytes(), policy=policy.default)
+    body = message.get_body()
+    assert body is not None
+    assert body.get_content().replace("\r\n", "\n") == (
+        "Hello Cloze support,\n\nPlease import the attached file (2 rows) into my Cloze account. "
+        "It contains Projects/Deals with App Links (columns App ID, App Unique ID, App Name and "
+        "App Content URL).\n\nThank you.\n"
+    )
+
+
 def test_demo_runs_and_exits_zero(tmp_path: Path) -> None:
     result = run("demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

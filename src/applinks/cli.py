@@ -31,7 +31,12 @@ from applinks.cli_report import blank_note, describe, print_report, records
 from applinks.cli_run import EXIT_DATA_ERRORS, EXIT_OK, outcome, run_on_table
 from applinks.excel.commands import addin
 from applinks.files.csv_out import CsvSpool, default_output_path, write_cloze_csv
-from applinks.files.eml_out import has_desktop, open_with_default_program, write_draft
+from applinks.files.eml_out import (
+    check_csv_for_draft,
+    has_desktop,
+    open_with_default_program,
+    write_draft,
+)
 from applinks.issues import Report
 from applinks.lite.commands import lite
 from applinks.operations import (
@@ -433,17 +438,41 @@ def _app_record(entry: AppEntry) -> dict[str, Any]:
     default=None,
     help="Open the draft in the mail program (default: when on a desktop).",
 )
+@templates_option
+@click.option(
+    "--allow-errors", is_flag=True, help="Draft the email even though the CSV still has errors."
+)
 @force_option
-def email_draft(csv_file: Path, output: Path | None, open_it: bool | None, force: bool) -> None:
-    """Write an email draft to support@cloze.com with the CSV attached, and open it."""
+def email_draft(
+    csv_file: Path,
+    output: Path | None,
+    open_it: bool | None,
+    templates: Path | None,
+    allow_errors: bool,
+    force: bool,
+) -> None:
+    """Check the CSV for Cloze again, then write an email draft to support@cloze.com with it
+    attached, and open it."""
     from applinks.errors import InputError
 
     if not csv_file.is_file():
         raise InputError(
             f'Cannot find "{csv_file}"; check the file name and folder.', path=csv_file
         )
+    registry, _ = registry_and_settings(templates)
+    report = check_csv_for_draft(csv_file, registry=registry)
+    rows = report.rows if report.rows is not None else 0
+    if report.issues:
+        print_report(report, rows, "table")
+    if report.has_errors and not allow_errors:
+        errors = f"{report.errors} error{'s' if report.errors != 1 else ''}"
+        click.echo(
+            f"Not drafted: {csv_file.name} still has {errors}; fix them and export it again, or "
+            "use --allow-errors to email it anyway.",
+            err=True,
+        )
+        sys.exit(EXIT_DATA_ERRORS)
     path = output if output is not None else csv_file.with_suffix(".eml")
-    rows = max(0, csv_file.read_bytes().count(b"\r\n") - 1)
     write_draft(csv_file, path, force=force, rows=rows)
     click.echo(f"Wrote the email draft {path}.")
     if open_it if open_it is not None else has_desktop():

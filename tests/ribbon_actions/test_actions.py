@@ -667,6 +667,33 @@ def test_email_support_saves_the_csv_and_opens_a_draft(engine, tmp_path, opened)
     )
 
 
+def test_email_support_says_the_file_still_has_errors(engine, tmp_path, opened):
+    """Saved anyway after the question, the CSV is emailed with a word about its errors; the
+    body counts the records the CSV reader finds (a value on two lines is one record)."""
+    rows = [
+        ["Name", "App ID", "App Unique ID", "App Name", "App Content URL", "Notes"],
+        ["12 Oak St", "zillow.com", "00123456", "Zillow", ZILLOW.format("00123456"), "a\nb"],
+        [None, "zillow.com", "59187422", "Zillow", ZILLOW.format("59187422"), None],
+    ]
+    book = make_book(engine, rows, folder=tmp_path)
+    message = run(book, "email_support", "yes")
+    assert questions(book) == [
+        "The sheet still has 1 error that Cloze would reject or misread (Check Sheet shows "
+        "them). Save the CSV anyway?"
+    ]
+    assert message == (
+        'Saved 2 rows to "Deals - Cloze import.csv" beside the workbook. Wrote the email draft '
+        '"Deals - Cloze import.eml" to support@cloze.com with the file attached and opened it. '
+        "The file still has 1 error that Cloze would reject or misread; Check Sheet shows them."
+    )
+    mail = message_from_bytes(
+        (tmp_path / "Deals - Cloze import.eml").read_bytes(), policy=default_policy
+    )
+    assert "Please import the attached file (2 rows) into my Cloze account." in (
+        mail.get_body().get_content().replace("\n", " ")
+    )
+
+
 # --- Help, errors, the guard ----------------------------------------------------------------
 
 

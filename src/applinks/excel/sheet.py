@@ -51,7 +51,7 @@ from applinks.excel.ranges import (
     workbook_registry,
 )
 from applinks.files.csv_out import default_output_path, write_cloze_csv
-from applinks.files.eml_out import SUPPORT_ADDRESS, write_draft
+from applinks.files.eml_out import SUPPORT_ADDRESS, check_csv_for_draft, write_draft
 from applinks.headers import column_letter, find_column, map_headers
 from applinks.operations import FillResult, LinkSource, fill_links, resolve_app
 from applinks.registry import AppEntry, Registry, load_registry
@@ -315,12 +315,21 @@ def email_support(book: Any, ui: Ui) -> str:
         if not ui.confirm(f'"{draft.name}" already exists beside the workbook. Replace it?'):
             return saved.message + " The existing email draft was kept."
         force = True
-    write_draft(saved.path, draft, force=force, rows=saved.rows)
+    # The CSV as written is what is sent: its records and errors are the CSV reader's.
+    registry, _ = workbook_registry(book)
+    report = check_csv_for_draft(saved.path, registry=registry)
+    write_draft(saved.path, draft, force=force, rows=report.rows)
     ui.open_file(draft)
-    return (
+    text = (
         f'{saved.message} Wrote the email draft "{draft.name}" to {SUPPORT_ADDRESS} with the '
         "file attached and opened it."
     )
+    if report.has_errors:
+        text += (
+            f" The file still has {_count(report.errors, 'error')} that Cloze would reject or "
+            "misread; Check Sheet shows them."
+        )
+    return text
 
 
 def templates_action(book: Any, ui: Ui) -> str:

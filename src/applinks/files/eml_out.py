@@ -10,11 +10,36 @@ from email.policy import SMTP
 from email.utils import formatdate
 from pathlib import Path
 
+from applinks.errors import UsageError
+from applinks.issues import Report
+from applinks.registry import Registry
 from applinks.wording import counted
 
 from .atomic import atomic_writer, check_output
 
 SUPPORT_ADDRESS = "support@cloze.com"
+
+
+def check_csv_for_draft(csv_path: Path, *, registry: Registry | None = None) -> Report:
+    """Read the CSV for Cloze that is to be emailed, and check it as it is now.
+
+    The report's ``rows`` is the number of records the CSV reader found (a quoted value may
+    hold line ends). Raises :class:`UsageError` for anything but a CSV file (a workbook is
+    exported first), and what :func:`~applinks.files.read.read_table` raises for a CSV it
+    cannot read.
+    """
+    from applinks.checks import check
+    from applinks.files.read import OLE_MAGIC, ZIP_MAGIC, read_table
+
+    with csv_path.open("rb") as handle:
+        head = handle.read(8)
+    if csv_path.suffix.lower() != ".csv" or head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        raise UsageError(
+            f'"{csv_path.name}" is not a CSV file; run "applinks export" (or "applinks '
+            'prepare") on it first and email the CSV for Cloze that it writes.',
+            path=csv_path,
+        )
+    return check(read_table(csv_path), registry=registry)
 
 
 def build_draft(csv_path: Path, *, rows: int | None = None, sender: str | None = None) -> bytes:
