@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .conftest import cells, make_book
 from .test_actions import ZILLOW, run
 
@@ -111,3 +113,68 @@ def test_an_empty_sheet_is_refused_by_every_button_that_reads_it(engine, tmp_pat
         assert cells(book) == []
         assert not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
     assert list(tmp_path.glob("*.csv")) == []
+
+
+# --- the cell formulas use the workbook's App Link Templates sheet, as the ribbon does ---------
+
+TEMPLATES = [
+    ["App ID", "App Name", "URL Template", "ID Pattern"],
+    ["mycrm-example.com", "My CRM", "https://crm.example/r/{id}", None],
+    *[[None] * 4 for _ in range(17)],
+    ["Setting", "Value", "Used by", "Default"],
+    ["portal_id", "99887", "HubSpot", None],
+]
+
+
+def test_the_cell_formulas_give_the_ribbons_links_with_the_workbooks_templates(engine):
+    from applinks.excel import udfs
+
+    rows = [
+        ["Name", "Listing ID"],
+        ["12 Oak St", "00123456"],
+        ["3 Elm Ave", dt.datetime(2024, 5, 6)],  # Excel hands a date over as midnight
+    ]
+    for app, name in [("hubspot.com", "HubSpot"), ("mycrm-example.com", "My CRM")]:
+        book = make_book(
+            engine, rows, app=app, select="B2", sheets={"App Link Templates": TEMPLATES}
+        )
+        book.sheets["Deals"].activate()
+        assert run(book, "fill_app_links", "yes").startswith(f"Filled App Links for {name} on 2")
+        caller = book.sheets["Deals"].range("G2")
+        filled = cells(book)[1:]
+        ids = [[r[1]] for r in rows[1:]]
+        assert udfs.APPLINK_URL([[app]], ids, caller=caller) == [[r[5]] for r in filled]
+        assert udfs.APPLINK_NAME([[app]], caller=caller) == name
+        assert udfs.APPLINK_CHECK(
+            [[r[2]] for r in filled],
+            [[r[3]] for r in filled],
+            [[r[5]] for r in filled],
+            caller=caller,
+        ) == [[""], [""]]
+    assert [r[5] for r in filled] == [
+        "https://crm.example/r/00123456",
+        "https://crm.example/r/2024-05-06",
+    ]
+
+
+def test_a_cell_formula_names_the_templates_sheet_never_a_command_line_option(engine):
+    from applinks.excel import udfs
+
+    book = make_book(engine, [["Name", "Listing ID"], ["12 Oak St", "1"]])
+    caller = book.sheets["Deals"].range("C2")
+    assert udfs.APPLINK_URL([["hubspot.com"]], [["1"]], caller=caller) == (
+        '#The URL template for HubSpot needs the setting "portal_id"; enter it under Setting '
+        "and Value on the App Link Templates sheet."
+    )
+    assert udfs.APPLINK_URL([["mycrm-example.com"]], [["1"]], caller=caller).startswith(
+        '#Unknown app "mycrm-example.com"'
+    )
+
+
+def test_a_left_out_argument_of_applink_check_is_not_checked_a_blank_cell_is(engine):
+    from applinks.excel import udfs
+
+    assert udfs.APPLINK_CHECK([["zillow.com"]]) == ""
+    assert udfs.APPLINK_CHECK([["zillow.com"]], [[None]]) == (
+        'App ID "zillow.com" has no App Unique ID; add the record\'s id from that app.'
+    )

@@ -33,9 +33,8 @@ from applinks.shape import (
     unused_columns,
 )
 from applinks.table import APP_UNIQUE_ID, Cell, Table, cell_text
+from applinks.udfs import TEMPLATES_SHEET  # the sheet of the user's own apps and settings
 
-#: The sheet of the user's own URL templates and account settings.
-TEMPLATES_SHEET = "App Link Templates"
 #: The workbook-level defined name where the ribbon's App list keeps its choice.
 APP_NAME_KEY = "ClozeAppLinks_App"
 TEXT_FORMAT = "@"
