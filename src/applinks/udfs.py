@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from applinks.checks import check
 from applinks.domains import not_a_record, not_a_record_message
 from applinks.errors import MissingSettings, TemplateError
+from applinks.numfmt import general_number
 from applinks.registry import Registry, app_id_for_url, load_registry
 from applinks.table import Cell, Table
 from applinks.templates import id_text, render
@@ -42,10 +43,23 @@ def _text(value: object) -> str:
     return id_text(value).strip()
 
 
+#: Excel's day zero: a time of day alone comes over as a date-time on this day.
+_DAY_ZERO = dt.date(1899, 12, 30)
+
+
 def _id_value(value: object) -> object:
-    """Return an id cell as the ribbon reads it: Excel hands a date over as midnight."""
-    if type(value) is dt.datetime and value.time() == dt.time():
-        return value.date()
+    """Return a cell as the ribbon reads it (and the command line the saved file).
+
+    Excel hands a date over as a date-time at midnight, a time of day as a date-time on its
+    day zero, and a number with all the digits of a double, of which it keeps and shows 15.
+    """
+    if type(value) is dt.datetime:
+        if value.date() == _DAY_ZERO:
+            return value.time()
+        if value.time() == dt.time():
+            return value.date()
+    if type(value) is float:
+        return general_number(value)
     return value
 
 

@@ -26,6 +26,7 @@ from click.testing import CliRunner
 from openpyxl.worksheet.table import Table as XlTable
 
 from applinks.cli import main
+from applinks.excel import udfs
 from applinks.excel.ranges import APP_NAME_KEY
 from applinks.table import APP_LINK_HEADERS
 
@@ -179,6 +180,13 @@ def test_the_command_line_and_the_ribbon_give_the_same_answers(
     assert [[r[i] for i in links] for r in ribbon_rows] == [[r[i] for i in links] for r in cli_rows]
     assert ribbon_issues == _named(cli_issues)
     assert ribbon_bytes == cli_bytes
+    # The cell formulas, given the cells as Excel hands them, give the same App Link cells.
+    handed = [[_as_excel_hands_it(v)] for v in IDS[ids]]
+    book, _, _ = _open_in_engine(engine, path)
+    caller = book.sheets["Deals"].range("H2")
+    urls = udfs.APPLINK_URL([[app]], handed, caller=caller)
+    assert [u for (u,) in urls] == [r[links[3]] for r in cli_rows[1:]]
+    assert udfs.APPLINK_NAME([[app]], caller=caller) == cli_rows[1][links[2]]
 
 
 def test_the_table_has_at_least_40_workbooks() -> None:
