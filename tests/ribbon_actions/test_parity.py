@@ -102,7 +102,17 @@ def _open_in_engine(engine: Any, path: Path) -> tuple[Any, int, int]:
     """Return the workbook at ``path`` as an xlwings book on the engine, its header row and the
     id column (1-based)."""
     source = openpyxl.load_workbook(path)["Deals"]
-    grid = [[_as_excel_hands_it(c.value) for c in row] for row in source.iter_rows()]
+    saved = openpyxl.load_workbook(path, data_only=True)["Deals"]
+    grid = [
+        [
+            # A formula cell holds its formula and the result saved with the file.
+            (c.value, _as_excel_hands_it(v.value))
+            if c.data_type == "f"
+            else _as_excel_hands_it(c.value)
+            for c, v in zip(row, saved_row, strict=True)
+        ]
+        for row, saved_row in zip(source.iter_rows(), saved.iter_rows(), strict=True)
+    ]
     book = grid_engine.open_book(
         engine,
         {"Deals": grid},
@@ -172,6 +182,11 @@ def test_the_command_line_and_the_ribbon_give_the_same_answers(
     path = tmp_path / "ribbon" / f"{name}.xlsx"
     path.parent.mkdir()
     _write_workbook(path, ids, shape)
+    _compare(engine, tmp_path, path, app, [[_as_excel_hands_it(v)] for v in IDS[ids]])
+
+
+def _compare(engine: Any, tmp_path: Path, path: Path, app: str, handed: list[list[Any]]) -> None:
+    """Hold the ribbon and the cell formulas to the command line for the workbook at ``path``."""
     cli_rows, cli_issues, cli_bytes = _cli(path, app, tmp_path / "cli.csv")
     ribbon_rows, ribbon_issues, ribbon_bytes = _ribbon(engine, path, app)
 
@@ -180,13 +195,49 @@ def test_the_command_line_and_the_ribbon_give_the_same_answers(
     assert [[r[i] for i in links] for r in ribbon_rows] == [[r[i] for i in links] for r in cli_rows]
     assert ribbon_issues == _named(cli_issues)
     assert ribbon_bytes == cli_bytes
-    # The cell formulas, given the cells as Excel hands them, give the same App Link cells.
-    handed = [[_as_excel_hands_it(v)] for v in IDS[ids]]
+    # The cell formulas, given the ids as Excel hands them, give the same App Link cells.
     book, _, _ = _open_in_engine(engine, path)
     caller = book.sheets["Deals"].range("H2")
     urls = udfs.APPLINK_URL([[app]], handed, caller=caller)
     assert [u for (u,) in urls] == [r[links[3]] for r in cli_rows[1:]]
     assert udfs.APPLINK_NAME([[app]], caller=caller) == cli_rows[1][links[2]]
+
+
+#: Workbooks saved by LibreOffice: formulas with their saved results, its dates and times.
+OFFICE_CASES = {
+    "formula-text-ids": ['=TEXT(59187420+ROW(),"00000000000")', "Active"],
+    "formula-number-ids": ["=59187420+ROW()", "Potential"],
+    "formula-long-ids": ["=1234567890123450000+ROW()", "Done"],
+    "dates-and-times": ["=DATE(2024,5,ROW())", "=TIME(ROW(),30,0)"],
+}
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", list(OFFICE_CASES))
+def test_workbooks_saved_by_libreoffice_give_the_same_answers(
+    engine: Any, tmp_path: Path, name: str
+) -> None:
+    from tests.office import convert
+
+    made = tmp_path / "made" / f"{name}.xlsx"
+    made.parent.mkdir()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Deals"
+    sheet.append(["Name", "Listing ID", "Stage" if name != "dates-and-times" else "Opened at"])
+    for index in range(3):
+        sheet.append([f"{index + 1} Oak St", *OFFICE_CASES[name]])
+    if name == "dates-and-times":
+        for row in range(2, 5):
+            sheet.cell(row, 2).number_format = "yyyy-mm-dd"
+            sheet.cell(row, 3).number_format = "hh:mm"
+    book.save(made)
+    (tmp_path / "ribbon").mkdir()
+    path = convert(made, "xlsx:Calc MS Excel 2007 XML", tmp_path / "ribbon")
+    saved = openpyxl.load_workbook(path, data_only=True)["Deals"]
+    handed = [[_as_excel_hands_it(saved.cell(row, 2).value)] for row in range(2, 5)]
+    assert all(cell != [None] for cell in handed)  # LibreOffice saved every result
+    _compare(engine, tmp_path, path, "zillow.com", handed)
 
 
 def test_the_table_has_at_least_40_workbooks() -> None:
