@@ -39,6 +39,10 @@ DIFFERENCES = {
     # the ribbon keeps the damaged number in App Unique ID (so Check Sheet keeps seeing it after
     # Fill, until the user fixes it) and Check Sheet names that column.
     "damaged-id-column": "unique-id-mangled",
+    # By design: Fill App Links never writes over a formula in an App Link column, and names
+    # one that shows nothing; the command line reads only the saved result, which it fills
+    # (test_a_formula_app_id_that_shows_nothing_is_the_one_difference_by_design).
+    "formula-app-link-cell": "kept by the ribbon, filled by the command line",
 }
 
 IDS = {
@@ -267,3 +271,45 @@ def test_the_comparison_sees_the_issues_and_the_damaged_ids(engine: Any, tmp_pat
         ),
     ]
     assert [r[4] for r in rows] == ["App Unique ID", *shown]
+
+
+@pytest.mark.libreoffice
+def test_a_formula_app_id_that_shows_nothing_is_the_one_difference_by_design(
+    engine: Any, tmp_path: Path
+) -> None:
+    # The command line reads the saved file and sees an empty App ID, which it fills; Fill App
+    # Links keeps the user's formula (it never writes over one) and names the cell instead.
+    from tests.office import convert
+
+    made = tmp_path / "made" / "blank.xlsx"
+    made.parent.mkdir()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Deals"
+    sheet.append(["Name", "Listing ID", *APP_LINK_HEADERS])
+    sheet.append(["12 Oak St", 7, '=IF(B2>1000,"zillow.com","")'])
+    sheet.append(["3 Elm Ave", 59187422, '=IF(B3>1000,"zillow.com","")'])
+    book.save(made)
+    (tmp_path / "ribbon").mkdir()
+    path = convert(made, "xlsx:Calc MS Excel 2007 XML", tmp_path / "ribbon")
+    cli_rows, _, _ = _cli(path, "zillow.com", tmp_path / "cli.csv")
+    ribbon = _open_in_engine(engine, path)[0]
+    ribbon.impl.model.names[APP_NAME_KEY] = '="zillow.com"'
+    ribbon.sheets["Deals"].impl.model.selection = grid_engine.Rect(2, 2, 2, 2)
+
+    assert run(ribbon, "fill_app_links", "yes") == (
+        'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). Kept 1 formula '
+        'that shows nothing ("App ID" in row 2); the row has no value there: replace the '
+        "formula with a value, or clear it and fill again."
+    )
+    zillow = "https://www.zillow.com/homedetails/{}_zpid/"
+    assert [r[2:] for r in cli_rows[1:]] == [
+        ["zillow.com", "7", "Zillow", zillow.format(7)],
+        ["zillow.com", "59187422", "Zillow", zillow.format(59187422)],
+    ]
+    model = ribbon.sheets["Deals"].impl.model
+    assert [[model.value(r, c) for c in range(3, 7)] for r in (2, 3)] == [
+        [None, "7", "Zillow", zillow.format(7)],
+        ["zillow.com", "59187422", "Zillow", zillow.format(59187422)],
+    ]
+    assert model.formulas[(2, 3)] == '=IF(B2>1000,"zillow.com","")'
