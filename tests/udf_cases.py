@@ -62,8 +62,8 @@ _URL = [
         None,
         None,
         (
-            '#The URL template for Buildium needs the setting "subdomain"; give it as '
-            "subdomain=yourcompany."
+            '#The URL template for Buildium needs the setting "subdomain"; enter it under '
+            "Setting and Value on the App Link Templates sheet."
         ),
     ),
     (

@@ -11,17 +11,21 @@ Cells arrive as Excel gives them: text, floats for numbers (``48616032.0``), Non
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 
 from applinks.checks import check
 from applinks.domains import not_a_record, not_a_record_message
-from applinks.errors import TemplateError
+from applinks.errors import MissingSettings, TemplateError
+from applinks.numfmt import general_number
 from applinks.registry import Registry, app_id_for_url, load_registry
 from applinks.table import Cell, Table
 from applinks.templates import id_text, render
 
 __all__ = [
+    "OMITTED",
+    "TEMPLATES_SHEET",
     "APPLINK_APPID",
     "APPLINK_CHECK",
     "APPLINK_ID",
@@ -31,8 +35,32 @@ __all__ = [
 ]
 
 
+#: The workbook's sheet of its own apps and account settings, named in the cells' sentences.
+TEMPLATES_SHEET = "App Link Templates"
+
+
 def _text(value: object) -> str:
     return id_text(value).strip()
+
+
+#: Excel's day zero: a time of day alone comes over as a date-time on this day.
+_DAY_ZERO = dt.date(1899, 12, 30)
+
+
+def _id_value(value: object) -> object:
+    """Return a cell as the ribbon reads it (and the command line the saved file).
+
+    Excel hands a date over as a date-time at midnight, a time of day as a date-time on its
+    day zero, and a number with all the digits of a double, of which it keeps and shows 15.
+    """
+    if type(value) is dt.datetime:
+        if value.date() == _DAY_ZERO:
+            return value.time()
+        if value.time() == dt.time():
+            return value.date()
+    if type(value) is float:
+        return general_number(value)
+    return value
 
 
 def APPLINK_URL(
@@ -53,7 +81,7 @@ def APPLINK_URL(
     >>> APPLINK_URL("zillow.com", 59187422.0)
     'https://www.zillow.com/homedetails/59187422_zpid/'
     """
-    unique = id_text(unique_id)
+    unique = id_text(_id_value(unique_id))
     if not unique.strip():
         return ""
     apps = registry or load_registry()
@@ -73,6 +101,13 @@ def APPLINK_URL(
                 "IDs such as zillow.com."
             )
         return entry.render_url(unique, settings=merged)
+    except MissingSettings as error:
+        # A cell names the workbook's settings block, not the command line's option.
+        them = "it" if len(error.names) == 1 else "them"
+        return (
+            f"#{error.needs()}; enter {them} under Setting and Value on the {TEMPLATES_SHEET} "
+            "sheet."
+        )
     except TemplateError as error:
         return "#" + error.message
 
@@ -192,6 +227,7 @@ _ROW_PREFIX = re.compile(r"^Row \d+: ")
 
 def _cell(value: object) -> Cell:
     """Return a worksheet value as a table cell: "" is empty, whole floats become ints."""
+    value = _id_value(value)
     if value is None or value == "":
         return None
     if isinstance(value, float) and value.is_integer():

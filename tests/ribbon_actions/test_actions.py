@@ -158,10 +158,11 @@ def test_fill_uses_the_selected_column_after_asking_and_writes_ids_as_text(engin
     assert app_state(book) == RESTING
 
 
-def test_fill_answer_no_changes_nothing_but_the_inserted_columns(engine):
+def test_fill_answer_no_changes_nothing(engine):
     book = make_book(engine, LISTINGS, select="B2")
     assert run(book, "fill_app_links", "no") == "Nothing was changed."
-    assert cells(book)[1] == ["12 Oak St", "00123456", "Active", None, None, None, None]
+    assert cells(book) == LISTINGS[:2] + [["3 Elm Ave", 59187422.0, "Potential"], LISTINGS[3]]
+    assert not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
 
 
 FORMULA = '="https://z.test/"&C3'
