@@ -711,7 +711,7 @@ def test_calls_into_excel_are_the_same_for_100_and_100000_rows(engine, tmp_path,
             assert not message.startswith("FAILED"), message
             per_action.append((name, len(engine.calls)))
         counts[n] = per_action
-        assert re.search(rf"on {n} rows", str(book.app.impl.alerts))
+        assert re.search(rf"on {n:,} rows", str(book.app.impl.alerts))
     assert counts[100] == counts[100_000]
     # And each whole column moved in one call: no call touches a single data cell.
     assert all(count < 250 for _, count in counts[100])

@@ -14,7 +14,6 @@ xlwings book backed by another engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -57,6 +56,9 @@ from applinks.headers import column_letter, map_headers
 from applinks.operations import FillResult, LinkSource, fill_links, resolve_app
 from applinks.registry import AppEntry, Registry, load_registry
 from applinks.table import APP_LINK_HEADERS, APP_UNIQUE_ID, Cell, Table, cell_text
+from applinks.wording import counted as _count
+from applinks.wording import listing as _listing
+from applinks.wording import plural_s as _s
 
 #: The names the add-in and its tests use from here (some live in the modules named above).
 __all__ = [
@@ -526,18 +528,3 @@ def _fill_notes(
             "Check Sheet lists them."
         )
     return text
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _s(items: Sequence[object]) -> str:
-    return "" if len(items) == 1 else "s"
-
-
-def _listing(items: Sequence[str], *, quote: bool = True) -> str:
-    shown = [f'"{i}"' if quote else i for i in items]
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]

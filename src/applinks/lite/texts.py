@@ -17,24 +17,12 @@ from applinks.headers import column_letter
 from applinks.operations import FillResult, resolve_app
 from applinks.registry import AppEntry, Registry
 from applinks.table import Cell
+from applinks.wording import counted as count
+from applinks.wording import listing
+from applinks.wording import plural_s as s
 
 #: The sheet the Cloze CSV script writes.
 CSV_SHEET = "Cloze CSV"
-
-
-def count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def s(items: Sequence[object]) -> str:
-    return "" if len(items) == 1 else "s"
-
-
-def listing(items: Sequence[str], *, quote: bool = True) -> str:
-    shown = [f'"{i}"' if quote else i for i in items]
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def cells(values: Sequence[Any]) -> list[Cell]:
