@@ -178,9 +178,9 @@ FAULTS = [
     Fault(
         "summary-0-error",
         'the summary says "0 error" (plural only above one)',
-        "src/applinks/issues.py",
-        "error{'s' if e != 1 else ''}",
-        "error{'s' if e > 1 else ''}",
+        "src/applinks/wording.py",
+        "{noun if number == 1 else",
+        "{noun if number <= 1 else",
         ("tests/test_issues.py::test_the_summary_counts_in_words",),
     ),
     Fault(

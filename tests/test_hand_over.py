@@ -130,7 +130,7 @@ def _book(path: Path) -> Path:
     sheet.append(["Name", "Stage", "Zillow ID", "Notes"])
     for n in range(300):
         sheet.append(
-            [f"Home {n}", "Active" if n % 7 else "Won", n % 250, "=1+1" if n == 5 else "x"]
+            [f"Home {n}", "Active" if n % 7 else "Won", 10000 + n % 250, "=1+1" if n == 5 else "x"]
         )
     sheet["E2"] = "=A2"  # a formula with no saved value: a note from the scan
     book.save(path)

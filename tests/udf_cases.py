@@ -62,8 +62,8 @@ _URL = [
         None,
         None,
         (
-            '#The URL template for Buildium needs the setting "subdomain"; give it as '
-            "subdomain=yourcompany."
+            '#The URL template for Buildium needs the setting "subdomain"; enter it under '
+            "Setting and Value on the App Link Templates sheet."
         ),
     ),
     (
@@ -247,8 +247,8 @@ _CHECK: list[tuple[str, tuple[Any, ...], str]] = [
 ]
 CASES += [(f"check-{i}", "APPLINK_CHECK", args, {}, expected) for i, args, expected in _CHECK]
 
-_Z1 = "https://www.zillow.com/homedetails/1_zpid/"
-_Z22 = "https://www.zillow.com/homedetails/22_zpid/"
+_Z1 = "https://www.zillow.com/homedetails/10001_zpid/"
+_Z22 = "https://www.zillow.com/homedetails/22222_zpid/"
 _NO_APP = "#No App ID: give the App ID of the app, such as zillow.com."
 _CAPITALS = 'App ID "Zillow.com" has capital letters; use "zillow.com".'
 
@@ -264,13 +264,13 @@ RANGE_CASES: list[tuple[str, str, tuple[Any, ...], Any]] = [
     (
         "column-and-a-repeated-cell",
         "APPLINK_URL",
-        ([["zillow.com"]], [["1"], [22.0], [None]]),
+        ([["zillow.com"]], [["10001"], [22222.0], [None]]),
         [[_Z1], [_Z22], [""]],
     ),
     (
         "two-columns-cell-by-cell",
         "APPLINK_URL",
-        ([["zillow.com"], [None]], [[1.0], ["1"]]),
+        ([["zillow.com"], [None]], [[10001.0], ["1"]]),
         [[_Z1], [_NO_APP]],
     ),
     (

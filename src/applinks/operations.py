@@ -595,9 +595,15 @@ def _merge_issues(filled: list[Issue], checked: list[Issue]) -> list[Issue]:
     Unique ID column holds after the fill. When the ids come from that column and the fill
     leaves a cell as it was, both find the same damage at the same cell: the check's issue is
     kept. (With ``overwrite`` the cell becomes the id's text and only the fill's issue tells.)
+    A damaged id is not also said not to fit its app (as :mod:`applinks.id_checks` does when
+    the damage is in the App Unique ID column itself): the damage is what to fix.
     """
     keys = {i.key() for i in filled}
     both = {key for i in checked if (key := i.key()) in keys}
+    damaged = {i.row for i in filled if i.code == "unique-id-mangled"}
+    checked = [
+        i for i in checked if not (i.code == "unique-id-not-app-format" and i.row in damaged)
+    ]
     return sorted([i for i in filled if i.key() not in both] + checked, key=lambda i: i.row)
 
 

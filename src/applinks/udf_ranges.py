@@ -64,14 +64,18 @@ def broadcast(function: Callable[..., Any], *arguments: Any) -> Any:
     return result
 
 
-def call_over_ranges(name: str, *arguments: Any) -> Any:
+def call_over_ranges(name: str, *arguments: Any, **options: Any) -> Any:
     """Run the worksheet function ``name`` of :mod:`applinks.udfs` over ranges.
 
-    Ranges of different sizes give the one sentence of :class:`ShapeMismatch` instead.
+    ``options`` go to every call (``registry=``, ``settings=``: the workbook's own apps and
+    account settings). Ranges of different sizes give the one sentence of
+    :class:`ShapeMismatch` instead.
     """
+    from functools import partial
+
     from applinks import udfs as plain
 
     try:
-        return broadcast(getattr(plain, name), *arguments)
+        return broadcast(partial(getattr(plain, name), **options), *arguments)
     except ShapeMismatch as error:
         return str(error)

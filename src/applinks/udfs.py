@@ -11,17 +11,22 @@ Cells arrive as Excel gives them: text, floats for numbers (``48616032.0``), Non
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
+from typing import cast
 
-from applinks.checks import check
+from applinks.checks import check, mangled_reason
 from applinks.domains import not_a_record, not_a_record_message
-from applinks.errors import TemplateError
+from applinks.errors import MissingSettings, TemplateError
+from applinks.numfmt import general_number
 from applinks.registry import Registry, app_id_for_url, load_registry
 from applinks.table import Cell, Table
 from applinks.templates import id_text, render
 
 __all__ = [
+    "OMITTED",
+    "TEMPLATES_SHEET",
     "APPLINK_APPID",
     "APPLINK_CHECK",
     "APPLINK_ID",
@@ -31,8 +36,32 @@ __all__ = [
 ]
 
 
+#: The workbook's sheet of its own apps and account settings, named in the cells' sentences.
+TEMPLATES_SHEET = "App Link Templates"
+
+
 def _text(value: object) -> str:
     return id_text(value).strip()
+
+
+#: Excel's day zero: a time of day alone comes over as a date-time on this day.
+_DAY_ZERO = dt.date(1899, 12, 30)
+
+
+def _id_value(value: object) -> object:
+    """Return a cell as the ribbon reads it (and the command line the saved file).
+
+    Excel hands a date over as a date-time at midnight, a time of day as a date-time on its
+    day zero, and a number with all the digits of a double, of which it keeps and shows 15.
+    """
+    if type(value) is dt.datetime:
+        if value.date() == _DAY_ZERO:
+            return value.time()
+        if value.time() == dt.time():
+            return value.date()
+    if type(value) is float:
+        return general_number(value)
+    return value
 
 
 def APPLINK_URL(
@@ -48,12 +77,14 @@ def APPLINK_URL(
     Uses ``template`` when one is given, else the app's default template; the app's default
     settings apply under ``settings`` either way. "" when the id is empty. Returns a sentence
     starting with "#" (not a link) for an unknown app without a template, an app with no known
-    link format, a missing setting or a malformed template.
+    link format, an id that does not have the form of the app's ids (as Fill leaves such a row),
+    a missing setting or a malformed template.
 
     >>> APPLINK_URL("zillow.com", 59187422.0)
     'https://www.zillow.com/homedetails/59187422_zpid/'
     """
-    unique = id_text(unique_id)
+    value = cast("Cell", _id_value(unique_id))
+    unique = id_text(value)
     if not unique.strip():
         return ""
     apps = registry or load_registry()
@@ -72,7 +103,20 @@ def APPLINK_URL(
                 f'#Unknown app "{app_text}": give a URL template, or use one of the known App '
                 "IDs such as zillow.com."
             )
+        if not entry.id_matches(unique.strip()) and not mangled_reason(value):
+            # Fill leaves such a row and says why; a cell says it in the cell.
+            return (
+                f'#"{unique}" does not have the form of a {entry.name} id; check the id and the '
+                "App ID."
+            )
         return entry.render_url(unique, settings=merged)
+    except MissingSettings as error:
+        # A cell names the workbook's settings block, not the command line's option.
+        them = "it" if len(error.names) == 1 else "them"
+        return (
+            f"#{error.needs()}; enter {them} under Setting and Value on the {TEMPLATES_SHEET} "
+            "sheet."
+        )
     except TemplateError as error:
         return "#" + error.message
 
@@ -192,6 +236,7 @@ _ROW_PREFIX = re.compile(r"^Row \d+: ")
 
 def _cell(value: object) -> Cell:
     """Return a worksheet value as a table cell: "" is empty, whole floats become ints."""
+    value = _id_value(value)
     if value is None or value == "":
         return None
     if isinstance(value, float) and value.is_integer():

@@ -74,8 +74,11 @@ def _rows(table: object) -> list[list]:
 
 
 def test_a_sheet_that_is_not_there_gives_the_same_sentence(beside: list[str]) -> None:
+    with pytest.raises(UsageError) as alone:
+        xlsx_in.open_sheet(VALUES, sheet="Nope")
     with pytest.raises(UsageError) as caught:
         xlsx_in.read_workbook(VALUES, sheet="Nope")
+    assert str(caught.value) == str(alone.value)
     assert str(caught.value).startswith('"as-shown.xlsx" has no sheet named "Nope"; its sheets are')
 
 

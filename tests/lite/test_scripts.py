@@ -137,7 +137,11 @@ def test_fill_from_the_selected_column_goes_ahead_without_asking(engine):
     assert (
         message
         == desktop_run(desktop, "fill_app_links", "yes")
-        == (f'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). {COLUMNS_ADDED}')
+        == (
+            f'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). {COLUMNS_ADDED} '
+            'Not filled: 1 row. Row 4: there is no id in "Listing ID", so the App Links were not '
+            "filled; add the record's id."
+        )
     )
     assert state(lite_copy) == state(desktop)
     assert state(lite_copy)["cells"]["Deals"][1:3] == [

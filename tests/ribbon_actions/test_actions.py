@@ -159,10 +159,11 @@ def test_fill_uses_the_selected_column_after_asking_and_writes_ids_as_text(engin
     assert app_state(book) == RESTING
 
 
-def test_fill_answer_no_changes_nothing_but_the_inserted_columns(engine):
+def test_fill_answer_no_changes_nothing(engine):
     book = make_book(engine, LISTINGS, select="B2")
     assert run(book, "fill_app_links", "no") == "Nothing was changed."
-    assert cells(book)[1] == ["12 Oak St", "00123456", "Active", None, None, None, None]
+    assert cells(book) == LISTINGS[:2] + [["3 Elm Ave", 59187422.0, "Potential"], LISTINGS[3]]
+    assert not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
 
 
 def test_fill_keeps_each_rows_own_app_and_names_the_rows_not_filled(engine):
@@ -797,7 +798,7 @@ def test_calls_into_excel_are_the_same_for_100_and_100000_rows(engine, tmp_path,
             assert not message.startswith("FAILED"), message
             per_action.append((name, len(engine.calls)))
         counts[n] = per_action
-        assert re.search(rf"on {n} rows", str(book.app.impl.alerts))
+        assert re.search(rf"on {n:,} rows", str(book.app.impl.alerts))
     assert counts[100] == counts[100_000]
     # And each whole column moved in one call: no call touches a single data cell.
     assert all(count < 250 for _, count in counts[100])

@@ -33,9 +33,8 @@ from applinks.shape import (
     unused_columns,
 )
 from applinks.table import APP_UNIQUE_ID, Cell, Table, cell_text
+from applinks.udfs import TEMPLATES_SHEET  # the sheet of the user's own apps and settings
 
-#: The sheet of the user's own URL templates and account settings.
-TEMPLATES_SHEET = "App Link Templates"
 #: The workbook-level defined name where the ribbon's App list keeps its choice.
 APP_NAME_KEY = "ClozeAppLinks_App"
 TEXT_FORMAT = "@"
@@ -288,6 +287,12 @@ def write_column(layout: Layout, position: int, values: list[Cell], formulas: li
     keep = [f if isinstance(f, str) and f.startswith("=") else None for f in formulas]
     if not any(keep):
         rng.number_format = TEXT_FORMAT
+        # A number (a damaged id kept as it is) stays a number in a General cell, so a check
+        # still sees it; there is one such cell per id the user must fix, not per row.
+        for index, value in enumerate(values):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                row = layout.first_data_row + index
+                layout.sheet.range((row, position + 1)).number_format = "General"
         rng.value = [[v] for v in values]
         return
     out: list[list[Any]] = []
@@ -299,7 +304,9 @@ def write_column(layout: Layout, position: int, values: list[Cell], formulas: li
         elif value is None:
             out.append([""])
         else:
-            out.append([typed])  # a number or date the core left alone, as Excel had it
+            # A number or date the core left alone, as Excel had it; a number put into an empty
+            # cell (a damaged id kept as the number it is) as itself.
+            out.append([typed if typed else value])
     rng.formula = out
 
 
@@ -308,12 +315,17 @@ def apply_columns(
     positions: Sequence[int],
     before: Sequence[list[Cell]],
     after: Sequence[list[Cell]],
+    formulas: Sequence[list[str]] | None = None,
 ) -> list[str]:
-    """Write the columns whose values changed; return their headers."""
+    """Write the columns whose values changed; return their headers.
+
+    ``formulas``: what each column holds as typed (:func:`read_formulas`), when already read.
+    """
     written: list[str] = []
-    for position, old, new in zip(positions, before, after, strict=True):
+    for index, (position, old, new) in enumerate(zip(positions, before, after, strict=True)):
         if list(old) == list(new):
             continue
-        write_column(layout, position, list(new), read_formulas(layout, position))
+        typed = formulas[index] if formulas is not None else read_formulas(layout, position)
+        write_column(layout, position, list(new), typed)
         written.append(layout.headers[position])
     return written

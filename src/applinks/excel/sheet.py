@@ -14,14 +14,13 @@ xlwings book backed by another engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from applinks import templates
 from applinks.check_sheet import CHECK_SHEET, check_sheet_layout
-from applinks.checks import check
+from applinks.checks import check, mangled_reason
 from applinks.errors import ApplinksError, MissingSettings, UnknownApp, UsageError
 from applinks.excel.flags import (
     FLAG_TAG,
@@ -45,6 +44,7 @@ from applinks.excel.ranges import (
     data_sheet,
     ensure_columns,
     read_column,
+    read_formulas,
     read_layout,
     read_table,
     sheet_names,
@@ -55,7 +55,10 @@ from applinks.files.eml_out import SUPPORT_ADDRESS, check_csv_for_draft, write_d
 from applinks.headers import column_letter, find_column, map_headers
 from applinks.operations import FillResult, LinkSource, fill_links, resolve_app
 from applinks.registry import AppEntry, Registry, load_registry
-from applinks.table import APP_LINK_HEADERS, Cell, Table, cell_text
+from applinks.table import APP_LINK_HEADERS, APP_UNIQUE_ID, Cell, Table, cell_text
+from applinks.wording import counted as _count
+from applinks.wording import listing as _listing
+from applinks.wording import plural_s as _s
 
 #: The names the add-in and its tests use from here (some live in the modules named above).
 __all__ = [
@@ -123,7 +126,7 @@ class Ui(Protocol):
 
 def insert_columns(book: Any, ui: Ui) -> str:
     """Insert Columns: add the missing App Link columns to the active sheet."""
-    layout = read_layout(data_sheet(book))
+    layout = _data_layout(data_sheet(book))
     _, inserted = ensure_columns(layout)
     if not inserted.plan:
         return "The four App Link columns are already on this sheet; nothing was changed."
@@ -138,40 +141,46 @@ def fill_app_links_action(book: Any, ui: Ui) -> str:
     entry = resolve_app(app_id, registry)
     # Render once so a setting nobody gave stops the button before anything is read or written.
     entry.render_url("0", settings=settings)
-    layout = read_layout(sheet)
+    layout = _data_layout(sheet)
     selected = _selected_column(book, layout)
-    layout, inserted = ensure_columns(layout)
-    if selected is not None:
-        selected = inserted.moved(selected)
-    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
-    uid_position = targets[1]
-    before = [read_column(layout, p) for p in targets]
-    source = _id_source(layout, selected, targets, before[1])
-    if source != uid_position:
-        header = layout.headers[source]
+    # Everything that can stop the button is settled on the sheet as it is, before the columns
+    # go in: a refusal or a "No" leaves the sheet as it was.
+    present = map_headers(layout.headers).positions
+    uid_at = present.get(APP_UNIQUE_ID)
+    old_ids = read_column(layout, uid_at) if uid_at is not None else []
+    links_at = {present[h] for h in APP_LINK_HEADERS if h in present}
+    source = _id_source(layout, selected, links_at, uid_at, old_ids)
+    if source != uid_at:
         if not ui.confirm(
-            f'Fill App Links for {entry.name} with the ids in column "{header}" '
-            f"({column_letter(source)})?"
+            f"Fill App Links for {entry.name} with the ids in column "
+            f'"{layout.headers[source]}" ({column_letter(source)})?'
         ):
             return "Nothing was changed."
         ids: list[Cell] | None = read_column(layout, source)
     else:
         ids = None  # the App Unique ID column itself
-    sub, id_column = _fill_table(layout, source, ids, before)
+    layout, inserted = ensure_columns(layout)
+    source = inserted.moved(source)
+    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
+    before = [read_column(layout, p) for p in targets]
+    sub, id_column = fill_table(layout, source, ids, before)
     links = LinkSource(app=entry.app_id, id_column=id_column, template_settings=settings)
     result = fill_links(sub, links, registry=registry)
     offset = 0 if ids is None else 1
     after = [result.table.column_values(i + offset) for i in range(4)]
-    apply_columns(layout, targets, before, after)
+    _keep_damaged_ids(ids if ids is not None else before[1], before[1], after[1])
+    formulas = [read_formulas(layout, p) for p in targets]
+    blank = _blank_formulas(layout, targets, formulas, before, after)
+    apply_columns(layout, targets, before, after, formulas)
     column = f'"{layout.headers[source]}" ({column_letter(source)})'
     text = (
         f"Filled App Links for {entry.name} on {_count(result.filled_rows, 'row')} from column "
         f"{column}."
     )
-    return text + _fill_notes(result, inserted)
+    return text + _fill_notes(result, inserted, blank)
 
 
-def _fill_table(
+def fill_table(
     layout: Layout, source: int, ids: list[Cell] | None, before: list[list[Cell]]
 ) -> tuple[Table, str | None]:
     """Return the table Fill works on (the ids, then the four App Link columns) and the header
@@ -200,31 +209,34 @@ def from_urls(book: Any, ui: Ui) -> str:
     """From URLs: derive App ID, App Unique ID and App Name from a column of record links."""
     sheet = data_sheet(book)
     registry, _ = workbook_registry(book)
-    layout = read_layout(sheet)
+    layout = _data_layout(sheet)
     selected = _selected_column(book, layout)
     if selected is None or selected >= len(layout.headers) or not layout.headers[selected]:
         raise UsageError(
             "Select a cell in the column that holds the record links (https://...), then click "
             "From URLs again."
         )
-    layout, inserted = ensure_columns(layout)
-    selected = inserted.moved(selected)
     header = layout.headers[selected]
-    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
-    before = [read_column(layout, p) for p in targets]
-    urls = before[3] if selected == targets[3] else read_column(layout, selected)
+    # The links are read and judged before the columns go in: a refusal leaves the sheet as is.
+    urls = read_column(layout, selected)
     links = [cell_text(u).strip() for u in urls]
     if not any(link.lower().startswith(("http://", "https://")) for link in links):
         raise UsageError(
             f'Column "{header}" ({column_letter(selected)}) has no web links in it; select a '
             "cell in the column with the record links (https://...), then click From URLs again."
         )
+    layout, inserted = ensure_columns(layout)
+    selected = inserted.moved(selected)
+    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
+    before = [read_column(layout, p) for p in targets]
     sub = Table(
         ["Links", *APP_LINK_HEADERS], [[u, *r] for u, *r in zip(urls, *before, strict=True)]
     )
     result = fill_links(sub, LinkSource(from_url="Links"), registry=registry)
     after = [result.table.column_values(i + 1) for i in range(4)]
-    apply_columns(layout, targets, before, after)
+    formulas = [read_formulas(layout, p) for p in targets]
+    blank = _blank_formulas(layout, targets, formulas, before, after)
+    apply_columns(layout, targets, before, after, formulas)
     given = sum(1 for link in links if link)
     text = (
         f"Filled App Links on {_count(result.filled_rows, 'row')} from the links in column "
@@ -246,7 +258,7 @@ def from_urls(book: Any, ui: Ui) -> str:
             f" {_count(no_id, 'link')} did not show a record id; Check Sheet lists "
             f"{'it' if no_id == 1 else 'them'}."
         )
-    return text + _fill_notes(result, inserted, ids=False)
+    return text + _fill_notes(result, inserted, blank, ids=False)
 
 
 def check_sheet(book: Any, ui: Ui) -> str:
@@ -256,6 +268,7 @@ def check_sheet(book: Any, ui: Ui) -> str:
     sheet = data_sheet(book)
     registry, _ = workbook_registry(book)
     layout, table = read_table(sheet)
+    _refuse_empty(layout)
     report = check(table, registry=registry)
     remove_flags(book, sheet, layout)
     listing = check_sheet_layout(
@@ -391,7 +404,8 @@ def _save_csv(book: Any, ui: Ui) -> _Saved:
     sheet = data_sheet(book)
     source = _workbook_path(book)
     registry, _ = workbook_registry(book)
-    _, table = read_table(sheet)
+    layout, table = read_table(sheet)
+    _refuse_empty(layout)
     report = check(table, registry=registry)
     if report.has_errors and not ui.confirm(
         f"The sheet still has {_count(report.errors, 'error')} that Cloze would reject or "
@@ -447,11 +461,30 @@ def _selected_column(book: Any, layout: Layout) -> int | None:
     return selection.column - 1
 
 
+def _data_layout(sheet: Any) -> Layout:
+    """Return where the data is on ``sheet``, refusing an empty sheet as the command line does."""
+    layout = read_layout(sheet)
+    _refuse_empty(layout)
+    return layout
+
+
+def _refuse_empty(layout: Layout) -> None:
+    if not layout.headers:
+        raise UsageError(
+            f'The sheet "{layout.sheet.name}" has nothing in it: the sheet is empty. Go to the '
+            "sheet with your records, then click the button again."
+        )
+
+
 def _id_source(
-    layout: Layout, selected: int | None, targets: list[int], unique_ids: list[Cell]
+    layout: Layout,
+    selected: int | None,
+    link_columns: set[int],
+    uid_at: int | None,
+    unique_ids: list[Cell],
 ) -> int:
-    """Pick the id column: the selected one, else App Unique ID when it holds ids."""
-    link_columns = set(targets)
+    """Pick the id column: the selected one, else App Unique ID (at ``uid_at``) when it holds
+    ids."""
     has_ids = any(cell_text(v).strip() for v in unique_ids)
     if (
         selected is not None
@@ -465,16 +498,56 @@ def _id_source(
             f'Column "{layout.headers[selected]}" ({column_letter(selected)}) is empty; select '
             "a cell in the column that holds the record ids, then click Fill App Links again."
         )
-    if has_ids:
-        return targets[1]
+    if has_ids and uid_at is not None:
+        return uid_at
     raise UsageError(
         'Select a cell in the column that holds the record ids (such as "Listing ID"), then '
         "click Fill App Links again."
     )
 
 
-def _fill_notes(result: FillResult, inserted: Inserted, *, ids: bool = True) -> str:
+def _keep_damaged_ids(ids: list[Cell], before: list[Cell], after: list[Cell]) -> None:
+    """Put back, as the number it is, each id Excel has damaged that the fill wrote as text.
+
+    Check Sheet (like the command line's check) recognises a damaged id by its being a number;
+    written as text it would pass every later check and be saved truncated.
+    """
+    for index, (raw, old, new) in enumerate(zip(ids, before, after, strict=True)):
+        if new != old and type(raw) is not str and mangled_reason(raw):
+            after[index] = raw
+
+
+def _blank_formulas(
+    layout: Layout,
+    targets: list[int],
+    formulas: list[list[str]],
+    before: list[list[Cell]],
+    after: list[list[Cell]],
+) -> list[str]:
+    """Return the cells (``"App ID" in row 3``) whose formula shows nothing where the fill
+    would have written a value; the formula stays and ``after`` keeps what it shows."""
+    blank: list[str] = []
+    for position, typed, old, new in zip(targets, formulas, before, after, strict=True):
+        for index, formula in enumerate(typed):
+            if isinstance(formula, str) and formula.startswith("=") and new[index] != old[index]:
+                new[index] = old[index]
+                row = layout.first_data_row + index
+                blank.append(f'"{layout.headers[position]}" in row {row}')
+    return blank
+
+
+def _fill_notes(
+    result: FillResult, inserted: Inserted, blank: list[str], *, ids: bool = True
+) -> str:
     text = ""
+    if blank:
+        text += (
+            f" Kept {_count(len(blank), 'formula')} that show{'s' if len(blank) == 1 else ''} "
+            f"nothing ({_listing(blank, quote=False)}); the row{_s(blank)} "
+            f"{'has' if len(blank) == 1 else 'have'} no value there: replace the "
+            f"formula{_s(blank)} with {'a value' if len(blank) == 1 else 'values'}, or clear "
+            f"{'it' if len(blank) == 1 else 'them'} and fill again."
+        )
     if result.kept_cells:
         text += (
             f" Kept {_count(result.kept_cells, 'cell')} that already held other values; clear "
@@ -489,10 +562,10 @@ def _fill_notes(result: FillResult, inserted: Inserted, *, ids: bool = True) -> 
             f" {_count(damaged, 'id')} look{'s' if damaged == 1 else ''} damaged by Excel; "
             "Check Sheet lists them."
         )
-    return text + (_not_filled(result) if ids else "")
+    return text + (not_filled_note(result) if ids else "")
 
 
-def _not_filled(result: FillResult) -> str:
+def not_filled_note(result: FillResult) -> str:
     """Name the rows the fill could not fill, and why (the first few in full)."""
     left = [i for i in result.report if i.code.startswith("fill-")]
     if not left:
@@ -505,18 +578,3 @@ def _not_filled(result: FillResult) -> str:
 
 #: Rows not filled whose reason the message spells out (a message box stays readable).
 _NOT_FILLED_SHOWN = 3
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _s(items: Sequence[object]) -> str:
-    return "" if len(items) == 1 else "s"
-
-
-def _listing(items: Sequence[str], *, quote: bool = True) -> str:
-    shown = [f'"{i}"' if quote else i for i in items]
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]

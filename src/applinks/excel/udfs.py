@@ -6,6 +6,10 @@ argument may be one cell or a range; the result has the shape of the range, and 
 used for every row and column of a range (``=APPLINK_URL("zillow.com", B2:B500)``). One call
 handles the whole range, so Excel calls Python once per formula, not once per cell.
 
+Like the ribbon's buttons, they use the calling workbook's App Link Templates sheet (its added
+apps and account settings): xlwings hands each function the calling cell as ``caller``, a
+reserved argument that Excel does not show.
+
 This is the only module of the package that imports xlwings at import time; the add-in's
 "UDF Modules" setting names it. The functions run in Windows Excel (xlwings UDFs need it).
 """
@@ -16,7 +20,9 @@ from typing import Any
 
 import xlwings as xw
 
+from applinks.errors import ApplinksError
 from applinks.udf_ranges import ShapeMismatch, broadcast, call_over_ranges
+from applinks.udfs import OMITTED
 
 __all__ = [
     "APPLINK_APPID",
@@ -28,44 +34,61 @@ __all__ = [
     "broadcast",
 ]
 
-_call = call_over_ranges
+
+def _call(name: str, caller: Any, *arguments: Any) -> Any:
+    """Run ``name`` over the ranges with the apps and settings of the caller's workbook."""
+    options: dict[str, Any] = {}
+    if caller is not None:
+        from applinks.excel.ranges import workbook_registry
+
+        try:
+            registry, settings = workbook_registry(caller.sheet.book)
+        except ApplinksError as error:  # the App Link Templates sheet has a mistake in it
+            return "#" + str(error)
+        options["registry"] = registry
+        if name == "APPLINK_URL":
+            options["settings"] = settings
+    return call_over_ranges(name, *arguments, **options)
 
 
 @xw.func
 @xw.arg("app_id", ndim=2)
 @xw.arg("unique_id", ndim=2)
 @xw.arg("template", ndim=2)
-def APPLINK_URL(app_id: Any, unique_id: Any, template: Any = None) -> Any:
+def APPLINK_URL(app_id: Any, unique_id: Any, template: Any = None, caller: Any = None) -> Any:
     """The App Content URL for an App ID and App Unique ID (optionally your own URL template)."""
-    return _call("APPLINK_URL", app_id, unique_id, template)
+    return _call("APPLINK_URL", caller, app_id, unique_id, template)
 
 
 @xw.func
 @xw.arg("app_id", ndim=2)
-def APPLINK_NAME(app_id: Any) -> Any:
+def APPLINK_NAME(app_id: Any, caller: Any = None) -> Any:
     """The App Name for an App ID, e.g. Zillow for zillow.com."""
-    return _call("APPLINK_NAME", app_id)
+    return _call("APPLINK_NAME", caller, app_id)
 
 
 @xw.func
 @xw.arg("app_id", ndim=2)
 @xw.arg("unique_id", ndim=2)
 @xw.arg("url", ndim=2)
-def APPLINK_CHECK(app_id: Any, unique_id: Any = None, url: Any = None) -> Any:
+def APPLINK_CHECK(
+    app_id: Any, unique_id: Any = OMITTED, url: Any = OMITTED, caller: Any = None
+) -> Any:
     """Empty when the App Link is fine, else the first problem in plain words."""
-    return _call("APPLINK_CHECK", app_id, unique_id, url)
+    # A left-out argument arrives as its default (OMITTED, not checked); a blank cell as None.
+    return _call("APPLINK_CHECK", caller, app_id, unique_id, url)
 
 
 @xw.func
 @xw.arg("url_or_host", ndim=2)
-def APPLINK_APPID(url_or_host: Any) -> Any:
+def APPLINK_APPID(url_or_host: Any, caller: Any = None) -> Any:
     """The App ID (a domain such as salesforce.com) for a web link or host name."""
-    return _call("APPLINK_APPID", url_or_host)
+    return _call("APPLINK_APPID", caller, url_or_host)
 
 
 @xw.func
 @xw.arg("url", ndim=2)
 @xw.arg("app_id", ndim=2)
-def APPLINK_ID(url: Any, app_id: Any = None) -> Any:
+def APPLINK_ID(url: Any, app_id: Any = None, caller: Any = None) -> Any:
     """The App Unique ID found in a web link to a record."""
-    return _call("APPLINK_ID", url, app_id)
+    return _call("APPLINK_ID", caller, url, app_id)

@@ -303,15 +303,19 @@ def scan_sheet_xml(stream: IO[bytes], *, sheet: str, path: Path) -> SheetScan:
         odd = (b"\t" in buf or b"\n" in buf or b"\r" in buf) and _ODD_SPACE.search(buf) is not None
         if _WIDE_SHAPE in shape:
             pattern = _WIDE_REF_ANY_SPACE if odd else _WIDE_REF
-            for letters in set(pattern.findall(buf)):
+            wide = set(pattern.findall(buf))
+            for letters in wide:
                 scan.max_column = max(scan.max_column, column_number(letters.decode("ascii")))
-            for letters in set(_WIDE_USED.findall(buf)):
+            # Only a chunk with a cell past column Z can hold a used one (the shape above also
+            # matches t="inlineStr", so the slower search runs only where the fast one found).
+            for letters in set(_WIDE_USED.findall(buf)) if wide else ():
                 scan.used_column = max(scan.used_column, column_number(letters.decode("ascii")))
         if _LONG_SHAPE in shape:
             pattern = _LONG_REF_ANY_SPACE if odd else _LONG_REF
-            for digits in set(pattern.findall(buf)):
+            long = set(pattern.findall(buf))
+            for digits in long:
                 scan.max_row = max(scan.max_row, int(digits))
-            for digits in set(_LONG_USED.findall(buf)):
+            for digits in set(_LONG_USED.findall(buf)) if long else ():
                 scan.used_row = max(scan.used_row, int(digits))
         if scan.max_column > MAX_COLUMNS:
             raise InputError(

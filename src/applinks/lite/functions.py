@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from applinks.udf_ranges import call_over_ranges
+from applinks.udfs import OMITTED
 
-__all__ = ["APPLINK_APPID", "APPLINK_CHECK", "APPLINK_ID", "APPLINK_NAME", "APPLINK_URL"]
+__all__ = ["OMITTED", "APPLINK_APPID", "APPLINK_CHECK", "APPLINK_ID", "APPLINK_NAME", "APPLINK_URL"]
 
 
 def APPLINK_URL(app_id: Any, unique_id: Any, template: Any = None) -> Any:
@@ -26,8 +27,11 @@ def APPLINK_NAME(app_id: Any) -> Any:
     return call_over_ranges("APPLINK_NAME", app_id)
 
 
-def APPLINK_CHECK(app_id: Any, unique_id: Any = None, url: Any = None) -> Any:
-    """Return "" where the App Link is fine, else the first problem in plain words."""
+def APPLINK_CHECK(app_id: Any, unique_id: Any = OMITTED, url: Any = OMITTED) -> Any:
+    """Return "" where the App Link is fine, else the first problem in plain words.
+
+    A left-out argument arrives as its default (OMITTED: not checked), a blank cell as None.
+    """
     return call_over_ranges("APPLINK_CHECK", app_id, unique_id, url)
 
 

@@ -34,7 +34,7 @@ def APPLINK_NAME(app_id):
 @arg("app_id", ndim=2)
 @arg("unique_id", ndim=2)
 @arg("url", ndim=2)
-def APPLINK_CHECK(app_id, unique_id=None, url=None):
+def APPLINK_CHECK(app_id, unique_id=functions.OMITTED, url=functions.OMITTED):
     """Empty when the App Link is fine, else the first problem in plain words."""
     return functions.APPLINK_CHECK(app_id, unique_id, url)
 

@@ -246,17 +246,22 @@ async def fill_app_links(book: Any) -> str:
     entry = texts.entry(app_id, registry)
     texts.check_settings(entry, settings)
     selected = await _selected_column(book, layout)
+    # Settled on the sheet as it is, before the columns go in: a refusal leaves it unchanged.
+    present = map_headers(layout.headers).positions
+    uid_at = present.get(APP_LINK_HEADERS[1])
+    old_ids = await read_column(layout, uid_at) if uid_at is not None else []
+    links_at = [present[h] for h in APP_LINK_HEADERS if h in present]
+    source = await _id_source(layout, selected, links_at, uid_at, old_ids)
+    ids = None if source == uid_at else await read_column(layout, source)
     layout, inserted = ensure_columns(layout)
-    if selected is not None:
-        selected = inserted.moved(selected)
+    source = inserted.moved(source)
     targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
     before = [await read_column(layout, p) for p in targets]
-    source = await _id_source(layout, selected, targets, before[1])
-    ids = before[1] if source == targets[1] else await read_column(layout, source)
-    sub = Table(["Ids", *APP_LINK_HEADERS], [[i, *r] for i, *r in zip(ids, *before, strict=True)])
-    links = operations.LinkSource(app=entry.app_id, id_column="Ids", template_settings=settings)
+    sub, id_column = desktop.fill_table(layout, source, ids, before)
+    links = operations.LinkSource(app=entry.app_id, id_column=id_column, template_settings=settings)
     result = operations.fill_links(sub, links, registry=registry)
-    after = [result.table.column_values(i + 1) for i in range(4)]
+    offset = 0 if ids is None else 1
+    after = [result.table.column_values(i + offset) for i in range(4)]
     await apply_columns(layout, targets, before, after)
     column = f'"{layout.headers[source]}" ({column_letter(source)})'
     text = (
@@ -286,9 +291,14 @@ async def chosen_app(book: Any, layout: desktop.Layout) -> str:
 
 
 async def _id_source(
-    layout: desktop.Layout, selected: int | None, targets: list[int], unique_ids: list[Cell]
+    layout: desktop.Layout,
+    selected: int | None,
+    targets: list[int],
+    uid_at: int | None,
+    unique_ids: list[Cell],
 ) -> int:
-    """Pick the id column: the selected one, else App Unique ID when it holds ids."""
+    """Pick the id column: the selected one, else App Unique ID (at ``uid_at``) when it holds
+    ids."""
     has_ids = any(cell_text(v).strip() for v in unique_ids)
     if (
         selected is not None
@@ -302,8 +312,8 @@ async def _id_source(
             f'Column "{layout.headers[selected]}" ({column_letter(selected)}) is empty; select '
             "a cell in the column that holds the record ids, then click Fill App Links again."
         )
-    if has_ids:
-        return targets[1]
+    if has_ids and uid_at is not None:
+        return uid_at
     raise UsageError(
         'Select a cell in the column that holds the record ids (such as "Listing ID"), then '
         "click Fill App Links again."
@@ -321,18 +331,19 @@ async def from_urls(book: Any) -> str:
             "Select a cell in the column that holds the record links (https://...), then click "
             "From URLs again."
         )
-    layout, inserted = ensure_columns(layout)
-    selected = inserted.moved(selected)
     header = layout.headers[selected]
-    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
-    before = [await read_column(layout, p) for p in targets]
-    urls = before[3] if selected == targets[3] else await read_column(layout, selected)
+    # The links are judged before the columns go in: a refusal leaves the sheet as it was.
+    urls = await read_column(layout, selected)
     links = [cell_text(u).strip() for u in urls]
     if not any(link.lower().startswith(("http://", "https://")) for link in links):
         raise UsageError(
             f'Column "{header}" ({column_letter(selected)}) has no web links in it; select a '
             "cell in the column with the record links (https://...), then click From URLs again."
         )
+    layout, inserted = ensure_columns(layout)
+    selected = inserted.moved(selected)
+    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
+    before = [await read_column(layout, p) for p in targets]
     sub = Table(
         ["Links", *APP_LINK_HEADERS], [[u, *r] for u, *r in zip(urls, *before, strict=True)]
     )

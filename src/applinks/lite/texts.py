@@ -12,29 +12,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from applinks.excel.ranges import Inserted
+from applinks.excel.sheet import not_filled_note
 from applinks.files.xlsx_in import normalize_row
 from applinks.headers import column_letter
 from applinks.operations import FillResult, resolve_app
 from applinks.registry import AppEntry, Registry
 from applinks.table import Cell
+from applinks.wording import counted as count
+from applinks.wording import listing
+from applinks.wording import plural_s as s
 
 #: The sheet the Cloze CSV script writes.
 CSV_SHEET = "Cloze CSV"
-
-
-def count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def s(items: Sequence[object]) -> str:
-    return "" if len(items) == 1 else "s"
-
-
-def listing(items: Sequence[str], *, quote: bool = True) -> str:
-    shown = [f'"{i}"' if quote else i for i in items]
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def cells(values: Sequence[Any]) -> list[Cell]:
@@ -74,7 +63,7 @@ def fill_notes(result: FillResult, inserted: Inserted, *, ids: bool = True) -> s
             f" {count(damaged, 'id')} look{'s' if damaged == 1 else ''} damaged by Excel; "
             "Check Sheet lists them."
         )
-    return text
+    return text + (not_filled_note(result) if ids else "")
 
 
 def from_urls_message(

@@ -1,0 +1,181 @@
+"""The ribbon gives the command line's answers: damaged ids, refusals, formulas, empty sheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .conftest import cells, make_book
+from .test_actions import ZILLOW, run
+
+DAMAGED = [["Name", "Record ID"], ["12 Oak St", 12345678901234567], ["3 Elm Ave", "00123"]]
+
+
+def test_a_damaged_id_stays_a_number_after_fill_so_check_and_save_still_see_it(engine, tmp_path):
+    book = make_book(engine, DAMAGED, folder=tmp_path, select="B2")
+
+    message = run(book, "fill_app_links", "yes")
+
+    assert message == (
+        'Filled App Links for Zillow on 2 rows from column "Record ID" (B). Added the columns '
+        '"App ID", "App Unique ID", "App Name" and "App Content URL". 1 id looks damaged by '
+        "Excel; Check Sheet lists them."
+    )
+    assert cells(book) == [
+        ["Name", "Record ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
+        [
+            "12 Oak St",
+            12345678901234568.0,
+            "zillow.com",
+            12345678901234600.0,  # the number as Excel shows it (15 digits), as the CLI reads it
+            "Zillow",
+            ZILLOW.format("12345678901234600"),
+        ],
+        ["3 Elm Ave", "00123", "zillow.com", "00123", "Zillow", ZILLOW.format("00123")],
+    ]
+    assert run(book, "check_sheet") == (
+        "1 error, 0 warnings in 2 rows; the App Link Check sheet lists them with links to the "
+        "cells. Added 15 highlighting rules and a list of known App IDs on the App ID column."
+    )
+    listed = [r for r in cells(book, "App Link Check") if r and r[0] == 2]
+    assert [r[1:4] for r in listed] == [
+        ["App Unique ID", '=HYPERLINK("#\'Deals\'!D2","D2")', "unique-id-mangled"]
+    ]
+    assert run(book, "save_csv", "no") == (
+        "Nothing was saved. Click Check Sheet to see the errors."
+    )
+
+
+def test_a_refused_fill_leaves_the_sheet_as_it_was(engine):
+    rows = [["Name", "Record ID"], ["12 Oak St", None]]
+    book = make_book(engine, rows, select="C2")
+    assert run(book, "fill_app_links") == (
+        'FAILED: Select a cell in the column that holds the record ids (such as "Listing ID"), '
+        "then click Fill App Links again."
+    )
+    assert cells(book) == rows
+    assert not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
+
+    book = make_book(engine, rows, select="B2")
+    assert run(book, "fill_app_links") == (
+        'FAILED: Column "Record ID" (B) is empty; select a cell in the column that holds the '
+        "record ids, then click Fill App Links again."
+    )
+    assert cells(book) == rows
+    assert not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
+
+
+def test_a_refused_from_urls_leaves_the_sheet_as_it_was(engine):
+    rows = [["Name", "Notes", "Stage"], ["12 Oak St", "call back", "Active"]]
+    book = make_book(engine, rows, select="B2")
+    assert run(book, "from_urls") == (
+        'FAILED: Column "Notes" (B) has no web links in it; select a cell in the column with '
+        "the record links (https://...), then click From URLs again."
+    )
+    assert cells(book) == rows
+    assert not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
+
+
+def test_a_formula_that_shows_nothing_in_an_app_link_column_is_kept_and_named(engine):
+    blank = '=IF(B2>50000000,"zillow.com","")'
+    rows = [
+        ["Name", "Listing ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
+        ["12 Oak St", 48616032, (blank, ""), None, None, None],
+        ["3 Elm Ave", 59187422, None, None, None, None],
+    ]
+    book = make_book(engine, rows, select="B2")
+
+    message = run(book, "fill_app_links", "yes")
+
+    assert message == (
+        'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). Kept 1 formula '
+        'that shows nothing ("App ID" in row 2); the row has no value there: replace the '
+        "formula with a value, or clear it and fill again."
+    )
+    assert cells(book) == [
+        ["Name", "Listing ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
+        ["12 Oak St", 48616032.0, blank, "48616032", "Zillow", ZILLOW.format("48616032")],
+        ["3 Elm Ave", 59187422.0, "zillow.com", "59187422", "Zillow", ZILLOW.format("59187422")],
+    ]
+
+
+def test_an_empty_sheet_is_refused_by_every_button_that_reads_it(engine, tmp_path):
+    empty = 'The sheet "Deals" has nothing in it: the sheet is empty. Go to the sheet with '
+    empty += "your records, then click the button again."
+    for action, answers in [
+        ("insert_columns", ()),
+        ("fill_app_links", ()),
+        ("from_urls", ()),
+        ("check_sheet", ()),
+        ("save_csv", ()),
+    ]:
+        book = make_book(engine, [], folder=tmp_path)
+        assert run(book, action, *answers) == "FAILED: " + empty, action
+        assert cells(book) == []
+        assert not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
+    assert list(tmp_path.glob("*.csv")) == []
+
+
+# --- the cell formulas use the workbook's App Link Templates sheet, as the ribbon does ---------
+
+TEMPLATES = [
+    ["App ID", "App Name", "URL Template", "ID Pattern"],
+    ["mycrm-example.com", "My CRM", "https://crm.example/r/{id}", None],
+    *[[None] * 4 for _ in range(17)],
+    ["Setting", "Value", "Used by", "Default"],
+    ["portal_id", "99887", "HubSpot", None],
+]
+
+
+def test_the_cell_formulas_give_the_ribbons_links_with_the_workbooks_templates(engine):
+    from applinks.excel import udfs
+
+    # A date is no HubSpot id (Fill leaves it, and the cell says why): the app added on the
+    # sheet takes any id.
+    for app, name, second in [
+        ("hubspot.com", "HubSpot", 4501.0),
+        ("mycrm-example.com", "My CRM", dt.datetime(2024, 5, 6)),  # Excel hands a date as midnight
+    ]:
+        rows = [["Name", "Listing ID"], ["12 Oak St", "00123456"], ["3 Elm Ave", second]]
+        book = make_book(
+            engine, rows, app=app, select="B2", sheets={"App Link Templates": TEMPLATES}
+        )
+        book.sheets["Deals"].activate()
+        assert run(book, "fill_app_links", "yes").startswith(f"Filled App Links for {name} on 2")
+        caller = book.sheets["Deals"].range("G2")
+        filled = cells(book)[1:]
+        ids = [[r[1]] for r in rows[1:]]
+        assert udfs.APPLINK_URL([[app]], ids, caller=caller) == [[r[5]] for r in filled]
+        assert udfs.APPLINK_NAME([[app]], caller=caller) == name
+        assert udfs.APPLINK_CHECK(
+            [[r[2]] for r in filled],
+            [[r[3]] for r in filled],
+            [[r[5]] for r in filled],
+            caller=caller,
+        ) == [[""], [""]]
+    assert [r[5] for r in filled] == [
+        "https://crm.example/r/00123456",
+        "https://crm.example/r/2024-05-06",
+    ]
+
+
+def test_a_cell_formula_names_the_templates_sheet_never_a_command_line_option(engine):
+    from applinks.excel import udfs
+
+    book = make_book(engine, [["Name", "Listing ID"], ["12 Oak St", "1"]])
+    caller = book.sheets["Deals"].range("C2")
+    assert udfs.APPLINK_URL([["hubspot.com"]], [["1"]], caller=caller) == (
+        '#The URL template for HubSpot needs the setting "portal_id"; enter it under Setting '
+        "and Value on the App Link Templates sheet."
+    )
+    assert udfs.APPLINK_URL([["mycrm-example.com"]], [["1"]], caller=caller).startswith(
+        '#Unknown app "mycrm-example.com"'
+    )
+
+
+def test_a_left_out_argument_of_applink_check_is_not_checked_a_blank_cell_is(engine):
+    from applinks.excel import udfs
+
+    assert udfs.APPLINK_CHECK([["zillow.com"]]) == ""
+    assert udfs.APPLINK_CHECK([["zillow.com"]], [[None]]) == (
+        'App ID "zillow.com" has no App Unique ID; add the record\'s id from that app.'
+    )
