@@ -114,3 +114,20 @@ def test_cli_fill_on_a_mixed_sheet(tmp_path: Path) -> None:
     assert written[0] == HEADERS
     blank = [["" if c is None else c for c in row] for row in rows_after(False)]
     assert written[1:] == [row for row in blank if any(row)]
+
+
+def test_an_id_of_spaces_is_no_id() -> None:
+    """Spaces are no id: the row is said to have none, not an id of the wrong form."""
+    table = Table(list(HEADERS), [["Oak St", "   ", None, None, None, None]])
+    result = fill_app_links(table, app="zillow.com", id_column="Zillow ID")
+    message = (
+        'Row 2: there is no id in "Zillow ID", so the App Links were not filled; add the '
+        "record's id."
+    )
+    assert [dataclasses.astuple(i) for i in result.report] == [
+        (2, "Zillow ID", "fill-no-id", "warning", message, "", "")
+    ]
+    assert (result.filled_rows, list(result.table.rows)) == (
+        0,
+        [["Oak St", "   ", None, None, None, None]],
+    )
