@@ -22,6 +22,7 @@ from applinks import templates
 from applinks.check_sheet import CHECK_SHEET, check_sheet_layout
 from applinks.checks import check, mangled_reason
 from applinks.errors import ApplinksError, MissingSettings, UnknownApp, UsageError
+from applinks.excel import sentences
 from applinks.excel.flags import (
     FLAG_TAG,
     RULE_ROWS_BELOW,
@@ -58,7 +59,6 @@ from applinks.registry import AppEntry, Registry, load_registry
 from applinks.table import APP_LINK_HEADERS, APP_UNIQUE_ID, Cell, Table, cell_text
 from applinks.wording import counted as _count
 from applinks.wording import listing as _listing
-from applinks.wording import plural_s as _s
 
 #: The names the add-in and its tests use from here (some live in the modules named above).
 __all__ = [
@@ -128,9 +128,7 @@ def insert_columns(book: Any, ui: Ui) -> str:
     """Insert Columns: add the missing App Link columns to the active sheet."""
     layout = _data_layout(data_sheet(book))
     _, inserted = ensure_columns(layout)
-    if not inserted.plan:
-        return "The four App Link columns are already on this sheet; nothing was changed."
-    return f"Added the column{_s(inserted.headers)} {_listing(inserted.headers)}."
+    return sentences.inserted_message(inserted)
 
 
 def fill_app_links_action(book: Any, ui: Ui) -> str:
@@ -138,46 +136,126 @@ def fill_app_links_action(book: Any, ui: Ui) -> str:
     sheet = data_sheet(book)
     app_id = chosen_app(book)
     registry, settings = workbook_registry(book)
-    entry = resolve_app(app_id, registry)
-    # Render once so a setting nobody gave stops the button before anything is read or written.
-    entry.render_url("0", settings=settings)
+    entry = settled_app(app_id, registry, settings)
     layout = _data_layout(sheet)
-    selected = _selected_column(book, layout)
     # Everything that can stop the button is settled on the sheet as it is, before the columns
     # go in: a refusal or a "No" leaves the sheet as it was.
-    present = map_headers(layout.headers).positions
-    uid_at = present.get(APP_UNIQUE_ID)
+    uid_at, candidate = id_columns(layout, _selected_column(book, layout))
     old_ids = read_column(layout, uid_at) if uid_at is not None else []
-    links_at = {present[h] for h in APP_LINK_HEADERS if h in present}
-    source = _id_source(layout, selected, links_at, uid_at, old_ids)
+    chosen = read_column(layout, candidate) if candidate is not None else []
+    source = id_source(layout, candidate, chosen, uid_at, old_ids)
     if source != uid_at:
         if not ui.confirm(
             f"Fill App Links for {entry.name} with the ids in column "
             f'"{layout.headers[source]}" ({column_letter(source)})?'
         ):
             return "Nothing was changed."
-        ids: list[Cell] | None = read_column(layout, source)
+        ids: list[Cell] | None = chosen
     else:
         ids = None  # the App Unique ID column itself
     layout, inserted = ensure_columns(layout)
     source = inserted.moved(source)
     targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
     before = [read_column(layout, p) for p in targets]
+    formulas = [read_formulas(layout, p) for p in targets]
+    filled = fill_outcome(layout, entry, settings, registry, source, ids, before, formulas)
+    apply_columns(layout, targets, before, filled.after, formulas)
+    return filled.message(inserted)
+
+
+@dataclass
+class Outcome:
+    """What Fill or From URLs computed: the four columns to write, and the line to say."""
+
+    after: list[list[Cell]]
+    result: FillResult
+    blank: list[str]
+    #: The first sentence's column (Fill) or header and position (From URLs).
+    column: str = ""
+    app_name: str = ""
+    links: list[str] | None = None
+    position: int = 0
+
+    def message(self, inserted: Inserted) -> str:
+        if self.links is None:
+            return sentences.fill_message(
+                self.result, self.app_name, self.column, inserted, self.blank
+            )
+        return sentences.from_urls_message(
+            self.result, self.links, self.column, self.position, inserted, self.blank
+        )
+
+
+def settled_app(app_id: str, registry: Registry, settings: dict[str, str]) -> AppEntry:
+    """Return the app to fill; raise before anything is read or written when it is unknown or
+    its link needs an account setting nobody gave."""
+    entry = resolve_app(app_id, registry)
+    entry.render_url("0", settings=settings)
+    return entry
+
+
+def id_columns(layout: Layout, selected: int | None) -> tuple[int | None, int | None]:
+    """Return where App Unique ID is, and the selected column when it can hold the ids (not an
+    App Link column, not past the headers, not without a header)."""
+    present = map_headers(layout.headers).positions
+    links_at = {present[h] for h in APP_LINK_HEADERS if h in present}
+    usable = (
+        selected is not None
+        and selected not in links_at
+        and selected < len(layout.headers)
+        and bool(layout.headers[selected])
+    )
+    return present.get(APP_UNIQUE_ID), selected if usable else None
+
+
+def id_source(
+    layout: Layout,
+    candidate: int | None,
+    chosen: list[Cell],
+    uid_at: int | None,
+    unique_ids: list[Cell],
+) -> int:
+    """Pick the id column: the selected ``candidate`` (its cells ``chosen``), else App Unique
+    ID (at ``uid_at``, its cells ``unique_ids``) when it holds ids."""
+    has_ids = any(cell_text(v).strip() for v in unique_ids)
+    if candidate is not None:
+        if has_ids or any(cell_text(v).strip() for v in chosen):
+            return candidate
+        raise UsageError(
+            f'Column "{layout.headers[candidate]}" ({column_letter(candidate)}) is empty; '
+            "select a cell in the column that holds the record ids, then click Fill App Links "
+            "again."
+        )
+    if has_ids and uid_at is not None:
+        return uid_at
+    raise UsageError(
+        'Select a cell in the column that holds the record ids (such as "Listing ID"), then '
+        "click Fill App Links again."
+    )
+
+
+def fill_outcome(
+    layout: Layout,
+    entry: AppEntry,
+    settings: dict[str, str],
+    registry: Registry,
+    source: int,
+    ids: list[Cell] | None,
+    before: list[list[Cell]],
+    formulas: list[list[str]],
+) -> Outcome:
+    """Fill the four columns (``before``, as read) from the ids at ``source`` (None: App
+    Unique ID's own); a damaged id stays the number it is, a formula stays."""
+    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
     sub, id_column = fill_table(layout, source, ids, before)
     links = LinkSource(app=entry.app_id, id_column=id_column, template_settings=settings)
     result = fill_links(sub, links, registry=registry)
     offset = 0 if ids is None else 1
     after = [result.table.column_values(i + offset) for i in range(4)]
     _keep_damaged_ids(ids if ids is not None else before[1], before[1], after[1])
-    formulas = [read_formulas(layout, p) for p in targets]
     blank = _blank_formulas(layout, targets, formulas, before, after)
-    apply_columns(layout, targets, before, after, formulas)
     column = f'"{layout.headers[source]}" ({column_letter(source)})'
-    text = (
-        f"Filled App Links for {entry.name} on {_count(result.filled_rows, 'row')} from column "
-        f"{column}."
-    )
-    return text + _fill_notes(result, inserted, blank)
+    return Outcome(after, result, blank, column=column, app_name=entry.name)
 
 
 def fill_table(
@@ -210,55 +288,61 @@ def from_urls(book: Any, ui: Ui) -> str:
     sheet = data_sheet(book)
     registry, _ = workbook_registry(book)
     layout = _data_layout(sheet)
-    selected = _selected_column(book, layout)
+    selected = links_column(layout, _selected_column(book, layout))
+    # The links are read and judged before the columns go in: a refusal leaves the sheet as is.
+    urls = read_column(layout, selected)
+    refuse_no_links(layout, selected, urls)
+    layout, inserted = ensure_columns(layout)
+    selected = inserted.moved(selected)
+    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
+    before = [read_column(layout, p) for p in targets]
+    formulas = [read_formulas(layout, p) for p in targets]
+    found = from_urls_outcome(layout, registry, selected, urls, before, formulas)
+    apply_columns(layout, targets, before, found.after, formulas)
+    return found.message(inserted)
+
+
+def links_column(layout: Layout, selected: int | None) -> int:
+    """Return the selected column of links, refusing a selection outside the headed columns."""
     if selected is None or selected >= len(layout.headers) or not layout.headers[selected]:
         raise UsageError(
             "Select a cell in the column that holds the record links (https://...), then click "
             "From URLs again."
         )
-    header = layout.headers[selected]
-    # The links are read and judged before the columns go in: a refusal leaves the sheet as is.
-    urls = read_column(layout, selected)
-    links = [cell_text(u).strip() for u in urls]
-    if not any(link.lower().startswith(("http://", "https://")) for link in links):
+    return selected
+
+
+def refuse_no_links(layout: Layout, selected: int, urls: list[Cell]) -> None:
+    """Refuse a selected column without a single web link in it."""
+    if not any(cell_text(u).strip().lower().startswith(("http://", "https://")) for u in urls):
         raise UsageError(
-            f'Column "{header}" ({column_letter(selected)}) has no web links in it; select a '
-            "cell in the column with the record links (https://...), then click From URLs again."
+            f'Column "{layout.headers[selected]}" ({column_letter(selected)}) has no web links '
+            "in it; select a cell in the column with the record links (https://...), then "
+            "click From URLs again."
         )
-    layout, inserted = ensure_columns(layout)
-    selected = inserted.moved(selected)
+
+
+def from_urls_outcome(
+    layout: Layout,
+    registry: Registry,
+    selected: int,
+    urls: list[Cell],
+    before: list[list[Cell]],
+    formulas: list[list[str]],
+) -> Outcome:
+    """Derive the four columns (``before``, as read) from the links ``urls`` of the column now
+    at ``selected``; a formula stays."""
     targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
-    before = [read_column(layout, p) for p in targets]
     sub = Table(
         ["Links", *APP_LINK_HEADERS], [[u, *r] for u, *r in zip(urls, *before, strict=True)]
     )
     result = fill_links(sub, LinkSource(from_url="Links"), registry=registry)
     after = [result.table.column_values(i + 1) for i in range(4)]
-    formulas = [read_formulas(layout, p) for p in targets]
     blank = _blank_formulas(layout, targets, formulas, before, after)
-    apply_columns(layout, targets, before, after, formulas)
-    given = sum(1 for link in links if link)
-    text = (
-        f"Filled App Links on {_count(result.filled_rows, 'row')} from the links in column "
-        f'"{header}" ({column_letter(selected)}).'
+    links = [cell_text(u).strip() for u in urls]
+    return Outcome(
+        after, result, blank, column=layout.headers[selected], links=links, position=selected
     )
-    no_id = sum(1 for row in result.table.rows if row[0] is not None and row[1] and not row[2])
-    not_records = result.not_records
-    if given > result.filled_rows + not_records:
-        unused = given - result.filled_rows - not_records
-        text += f" {_count(unused, 'link')} had no web address to use."
-    if not_records:
-        text += (
-            f" {_count(not_records, 'link')} pointed at no record (a short link, a map, an email "
-            "address or a phone number); paste the link of the record itself, copied from the "
-            "browser with the record open."
-        )
-    if no_id:
-        text += (
-            f" {_count(no_id, 'link')} did not show a record id; Check Sheet lists "
-            f"{'it' if no_id == 1 else 'them'}."
-        )
-    return text + _fill_notes(result, inserted, blank, ids=False)
 
 
 def check_sheet(book: Any, ui: Ui) -> str:
@@ -268,7 +352,7 @@ def check_sheet(book: Any, ui: Ui) -> str:
     sheet = data_sheet(book)
     registry, _ = workbook_registry(book)
     layout, table = read_table(sheet)
-    _refuse_empty(layout)
+    refuse_empty(layout)
     report = check(table, registry=registry)
     remove_flags(book, sheet, layout)
     listing = check_sheet_layout(
@@ -280,36 +364,25 @@ def check_sheet(book: Any, ui: Ui) -> str:
     )
     report_sheet = write_check_sheet(book, sheet, listing)
     sheet.activate()
-    # Rules and the App ID list reach a little below the data, so new rows are covered too.
-    last_row = min(MAX_ROWS, layout.header_row + len(table.rows) + RULE_ROWS_BELOW)
+    last_row = rules_end(layout, table)
     rules = conditional_rules(table.headers, first_row=layout.first_data_row, last_row=last_row)
     # Excel reads the formulas in the user's language and reference style: it translates them.
     with LocalFormulas(book, anchor=(layout.first_data_row, 1)) as local:
         add_rules(book, layout, rules, local)
         listed = add_app_id_list(layout, report_sheet, listing, last_row, local)
-    text = report.summary(len(table.rows))
-    if report.issues:
-        text = text[:-1] + f"; the {CHECK_SHEET} sheet lists them with links to the cells."
-    highlights = f" Added {_count(len(rules), 'highlighting rule')}"
-    highlights += " and a list of known App IDs on the App ID column." if listed else "."
-    return text + highlights
+    return sentences.check_message(report, len(table.rows), len(rules), listed=listed)
+
+
+def rules_end(layout: Layout, table: Table) -> int:
+    """Return the last row Check Sheet's rules and App ID list reach."""
+    # A little below the data, so new rows are covered too.
+    return min(MAX_ROWS, layout.header_row + len(table.rows) + RULE_ROWS_BELOW)
 
 
 def clear_flags(book: Any, ui: Ui) -> str:
     """Clear Flags: remove exactly what Check Sheet added."""
     sheet = data_sheet(book)
-    removed = remove_flags(book, sheet, read_layout(sheet))
-    if not any(removed):
-        return "There were no Check Sheet flags to remove."
-    rules, listed, report = removed
-    parts = []
-    if rules:
-        parts.append(_count(rules, "highlighting rule"))
-    if listed:
-        parts.append("the App ID list")
-    if report:
-        parts.append(f"the {CHECK_SHEET} sheet")
-    return f"Removed {_listing(parts, quote=False)}."
+    return sentences.cleared_message(*remove_flags(book, sheet, read_layout(sheet)))
 
 
 def save_csv(book: Any, ui: Ui) -> str:
@@ -405,7 +478,7 @@ def _save_csv(book: Any, ui: Ui) -> _Saved:
     source = _workbook_path(book)
     registry, _ = workbook_registry(book)
     layout, table = read_table(sheet)
-    _refuse_empty(layout)
+    refuse_empty(layout)
     report = check(table, registry=registry)
     if report.has_errors and not ui.confirm(
         f"The sheet still has {_count(report.errors, 'error')} that Cloze would reject or "
@@ -464,46 +537,17 @@ def _selected_column(book: Any, layout: Layout) -> int | None:
 def _data_layout(sheet: Any) -> Layout:
     """Return where the data is on ``sheet``, refusing an empty sheet as the command line does."""
     layout = read_layout(sheet)
-    _refuse_empty(layout)
+    refuse_empty(layout)
     return layout
 
 
-def _refuse_empty(layout: Layout) -> None:
+def refuse_empty(layout: Layout) -> None:
+    """Refuse an empty sheet as the command line does."""
     if not layout.headers:
         raise UsageError(
             f'The sheet "{layout.sheet.name}" has nothing in it: the sheet is empty. Go to the '
             "sheet with your records, then click the button again."
         )
-
-
-def _id_source(
-    layout: Layout,
-    selected: int | None,
-    link_columns: set[int],
-    uid_at: int | None,
-    unique_ids: list[Cell],
-) -> int:
-    """Pick the id column: the selected one, else App Unique ID (at ``uid_at``) when it holds
-    ids."""
-    has_ids = any(cell_text(v).strip() for v in unique_ids)
-    if (
-        selected is not None
-        and selected not in link_columns
-        and selected < len(layout.headers)
-        and layout.headers[selected]
-    ):
-        if has_ids or any(cell_text(v).strip() for v in read_column(layout, selected)):
-            return selected
-        raise UsageError(
-            f'Column "{layout.headers[selected]}" ({column_letter(selected)}) is empty; select '
-            "a cell in the column that holds the record ids, then click Fill App Links again."
-        )
-    if has_ids and uid_at is not None:
-        return uid_at
-    raise UsageError(
-        'Select a cell in the column that holds the record ids (such as "Listing ID"), then '
-        "click Fill App Links again."
-    )
 
 
 def _keep_damaged_ids(ids: list[Cell], before: list[Cell], after: list[Cell]) -> None:
@@ -534,47 +578,3 @@ def _blank_formulas(
                 row = layout.first_data_row + index
                 blank.append(f'"{layout.headers[position]}" in row {row}')
     return blank
-
-
-def _fill_notes(
-    result: FillResult, inserted: Inserted, blank: list[str], *, ids: bool = True
-) -> str:
-    text = ""
-    if blank:
-        text += (
-            f" Kept {_count(len(blank), 'formula')} that show{'s' if len(blank) == 1 else ''} "
-            f"nothing ({_listing(blank, quote=False)}); the row{_s(blank)} "
-            f"{'has' if len(blank) == 1 else 'have'} no value there: replace the "
-            f"formula{_s(blank)} with {'a value' if len(blank) == 1 else 'values'}, or clear "
-            f"{'it' if len(blank) == 1 else 'them'} and fill again."
-        )
-    if result.kept_cells:
-        text += (
-            f" Kept {_count(result.kept_cells, 'cell')} that already held other values; clear "
-            f"{'it' if result.kept_cells == 1 else 'them'} first to replace "
-            f"{'it' if result.kept_cells == 1 else 'them'}."
-        )
-    if inserted.plan:
-        text += f" Added the column{_s(inserted.headers)} {_listing(inserted.headers)}."
-    damaged = result.report.counts_by_code().get("unique-id-mangled", 0)
-    if ids and damaged:
-        text += (
-            f" {_count(damaged, 'id')} look{'s' if damaged == 1 else ''} damaged by Excel; "
-            "Check Sheet lists them."
-        )
-    return text + (not_filled_note(result) if ids else "")
-
-
-def not_filled_note(result: FillResult) -> str:
-    """Name the rows the fill could not fill, and why (the first few in full)."""
-    left = [i for i in result.report if i.code.startswith("fill-")]
-    if not left:
-        return ""
-    shown = " ".join(i.message for i in left[:_NOT_FILLED_SHOWN])
-    more = len(left) - _NOT_FILLED_SHOWN
-    tail = f" And {_count(more, 'row')} more." if more > 0 else ""
-    return f" Not filled: {_count(len(left), 'row')}. {shown}{tail}"
-
-
-#: Rows not filled whose reason the message spells out (a message box stays readable).
-_NOT_FILLED_SHOWN = 3

@@ -16,18 +16,17 @@ even while errors remain, with a sentence saying so. No xlwings import here.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from applinks import operations
 from applinks.check_sheet import check_sheet_layout
 from applinks.checks import check
 from applinks.errors import ApplinksError, UsageError
-from applinks.excel import flags, ranges
+from applinks.excel import flags, ranges, sentences
 from applinks.excel import sheet as desktop
 from applinks.excel.formats import Runs, apply_formats, apply_to_rows
-from applinks.headers import column_letter, map_headers
+from applinks.headers import map_headers
 from applinks.lite import texts
 from applinks.lite.csv_sheet import write_csv_sheet
 from applinks.registry import Registry, load_registry
@@ -83,7 +82,7 @@ async def read_table(sheet: Any) -> tuple[desktop.Layout, Table]:
     """Read the sheet's data as a Table, values as their number formats show them."""
     layout = await read_layout(sheet)
     grid = await _grid(sheet.range((1, 1), (layout.last_row, layout.last_column)))
-    rows = [texts.cells(r) for r in grid[layout.header_row :]]
+    rows = [ranges.cell_row(r) for r in grid[layout.header_row :]]
     while rows and not any(c is not None for c in rows[-1]):
         rows.pop()
     width = max([len(layout.headers)] + [_used_width(r) for r in rows])
@@ -109,7 +108,9 @@ async def read_column(layout: desktop.Layout, position: int) -> list[Cell]:
     """Return the data cells of one column, as their number formats show them."""
     if not layout.data_rows:
         return []
-    cells = texts.cells([r[0] if r else None for r in await _grid(layout.column_range(position))])
+    cells = ranges.cell_row(
+        [r[0] if r else None for r in await _grid(layout.column_range(position))]
+    )
     runs = await column_formats(layout.sheet, position + 1, layout.first_data_row, layout.last_row)
     return apply_formats(cells, runs, layout.first_data_row)
 
@@ -141,29 +142,19 @@ async def workbook_registry(book: Any) -> tuple[Registry, dict[str, str]]:
     return registry.with_overrides(entries), settings
 
 
+async def data_layout(sheet: Any) -> desktop.Layout:
+    """Return where the data is on ``sheet``, refusing an empty sheet as the add-in does."""
+    layout = await read_layout(sheet)
+    desktop.refuse_empty(layout)
+    return layout
+
+
 async def _selected_column(book: Any, layout: desktop.Layout) -> int | None:
     """Return the 0-based column of the selection on the data sheet, or None."""
     selection = await book.app.get_selection()
     if selection is None or selection.sheet.name != layout.sheet.name:
         return None
     return int(selection.column) - 1
-
-
-async def apply_columns(
-    layout: desktop.Layout,
-    positions: Sequence[int],
-    before: Sequence[list[Cell]],
-    after: Sequence[list[Cell]],
-) -> list[str]:
-    """Write the columns whose values changed, keeping formulas; return their headers."""
-    written: list[str] = []
-    for position, old, new in zip(positions, before, after, strict=True):
-        if list(old) == list(new):
-            continue
-        formulas = await read_formulas(layout, position)
-        ranges.write_column(layout, position, list(new), formulas)
-        written.append(layout.headers[position])
-    return written
 
 
 def data_sheet(book: Any) -> Any:
@@ -230,45 +221,31 @@ def ensure_columns(layout: desktop.Layout) -> tuple[desktop.Layout, desktop.Inse
 
 async def insert_columns(book: Any) -> str:
     """Insert Columns: add the missing App Link columns to the active sheet."""
-    layout = await read_layout(data_sheet(book))
+    layout = await data_layout(data_sheet(book))
     _, inserted = ensure_columns(layout)
-    if not inserted.plan:
-        return "The four App Link columns are already on this sheet; nothing was changed."
-    return f"Added the column{texts.s(inserted.headers)} {texts.listing(inserted.headers)}."
+    return sentences.inserted_message(inserted)
 
 
 async def fill_app_links(book: Any) -> str:
     """Fill App Links: fill the four columns for the chosen app from a column of ids."""
     sheet = data_sheet(book)
     registry, settings = await workbook_registry(book)
-    layout = await read_layout(sheet)
-    app_id = await chosen_app(book, layout)
-    entry = texts.entry(app_id, registry)
-    texts.check_settings(entry, settings)
-    selected = await _selected_column(book, layout)
+    layout = await data_layout(sheet)
+    entry = desktop.settled_app(await chosen_app(book, layout), registry, settings)
     # Settled on the sheet as it is, before the columns go in: a refusal leaves it unchanged.
-    present = map_headers(layout.headers).positions
-    uid_at = present.get(APP_LINK_HEADERS[1])
+    uid_at, candidate = desktop.id_columns(layout, await _selected_column(book, layout))
     old_ids = await read_column(layout, uid_at) if uid_at is not None else []
-    links_at = [present[h] for h in APP_LINK_HEADERS if h in present]
-    source = await _id_source(layout, selected, links_at, uid_at, old_ids)
-    ids = None if source == uid_at else await read_column(layout, source)
+    chosen = await read_column(layout, candidate) if candidate is not None else []
+    source = desktop.id_source(layout, candidate, chosen, uid_at, old_ids)
+    ids = None if source == uid_at else chosen
     layout, inserted = ensure_columns(layout)
     source = inserted.moved(source)
     targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
     before = [await read_column(layout, p) for p in targets]
-    sub, id_column = desktop.fill_table(layout, source, ids, before)
-    links = operations.LinkSource(app=entry.app_id, id_column=id_column, template_settings=settings)
-    result = operations.fill_links(sub, links, registry=registry)
-    offset = 0 if ids is None else 1
-    after = [result.table.column_values(i + offset) for i in range(4)]
-    await apply_columns(layout, targets, before, after)
-    column = f'"{layout.headers[source]}" ({column_letter(source)})'
-    text = (
-        f"Filled App Links for {entry.name} on {texts.count(result.filled_rows, 'row')} from "
-        f"column {column}."
-    )
-    return text + texts.fill_notes(result, inserted)
+    formulas = [await read_formulas(layout, p) for p in targets]
+    filled = desktop.fill_outcome(layout, entry, settings, registry, source, ids, before, formulas)
+    ranges.apply_columns(layout, targets, before, filled.after, formulas)
+    return filled.message(inserted)
 
 
 async def chosen_app(book: Any, layout: desktop.Layout) -> str:
@@ -290,67 +267,23 @@ async def chosen_app(book: Any, layout: desktop.Layout) -> str:
     return first
 
 
-async def _id_source(
-    layout: desktop.Layout,
-    selected: int | None,
-    targets: list[int],
-    uid_at: int | None,
-    unique_ids: list[Cell],
-) -> int:
-    """Pick the id column: the selected one, else App Unique ID (at ``uid_at``) when it holds
-    ids."""
-    has_ids = any(cell_text(v).strip() for v in unique_ids)
-    if (
-        selected is not None
-        and selected not in set(targets)
-        and selected < len(layout.headers)
-        and layout.headers[selected]
-    ):
-        if has_ids or any(cell_text(v).strip() for v in await read_column(layout, selected)):
-            return selected
-        raise UsageError(
-            f'Column "{layout.headers[selected]}" ({column_letter(selected)}) is empty; select '
-            "a cell in the column that holds the record ids, then click Fill App Links again."
-        )
-    if has_ids and uid_at is not None:
-        return uid_at
-    raise UsageError(
-        'Select a cell in the column that holds the record ids (such as "Listing ID"), then '
-        "click Fill App Links again."
-    )
-
-
 async def from_urls(book: Any) -> str:
     """From URLs: derive App ID, App Unique ID and App Name from a column of record links."""
     sheet = data_sheet(book)
     registry, _ = await workbook_registry(book)
-    layout = await read_layout(sheet)
-    selected = await _selected_column(book, layout)
-    if selected is None or selected >= len(layout.headers) or not layout.headers[selected]:
-        raise UsageError(
-            "Select a cell in the column that holds the record links (https://...), then click "
-            "From URLs again."
-        )
-    header = layout.headers[selected]
+    layout = await data_layout(sheet)
+    selected = desktop.links_column(layout, await _selected_column(book, layout))
     # The links are judged before the columns go in: a refusal leaves the sheet as it was.
     urls = await read_column(layout, selected)
-    links = [cell_text(u).strip() for u in urls]
-    if not any(link.lower().startswith(("http://", "https://")) for link in links):
-        raise UsageError(
-            f'Column "{header}" ({column_letter(selected)}) has no web links in it; select a '
-            "cell in the column with the record links (https://...), then click From URLs again."
-        )
+    desktop.refuse_no_links(layout, selected, urls)
     layout, inserted = ensure_columns(layout)
     selected = inserted.moved(selected)
     targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
     before = [await read_column(layout, p) for p in targets]
-    sub = Table(
-        ["Links", *APP_LINK_HEADERS], [[u, *r] for u, *r in zip(urls, *before, strict=True)]
-    )
-    result = operations.fill_links(sub, operations.LinkSource(from_url="Links"), registry=registry)
-    after = [result.table.column_values(i + 1) for i in range(4)]
-    await apply_columns(layout, targets, before, after)
-    return texts.from_urls_message(result, links, header, selected, inserted)
+    formulas = [await read_formulas(layout, p) for p in targets]
+    found = desktop.from_urls_outcome(layout, registry, selected, urls, before, formulas)
+    ranges.apply_columns(layout, targets, before, found.after, formulas)
+    return found.message(inserted)
 
 
 async def check_sheet(book: Any) -> str:
@@ -360,11 +293,12 @@ async def check_sheet(book: Any) -> str:
     sheet = data_sheet(book)
     registry, _ = await workbook_registry(book)
     layout, table = await read_table(sheet)
+    desktop.refuse_empty(layout)
     report = check(table, registry=registry)
     await _remove_flags(book, sheet)
     _write_check_sheet(book, sheet, table, report, registry)
     sheet.activate()
-    last_row = min(desktop.MAX_ROWS, layout.header_row + len(table.rows) + desktop.RULE_ROWS_BELOW)
+    last_row = desktop.rules_end(layout, table)
     rules = conditional_rules(table.headers, first_row=layout.first_data_row, last_row=last_row)
     # Office.js reads a rule's relative references from the top-left cell of its range, which
     # is the first data cell the rules are written for: no cell needs to be selected.
@@ -374,30 +308,21 @@ async def check_sheet(book: Any) -> str:
             fill_color=rule.fill_color,
             font_color=rule.font_color,
         )
-    text = report.summary(len(table.rows))
-    if report.issues:
-        text = text[:-1] + f"; the {desktop.CHECK_SHEET} sheet lists them with links to the cells."
-    return text + f" Added {texts.count(len(rules), 'highlighting rule')}."
+    return sentences.check_message(report, len(table.rows), len(rules))
 
 
 async def clear_flags(book: Any) -> str:
     """Clear Flags: remove exactly what Check Sheet added."""
     rules, report = await _remove_flags(book, data_sheet(book))
-    if not (rules or report):
-        return "There were no Check Sheet flags to remove."
-    parts = []
-    if rules:
-        parts.append(texts.count(rules, "highlighting rule"))
-    if report:
-        parts.append(f"the {desktop.CHECK_SHEET} sheet")
-    return f"Removed {texts.listing(parts, quote=False)}."
+    return sentences.cleared_message(rules, False, report)
 
 
 async def cloze_csv(book: Any) -> str:
     """Cloze CSV: put exactly the rows of the Cloze import file on the "Cloze CSV" sheet."""
     sheet = data_sheet(book)
     registry, _ = await workbook_registry(book)
-    _, table = await read_table(sheet)
+    layout, table = await read_table(sheet)
+    desktop.refuse_empty(layout)
     report = check(table, registry=registry)
     rows = write_csv_sheet(book, sheet, table)
     return texts.csv_message(rows, report.errors)
