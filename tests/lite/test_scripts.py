@@ -20,6 +20,7 @@ from applinks.lite import scripts
 
 from ..ribbon_actions import grid_engine
 from ..ribbon_actions.conftest import cells, make_book, sheet_model
+from ..ribbon_actions.test_same_answers import DAMAGED, EMPTY, WITH_BLANK
 from .lite_engine import NotInLite, lite, load
 
 ZILLOW = "https://www.zillow.com/homedetails/{}_zpid/"
@@ -239,6 +240,71 @@ def test_fill_without_ids_is_the_ribbon_sentence(engine):
     assert state(lite_copy) == state(desktop)
 
 
+def test_fill_keeps_a_damaged_id_as_the_ribbon_does_and_check_sheet_lists_it(engine):
+    desktop, lite_copy = twins(engine, DAMAGED, select="B2")
+
+    assert (
+        lite_run(lite_copy, "fill_app_links")
+        == desktop_run(desktop, "fill_app_links", "yes")
+        == (
+            'Filled App Links for Zillow on 2 rows from column "Record ID" (B). Added the columns '
+            '"App ID", "App Unique ID", "App Name" and "App Content URL". 1 id looks damaged by '
+            "Excel; Check Sheet lists them."
+        )
+    )
+    assert state(lite_copy) == state(desktop)
+    assert state(lite_copy)["cells"]["Deals"][1] == [
+        "12 Oak St",
+        12345678901234568.0,
+        "zillow.com",
+        12345678901234600.0,  # the number as Excel shows it, so Check Sheet still sees it
+        "Zillow",
+        ZILLOW.format("12345678901234600"),
+    ]
+    assert lite_run(lite_copy, "check_sheet") == (
+        "1 error, 0 warnings in 2 rows; the App Link Check sheet lists them with links to the "
+        "cells. Added 15 highlighting rules."
+    )
+    listed = [r for r in cells(lite_copy, "App Link Check") if r and r[0] == 2]
+    assert [r[1:4] for r in listed] == [
+        ["App Unique ID", '=HYPERLINK("#\'Deals\'!D2","D2")', "unique-id-mangled"]
+    ]
+
+
+def test_fill_keeps_a_formula_that_shows_nothing_as_the_ribbon_does(engine):
+    desktop, lite_copy = twins(engine, WITH_BLANK, select="B2")
+
+    assert (
+        lite_run(lite_copy, "fill_app_links")
+        == desktop_run(desktop, "fill_app_links", "yes")
+        == (
+            'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). Kept 1 formula '
+            'that shows nothing ("App ID" in row 2); the row has no value there: replace the '
+            "formula with a value, or clear it and fill again."
+        )
+    )
+    assert state(lite_copy) == state(desktop)
+    assert state(lite_copy)["cells"]["Deals"][1] == [
+        "12 Oak St",
+        48616032.0,
+        WITH_BLANK[1][2][0],
+        "48616032",
+        "Zillow",
+        ZILLOW.format("48616032"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["insert_columns", "fill_app_links", "from_urls", "check_sheet", "cloze_csv"]
+)
+def test_an_empty_sheet_is_refused_as_the_ribbon_refuses_it(engine, name):
+    book = lite_book(engine, [])
+    before = state(book)
+
+    assert lite_run(book, name) == EMPTY
+    assert state(book) == before
+
+
 # --- From URLs --------------------------------------------------------------------------------
 
 LINKS = [
@@ -278,6 +344,24 @@ def test_from_urls_refuses_a_column_without_links(engine):
             "links (https://...), then click From URLs again."
         )
     )
+
+
+def test_from_urls_names_links_that_point_at_no_record_as_the_ribbon_does(engine):
+    rows = [*LINKS, ["2 Fir Ln", "https://maps.app.goo.gl/abc"], ["4 Oak Ln", "mailto:a@b.test"]]
+    desktop, lite_copy = twins(engine, rows, select="B2")
+
+    assert (
+        lite_run(lite_copy, "from_urls")
+        == desktop_run(desktop, "from_urls")
+        == (
+            'Filled App Links on 3 rows from the links in column "Listing URL" (B). 2 links '
+            "pointed at no record (a short link, a map, an email address or a phone number); "
+            "paste the link of the record itself, copied from the browser with the record open. "
+            "1 link did not show a record id; Check Sheet lists it. Added the columns "
+            '"App ID", "App Unique ID", "App Name" and "App Content URL".'
+        )
+    )
+    assert state(lite_copy) == state(desktop)
 
 
 # --- Check Sheet and Clear Flags --------------------------------------------------------------

@@ -75,14 +75,22 @@ def test_a_refused_from_urls_leaves_the_sheet_as_it_was(engine):
     assert not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
 
 
+BLANK = '=IF(B2>50000000,"zillow.com","")'
+WITH_BLANK = [
+    ["Name", "Listing ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
+    ["12 Oak St", 48616032, (BLANK, ""), None, None, None],
+    ["3 Elm Ave", 59187422, None, None, None, None],
+]
+#: What every button that reads the sheet says on an empty one.
+EMPTY = (
+    'The sheet "Deals" has nothing in it: the sheet is empty. Go to the sheet with your records, '
+    "then click the button again."
+)
+
+
 def test_a_formula_that_shows_nothing_in_an_app_link_column_is_kept_and_named(engine):
-    blank = '=IF(B2>50000000,"zillow.com","")'
-    rows = [
-        ["Name", "Listing ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
-        ["12 Oak St", 48616032, (blank, ""), None, None, None],
-        ["3 Elm Ave", 59187422, None, None, None, None],
-    ]
-    book = make_book(engine, rows, select="B2")
+    blank = BLANK
+    book = make_book(engine, WITH_BLANK, select="B2")
 
     message = run(book, "fill_app_links", "yes")
 
@@ -99,8 +107,6 @@ def test_a_formula_that_shows_nothing_in_an_app_link_column_is_kept_and_named(en
 
 
 def test_an_empty_sheet_is_refused_by_every_button_that_reads_it(engine, tmp_path):
-    empty = 'The sheet "Deals" has nothing in it: the sheet is empty. Go to the sheet with '
-    empty += "your records, then click the button again."
     for action, answers in [
         ("insert_columns", ()),
         ("fill_app_links", ()),
@@ -109,7 +115,7 @@ def test_an_empty_sheet_is_refused_by_every_button_that_reads_it(engine, tmp_pat
         ("save_csv", ()),
     ]:
         book = make_book(engine, [], folder=tmp_path)
-        assert run(book, action, *answers) == "FAILED: " + empty, action
+        assert run(book, action, *answers) == "FAILED: " + EMPTY, action
         assert cells(book) == []
         assert not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
     assert list(tmp_path.glob("*.csv")) == []
