@@ -11,6 +11,7 @@ here imports pytest: the file is copied into Pyodide as it is.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 Case = tuple[str, str, tuple[Any, ...], dict[str, Any], Any]
@@ -323,4 +324,49 @@ RANGE_CASES: list[tuple[str, str, tuple[Any, ...], Any]] = [
             ],
         ],
     ),
+]
+
+#: An App Link Templates sheet as Excel hands it over: an app added, then (from row 20) the
+#: settings block with HubSpot's portal_id.
+TEMPLATES_CELLS: list[list[Any]] = [
+    ["App ID", "App Name", "URL Template", "ID Pattern"],
+    ["mycrm-example.com", "My CRM", "https://crm.example/r/{id}", None],
+    *[[None] * 4 for _ in range(17)],
+    ["Setting", "Value", "Used by", "Default"],
+    ["portal_id", "99887", "HubSpot", None],
+]
+_HUBSPOT = "https://app.hubspot.com/contacts/99887/record/0-3/{}"
+_MYCRM_LINK = "https://crm.example/r/77"
+
+#: The range forms in a workbook with that sheet: ``(id, function, args, expected)``. The
+#: Windows add-in reads the sheet through the calling cell, xlwings Lite takes its cells as the
+#: last argument (``templates=``); both give ``expected``.
+TEMPLATE_CASES: list[tuple[str, str, tuple[Any, ...], Any]] = [
+    (
+        "setting-from-the-sheet",
+        "APPLINK_URL",
+        ([["hubspot.com"]], [["00123456"], [4501.0]]),
+        [[_HUBSPOT.format("00123456")], [_HUBSPOT.format("4501")]],
+    ),
+    (
+        "app-added-on-the-sheet",
+        "APPLINK_URL",
+        ([["mycrm-example.com"]], [["7"]]),
+        "https://crm.example/r/7",
+    ),
+    (
+        "date-id-of-an-added-app",  # Excel hands a date over as a date-time at midnight
+        "APPLINK_URL",
+        ([["mycrm-example.com"]], [[dt.datetime(2024, 5, 6)]]),
+        "https://crm.example/r/2024-05-06",
+    ),
+    ("name-of-an-added-app", "APPLINK_NAME", ([["mycrm-example.com"]],), "My CRM"),
+    (
+        "check-of-an-added-app",
+        "APPLINK_CHECK",
+        ([["mycrm-example.com"]], [["77"]], [[_MYCRM_LINK]]),
+        "",
+    ),
+    ("app-id-of-an-added-apps-link", "APPLINK_APPID", ([[_MYCRM_LINK]],), "mycrm-example.com"),
+    ("id-in-an-added-apps-link", "APPLINK_ID", ([[_MYCRM_LINK]],), "77"),
 ]

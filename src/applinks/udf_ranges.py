@@ -10,7 +10,15 @@ through :func:`call_over_ranges`, so their results are the same by construction.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from applinks.errors import ApplinksError
+
+if TYPE_CHECKING:
+    from applinks.registry import Registry
+
+#: Reads a workbook's App Link Templates sheet: its apps and its account settings.
+Templates = Callable[[], "tuple[Registry, dict[str, str]]"]
 
 Grid = list[list[Any]]
 
@@ -79,3 +87,21 @@ def call_over_ranges(name: str, *arguments: Any, **options: Any) -> Any:
         return broadcast(partial(getattr(plain, name), **options), *arguments)
     except ShapeMismatch as error:
         return str(error)
+
+
+def call_with_templates(name: str, arguments: tuple[Any, ...], templates: Templates | None) -> Any:
+    """Run ``name`` over the ranges with the apps and settings ``templates`` reads (the
+    workbook's App Link Templates sheet; None: the built-in apps only).
+
+    A mistake on that sheet is the cell's answer, as a sentence starting with "#".
+    """
+    options: dict[str, Any] = {}
+    if templates is not None:
+        try:
+            registry, settings = templates()
+        except ApplinksError as error:
+            return "#" + str(error)
+        options["registry"] = registry
+        if name == "APPLINK_URL":
+            options["settings"] = settings
+    return call_over_ranges(name, *arguments, **options)

@@ -39,6 +39,10 @@ json.dumps(
         "platform": sys.platform,
         "cases": {c[0]: getattr(udfs, c[1])(*c[2], **c[3]) for c in udf_cases.CASES},
         "ranges": {c[0]: getattr(functions, c[1])(*c[2]) for c in udf_cases.RANGE_CASES},
+        "templates": {
+            c[0]: getattr(functions, c[1])(*c[2], templates=udf_cases.TEMPLATES_CELLS)
+            for c in udf_cases.TEMPLATE_CASES
+        },
         "loaded": loaded,
         "absent": absent,
     }

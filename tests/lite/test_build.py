@@ -6,6 +6,7 @@ import asyncio
 import importlib.util
 import inspect
 import tomllib
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from applinks.excel import udfs as windows
 from applinks.lite import build, scripts
 
 from ..cli_run import run_applinks
-from ..udf_cases import RANGE_CASES
+from ..udf_cases import TEMPLATE_CASES, TEMPLATES_CELLS
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGED_MAIN = ROOT / "src" / "applinks" / "lite" / "main.py"
@@ -71,29 +72,46 @@ def main_py(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return module
 
 
-def _parameters(function: Any) -> list[tuple[str, Any]]:
-    # ``caller`` is the Windows add-in's reserved argument (the calling cell, for the
-    # workbook's App Link Templates sheet); Excel never shows it, and xlwings Lite has none.
-    parameters = inspect.signature(function).parameters.values()
-    return [(p.name, p.default) for p in parameters if p.name != "caller"]
+def _parameters(function: Any, workbook: str) -> list[tuple[str, Any]]:
+    parameters = list(inspect.signature(function).parameters.values())
+    assert (parameters[-1].name, parameters[-1].default) == (workbook, None)
+    return [(p.name, p.default) for p in parameters[:-1]]
 
 
 def test_main_py_declares_the_windows_functions(main_py: Any) -> None:
     # Same names, same arguments and defaults; no type hints, which Lite would use to convert.
+    # The last differs: how each reaches the workbook's App Link Templates sheet. The Windows
+    # add-in's ``caller`` is the calling cell (a reserved argument Excel never shows); xlwings
+    # Lite hands its functions no workbook, so there the sheet's cells are ``templates``.
     for name in FUNCTIONS:
-        assert _parameters(getattr(main_py, name)) == _parameters(getattr(windows, name)), name
+        assert _parameters(getattr(main_py, name), "templates") == _parameters(
+            getattr(windows, name), "caller"
+        ), name
         assert getattr(main_py, name).__annotations__ == {}, name
 
 
 @pytest.mark.parametrize(
     ("function", "args", "expected"),
-    [case[1:] for case in RANGE_CASES],
-    ids=[case[0] for case in RANGE_CASES],
+    [case[1:] for case in TEMPLATE_CASES],
+    ids=[case[0] for case in TEMPLATE_CASES],
 )
-def test_main_py_functions_give_the_windows_results(
+def test_main_py_functions_read_the_templates_sheet_given(
     main_py: Any, function: str, args: tuple[Any, ...], expected: Any
 ) -> None:
-    assert getattr(main_py, function)(*args) == expected
+    assert getattr(main_py, function)(*args, templates=TEMPLATES_CELLS) == expected
+
+
+def test_main_py_declares_a_script_per_action_as_xlwings_finds_them(main_py: Any) -> None:
+    # xlwings Lite lists a module's functions by their names (inspect.getmembers) and hands
+    # the workbook to the parameter annotated xw.Book; the help is the docstring.
+    import xlwings as xw
+
+    for name in scripts.ACTIONS:
+        script = getattr(main_py, name)
+        assert (script.__name__, script.__doc__) == (name, scripts.HELP[name])
+        assert typing.get_type_hints(script) == {"book": xw.Book}, name
+    found = {n for n, f in inspect.getmembers(main_py, inspect.iscoroutinefunction)}
+    assert found == set(scripts.ACTIONS)
 
 
 def test_main_py_has_a_script_per_action_that_prints_its_line(

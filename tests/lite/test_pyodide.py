@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ..udf_cases import CASES, RANGE_CASES
+from ..udf_cases import CASES, RANGE_CASES, TEMPLATE_CASES
 from .pyodide_env import PyodideEnv
 
 HERE = Path(__file__).parent
@@ -47,6 +47,12 @@ def test_every_worksheet_function_case_gives_the_cpython_result(results: dict[st
 
 def test_every_range_case_gives_the_windows_result(results: dict[str, Any]) -> None:
     assert results["ranges"] == {case[0]: case[3] for case in RANGE_CASES}
+
+
+def test_the_templates_sheet_given_to_a_function_gives_the_windows_result(
+    results: dict[str, Any],
+) -> None:
+    assert results["templates"] == {case[0]: case[3] for case in TEMPLATE_CASES}
 
 
 def test_micropip_installs_the_wheel_with_its_dependencies_skipping_the_desktop_ones(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from ..udf_cases import TEMPLATE_CASES, TEMPLATES_CELLS
 from .conftest import cells, make_book
 from .test_actions import ZILLOW, run
 
@@ -123,13 +126,7 @@ def test_an_empty_sheet_is_refused_by_every_button_that_reads_it(engine, tmp_pat
 
 # --- the cell formulas use the workbook's App Link Templates sheet, as the ribbon does ---------
 
-TEMPLATES = [
-    ["App ID", "App Name", "URL Template", "ID Pattern"],
-    ["mycrm-example.com", "My CRM", "https://crm.example/r/{id}", None],
-    *[[None] * 4 for _ in range(17)],
-    ["Setting", "Value", "Used by", "Default"],
-    ["portal_id", "99887", "HubSpot", None],
-]
+TEMPLATES = TEMPLATES_CELLS
 
 
 def test_the_cell_formulas_give_the_ribbons_links_with_the_workbooks_templates(engine):
@@ -164,6 +161,38 @@ def test_the_cell_formulas_give_the_ribbons_links_with_the_workbooks_templates(e
     ]
 
 
+@pytest.mark.parametrize(
+    ("function", "args", "expected"),
+    [case[1:] for case in TEMPLATE_CASES],
+    ids=[case[0] for case in TEMPLATE_CASES],
+)
+def test_lite_formulas_given_the_templates_sheet_answer_as_the_windows_ones(
+    engine, function, args, expected
+):
+    from applinks.excel import udfs
+    from applinks.lite import functions
+
+    book = make_book(engine, [["Name"], ["12 Oak St"]], sheets={"App Link Templates": TEMPLATES})
+    caller = book.sheets["Deals"].range("C2")
+    assert getattr(udfs, function)(*args, caller=caller) == expected
+    assert getattr(functions, function)(*args, templates=TEMPLATES) == expected
+
+
+def test_a_mistake_on_the_templates_sheet_is_the_cells_answer_on_both(engine):
+    from applinks.excel import udfs
+    from applinks.lite import functions
+
+    wrong = [["App ID", "App Name"], ["mycrm-example.com", "My CRM"]]
+    book = make_book(engine, [["Name"], ["12 Oak St"]], sheets={"App Link Templates": wrong})
+    caller = book.sheets["Deals"].range("C2")
+    said = (
+        '#The templates file the "App Link Templates" sheet has no "URL Template" column; its '
+        "first row must name the columns App ID, App Name, URL Template and ID Pattern."
+    )
+    assert udfs.APPLINK_NAME([["mycrm-example.com"]], caller=caller) == said
+    assert functions.APPLINK_NAME([["mycrm-example.com"]], templates=wrong) == said
+
+
 def test_a_cell_formula_names_the_templates_sheet_never_a_command_line_option(engine):
     from applinks.excel import udfs
 
@@ -175,6 +204,11 @@ def test_a_cell_formula_names_the_templates_sheet_never_a_command_line_option(en
     )
     assert udfs.APPLINK_URL([["mycrm-example.com"]], [["1"]], caller=caller).startswith(
         '#Unknown app "mycrm-example.com"'
+    )
+    from applinks.lite import functions
+
+    assert functions.APPLINK_URL([["hubspot.com"]], [["1"]]) == udfs.APPLINK_URL(
+        [["hubspot.com"]], [["1"]], caller=caller
     )
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from applinks.errors import ApplinksError
-from applinks.excel import sheet
+from applinks.excel import sentences, sheet
 
 #: Each ribbon action: a function of the workbook and the user interface that returns the
 #: one line to show.
@@ -36,17 +36,7 @@ ACTIONS: dict[str, Callable[[Any, sheet.Ui], str]] = {
 }
 
 #: The button labels, for messages.
-LABELS = {
-    "insert_columns": "Insert Columns",
-    "fill_app_links": "Fill App Links",
-    "from_urls": "From URLs",
-    "check_sheet": "Check Sheet",
-    "clear_flags": "Clear Flags",
-    "save_csv": "Save CSV for Cloze",
-    "email_support": "Email to Cloze Support",
-    "templates": "Templates",
-    "help": "Help",
-}
+LABELS = {name: sentences.LABELS[name] for name in ACTIONS}
 
 #: Set this environment variable to a file path to keep the log somewhere else.
 LOG_ENV = "APPLINKS_LOG"

@@ -191,14 +191,23 @@ def app_from_name(refers_to: str) -> str:
 
 def workbook_registry(book: Any) -> tuple[Registry, dict[str, str]]:
     """Return the built-in apps overridden by the App Link Templates sheet, and its settings."""
-    registry = load_registry()
     if TEMPLATES_SHEET not in sheet_names(book):
-        return registry, {}
+        return load_registry(), {}
+    return registry_from_grid(grid_values(templates_range(book)))
+
+
+def templates_range(book: Any) -> Any:
+    """Return the used range of the App Link Templates sheet, from A1."""
     sheet = book.sheets[TEMPLATES_SHEET]
     last = sheet.used_range.last_cell
-    grid = grid_values(sheet.range((1, 1), (last.row, last.column)))
+    return sheet.range((1, 1), (last.row, last.column))
+
+
+def registry_from_grid(grid: Sequence[Sequence[Any]]) -> tuple[Registry, dict[str, str]]:
+    """Return the built-in apps overridden by the cells of an App Link Templates sheet, and
+    its settings."""
     entries, settings = read_templates_grid(grid)
-    return registry.with_overrides(entries), settings
+    return load_registry().with_overrides(entries), settings
 
 
 def read_templates_grid(grid: Sequence[Sequence[Any]]) -> tuple[list[AppEntry], dict[str, str]]:

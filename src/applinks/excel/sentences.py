@@ -14,6 +14,20 @@ from applinks.issues import Report
 from applinks.operations import FillResult
 from applinks.wording import counted, listing, plural_s
 
+#: The label of each action, for messages: the ribbon's buttons, and Lite's Cloze CSV script.
+LABELS = {
+    "insert_columns": "Insert Columns",
+    "fill_app_links": "Fill App Links",
+    "from_urls": "From URLs",
+    "check_sheet": "Check Sheet",
+    "clear_flags": "Clear Flags",
+    "save_csv": "Save CSV for Cloze",
+    "email_support": "Email to Cloze Support",
+    "templates": "Templates",
+    "help": "Help",
+    "cloze_csv": "Cloze CSV",
+}
+
 #: Rows not filled whose reason the message spells out (a message box stays readable).
 NOT_FILLED_SHOWN = 3
 

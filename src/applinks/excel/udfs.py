@@ -20,8 +20,7 @@ from typing import Any
 
 import xlwings as xw
 
-from applinks.errors import ApplinksError
-from applinks.udf_ranges import ShapeMismatch, broadcast, call_over_ranges
+from applinks.udf_ranges import ShapeMismatch, broadcast, call_with_templates
 from applinks.udfs import OMITTED
 
 __all__ = [
@@ -37,18 +36,11 @@ __all__ = [
 
 def _call(name: str, caller: Any, *arguments: Any) -> Any:
     """Run ``name`` over the ranges with the apps and settings of the caller's workbook."""
-    options: dict[str, Any] = {}
-    if caller is not None:
-        from applinks.excel.ranges import workbook_registry
+    if caller is None:
+        return call_with_templates(name, arguments, None)
+    from applinks.excel.ranges import workbook_registry
 
-        try:
-            registry, settings = workbook_registry(caller.sheet.book)
-        except ApplinksError as error:  # the App Link Templates sheet has a mistake in it
-            return "#" + str(error)
-        options["registry"] = registry
-        if name == "APPLINK_URL":
-            options["settings"] = settings
-    return call_over_ranges(name, *arguments, **options)
+    return call_with_templates(name, arguments, lambda: workbook_registry(caller.sheet.book))
 
 
 @xw.func

@@ -132,14 +132,9 @@ def _used_width(row: list[Cell]) -> int:
 
 async def workbook_registry(book: Any) -> tuple[Registry, dict[str, str]]:
     """Return the built-in apps overridden by the App Link Templates sheet, and its settings."""
-    registry = load_registry()
     if desktop.TEMPLATES_SHEET not in desktop.sheet_names(book):
-        return registry, {}
-    sheet = book.sheets[desktop.TEMPLATES_SHEET]
-    last = sheet.used_range.last_cell
-    grid = await _grid(sheet.range((1, 1), (last.row, last.column)))
-    entries, settings = ranges.read_templates_grid(grid)
-    return registry.with_overrides(entries), settings
+        return load_registry(), {}
+    return ranges.registry_from_grid(await _grid(ranges.templates_range(book)))
 
 
 async def data_layout(sheet: Any) -> desktop.Layout:
@@ -364,14 +359,20 @@ ACTIONS: dict[str, Callable[[Any], Awaitable[str]]] = {
     "cloze_csv": cloze_csv,
 }
 
-LABELS = {
-    "insert_columns": "Insert Columns",
-    "fill_app_links": "Fill App Links",
-    "from_urls": "From URLs",
-    "check_sheet": "Check Sheet",
-    "clear_flags": "Clear Flags",
-    "cloze_csv": "Cloze CSV",
+#: What Lite's task pane shows under each script's name.
+HELP = {
+    "insert_columns": "Add the App ID, App Unique ID, App Name and App Content URL columns.",
+    "fill_app_links": "Select a cell in the column of record ids first; fills the four columns.",
+    "from_urls": (
+        "Select a cell in a column of record links first; fills the four columns from them."
+    ),
+    "check_sheet": "Highlight problems and list them on the App Link Check sheet.",
+    "clear_flags": "Remove what Check Sheet added.",
+    "cloze_csv": "Put the Cloze import file on the Cloze CSV sheet, ready to save as CSV UTF-8.",
 }
+
+#: The names in messages: the ribbon's button labels.
+LABELS = {name: sentences.LABELS[name] for name in ACTIONS}
 
 
 async def run(name: str, book: Any) -> str:
