@@ -9,7 +9,7 @@ Excel grow with the number of format changes down a column, not with its rows (a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from typing import Any
 
 from applinks.shown import carries_meaning, shown_value
@@ -22,18 +22,22 @@ MAX_CALLS = 256
 Runs = list[tuple[int, int, str]]
 
 
-def column_formats(sheet: Any, column: int, first_row: int, last_row: int) -> Runs:
+def format_steps(
+    sheet: Any, column: int, first_row: int, last_row: int
+) -> Generator[tuple[str, Any], Any, Runs]:
     """Return the formats of the cells of a column (1-based) from ``first_row`` to ``last_row``.
 
     Only the runs whose format changes a value (see :func:`~applinks.shown.carries_meaning`)
     are returned; the rest are General or cosmetic, which a reader's plain value already is.
+    A generator of read steps (:func:`applinks.excel.ranges.run_reads`): it yields
+    ``("number_format", range)`` and is sent the range's format.
     """
     runs: Runs = []
     pending = [(first_row, last_row)]
     calls = 0
     while pending and calls < MAX_CALLS:
         first, last = pending.pop()
-        code = sheet.range((first, column), (last, column)).number_format
+        code = yield "number_format", sheet.range((first, column), (last, column))
         calls += 1
         if code is None and first < last:
             middle = (first + last) // 2

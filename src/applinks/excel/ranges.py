@@ -13,14 +13,14 @@ Nothing here imports xlwings: the objects come from the caller.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from applinks.check_sheet import CHECK_SHEET
 from applinks.errors import UsageError
-from applinks.excel.formats import apply_formats, apply_to_rows, column_formats
+from applinks.excel.formats import apply_formats, apply_to_rows, format_steps
 from applinks.files.xlsx_in import normalize_row
 from applinks.headers import column_letter
 from applinks.operations import plan_insert
@@ -78,11 +78,45 @@ def data_sheet(book: Any) -> Any:
     return sheet
 
 
-def read_layout(sheet: Any) -> Layout:
+# --- reading: each read written once, as steps that ask for what they read ---------------------
+#
+# The add-in reads a range with xlwings' properties (``rng.value``); xlwings Lite only with
+# awaited calls (``await rng.get_value()``). So each read below is a generator of steps: it
+# yields what it needs (see Ask) and is sent the answer. :func:`run_reads` answers with the
+# properties, :func:`applinks.lite.scripts.run_reads` with Lite's awaited calls, in the same
+# order, so both read the same cells with the same calls and get the same result.
+
+#: One read asked for: ``("values" | "number_format" | "formula", the range)``.
+Ask = tuple[str, Any]
+T = TypeVar("T")
+Steps = Generator[Ask, Any, T]
+
+
+def run_reads(steps: Steps[T]) -> T:
+    """Run the read ``steps`` with xlwings' properties (the desktop add-in); return its result."""
+    try:
+        ask = next(steps)
+        while True:
+            ask = steps.send(_answer(*ask))
+    except StopIteration as done:
+        return done.value
+
+
+def _answer(what: str, rng: Any) -> Any:
+    if what == "values":
+        # err_to_str: an error cell comes as the text Excel shows ("#N/A"), not as empty.
+        return rng.options(ndim=2, err_to_str=True).value
+    if what == "number_format":
+        return rng.number_format
+    return rng.formula
+
+
+def layout_steps(sheet: Any) -> Steps[Layout]:
     """Find the header row among the top rows of the used range (two calls into Excel)."""
     last = sheet.used_range.last_cell
     last_row, last_column = last.row, last.column
-    top = grid_values(sheet.range((1, 1), (min(last_row, HEADER_SEARCH_ROWS), last_column)))
+    top = yield "values", sheet.range((1, 1), (min(last_row, HEADER_SEARCH_ROWS), last_column))
+    top = [list(r) for r in top]
     found = find_header(top)  # (None on an empty sheet: row 1 is then the header row)
     index = found.index if found is not None else 0
     headers = [header_text(c) for c in top[index]]
@@ -92,10 +126,10 @@ def read_layout(sheet: Any) -> Layout:
     return Layout(sheet, headers, index + 1, max(last_row, index + 1), last_column, above)
 
 
-def read_table(sheet: Any) -> tuple[Layout, Table]:
+def table_steps(sheet: Any) -> Steps[tuple[Layout, Table]]:
     """Read the whole used range in one call and return it as a Table."""
-    layout = read_layout(sheet)
-    grid = grid_values(sheet.range((1, 1), (layout.last_row, layout.last_column)))
+    layout = yield from layout_steps(sheet)
+    grid = yield "values", sheet.range((1, 1), (layout.last_row, layout.last_column))
     rows = [cell_row(r) for r in grid[layout.header_row :]]
     while rows and not any(c is not None for c in rows[-1]):
         rows.pop()
@@ -104,7 +138,7 @@ def read_table(sheet: Any) -> tuple[Layout, Table]:
     if rows:  # values as shown where the number format carries meaning (a call per column)
         last = layout.first_data_row + len(rows) - 1
         for position in range(width):
-            runs = column_formats(sheet, position + 1, layout.first_data_row, last)
+            runs = yield from format_steps(sheet, position + 1, layout.first_data_row, last)
             apply_to_rows(rows, position, runs, layout.first_data_row)
     table = Table(
         headers,
@@ -118,30 +152,60 @@ def read_table(sheet: Any) -> tuple[Layout, Table]:
     return layout, table
 
 
-def read_column(layout: Layout, position: int) -> list[Cell]:
+def column_steps(layout: Layout, position: int) -> Steps[list[Cell]]:
     """Return the data cells of one column, read in one call."""
     if not layout.data_rows:
         return []
-    cells = cell_row([r[0] if r else None for r in grid_values(layout.column_range(position))])
-    runs = column_formats(layout.sheet, position + 1, layout.first_data_row, layout.last_row)
+    grid = yield "values", layout.column_range(position)
+    cells = cell_row([r[0] if r else None for r in grid])
+    first, last = layout.first_data_row, layout.last_row
+    runs = yield from format_steps(layout.sheet, position + 1, first, last)
     return apply_formats(cells, runs, layout.first_data_row)
 
 
-def read_formulas(layout: Layout, position: int) -> list[str]:
+def formula_steps(layout: Layout, position: int) -> Steps[list[str]]:
     """Return what each data cell of one column holds as typed (formulas start with ``=``)."""
     if not layout.data_rows:
         return []
-    raw = layout.column_range(position).formula
+    raw = yield "formula", layout.column_range(position)
     if isinstance(raw, str):
         return [raw]
     return [row[0] if isinstance(row, list | tuple) else row for row in raw]
 
 
+def templates_steps(book: Any) -> Steps[tuple[Registry, dict[str, str]]]:
+    """Return the built-in apps overridden by the App Link Templates sheet, and its settings."""
+    if TEMPLATES_SHEET not in sheet_names(book):
+        return load_registry(), {}
+    sheet = book.sheets[TEMPLATES_SHEET]
+    last = sheet.used_range.last_cell
+    grid = yield "values", sheet.range((1, 1), (last.row, last.column))
+    return registry_from_grid(grid)
+
+
+def read_layout(sheet: Any) -> Layout:
+    """Find the header row among the top rows of the used range (two calls into Excel)."""
+    return run_reads(layout_steps(sheet))
+
+
+def read_table(sheet: Any) -> tuple[Layout, Table]:
+    """Read the whole used range in one call and return it as a Table."""
+    return run_reads(table_steps(sheet))
+
+
+def read_column(layout: Layout, position: int) -> list[Cell]:
+    """Return the data cells of one column, read in one call."""
+    return run_reads(column_steps(layout, position))
+
+
+def read_formulas(layout: Layout, position: int) -> list[str]:
+    """Return what each data cell of one column holds as typed (formulas start with ``=``)."""
+    return run_reads(formula_steps(layout, position))
+
+
 def grid_values(rng: Any) -> list[list[Any]]:
     """Return the values of a range as rows (one call), error cells as the text Excel shows."""
-    # err_to_str: an error cell comes as the text Excel shows ("#N/A"), not as an empty cell.
-    value = rng.options(ndim=2, err_to_str=True).value
-    return [list(r) for r in value]
+    return [list(r) for r in _answer("values", rng)]
 
 
 def cell_row(values: Sequence[Any]) -> list[Cell]:
@@ -191,16 +255,7 @@ def app_from_name(refers_to: str) -> str:
 
 def workbook_registry(book: Any) -> tuple[Registry, dict[str, str]]:
     """Return the built-in apps overridden by the App Link Templates sheet, and its settings."""
-    if TEMPLATES_SHEET not in sheet_names(book):
-        return load_registry(), {}
-    return registry_from_grid(grid_values(templates_range(book)))
-
-
-def templates_range(book: Any) -> Any:
-    """Return the used range of the App Link Templates sheet, from A1."""
-    sheet = book.sheets[TEMPLATES_SHEET]
-    last = sheet.used_range.last_cell
-    return sheet.range((1, 1), (last.row, last.column))
+    return run_reads(templates_steps(book))
 
 
 def registry_from_grid(grid: Sequence[Sequence[Any]]) -> tuple[Registry, dict[str, str]]:

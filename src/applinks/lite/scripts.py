@@ -18,123 +18,67 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from applinks.check_sheet import check_sheet_layout
 from applinks.checks import check
 from applinks.errors import ApplinksError, UsageError
 from applinks.excel import flags, ranges, sentences
 from applinks.excel import sheet as desktop
-from applinks.excel.formats import Runs, apply_formats, apply_to_rows
 from applinks.headers import map_headers
 from applinks.lite import texts
 from applinks.lite.csv_sheet import write_csv_sheet
-from applinks.registry import Registry, load_registry
-from applinks.shape import HEADER_SEARCH_ROWS, find_header, header_text, unused_columns
-from applinks.shown import carries_meaning
+from applinks.registry import Registry
 from applinks.table import APP_LINK_HEADERS, Cell, Table, cell_text
 
-#: Most number-format reads for one column, as on the desktop.
-MAX_FORMAT_CALLS = 256
+T = TypeVar("T")
 
 
-# --- reading (every read is awaited, so it sees what the script wrote before it) ---------------
+# --- reading: the add-in's reads (applinks.excel.ranges), each read awaited ------------------
 
 
-async def _grid(rng: Any) -> list[list[Any]]:
-    # err_to_str: an error cell comes as the text Excel shows ("#N/A"), not as an empty cell.
-    value = await rng.options(ndim=2, err_to_str=True).get_value()
-    return [list(r) for r in value]
+async def run_reads(steps: ranges.Steps[T]) -> T:
+    """Run the add-in's read ``steps`` with Lite's awaited reads, which see what the script
+    wrote before them; return the result."""
+    try:
+        ask = next(steps)
+        while True:
+            ask = steps.send(await _answer(*ask))
+    except StopIteration as done:
+        return done.value
+
+
+async def _answer(what: str, rng: Any) -> Any:
+    if what == "values":
+        return await rng.options(ndim=2, err_to_str=True).get_value()
+    if what == "number_format":
+        return await rng.get_number_format()
+    return await rng.options(ndim=2).get_formula()
 
 
 async def read_layout(sheet: Any) -> desktop.Layout:
     """Find the header row among the top rows of the used range, as the desktop does."""
-    last = sheet.used_range.last_cell
-    last_row, last_column = last.row, last.column
-    top = await _grid(sheet.range((1, 1), (min(last_row, HEADER_SEARCH_ROWS), last_column)))
-    found = find_header(top)
-    index = found.index if found is not None else 0
-    headers = [header_text(c) for c in top[index]]
-    while headers and not headers[-1]:
-        headers.pop()
-    above = tuple(i + 1 for i in found.above) if found is not None else ()
-    return desktop.Layout(sheet, headers, index + 1, max(last_row, index + 1), last_column, above)
-
-
-async def column_formats(sheet: Any, column: int, first_row: int, last_row: int) -> Runs:
-    """Return the runs of meaningful number formats down a column (halves where they differ)."""
-    runs: Runs = []
-    pending = [(first_row, last_row)]
-    calls = 0
-    while pending and calls < MAX_FORMAT_CALLS:
-        first, last = pending.pop()
-        code = await sheet.range((first, column), (last, column)).get_number_format()
-        calls += 1
-        if code is None and first < last:
-            middle = (first + last) // 2
-            pending += [(middle + 1, last), (first, middle)]
-        elif isinstance(code, str) and carries_meaning(code):
-            runs.append((first, last, code))
-    return sorted(runs)
+    return await run_reads(ranges.layout_steps(sheet))
 
 
 async def read_table(sheet: Any) -> tuple[desktop.Layout, Table]:
     """Read the sheet's data as a Table, values as their number formats show them."""
-    layout = await read_layout(sheet)
-    grid = await _grid(sheet.range((1, 1), (layout.last_row, layout.last_column)))
-    rows = [ranges.cell_row(r) for r in grid[layout.header_row :]]
-    while rows and not any(c is not None for c in rows[-1]):
-        rows.pop()
-    width = max([len(layout.headers)] + [_used_width(r) for r in rows])
-    headers = (layout.headers + [""] * width)[:width]
-    if rows:
-        last = layout.first_data_row + len(rows) - 1
-        for position in range(width):
-            runs = await column_formats(sheet, position + 1, layout.first_data_row, last)
-            apply_to_rows(rows, position, runs, layout.first_data_row)
-    table = Table(
-        headers,
-        [r[:width] for r in rows],
-        sheet=sheet.name,
-        source=sheet.name,
-        header_row=layout.header_row,
-        rows_above=layout.rows_above,
-    )
-    table.unused_columns = unused_columns(headers, table.rows)
-    return layout, table
+    return await run_reads(ranges.table_steps(sheet))
 
 
 async def read_column(layout: desktop.Layout, position: int) -> list[Cell]:
     """Return the data cells of one column, as their number formats show them."""
-    if not layout.data_rows:
-        return []
-    cells = ranges.cell_row(
-        [r[0] if r else None for r in await _grid(layout.column_range(position))]
-    )
-    runs = await column_formats(layout.sheet, position + 1, layout.first_data_row, layout.last_row)
-    return apply_formats(cells, runs, layout.first_data_row)
+    return await run_reads(ranges.column_steps(layout, position))
 
 
 async def read_formulas(layout: desktop.Layout, position: int) -> list[str]:
     """Return what each data cell of one column holds as typed (formulas start with ``=``)."""
-    if not layout.data_rows:
-        return []
-    raw = await layout.column_range(position).options(ndim=2).get_formula()
-    return [row[0] for row in raw]
-
-
-def _used_width(row: list[Cell]) -> int:
-    width = len(row)
-    while width and row[width - 1] is None:
-        width -= 1
-    return width
+    return await run_reads(ranges.formula_steps(layout, position))
 
 
 async def workbook_registry(book: Any) -> tuple[Registry, dict[str, str]]:
     """Return the built-in apps overridden by the App Link Templates sheet, and its settings."""
-    if desktop.TEMPLATES_SHEET not in desktop.sheet_names(book):
-        return load_registry(), {}
-    return ranges.registry_from_grid(await _grid(ranges.templates_range(book)))
+    return await run_reads(ranges.templates_steps(book))
 
 
 async def data_layout(sheet: Any) -> desktop.Layout:
