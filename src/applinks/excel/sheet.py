@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from applinks import templates
-from applinks.check_sheet import CHECK_SHEET, check_sheet_layout
+from applinks.check_sheet import CHECK_SHEET, CheckSheet, check_sheet_layout
 from applinks.checks import check, mangled_reason
 from applinks.errors import ApplinksError, MissingSettings, UnknownApp, UsageError
 from applinks.excel import sentences
@@ -40,20 +40,24 @@ from applinks.excel.ranges import (
     TEXT_FORMAT,
     Inserted,
     Layout,
+    Steps,
     apply_columns,
     chosen_app,
+    column_steps,
     data_sheet,
     ensure_columns,
+    formula_steps,
     read_column,
-    read_formulas,
     read_layout,
     read_table,
+    run_reads,
     sheet_names,
     workbook_registry,
 )
 from applinks.files.csv_out import default_output_path, write_cloze_csv
 from applinks.files.eml_out import SUPPORT_ADDRESS, check_csv_for_draft, write_draft
 from applinks.headers import column_letter, find_column, map_headers
+from applinks.issues import Report
 from applinks.operations import FillResult, LinkSource, fill_links, resolve_app
 from applinks.registry import AppEntry, Registry, load_registry
 from applinks.table import APP_LINK_HEADERS, APP_UNIQUE_ID, Cell, Table, cell_text
@@ -155,12 +159,36 @@ def fill_app_links_action(book: Any, ui: Ui) -> str:
         ids = None  # the App Unique ID column itself
     layout, inserted = ensure_columns(layout)
     source = inserted.moved(source)
+    columns = run_reads(link_columns_steps(layout))
+    return columns.write(fill_outcome(columns, entry, settings, registry, source, ids), inserted)
+
+
+@dataclass
+class LinkColumns:
+    """The four App Link columns as read before a fill: where they are, their cells as shown
+    (``before``) and as typed (``formulas``)."""
+
+    layout: Layout
+    targets: list[int]
+    before: list[list[Cell]]
+    formulas: list[list[str]]
+
+    def write(self, outcome: Outcome, inserted: Inserted) -> str:
+        """Write the columns ``outcome`` changed; return its line."""
+        apply_columns(self.layout, self.targets, self.before, outcome.after, self.formulas)
+        return outcome.message(inserted)
+
+
+def link_columns_steps(layout: Layout) -> Steps[LinkColumns]:
+    """Read the four App Link columns (all on the sheet): their cells, then their formulas."""
     targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
-    before = [read_column(layout, p) for p in targets]
-    formulas = [read_formulas(layout, p) for p in targets]
-    filled = fill_outcome(layout, entry, settings, registry, source, ids, before, formulas)
-    apply_columns(layout, targets, before, filled.after, formulas)
-    return filled.message(inserted)
+    before = []
+    for position in targets:
+        before.append((yield from column_steps(layout, position)))
+    formulas = []
+    for position in targets:
+        formulas.append((yield from formula_steps(layout, position)))
+    return LinkColumns(layout, targets, before, formulas)
 
 
 @dataclass
@@ -235,25 +263,23 @@ def id_source(
 
 
 def fill_outcome(
-    layout: Layout,
+    columns: LinkColumns,
     entry: AppEntry,
     settings: dict[str, str],
     registry: Registry,
     source: int,
     ids: list[Cell] | None,
-    before: list[list[Cell]],
-    formulas: list[list[str]],
 ) -> Outcome:
-    """Fill the four columns (``before``, as read) from the ids at ``source`` (None: App
-    Unique ID's own); a damaged id stays the number it is, a formula stays."""
-    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
+    """Fill the four ``columns`` from the ids at ``source`` (None: App Unique ID's own); a
+    damaged id stays the number it is, a formula stays."""
+    layout, before = columns.layout, columns.before
     sub, id_column = fill_table(layout, source, ids, before)
     links = LinkSource(app=entry.app_id, id_column=id_column, template_settings=settings)
     result = fill_links(sub, links, registry=registry)
     offset = 0 if ids is None else 1
     after = [result.table.column_values(i + offset) for i in range(4)]
     _keep_damaged_ids(ids if ids is not None else before[1], before[1], after[1])
-    blank = _blank_formulas(layout, targets, formulas, before, after)
+    blank = _blank_formulas(layout, columns.targets, columns.formulas, before, after)
     column = f'"{layout.headers[source]}" ({column_letter(source)})'
     return Outcome(after, result, blank, column=column, app_name=entry.name)
 
@@ -294,12 +320,8 @@ def from_urls(book: Any, ui: Ui) -> str:
     refuse_no_links(layout, selected, urls)
     layout, inserted = ensure_columns(layout)
     selected = inserted.moved(selected)
-    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
-    before = [read_column(layout, p) for p in targets]
-    formulas = [read_formulas(layout, p) for p in targets]
-    found = from_urls_outcome(layout, registry, selected, urls, before, formulas)
-    apply_columns(layout, targets, before, found.after, formulas)
-    return found.message(inserted)
+    columns = run_reads(link_columns_steps(layout))
+    return columns.write(from_urls_outcome(columns, registry, selected, urls), inserted)
 
 
 def links_column(layout: Layout, selected: int | None) -> int:
@@ -323,22 +345,17 @@ def refuse_no_links(layout: Layout, selected: int, urls: list[Cell]) -> None:
 
 
 def from_urls_outcome(
-    layout: Layout,
-    registry: Registry,
-    selected: int,
-    urls: list[Cell],
-    before: list[list[Cell]],
-    formulas: list[list[str]],
+    columns: LinkColumns, registry: Registry, selected: int, urls: list[Cell]
 ) -> Outcome:
-    """Derive the four columns (``before``, as read) from the links ``urls`` of the column now
-    at ``selected``; a formula stays."""
-    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
+    """Derive the four ``columns`` from the links ``urls`` of the column now at ``selected``;
+    a formula stays."""
+    layout, before = columns.layout, columns.before
     sub = Table(
         ["Links", *APP_LINK_HEADERS], [[u, *r] for u, *r in zip(urls, *before, strict=True)]
     )
     result = fill_links(sub, LinkSource(from_url="Links"), registry=registry)
     after = [result.table.column_values(i + 1) for i in range(4)]
-    blank = _blank_formulas(layout, targets, formulas, before, after)
+    blank = _blank_formulas(layout, columns.targets, columns.formulas, before, after)
     links = [cell_text(u).strip() for u in urls]
     return Outcome(
         after, result, blank, column=layout.headers[selected], links=links, position=selected
@@ -355,13 +372,7 @@ def check_sheet(book: Any, ui: Ui) -> str:
     refuse_empty(layout)
     report = check(table, registry=registry)
     remove_flags(book, sheet, layout)
-    listing = check_sheet_layout(
-        report,
-        data_title=sheet.name,
-        headers=table.headers,
-        rows=len(table.rows),
-        app_ids=registry.app_ids(),
-    )
+    listing = report_listing(report, sheet, table, registry)
     report_sheet = write_check_sheet(book, sheet, listing)
     sheet.activate()
     last_row = rules_end(layout, table)
@@ -371,6 +382,17 @@ def check_sheet(book: Any, ui: Ui) -> str:
         add_rules(book, layout, rules, local)
         listed = add_app_id_list(layout, report_sheet, listing, last_row, local)
     return sentences.check_message(report, len(table.rows), len(rules), listed=listed)
+
+
+def report_listing(report: Report, sheet: Any, table: Table, registry: Registry) -> CheckSheet:
+    """Return what the App Link Check sheet lists for ``report`` on the data ``sheet``."""
+    return check_sheet_layout(
+        report,
+        data_title=sheet.name,
+        headers=table.headers,
+        rows=len(table.rows),
+        app_ids=registry.app_ids(),
+    )
 
 
 def rules_end(layout: Layout, table: Table) -> int:

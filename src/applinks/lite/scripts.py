@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from applinks.check_sheet import check_sheet_layout
 from applinks.checks import check
 from applinks.errors import ApplinksError, UsageError
 from applinks.excel import flags, ranges, sentences
@@ -69,11 +68,6 @@ async def read_table(sheet: Any) -> tuple[desktop.Layout, Table]:
 async def read_column(layout: desktop.Layout, position: int) -> list[Cell]:
     """Return the data cells of one column, as their number formats show them."""
     return await run_reads(ranges.column_steps(layout, position))
-
-
-async def read_formulas(layout: desktop.Layout, position: int) -> list[str]:
-    """Return what each data cell of one column holds as typed (formulas start with ``=``)."""
-    return await run_reads(ranges.formula_steps(layout, position))
 
 
 async def workbook_registry(book: Any) -> tuple[Registry, dict[str, str]]:
@@ -179,12 +173,9 @@ async def fill_app_links(book: Any) -> str:
     ids = None if source == uid_at else chosen
     layout, inserted = ensure_columns(layout)
     source = inserted.moved(source)
-    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
-    before = [await read_column(layout, p) for p in targets]
-    formulas = [await read_formulas(layout, p) for p in targets]
-    filled = desktop.fill_outcome(layout, entry, settings, registry, source, ids, before, formulas)
-    ranges.apply_columns(layout, targets, before, filled.after, formulas)
-    return filled.message(inserted)
+    columns = await run_reads(desktop.link_columns_steps(layout))
+    filled = desktop.fill_outcome(columns, entry, settings, registry, source, ids)
+    return columns.write(filled, inserted)
 
 
 async def chosen_app(book: Any, layout: desktop.Layout) -> str:
@@ -217,12 +208,8 @@ async def from_urls(book: Any) -> str:
     desktop.refuse_no_links(layout, selected, urls)
     layout, inserted = ensure_columns(layout)
     selected = inserted.moved(selected)
-    targets = [map_headers(layout.headers).positions[h] for h in APP_LINK_HEADERS]
-    before = [await read_column(layout, p) for p in targets]
-    formulas = [await read_formulas(layout, p) for p in targets]
-    found = desktop.from_urls_outcome(layout, registry, selected, urls, before, formulas)
-    ranges.apply_columns(layout, targets, before, found.after, formulas)
-    return found.message(inserted)
+    columns = await run_reads(desktop.link_columns_steps(layout))
+    return columns.write(desktop.from_urls_outcome(columns, registry, selected, urls), inserted)
 
 
 async def check_sheet(book: Any) -> str:
@@ -281,14 +268,8 @@ async def _remove_flags(book: Any, sheet: Any) -> tuple[int, bool]:
 
 def _write_check_sheet(book: Any, data: Any, table: Table, report: Any, registry: Registry) -> Any:
     """Add the App Link Check sheet after the data sheet: the desktop's, but for the widths."""
-    layout = check_sheet_layout(
-        report,
-        data_title=data.name,
-        headers=table.headers,
-        rows=len(table.rows),
-        app_ids=registry.app_ids(),
-    )
-    return flags.write_check_sheet(book, data, layout, widths=False)
+    listing = desktop.report_listing(report, data, table, registry)
+    return flags.write_check_sheet(book, data, listing, widths=False)
 
 
 # --- running ----------------------------------------------------------------------------------
