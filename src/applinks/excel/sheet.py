@@ -52,6 +52,8 @@ from applinks.excel.ranges import (
     read_table,
     run_reads,
     sheet_names,
+    table_steps,
+    templates_steps,
     workbook_registry,
 )
 from applinks.files.csv_out import default_output_path, write_cloze_csv
@@ -367,10 +369,7 @@ def check_sheet(book: Any, ui: Ui) -> str:
     from applinks.rules import conditional_rules
 
     sheet = data_sheet(book)
-    registry, _ = workbook_registry(book)
-    layout, table = read_table(sheet)
-    refuse_empty(layout)
-    report = check(table, registry=registry)
+    registry, layout, table, report = run_reads(checked_steps(book, sheet))
     remove_flags(book, sheet, layout)
     listing = report_listing(report, sheet, table, registry)
     report_sheet = write_check_sheet(book, sheet, listing)
@@ -382,6 +381,15 @@ def check_sheet(book: Any, ui: Ui) -> str:
         add_rules(book, layout, rules, local)
         listed = add_app_id_list(layout, report_sheet, listing, last_row, local)
     return sentences.check_message(report, len(table.rows), len(rules), listed=listed)
+
+
+def checked_steps(book: Any, sheet: Any) -> Steps[tuple[Registry, Layout, Table, Report]]:
+    """Read the workbook's apps and the data ``sheet`` (refusing an empty one) and check it;
+    return the apps, where the data is, the data and the report."""
+    registry, _ = yield from templates_steps(book)
+    layout, table = yield from table_steps(sheet)
+    refuse_empty(layout)
+    return registry, layout, table, check(table, registry=registry)
 
 
 def report_listing(report: Report, sheet: Any, table: Table, registry: Registry) -> CheckSheet:
@@ -498,10 +506,7 @@ class _Saved:
 def _save_csv(book: Any, ui: Ui) -> _Saved:
     sheet = data_sheet(book)
     source = _workbook_path(book)
-    registry, _ = workbook_registry(book)
-    layout, table = read_table(sheet)
-    refuse_empty(layout)
-    report = check(table, registry=registry)
+    _, _, table, report = run_reads(checked_steps(book, sheet))
     if report.has_errors and not ui.confirm(
         f"The sheet still has {_count(report.errors, 'error')} that Cloze would reject or "
         "misread (Check Sheet shows them). Save the CSV anyway?"

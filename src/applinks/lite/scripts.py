@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from applinks.checks import check
 from applinks.errors import ApplinksError, UsageError
 from applinks.excel import flags, ranges, sentences
 from applinks.excel import sheet as desktop
@@ -58,11 +57,6 @@ async def _answer(what: str, rng: Any) -> Any:
 async def read_layout(sheet: Any) -> desktop.Layout:
     """Find the header row among the top rows of the used range, as the desktop does."""
     return await run_reads(ranges.layout_steps(sheet))
-
-
-async def read_table(sheet: Any) -> tuple[desktop.Layout, Table]:
-    """Read the sheet's data as a Table, values as their number formats show them."""
-    return await run_reads(ranges.table_steps(sheet))
 
 
 async def read_column(layout: desktop.Layout, position: int) -> list[Cell]:
@@ -217,10 +211,7 @@ async def check_sheet(book: Any) -> str:
     from applinks.rules import conditional_rules
 
     sheet = data_sheet(book)
-    registry, _ = await workbook_registry(book)
-    layout, table = await read_table(sheet)
-    desktop.refuse_empty(layout)
-    report = check(table, registry=registry)
+    registry, layout, table, report = await run_reads(desktop.checked_steps(book, sheet))
     await _remove_flags(book, sheet)
     _write_check_sheet(book, sheet, table, report, registry)
     sheet.activate()
@@ -246,10 +237,7 @@ async def clear_flags(book: Any) -> str:
 async def cloze_csv(book: Any) -> str:
     """Cloze CSV: put exactly the rows of the Cloze import file on the "Cloze CSV" sheet."""
     sheet = data_sheet(book)
-    registry, _ = await workbook_registry(book)
-    layout, table = await read_table(sheet)
-    desktop.refuse_empty(layout)
-    report = check(table, registry=registry)
+    _, _, table, report = await run_reads(desktop.checked_steps(book, sheet))
     rows = write_csv_sheet(book, sheet, table)
     return texts.csv_message(rows, report.errors)
 
