@@ -19,22 +19,39 @@ from applinks.registry import Registry, load_registry, load_user_templates
 #: A click decorator (an option, an argument, or a group of them).
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
+
+def path_option(
+    *names: str,
+    metavar: str,
+    help: str,
+    file_okay: bool = True,
+    dir_okay: bool = True,
+    required: bool = False,
+) -> Decorator:
+    """An option that names a file or folder, handed to the command as a Path."""
+    return click.option(
+        *names,
+        type=click.Path(path_type=Path, file_okay=file_okay, dir_okay=dir_okay),
+        metavar=metavar,
+        help=help,
+        required=required,
+    )
+
+
 # Options shared by several commands, each declared once with the same name everywhere (SPEC
 # section 2), and applied in groups: the options that travel together are declared together.
 sheet_option = click.option(
     "--sheet", metavar="NAME", help="Worksheet to read (default: the first)."
 )
 force_option = click.option("--force", is_flag=True, help="Replace an existing output file.")
-output_option = click.option(
+output_option = path_option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
     metavar="PATH",
     help='Output file (default: "<input> - Cloze import.csv" beside the input).',
 )
-templates_option = click.option(
+templates_option = path_option(
     "--templates",
-    type=click.Path(path_type=Path),
     metavar="FILE",
     help="Your own URL templates (CSV or TOML); they override built-ins.",
 )
@@ -75,27 +92,21 @@ def format_option(what: str) -> Decorator:
     )
 
 
-report_option = click.option(
-    "--report",
-    "report_path",
-    type=click.Path(path_type=Path),
-    metavar="PATH",
-    help="Also write the report (.csv or .json) to PATH.",
+report_option = path_option(
+    "--report", "report_path", metavar="PATH", help="Also write the report (.csv or .json) to PATH."
 )
 allow_errors_option = click.option(
     "--allow-errors", is_flag=True, help="Write the CSV even though the check found errors."
 )
-annotate_option = click.option(
+annotate_option = path_option(
     "--annotate",
     "annotate_path",
-    type=click.Path(path_type=Path),
     metavar="OUT.xlsx",
     help='Also write a copy of the workbook with live flags and an "App Link Check" sheet.',
 )
-xlsx_option = click.option(
+xlsx_option = path_option(
     "--xlsx",
     "xlsx_path",
-    type=click.Path(path_type=Path),
     metavar="OUT.xlsx",
     help='Also write the prepared workbook with live flags and an "App Link Check" sheet.',
 )
@@ -134,7 +145,7 @@ def link_options(*, name_column: bool = False) -> Decorator:
     The templates file is read and the options checked before the command reads its input.
     ``name_column``: also take --name-column (listed after --id-column), passed on as it is.
     """
-    declared = [
+    declared: list[Decorator] = [
         app_option,
         id_column_option,
         from_url_option,

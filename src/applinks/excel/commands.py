@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from applinks.cli_options import path_option
 from applinks.errors import UsageError
 
 
@@ -16,11 +17,11 @@ def addin() -> None:
 
 
 @addin.command("build")
-@click.option(
+@path_option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
+    file_okay=False,
     help="Folder to write addin/applinks.xlam and xlsm/applinks-template.xlsm into "
     "(default: the repository, when run from a checkout).",
 )
@@ -50,11 +51,11 @@ def _addin_file(file: Path | None, work_dir: Path, *, build_it: bool = True) -> 
 
 
 @addin.command("install")
-@click.option(
+@path_option(
     "-f",
     "--file",
-    type=click.Path(dir_okay=False, path_type=Path),
     metavar="PATH",
+    dir_okay=False,
     help="The add-in to install (default: the one built from this package).",
 )
 @click.option(

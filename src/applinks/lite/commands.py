@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from applinks.cli_options import path_option
+
 
 @click.group("lite")
 def lite() -> None:
@@ -13,11 +15,11 @@ def lite() -> None:
 
 
 @lite.command("build")
-@click.option(
+@path_option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
+    file_okay=False,
     required=True,
     help="Folder to write main.py and requirements.txt into.",
 )
