@@ -20,16 +20,21 @@ from applinks.lite import scripts
 
 from ..ribbon_actions import grid_engine
 from ..ribbon_actions.conftest import cells, make_book, sheet_model
-from ..ribbon_actions.test_same_answers import DAMAGED, EMPTY, WITH_BLANK
+from ..ribbon_actions.test_actions import LISTINGS, LISTINGS_CELLS, LISTINGS_FILLED, ZILLOW
+from ..ribbon_actions.test_same_answers import (
+    BLANK_CELLS,
+    BLANK_FILLED,
+    DAMAGED,
+    DAMAGED_CELLS,
+    DAMAGED_CHECKED,
+    DAMAGED_FILLED,
+    DAMAGED_LISTED,
+    EMPTY,
+    WITH_BLANK,
+    listed_in_row_2,
+)
 from .lite_engine import NotInLite, lite, load
 
-ZILLOW = "https://www.zillow.com/homedetails/{}_zpid/"
-LISTINGS = [
-    ["Name", "Listing ID", "Stage"],
-    ["12 Oak St", "00123456", "Active"],
-    ["3 Elm Ave", 59187422, "Potential"],
-    ["9 Pine Rd", None, "Done"],
-]
 COLUMNS_ADDED = 'Added the columns "App ID", "App Unique ID", "App Name" and "App Content URL".'
 
 
@@ -84,6 +89,16 @@ def twins(engine, rows, **options):
     return make_book(engine, rows, **options), lite_book(engine, rows, **options)
 
 
+def on_both(engine, rows, name: str, *answers: str, **options: Any) -> tuple[str, dict[str, Any]]:
+    """Run the script ``name`` and its ribbon action (answering ``answers``) on twins; check
+    that they say the same line and leave the same workbook; return the line and the state."""
+    desktop, lite_copy = twins(engine, rows, **options)
+    line = lite_run(lite_copy, name)
+    assert line == desktop_run(desktop, name, *answers)
+    assert state(lite_copy) == state(desktop)
+    return line, state(lite_copy)
+
+
 # --- Insert Columns ---------------------------------------------------------------------------
 
 
@@ -131,40 +146,9 @@ def test_insert_columns_grows_a_table_as_the_ribbon_does(engine, headers):
 
 
 def test_fill_from_the_selected_column_goes_ahead_without_asking(engine):
-    desktop, lite_copy = twins(engine, LISTINGS, select="B3")
-
-    message = lite_run(lite_copy, "fill_app_links")
-
-    assert (
-        message
-        == desktop_run(desktop, "fill_app_links", "yes")
-        == (
-            f'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). {COLUMNS_ADDED} '
-            'Not filled: 1 row. Row 4: there is no id in "Listing ID", so the App Links were not '
-            "filled; add the record's id."
-        )
-    )
-    assert state(lite_copy) == state(desktop)
-    assert state(lite_copy)["cells"]["Deals"][1:3] == [
-        [
-            "12 Oak St",
-            "00123456",
-            "Active",
-            "zillow.com",
-            "00123456",
-            "Zillow",
-            ZILLOW.format("00123456"),
-        ],
-        [
-            "3 Elm Ave",
-            59187422.0,
-            "Potential",
-            "zillow.com",
-            "59187422",
-            "Zillow",
-            ZILLOW.format("59187422"),
-        ],
-    ]
+    line, after = on_both(engine, LISTINGS, "fill_app_links", "yes", select="B3")
+    assert line == LISTINGS_FILLED
+    assert after["cells"]["Deals"] == LISTINGS_CELLS
 
 
 FORMULA = '="https://z.test/"&C3'
@@ -241,57 +225,18 @@ def test_fill_without_ids_is_the_ribbon_sentence(engine):
 
 
 def test_fill_keeps_a_damaged_id_as_the_ribbon_does_and_check_sheet_lists_it(engine):
-    desktop, lite_copy = twins(engine, DAMAGED, select="B2")
+    line, after = on_both(engine, DAMAGED, "fill_app_links", "yes", select="B2")
+    assert (line, after["cells"]["Deals"]) == (DAMAGED_FILLED, DAMAGED_CELLS)
 
-    assert (
-        lite_run(lite_copy, "fill_app_links")
-        == desktop_run(desktop, "fill_app_links", "yes")
-        == (
-            'Filled App Links for Zillow on 2 rows from column "Record ID" (B). Added the columns '
-            '"App ID", "App Unique ID", "App Name" and "App Content URL". 1 id looks damaged by '
-            "Excel; Check Sheet lists them."
-        )
-    )
-    assert state(lite_copy) == state(desktop)
-    assert state(lite_copy)["cells"]["Deals"][1] == [
-        "12 Oak St",
-        12345678901234568.0,
-        "zillow.com",
-        12345678901234600.0,  # the number as Excel shows it, so Check Sheet still sees it
-        "Zillow",
-        ZILLOW.format("12345678901234600"),
-    ]
-    assert lite_run(lite_copy, "check_sheet") == (
-        "1 error, 0 warnings in 2 rows; the App Link Check sheet lists them with links to the "
-        "cells. Added 15 highlighting rules."
-    )
-    listed = [r for r in cells(lite_copy, "App Link Check") if r and r[0] == 2]
-    assert [r[1:4] for r in listed] == [
-        ["App Unique ID", '=HYPERLINK("#\'Deals\'!D2","D2")', "unique-id-mangled"]
-    ]
+    lite_copy = lite_book(engine, DAMAGED, select="B2")
+    lite_run(lite_copy, "fill_app_links")
+    assert lite_run(lite_copy, "check_sheet") == DAMAGED_CHECKED + "."
+    assert listed_in_row_2(lite_copy) == DAMAGED_LISTED
 
 
 def test_fill_keeps_a_formula_that_shows_nothing_as_the_ribbon_does(engine):
-    desktop, lite_copy = twins(engine, WITH_BLANK, select="B2")
-
-    assert (
-        lite_run(lite_copy, "fill_app_links")
-        == desktop_run(desktop, "fill_app_links", "yes")
-        == (
-            'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). Kept 1 formula '
-            'that shows nothing ("App ID" in row 2); the row has no value there: replace the '
-            "formula with a value, or clear it and fill again."
-        )
-    )
-    assert state(lite_copy) == state(desktop)
-    assert state(lite_copy)["cells"]["Deals"][1] == [
-        "12 Oak St",
-        48616032.0,
-        WITH_BLANK[1][2][0],
-        "48616032",
-        "Zillow",
-        ZILLOW.format("48616032"),
-    ]
+    line, after = on_both(engine, WITH_BLANK, "fill_app_links", "yes", select="B2")
+    assert (line, after["cells"]["Deals"]) == (BLANK_FILLED, BLANK_CELLS)
 
 
 @pytest.mark.parametrize(

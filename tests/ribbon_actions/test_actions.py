@@ -25,6 +25,34 @@ LISTINGS = [
     ["3 Elm Ave", 59187422, "Potential"],
     ["9 Pine Rd", None, "Done"],
 ]
+#: Fill App Links on LISTINGS from "Listing ID": its line and the cells after.
+LISTINGS_FILLED = (
+    'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). Added the columns '
+    '"App ID", "App Unique ID", "App Name" and "App Content URL". Not filled: 1 row. Row 4: '
+    'there is no id in "Listing ID", so the App Links were not filled; add the record\'s id.'
+)
+LISTINGS_CELLS = [
+    ["Name", "Listing ID", "Stage", "App ID", "App Unique ID", "App Name", "App Content URL"],
+    [
+        "12 Oak St",
+        "00123456",
+        "Active",
+        "zillow.com",
+        "00123456",
+        "Zillow",
+        ZILLOW.format("00123456"),
+    ],
+    [
+        "3 Elm Ave",
+        59187422.0,
+        "Potential",
+        "zillow.com",
+        "59187422",
+        "Zillow",
+        ZILLOW.format("59187422"),
+    ],
+    ["9 Pine Rd", None, "Done", None, None, None, None],
+]
 
 
 def run(book, name: str, *answers: str) -> str:
@@ -127,33 +155,8 @@ def test_fill_uses_the_selected_column_after_asking_and_writes_ids_as_text(engin
     message = run(book, "fill_app_links", "yes")
 
     assert questions(book) == ['Fill App Links for Zillow with the ids in column "Listing ID" (B)?']
-    assert message == (
-        'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). Added the columns '
-        '"App ID", "App Unique ID", "App Name" and "App Content URL". Not filled: 1 row. Row 4: '
-        'there is no id in "Listing ID", so the App Links were not filled; add the record\'s id.'
-    )
-    assert cells(book) == [
-        ["Name", "Listing ID", "Stage", "App ID", "App Unique ID", "App Name", "App Content URL"],
-        [
-            "12 Oak St",
-            "00123456",
-            "Active",
-            "zillow.com",
-            "00123456",
-            "Zillow",
-            ZILLOW.format("00123456"),
-        ],
-        [
-            "3 Elm Ave",
-            59187422.0,
-            "Potential",
-            "zillow.com",
-            "59187422",
-            "Zillow",
-            ZILLOW.format("59187422"),
-        ],
-        ["9 Pine Rd", None, "Done", None, None, None, None],
-    ]
+    assert message == LISTINGS_FILLED
+    assert cells(book) == LISTINGS_CELLS
     model = sheet_model(book)
     assert [model.number_format(3, c) for c in range(4, 8)] == ["@"] * 4
     assert app_state(book) == RESTING

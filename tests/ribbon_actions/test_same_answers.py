@@ -11,38 +11,46 @@ from .conftest import cells, make_book
 from .test_actions import ZILLOW, run
 
 DAMAGED = [["Name", "Record ID"], ["12 Oak St", 12345678901234567], ["3 Elm Ave", "00123"]]
+#: Fill App Links on DAMAGED from "Record ID": its line, the cells after, then Check Sheet's
+#: line (without what it adds: the ribbon adds an App ID list, Lite cannot) and the row it lists.
+DAMAGED_FILLED = (
+    'Filled App Links for Zillow on 2 rows from column "Record ID" (B). Added the columns '
+    '"App ID", "App Unique ID", "App Name" and "App Content URL". 1 id looks damaged by '
+    "Excel; Check Sheet lists them."
+)
+DAMAGED_CELLS = [
+    ["Name", "Record ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
+    [
+        "12 Oak St",
+        12345678901234568.0,
+        "zillow.com",
+        12345678901234600.0,  # the number as Excel shows it (15 digits), as the CLI reads it
+        "Zillow",
+        ZILLOW.format("12345678901234600"),
+    ],
+    ["3 Elm Ave", "00123", "zillow.com", "00123", "Zillow", ZILLOW.format("00123")],
+]
+DAMAGED_CHECKED = (
+    "1 error, 0 warnings in 2 rows; the App Link Check sheet lists them with links to the cells. "
+    "Added 15 highlighting rules"
+)
+DAMAGED_LISTED = [["App Unique ID", '=HYPERLINK("#\'Deals\'!D2","D2")', "unique-id-mangled"]]
+
+
+def listed_in_row_2(book) -> list[list[object]]:
+    """Return what the App Link Check sheet lists for row 2: column, link and code."""
+    return [r[1:4] for r in cells(book, "App Link Check") if r and r[0] == 2]
 
 
 def test_a_damaged_id_stays_a_number_after_fill_so_check_and_save_still_see_it(engine, tmp_path):
     book = make_book(engine, DAMAGED, folder=tmp_path, select="B2")
 
-    message = run(book, "fill_app_links", "yes")
-
-    assert message == (
-        'Filled App Links for Zillow on 2 rows from column "Record ID" (B). Added the columns '
-        '"App ID", "App Unique ID", "App Name" and "App Content URL". 1 id looks damaged by '
-        "Excel; Check Sheet lists them."
-    )
-    assert cells(book) == [
-        ["Name", "Record ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
-        [
-            "12 Oak St",
-            12345678901234568.0,
-            "zillow.com",
-            12345678901234600.0,  # the number as Excel shows it (15 digits), as the CLI reads it
-            "Zillow",
-            ZILLOW.format("12345678901234600"),
-        ],
-        ["3 Elm Ave", "00123", "zillow.com", "00123", "Zillow", ZILLOW.format("00123")],
-    ]
+    assert run(book, "fill_app_links", "yes") == DAMAGED_FILLED
+    assert cells(book) == DAMAGED_CELLS
     assert run(book, "check_sheet") == (
-        "1 error, 0 warnings in 2 rows; the App Link Check sheet lists them with links to the "
-        "cells. Added 15 highlighting rules and a list of known App IDs on the App ID column."
+        DAMAGED_CHECKED + " and a list of known App IDs on the App ID column."
     )
-    listed = [r for r in cells(book, "App Link Check") if r and r[0] == 2]
-    assert [r[1:4] for r in listed] == [
-        ["App Unique ID", '=HYPERLINK("#\'Deals\'!D2","D2")', "unique-id-mangled"]
-    ]
+    assert listed_in_row_2(book) == DAMAGED_LISTED
     assert run(book, "save_csv", "no") == (
         "Nothing was saved. Click Check Sheet to see the errors."
     )
@@ -84,6 +92,17 @@ WITH_BLANK = [
     ["12 Oak St", 48616032, (BLANK, ""), None, None, None],
     ["3 Elm Ave", 59187422, None, None, None, None],
 ]
+#: Fill App Links on WITH_BLANK from "Listing ID": its line and the cells after.
+BLANK_FILLED = (
+    'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). Kept 1 formula that '
+    'shows nothing ("App ID" in row 2); the row has no value there: replace the formula with a '
+    "value, or clear it and fill again."
+)
+BLANK_CELLS = [
+    ["Name", "Listing ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
+    ["12 Oak St", 48616032.0, BLANK, "48616032", "Zillow", ZILLOW.format("48616032")],
+    ["3 Elm Ave", 59187422.0, "zillow.com", "59187422", "Zillow", ZILLOW.format("59187422")],
+]
 #: What every button that reads the sheet says on an empty one.
 EMPTY = (
     'The sheet "Deals" has nothing in it: the sheet is empty. Go to the sheet with your records, '
@@ -92,21 +111,10 @@ EMPTY = (
 
 
 def test_a_formula_that_shows_nothing_in_an_app_link_column_is_kept_and_named(engine):
-    blank = BLANK
     book = make_book(engine, WITH_BLANK, select="B2")
 
-    message = run(book, "fill_app_links", "yes")
-
-    assert message == (
-        'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). Kept 1 formula '
-        'that shows nothing ("App ID" in row 2); the row has no value there: replace the '
-        "formula with a value, or clear it and fill again."
-    )
-    assert cells(book) == [
-        ["Name", "Listing ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
-        ["12 Oak St", 48616032.0, blank, "48616032", "Zillow", ZILLOW.format("48616032")],
-        ["3 Elm Ave", 59187422.0, "zillow.com", "59187422", "Zillow", ZILLOW.format("59187422")],
-    ]
+    assert run(book, "fill_app_links", "yes") == BLANK_FILLED
+    assert cells(book) == BLANK_CELLS
 
 
 def test_an_empty_sheet_is_refused_by_every_button_that_reads_it(engine, tmp_path):
