@@ -161,18 +161,12 @@ WITH_FORMULA = [
 
 
 def test_fill_from_app_unique_id_keeps_other_values_and_formulas(engine):
-    desktop, lite_copy = twins(engine, WITH_FORMULA, select="D2")
-
-    assert (
-        lite_run(lite_copy, "fill_app_links")
-        == desktop_run(desktop, "fill_app_links")
-        == (
-            'Filled App Links for Zillow on 3 rows from column "App Unique ID" (C). Kept 2 cells '
-            "that already held other values; clear them first to replace them."
-        )
+    line, after = on_both(engine, WITH_FORMULA, "fill_app_links", select="D2")
+    assert line == (
+        'Filled App Links for Zillow on 3 rows from column "App Unique ID" (C). Kept 2 cells '
+        "that already held other values; clear them first to replace them."
     )
-    assert state(lite_copy) == state(desktop)
-    assert state(lite_copy)["cells"]["Deals"][2] == [
+    assert after["cells"]["Deals"][2] == [
         "3 Elm Ave",
         "zillow.com",
         "59187422",
@@ -206,22 +200,15 @@ def test_fill_without_any_app_id_says_where_to_type_it(engine):
 
 
 def test_fill_with_a_setting_missing_is_the_ribbon_sentence(engine):
-    desktop, lite_copy = twins(engine, LISTINGS, select="B2", app="buildium.com")
-    assert lite_run(lite_copy, "fill_app_links") == desktop_run(desktop, "fill_app_links")
-    assert state(lite_copy) == state(desktop)
+    on_both(engine, LISTINGS, "fill_app_links", select="B2", app="buildium.com")
 
 
 def test_fill_without_ids_is_the_ribbon_sentence(engine):
-    desktop, lite_copy = twins(engine, LISTINGS, select="F2")  # no column there
-    assert (
-        lite_run(lite_copy, "fill_app_links")
-        == desktop_run(desktop, "fill_app_links")
-        == (
-            'Select a cell in the column that holds the record ids (such as "Listing ID"), then '
-            "click Fill App Links again."
-        )
+    line, _ = on_both(engine, LISTINGS, "fill_app_links", select="F2")  # no column there
+    assert line == (
+        'Select a cell in the column that holds the record ids (such as "Listing ID"), then '
+        "click Fill App Links again."
     )
-    assert state(lite_copy) == state(desktop)
 
 
 def test_fill_keeps_a_damaged_id_as_the_ribbon_does_and_check_sheet_lists_it(engine):
@@ -265,11 +252,8 @@ LINKS = [
 
 
 def test_from_urls_is_the_ribbon_action(engine):
-    desktop, lite_copy = twins(engine, LINKS, select="B2")
-
-    assert lite_run(lite_copy, "from_urls") == desktop_run(desktop, "from_urls")
-    assert state(lite_copy) == state(desktop)
-    assert state(lite_copy)["cells"]["Deals"][0] == [
+    _, after = on_both(engine, LINKS, "from_urls", select="B2")
+    assert after["cells"]["Deals"][0] == [
         "Name",
         "Listing URL",
         "App ID",
@@ -280,33 +264,23 @@ def test_from_urls_is_the_ribbon_action(engine):
 
 
 def test_from_urls_refuses_a_column_without_links(engine):
-    desktop, lite_copy = twins(engine, LINKS, select="A2")
-    assert (
-        lite_run(lite_copy, "from_urls")
-        == desktop_run(desktop, "from_urls")
-        == (
-            'Column "Name" (A) has no web links in it; select a cell in the column with the record '
-            "links (https://...), then click From URLs again."
-        )
+    line, _ = on_both(engine, LINKS, "from_urls", select="A2")
+    assert line == (
+        'Column "Name" (A) has no web links in it; select a cell in the column with the record '
+        "links (https://...), then click From URLs again."
     )
 
 
 def test_from_urls_names_links_that_point_at_no_record_as_the_ribbon_does(engine):
     rows = [*LINKS, ["2 Fir Ln", "https://maps.app.goo.gl/abc"], ["4 Oak Ln", "mailto:a@b.test"]]
-    desktop, lite_copy = twins(engine, rows, select="B2")
-
-    assert (
-        lite_run(lite_copy, "from_urls")
-        == desktop_run(desktop, "from_urls")
-        == (
-            'Filled App Links on 3 rows from the links in column "Listing URL" (B). 2 links '
-            "pointed at no record (a short link, a map, an email address or a phone number); "
-            "paste the link of the record itself, copied from the browser with the record open. "
-            "1 link did not show a record id; Check Sheet lists it. Added the columns "
-            '"App ID", "App Unique ID", "App Name" and "App Content URL".'
-        )
+    line, _ = on_both(engine, rows, "from_urls", select="B2")
+    assert line == (
+        'Filled App Links on 3 rows from the links in column "Listing URL" (B). 2 links '
+        "pointed at no record (a short link, a map, an email address or a phone number); "
+        "paste the link of the record itself, copied from the browser with the record open. "
+        "1 link did not show a record id; Check Sheet lists it. Added the columns "
+        '"App ID", "App Unique ID", "App Name" and "App Content URL".'
     )
-    assert state(lite_copy) == state(desktop)
 
 
 # --- Check Sheet and Clear Flags --------------------------------------------------------------
