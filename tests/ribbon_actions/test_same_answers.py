@@ -56,34 +56,46 @@ def test_a_damaged_id_stays_a_number_after_fill_so_check_and_save_still_see_it(e
     )
 
 
-def test_a_refused_fill_leaves_the_sheet_as_it_was(engine):
-    rows = [["Name", "Record ID"], ["12 Oak St", None]]
-    book = make_book(engine, rows, select="C2")
-    assert run(book, "fill_app_links") == (
-        'FAILED: Select a cell in the column that holds the record ids (such as "Listing ID"), '
-        "then click Fill App Links again."
-    )
-    assert cells(book) == rows
-    assert not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
-
-    book = make_book(engine, rows, select="B2")
-    assert run(book, "fill_app_links") == (
-        'FAILED: Column "Record ID" (B) is empty; select a cell in the column that holds the '
-        "record ids, then click Fill App Links again."
-    )
-    assert cells(book) == rows
-    assert not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
+def wrote_nothing(engine) -> bool:
+    """Return whether no call into Excel wrote a value, a formula or a column."""
+    return not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
 
 
-def test_a_refused_from_urls_leaves_the_sheet_as_it_was(engine):
-    rows = [["Name", "Notes", "Stage"], ["12 Oak St", "call back", "Active"]]
-    book = make_book(engine, rows, select="B2")
-    assert run(book, "from_urls") == (
-        'FAILED: Column "Notes" (B) has no web links in it; select a cell in the column with '
-        "the record links (https://...), then click From URLs again."
-    )
+_NO_IDS = [["Name", "Record ID"], ["12 Oak St", None]]
+
+
+@pytest.mark.parametrize(
+    ("action", "rows", "select", "said"),
+    [
+        (
+            "fill_app_links",
+            _NO_IDS,
+            "C2",
+            'Select a cell in the column that holds the record ids (such as "Listing ID"), then '
+            "click Fill App Links again.",
+        ),
+        (
+            "fill_app_links",
+            _NO_IDS,
+            "B2",
+            'Column "Record ID" (B) is empty; select a cell in the column that holds the record '
+            "ids, then click Fill App Links again.",
+        ),
+        (
+            "from_urls",
+            [["Name", "Notes", "Stage"], ["12 Oak St", "call back", "Active"]],
+            "B2",
+            'Column "Notes" (B) has no web links in it; select a cell in the column with the '
+            "record links (https://...), then click From URLs again.",
+        ),
+    ],
+    ids=["fill-nothing-selected", "fill-empty-column", "from-urls-no-links"],
+)
+def test_a_refused_action_leaves_the_sheet_as_it_was(engine, action, rows, select, said):
+    book = make_book(engine, rows, select=select)
+    assert run(book, action) == "FAILED: " + said
     assert cells(book) == rows
-    assert not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
+    assert wrote_nothing(engine)
 
 
 BLANK = '=IF(B2>50000000,"zillow.com","")'
@@ -128,7 +140,7 @@ def test_an_empty_sheet_is_refused_by_every_button_that_reads_it(engine, tmp_pat
         book = make_book(engine, [], folder=tmp_path)
         assert run(book, action, *answers) == "FAILED: " + EMPTY, action
         assert cells(book) == []
-        assert not [c for c in engine.calls if c[1] in ("value=", "insert", "formula=")]
+        assert wrote_nothing(engine)
     assert list(tmp_path.glob("*.csv")) == []
 
 
