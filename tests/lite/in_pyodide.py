@@ -7,19 +7,10 @@ import sys
 
 sys.path.insert(0, "/tests")
 
-CORE = [
-    "applinks",
-    "applinks.checks",
-    "applinks.operations",
-    "applinks.registry",
-    "applinks.rules",
-    "applinks.udfs",
-    "applinks.files.csv_out",
-    "applinks.lite.functions",
-    "applinks.lite.scripts",
-]
+import lite_modules  # noqa: E402
+
 before = set(sys.modules)
-for name in CORE:
+for name in lite_modules.MODULES:
     importlib.import_module(name)
 loaded = sorted({m.split(".")[0] for m in set(sys.modules) - before} - set(sys.stdlib_module_names))
 
@@ -28,7 +19,7 @@ from applinks import udfs  # noqa: E402
 from applinks.lite import functions  # noqa: E402
 
 absent = []
-for name in ("python_calamine", "click", "openpyxl", "defusedxml", "olefile", "xlwings"):
+for name in lite_modules.DESKTOP_PACKAGES:
     try:
         importlib.import_module(name)
     except ImportError:

@@ -7,21 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .lite_modules import DESKTOP_PACKAGES
+from .lite_modules import MODULES as LITE_MODULES
+
 SRC = Path(__file__).resolve().parents[2] / "src"
-BLOCKED = ["python_calamine", "click", "openpyxl", "defusedxml", "olefile", "xlwings"]
-MODULES = [
-    "applinks",
-    "applinks.checks",
-    "applinks.operations",
-    "applinks.registry",
-    "applinks.rules",
-    "applinks.udfs",
-    "applinks.udf_ranges",
-    "applinks.files.csv_out",
-    "applinks.lite.functions",
-    "applinks.lite.scripts",
-    "applinks.lite.build",
-]
+BLOCKED, MODULES = DESKTOP_PACKAGES, LITE_MODULES
 
 PROGRAM = f"""
 import importlib, importlib.abc, sys
