@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from applinks.cli import main
 from tests.cli_run import run_applinks as run
+from tests.load_module import load_module
 
 TESTS = Path(__file__).parent
 DATA, GOLDEN = TESTS / "data", TESTS / "golden"
@@ -382,12 +383,8 @@ def test_usage_errors_exit_2() -> None:
 def test_fill_from_url_recovers_every_registry_app_link(tmp_path: Path) -> None:
     """The CLI path of From URLs over every real-looking link of the registry tests."""
     import csv
-    import importlib.util
 
-    spec = importlib.util.spec_from_file_location("from_url_cases", TESTS / "test_from_url.py")
-    assert spec and spec.loader
-    cases = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cases)
+    cases = load_module(TESTS / "test_from_url.py", "from_url_cases")
     LINKS = cases.LINKS  # noqa: N806 - the shared table of real-looking links
 
     source = tmp_path / "links.csv"

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
+
+from tests.load_module import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus"
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("corpus", ROOT / "scripts" / "corpus.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_script("corpus")
 
 
 def test_a_panicking_file_is_one_sentence_in_both_commands(tmp_path: Path, monkeypatch) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 from applinks.cli import main
 from applinks.issues import CODES
+from tests.load_module import load_script
 
 ROOT = Path(__file__).parent.parent
 
@@ -25,27 +25,13 @@ def test_every_cli_command_is_in_the_readme() -> None:
 
 
 def test_apps_doc_matches_the_registry() -> None:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "make_apps_doc", ROOT / "scripts" / "make_apps_doc.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("make_apps_doc")
     assert (ROOT / "docs" / "apps.md").read_text(encoding="utf-8") == module.render()
 
 
 def test_cli_doc_is_the_help_of_every_command_and_is_linked() -> None:
     """docs/cli.md is what scripts/make_cli_doc.py writes now (run it after changing an option)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "make_cli_doc", ROOT / "scripts" / "make_cli_doc.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("make_cli_doc")
     text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert text == module.render(), "docs/cli.md is stale: run python scripts/make_cli_doc.py"
     sections = re.findall(r"^## (applinks.*)$", text, flags=re.M)
@@ -55,13 +41,7 @@ def test_cli_doc_is_the_help_of_every_command_and_is_linked() -> None:
 
 
 def test_testing_doc_lists_the_faults_of_the_fault_script() -> None:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("faults", ROOT / "scripts" / "faults.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
+    module = load_script("faults")
     text = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
     section = text.split("## Faults the suite must catch", 1)[1].split("\n## ", 1)[0]
     listed: list[tuple[str, str, list[str]]] = []

@@ -7,11 +7,11 @@ before a release. docs/testing.md lists exactly the mutants marked as surviving.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
+
+from tests.load_module import load_script
 
 ROOT = Path(__file__).parent.parent
 
@@ -62,12 +62,7 @@ COVERED = {
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("mutants", ROOT / "scripts" / "mutants.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_script("mutants")
 
 
 def test_every_mutant_changes_one_place_of_the_tree() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import inspect
 import tomllib
 import typing
@@ -17,6 +16,7 @@ from applinks.excel import udfs as windows
 from applinks.lite import build, scripts
 
 from ..cli_run import run_applinks
+from ..load_module import load_module
 from ..udf_cases import TEMPLATE_CASES, TEMPLATES_CELLS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,11 +65,7 @@ def test_lite_installs_the_xlwings_the_excel_extra_pins() -> None:
 def main_py(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The built main.py, imported as xlwings Lite imports it (xlwings' decorators)."""
     (path,) = [p for p in build.build(tmp_path_factory.mktemp("lite")) if p.name == "main.py"]
-    spec = importlib.util.spec_from_file_location("lite_main", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(path, "lite_main")
 
 
 def _parameters(function: Any, workbook: str) -> list[tuple[str, Any]]:
