@@ -294,6 +294,7 @@ def fill_app_links(
     first, second, third, fourth = targets
     apps = RowApps(entry, render, registry, (column, work.headers[first], work.headers[second]))
     ours = {None, app_id}
+    fits = entry.id_fullmatch
 
     def start() -> tuple[Callable[[int, list[list[Cell]]], list[list[Cell]]], Callable[[], None]]:
         stats = _Tally()
@@ -303,7 +304,7 @@ def fill_app_links(
             if (
                 uids is not None
                 and (_blank_at(rows, targets) or (overwrite and _apps_of(rows, first) <= ours))
-                and all(map(entry.id_matches, set(uids)))
+                and (fits is None or all(map(fits, uids)))
             ):
                 # Every row is the chosen app's, has an id of its form that needs no second
                 # look, and has empty App Link cells (or they are to be replaced).
