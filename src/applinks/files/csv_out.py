@@ -91,20 +91,23 @@ def _fields(column: Sequence[Any], kinds: set[type]) -> Sequence[str]:
     be (:func:`_quoted`).
     """
     texts: Sequence[str]
+    if kinds == _INT:  # ids, prices, counts: str() is cell_text's form (and needs no quotes)
+        return list(map(int.__repr__, column))
+    if kinds <= _NUMBERS and not any(map(float.is_integer, filter(_is_float, column))):
+        return list(map(str, column))  # (whole numbers and fractions: baths 2 and 3.5)
+    if kinds <= _DATES and _plain_dates(texts := list(map(str, column))):
+        return texts
     if kinds == _STR:
         texts = column
     elif kinds <= _STR_OR_NONE:
         texts = list(map(_EMPTY.get, column, column))
-    elif kinds == _INT:  # ids, prices, counts: str() is cell_text's form
-        texts = list(map(int.__repr__, column))
-    elif kinds <= _NUMBERS and not any(map(float.is_integer, filter(_is_float, column))):
-        texts = list(map(str, column))  # (whole numbers and fractions: baths 2 and 3.5)
-    elif kinds <= _DATES and _plain_dates(texts := list(map(str, column))):
-        pass
     else:
         texts = list(map(_field, column))
     joined = _NUL.join(texts)
-    return _quoted(texts, joined) if _SPECIAL.search(joined) else texts
+    # (four C-level searches of one character: faster than one of the four)
+    if "," in joined or '"' in joined or "\n" in joined or "\r" in joined:
+        return _quoted(texts, joined)
+    return texts
 
 
 def _quoted(texts: Sequence[str], joined: str) -> list[str]:
