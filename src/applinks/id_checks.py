@@ -13,8 +13,8 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
-from operator import and_, eq, gt, is_not, not_, or_
-from typing import TYPE_CHECKING, NamedTuple
+from operator import and_, eq, gt, is_not, itemgetter, not_, or_
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from applinks.issues import Issue, make_issue
 from applinks.registry import AppEntry, Registry, read_link
@@ -135,15 +135,21 @@ def _read_back(b: Rows, wanted: list[bool], known: dict[str, str]) -> list[bool]
         form = b.sheet.memo(_first_form)(canon)
         if form is None:
             continue
-        found = map(form.pattern.fullmatch, b.urls)
-        same = map(eq, [m[ID_GROUP] if m is not None else None for m in found], uids)
+        found = list(map(form.pattern.fullmatch, b.urls))
+        if None in found:
+            ids = [m[ID_GROUP] if m is not None else None for m in found]
+        else:  # every link has the form: the common case, at C speed
+            ids = list(map(_THE_ID, cast("list[re.Match[str]]", found)))
+        same = map(eq, ids, uids)
         fit = map(is_not, map(form.fits, uids), repeat(None)) if form.fits else repeat(True)
         whole = map(not_, map(str.__contains__, uids, repeat("%")))
         cased = map(eq, uids, map(str.upper, uids)) if form.upper_ids else repeat(True)
-        mine = _of_app(b, wanted, known, app_id)
-        ok = map(all, zip(mine, same, fit, whole, cased, strict=False))  # (repeat: no end)
-        out = list(map(or_, out, ok))
+        ok = map(and_, map(and_, _of_app(b, wanted, known, app_id), same), fit)
+        out = list(map(or_, out, map(and_, map(and_, ok, whole), cased)))
     return out
+
+
+_THE_ID = itemgetter(ID_GROUP)
 
 
 def unique_id_url_mismatch(b: Rows) -> list[Issue]:
