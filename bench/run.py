@@ -89,6 +89,7 @@ def cases() -> list[Case]:
             "prepare xlsx, 1 process",
             "the same in one process (Windows, the add-in)",
             "calamine",
+            1.4,
             env={"APPLINKS_WORKERS": "1"},
         ),
         Case("calamine formatted", "the yardstick on the workbook with zip, zip+4, phone formats"),

@@ -39,7 +39,11 @@ def blocks_of(draw: st.DrawFn, cells: st.SearchStrategy, *, even: bool) -> list[
     if even or draw(st.booleans()):
         # Columns of one kind are the common case (and the fast paths): draw a kind per column.
         whole = st.floats(0, 1e6).map(round).map(float)
-        kinds = [draw(st.sampled_from([cells, st.just(""), whole])) for _ in range(width)]
+        # Whole numbers among fractions (2.0 and 3.5 baths), some past 15 digits (0.1 + 0.2).
+        mixed = st.one_of(
+            whole, st.floats(-1e6, 1e6), st.sampled_from([0.1 + 0.2, 1.234567890123456, 1e15, 0.5])
+        )
+        kinds = [draw(st.sampled_from([cells, st.just(""), whole, mixed])) for _ in range(width)]
         return [[draw(k) for k in kinds] for _ in range(count)]
     return [draw(st.lists(cells, max_size=width)) for _ in range(count)]
 

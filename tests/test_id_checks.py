@@ -118,3 +118,49 @@ def test_a_users_id_pattern_is_checked() -> None:
     rows += [["b", "example.com", "7", "Example CRM", "https://example.com/d/7"]]
     report = check(Table(LINK, rows), registry=Registry((mine,)))
     assert report.locations() == [(3, "App Unique ID", "unique-id-not-app-format")]
+
+
+#: Links of the apps' own forms: a link that gives back its row's id is passed over with one
+#: regular expression per row; the others are read through the registry. Both ways agree.
+READ_BACK_ROWS = [
+    ["a", "zillow.com", "1234567", "Zillow", "https://www.zillow.com/homedetails/1234567_zpid/"],
+    ["b", "zillow.com", "2345678", "Zillow", "https://www.zillow.com/homedetails/7654321_zpid/"],
+    ["c", "atlassian.com", "abc-1", "Jira", "https://acme.atlassian.net/browse/abc-1"],
+    ["d", "atlassian.com", "ABC-2", "Jira", "https://acme.atlassian.net/browse/ABC-2"],
+    ["e", "example.com", "a%20b", "Example", "https://example.com/r/a%20b"],
+    ["f", "bit.ly", "abc", "Bitly", "https://bit.ly/abc"],
+    ["g", "zillow.com", "123", "Zillow", "https://www.zillow.com/homedetails/123_zpid/"],
+    ["h", "zillow.com", "x7654321", "Zillow", "https://www.zillow.com/homedetails/x7654321_zpid/"],
+    ["i", "example.org", "ab-1", "Tracker", "https://example.org/i/ab-1"],
+    ["j", "zillow.com", "3456789", "Zillow", "https://www.zillow.com/homedetails/3456789_zpid/"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("plain", [True, False], ids=["plain links", "one link not plain"])
+def test_links_that_give_back_their_id_whole_report(plain: bool) -> None:
+    """An encoded id reads decoded, a short link as no id, an id of an app whose ids are in
+    capitals in capitals; an id that does not fit its app is read by the app's other link
+    forms (Zillow's finds the zpid in the link)."""
+    mine = [
+        AppEntry("example.com", "Example", kinds={"record": "https://example.com/r/{id}"}),
+        AppEntry("bit.ly", "Bitly", kinds={"link": "https://bit.ly/{id}"}),
+        AppEntry("example.org", "Tracker", kinds={"issue": "https://example.org/i/{id}"},
+                 upper_ids=True),
+    ]  # fmt: skip
+    registry = load_registry().with_overrides(mine)
+    rows = [list(row) for row in READ_BACK_ROWS]
+    if not plain:  # (a link with a space before it: the block is read link by link)
+        rows[-1][-1] = " " + rows[-1][-1]
+    report = check(Table(LINK, rows), registry=registry)
+    found = [(i.row, i.column, i.code, i.value, i.suggestion) for i in report]
+    assert found == [
+        (3, "App Unique ID", "unique-id-url-mismatch", "2345678", "7654321"),
+        (4, "App Unique ID", "unique-id-not-app-format", "abc-1", ""),
+        (4, "App Unique ID", "unique-id-url-mismatch", "abc-1", "ABC-1"),
+        (6, "App Unique ID", "unique-id-url-mismatch", "a%20b", "a b"),
+        (8, "App Unique ID", "unique-id-not-app-format", "123", ""),
+        (9, "App Unique ID", "unique-id-not-app-format", "x7654321", ""),
+        (9, "App Unique ID", "unique-id-url-mismatch", "x7654321", "7654321"),
+        (10, "App Unique ID", "unique-id-url-mismatch", "ab-1", "AB-1"),
+        *([] if plain else [(11, "App Content URL", "url-invalid", rows[-1][-1], "")]),
+    ]

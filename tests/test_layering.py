@@ -138,3 +138,56 @@ def test_the_block_works() -> None:
     assert result.stderr.splitlines()[-1] == (
         "ImportError: click is blocked: the core must not need it"
     )
+
+
+# --- one place for each thing: short functions, modules of a readable size -----------------
+
+#: The most lines a function may have (from its ``def`` to its last line, nested ones included).
+MOST_FUNCTION_LINES = 80
+#: The most lines a module may have.
+MOST_MODULE_LINES = 700
+#: What the docstring of a longer function says, followed by why (a binary-format walker that
+#: lays out or checks a file in the order its specification gives).
+LONGER_BECAUSE = "longer than 80 lines"
+
+
+def long_functions(source: str, where: str) -> list[str]:
+    """Return ``where:line name (N lines)`` for each function of ``source`` over the limit whose
+    docstring does not say why it is longer."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        lines = (node.end_lineno or node.lineno) - node.lineno + 1
+        excused = LONGER_BECAUSE in (ast.get_docstring(node) or "").lower()
+        if lines > MOST_FUNCTION_LINES and not excused:
+            found.append(f"{where}:{node.lineno} {node.name} ({lines} lines)")
+    return found
+
+
+def test_no_function_is_over_80_lines() -> None:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = path.relative_to(SRC).as_posix()
+        found += long_functions(path.read_text(encoding="utf-8"), where)
+    assert found == []
+
+
+def test_no_module_is_over_700_lines() -> None:
+    lengths = {
+        path.relative_to(SRC).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted(PACKAGE.rglob("*.py"))
+    }
+    assert {where: n for where, n in lengths.items() if n > MOST_MODULE_LINES} == {}
+
+
+def test_a_long_function_is_found_unless_it_says_why() -> None:
+    body = "".join(f"    x{i} = {i}\n" for i in range(80))
+    plain = f"def walk():\n{body}"
+    said = f'def walk():\n    """Longer than 80 lines because the format says so."""\n{body}'
+    nested = f"class Reader:\n    def read(self):\n{textwrap.indent(body, '    ')}"
+    assert long_functions(plain, "m.py") == ["m.py:1 walk (81 lines)"]
+    assert long_functions(said, "m.py") == []
+    assert long_functions(nested, "m.py") == ["m.py:2 read (81 lines)"]
+    short = "".join(f"    x{i} = {i}\n" for i in range(79))
+    assert long_functions(f"def short():\n{short}", "m.py") == []  # 80 lines: the most

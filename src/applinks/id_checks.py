@@ -1,21 +1,25 @@
 """The checks of App Unique IDs against their app: its id form, the row's own link, and the
 rows that hold one record.
 
-Each asks the app registry once per distinct value (through the sheet's memos), never once
-per cell: a million rows of one app with distinct ids cost one registry call per id.
+Each costs per distinct value, and little per cell: the ids that do not fit their app's id
+pattern are found with a C-level pass over a block's distinct ids, and a link that gives back
+its row's own id (the common case) with one regular expression; only the other links are read
+through the app registry, once per distinct value (through the sheet's memos).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Sequence
-from itertools import compress
-from operator import and_
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from itertools import compress, repeat
+from operator import and_, eq, gt, is_not, itemgetter, not_, or_
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from applinks.issues import Issue, make_issue
-from applinks.registry import Registry, read_link
+from applinks.registry import AppEntry, Registry, read_link
 from applinks.table import APP_UNIQUE_ID
+from applinks.templates import ID_GROUP, link_pattern
 
 if TYPE_CHECKING:
     from applinks.check_list import Rows, Sheet
@@ -27,11 +31,22 @@ _LIST_LIMIT = 10
 _OTHER_FORMS = "\x00"
 
 
-def _fits(key: tuple[str, str], registry: Registry) -> bool:
-    """Whether an App Unique ID (stripped) fits its app's id pattern (True for unknown apps)."""
-    app, uid = key
+class _FirstForm(NamedTuple):
+    """How an app's first link form reads an id back out of a link (as
+    :meth:`~applinks.registry.AppEntry.extract_id` tries it first)."""
+
+    pattern: re.Pattern[str]
+    fits: Callable[[str], object] | None
+    upper_ids: bool
+
+
+def _first_form(app: str, registry: Registry) -> _FirstForm | None:
+    """The app's first link form, or None when it has none with an id in it."""
     entry = registry.get(app)
-    return entry is None or entry.id_matches(uid.strip())
+    if entry is None or not entry.kinds:
+        return None
+    pattern = link_pattern(next(iter(entry.kinds.values())))
+    return None if pattern is None else _FirstForm(pattern, entry.id_fullmatch, entry.upper_ids)
 
 
 def _id_in_link(key: tuple[str, str], registry: Registry) -> str:
@@ -54,6 +69,23 @@ def _known_apps(b: Rows) -> dict[str, str]:
     return {a: app.canon for a, app in b.apps.items() if registry.get(app.canon) is not None}
 
 
+def _of_app(b: Rows, wanted: list[bool], known: dict[str, str], app_id: str) -> list[bool]:
+    """The rows of ``wanted`` whose App ID is ``app_id`` (all of them when it is the only one)."""
+    if len(known) == 1:
+        return wanted
+    return list(map(and_, wanted, map(eq, b.app_ids, repeat(app_id))))
+
+
+def _not_fitting(entry: AppEntry, uids: set[str]) -> list[str]:
+    """The ids (as written) that do not fit ``entry``'s id pattern once stripped: a C-level
+    pass over the distinct ids, however many rows hold them."""
+    fits = entry.id_fullmatch
+    if fits is None:
+        return []
+    ids = list(uids)
+    return list(compress(ids, map(not_, map(fits, map(str.strip, ids)))))
+
+
 def unique_id_not_app_format(b: Rows) -> list[Issue]:
     """An App Unique ID that does not fit its app's id pattern (Salesforce ids under Zillow);
     not an id Excel has damaged (``unique-id-mangled`` tells what went wrong)."""
@@ -61,14 +93,17 @@ def unique_id_not_app_format(b: Rows) -> list[Issue]:
     if not known:
         return []
     wanted = list(map(and_, b.pair, map(known.__contains__, b.app_ids)))
-    fits = b.sheet.memo(_fits)
-    pairs = set(compress(zip(b.app_ids, b.uids, strict=True), wanted))
-    bad = {pair for pair in pairs if not fits((known[pair[0]], pair[1]))}
+    registry, bad = b.sheet.registry, set[tuple[str, str]]()
+    for app_id, canon in known.items():
+        ids = set(compress(b.uids, _of_app(b, wanted, known, app_id)))
+        entry = registry.get(canon)
+        assert entry is not None  # (a known app)
+        bad.update((app_id, uid) for uid in _not_fitting(entry, ids))
     if not bad:
         return []
     from applinks.check_list import mangled_reason  # (imported here: that module imports this)
 
-    column, registry = b.sheet.label(APP_UNIQUE_ID), b.sheet.registry
+    column = b.sheet.label(APP_UNIQUE_ID)
     return [
         make_issue(
             "unique-id-not-app-format",
@@ -85,6 +120,38 @@ def unique_id_not_app_format(b: Rows) -> list[Issue]:
     ]
 
 
+def _read_back(b: Rows, wanted: list[bool], known: dict[str, str]) -> list[bool]:
+    """Whether each row's link (plain: its own stripped text) gives back the row's App Unique
+    ID through its app's first link form: such a link opens the row's own record. One regular
+    expression per row finds it, instead of a reading of each distinct link.
+
+    The link is then read as that id (:func:`~applinks.registry.read_link`): the form reads it
+    first, it needs no decoding and fits the app's id pattern (in capitals, for an app whose
+    ids are); or, on a map or short-link site, as no id at all. Neither is a mismatch.
+    """
+    out = [False] * b.size
+    uids = b.uids
+    for app_id, canon in known.items():
+        form = b.sheet.memo(_first_form)(canon)
+        if form is None:
+            continue
+        found = list(map(form.pattern.fullmatch, b.urls))
+        if None in found:
+            ids = [m[ID_GROUP] if m is not None else None for m in found]
+        else:  # every link has the form: the common case, at C speed
+            ids = list(map(_THE_ID, cast("list[re.Match[str]]", found)))
+        same = map(eq, ids, uids)
+        fit = map(is_not, map(form.fits, uids), repeat(None)) if form.fits else repeat(True)
+        whole = map(not_, map(str.__contains__, uids, repeat("%")))
+        cased = map(eq, uids, map(str.upper, uids)) if form.upper_ids else repeat(True)
+        ok = map(and_, map(and_, _of_app(b, wanted, known, app_id), same), fit)
+        out = list(map(or_, out, map(and_, map(and_, ok, whole), cased)))
+    return out
+
+
+_THE_ID = itemgetter(ID_GROUP)
+
+
 def unique_id_url_mismatch(b: Rows) -> list[Issue]:
     """An App Unique ID that is not the record its own App Content URL opens; the suggestion is
     the id in the link. Ids are compared in their app's one form (15 and 18 agree)."""
@@ -92,6 +159,8 @@ def unique_id_url_mismatch(b: Rows) -> list[Issue]:
     if not known:
         return []
     wanted = list(map(and_, map(and_, b.pair, b.url_ok), map(known.__contains__, b.app_ids)))
+    if b.all_plain:  # the common case: most links give back their row's own id
+        wanted = list(map(gt, wanted, _read_back(b, wanted, known)))
     read, form = b.sheet.memo(_id_in_link), b.sheet.memo(_canonical)
     found: dict[tuple[str, str, str], str] = {}
     for app_id, uid, url in set(compress(zip(b.app_ids, b.uids, b.urls, strict=True), wanted)):

@@ -17,7 +17,7 @@ from typing import cast
 
 from applinks.checks import EXCEL_DIGITS, mangled_reason
 from applinks.errors import NoColumn, UnknownApp
-from applinks.fill_rows import RowApps, renderer
+from applinks.fill_rows import Render, RowApps, renderer
 from applinks.headers import find_column, map_headers
 from applinks.issues import Issue, Report, make_issue
 from applinks.link_source import LinkSource
@@ -286,74 +286,99 @@ def fill_app_links(
     source = _id_source(work, id_column, positions)
     result = FillResult(work, id_column=work.headers[source], added_columns=inserted.added)
     targets = [positions[h] for h in APP_LINK_HEADERS]
-    column = result.id_column
-    render, render_all = renderer(entry, settings, kind)
-
-    app_id, name = entry.app_id, entry.name
-    top = max(targets)
-    first, second, third, fourth = targets
-    apps = RowApps(entry, render, registry, (column, work.headers[first], work.headers[second]))
-    ours = {None, app_id}
+    renders = renderer(entry, settings, kind)
+    fill = _IdFill(entry, work, source, targets, registry, renders, overwrite=overwrite)
 
     def start() -> tuple[Callable[[int, list[list[Cell]]], list[list[Cell]]], Callable[[], None]]:
         stats = _Tally()
-
-        def fill_block(index: int, rows: list[list[Cell]]) -> list[list[Cell]]:
-            uids = _plain_ids(rows, source, top)
-            if (
-                uids is not None
-                and (_blank_at(rows, targets) or (overwrite and _apps_of(rows, first) <= ours))
-                and all(map(entry.id_matches, set(uids)))
-            ):
-                # Every row is the chosen app's, has an id of its form that needs no second
-                # look, and has empty App Link cells (or they are to be replaced).
-                for row, uid, url in zip(rows, uids, render_all(uids), strict=True):
-                    row[first], row[second], row[third], row[fourth] = app_id, uid, name, url
-                stats.filled_rows += len(rows)
-                return rows
-            for offset, row in enumerate(rows):
-                stats.filled_rows += _fill_row(work.sheet_row(index + offset), row)
-            return rows
-
-        def _fill_row(r: int, row: list[Cell]) -> int:
-            if not any(c is not None and c != "" for c in row):
-                return 0  # a blank row is no record
-            if len(row) <= top:
-                row.extend([None] * (top + 1 - len(row)))
-            if not apps.is_chosen(row[first]):
-                done = apps.fill_other(r, row, targets)
-                if isinstance(done, Issue):
-                    stats.issues.append(done)
-                    return 0
-                return done
-            raw = row[source]
-            uid, reason = (raw, None) if type(raw) is str else (id_text(raw), mangled_reason(raw))
-            if reason and uid.strip():
-                stats.issues.append(
-                    make_issue("unique-id-mangled", row=r, column=column, value=uid, reason=reason)
-                )
-            if not uid or uid.isspace():
-                stats.issues.append(make_issue("fill-no-id", row=r, column=column))
-                return 0
-            if not entry.id_matches(uid.strip()) and not (reason or mangled_reason(raw)):
-                stats.issues.append(apps.not_fitting(r, uid, entry, column))
-                return 0
-            url = render(uid)
-            if overwrite or (
-                row[first] is None
-                and row[second] is None
-                and row[third] is None
-                and row[fourth] is None
-            ):
-                row[first], row[second], row[third], row[fourth] = app_id, uid, name, url
-            else:
-                stats.kept_cells += _write(row, targets, (app_id, uid, name, url), overwrite)
-            return 1
-
-        return fill_block, partial(_first_walk, result, stats)
+        return partial(fill.block, stats), partial(_first_walk, result, stats)
 
     _apply(result, start, block=True)
     return result
+
+
+class _IdFill:
+    """The fill of a table's rows from the ids of one app (``entry``, its ids in column
+    ``source``), into the App Link cells at ``targets``: a whole block at once where every row
+    is plain, else row by row. ``renders``: the link makers of
+    :func:`~applinks.fill_rows.renderer`, for one id and for a list.
+    """
+
+    def __init__(
+        self,
+        entry: AppEntry,
+        work: Table,
+        source: int,
+        targets: list[int],
+        registry: Registry,
+        renders: tuple[Render, Callable[[list[str]], list[str]]],
+        *,
+        overwrite: bool,
+    ) -> None:
+        self.entry, self.work, self.source, self.targets = entry, work, source, targets
+        self.render, self.render_all = renders
+        self.overwrite = overwrite
+        self.column = work.headers[source]
+        headers = (self.column, work.headers[targets[0]], work.headers[targets[1]])
+        #: The rows of other apps (and the issues' headers: the id column's, App ID's, App
+        #: Unique ID's).
+        self.apps = RowApps(entry, self.render, registry, headers)
+
+    def block(self, stats: _Tally, index: int, rows: list[list[Cell]]) -> list[list[Cell]]:
+        """Fill ``rows``, the data rows from ``index`` on, counting into ``stats``."""
+        targets, overwrite, entry = self.targets, self.overwrite, self.entry
+        first, second, third, fourth = targets
+        ours, fits = {None, entry.app_id}, entry.id_fullmatch
+        uids = _plain_ids(rows, self.source, max(targets))
+        if (
+            uids is not None
+            and (_blank_at(rows, targets) or (overwrite and _apps_of(rows, first) <= ours))
+            and (fits is None or all(map(fits, uids)))
+        ):
+            # Every row is the chosen app's, has an id of its form that needs no second
+            # look, and has empty App Link cells (or they are to be replaced).
+            app_id, name = entry.app_id, entry.name
+            for row, uid, url in zip(rows, uids, self.render_all(uids), strict=True):
+                row[first], row[second], row[third], row[fourth] = app_id, uid, name, url
+            stats.filled_rows += len(rows)
+            return rows
+        for offset, row in enumerate(rows):
+            stats.filled_rows += self.row(stats, self.work.sheet_row(index + offset), row)
+        return rows
+
+    def row(self, stats: _Tally, r: int, row: list[Cell]) -> int:
+        """Fill sheet row ``r``; return 1 when it was filled, 0 when not (an issue says why,
+        unless the row is blank)."""
+        if not any(c is not None and c != "" for c in row):
+            return 0  # a blank row is no record
+        entry, apps, targets, column = self.entry, self.apps, self.targets, self.column
+        top, first = max(targets), targets[0]
+        if len(row) <= top:
+            row.extend([None] * (top + 1 - len(row)))
+        if not apps.is_chosen(row[first]):
+            done = apps.fill_other(r, row, targets)
+            if isinstance(done, Issue):
+                stats.issues.append(done)
+                return 0
+            return done
+        raw = row[self.source]
+        uid, reason = (raw, None) if type(raw) is str else (id_text(raw), mangled_reason(raw))
+        if reason and uid.strip():
+            stats.issues.append(
+                make_issue("unique-id-mangled", row=r, column=column, value=uid, reason=reason)
+            )
+        if not uid or uid.isspace():
+            stats.issues.append(make_issue("fill-no-id", row=r, column=column))
+            return 0
+        if not entry.id_matches(uid.strip()) and not (reason or mangled_reason(raw)):
+            stats.issues.append(apps.not_fitting(r, uid, entry, column))
+            return 0
+        link = (entry.app_id, uid, entry.name, self.render(uid))
+        if self.overwrite or all(row[p] is None for p in targets):
+            row[first], row[targets[1]], row[targets[2]], row[targets[3]] = link
+        else:
+            stats.kept_cells += _write(row, targets, link, self.overwrite)
+        return 1
 
 
 def _plain_ids(rows: list[list[Cell]], source: int, top: int) -> list[str] | None:

@@ -12,7 +12,7 @@ import functools
 import io
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -214,9 +214,14 @@ class AppEntry:
 
     def id_matches(self, unique_id: str) -> bool:
         """Return True when ``unique_id`` fits ``id_pattern`` (always True without one)."""
-        if self.id_pattern is None:
-            return True
-        return re.fullmatch(self.id_pattern, unique_id) is not None
+        fits = self.id_fullmatch
+        return fits is None or fits(unique_id) is not None
+
+    @functools.cached_property
+    def id_fullmatch(self) -> Callable[[str], re.Match[str] | None] | None:
+        """Return ``id_pattern``'s ``fullmatch``, compiled once (None without a pattern): mapped
+        over a column of ids, it tells which fit at C speed."""
+        return None if self.id_pattern is None else re.compile(self.id_pattern).fullmatch
 
 
 @dataclass(frozen=True)

@@ -283,16 +283,30 @@ def extract_id(template: str, url: str, settings: Mapping[str, str] | None = Non
     >>> extract_id("https://trello.com/c/{id}", "http://www.Trello.com/c/AbCd1234/")
     'AbCd1234'
     """
-    names = placeholders(template)
-    known = tuple(
-        (name, value)
-        for name in names
-        if name != ID and (value := _setting(settings, name)) is not None
-    )
-    pattern = _pattern(template, known)
+    pattern = link_pattern(template, settings)
     if pattern is None:
         return None
     match = pattern.fullmatch(url.strip())
     if match is None:
         return None
-    return unquote(match.group(f"p_{ID}"))
+    return unquote(match.group(ID_GROUP))
+
+
+#: The group of a :func:`link_pattern` match that holds the id (percent-encoded, as in the link).
+ID_GROUP = f"p_{ID}"
+
+
+def link_pattern(
+    template: str, settings: Mapping[str, str] | None = None
+) -> re.Pattern[str] | None:
+    """Return the compiled pattern :func:`extract_id` reads links with (None: no ``{id}``).
+
+    Its ``fullmatch`` of a stripped link holds the id, still percent-encoded, in the group
+    :data:`ID_GROUP`. Settings that are given must appear in the link as given.
+    """
+    known = tuple(
+        (name, value)
+        for name in placeholders(template)
+        if name != ID and (value := _setting(settings, name)) is not None
+    )
+    return _pattern(template, known)

@@ -59,6 +59,9 @@ def _text(value: Cell) -> Any:
 _STR = frozenset({str})
 _INT = frozenset({int})
 _STR_OR_NONE = frozenset({str, type(None)})
+_NUMBERS = frozenset({int, float})
+_is_float = cast("Callable[[Any], bool]", float.__instancecheck__)
+_NUL = "\x00"
 _EMPTY: dict[Any, str] = {None: ""}
 #: What makes the csv module quote a field (QUOTE_MINIMAL, "\r\n" line ends).
 _SPECIAL = re.compile(r'[,"\r\n]')
@@ -81,9 +84,46 @@ def _field(value: Cell) -> str:
     return str(_text(value))
 
 
-def _quoted(text: str) -> str:
-    """Return ``text`` as a CSV field: quoted (quotes doubled) when it must be."""
-    return '"' + text.replace('"', '""') + '"' if _SPECIAL.search(text) else text
+def _fields(column: Sequence[Any], kinds: set[type]) -> Sequence[str]:
+    """Return a column's cells as the fields ``csv.writer`` writes (``kinds``: their types).
+
+    A column of one common kind is converted at C speed; the fields are quoted where they must
+    be (:func:`_quoted`).
+    """
+    texts: Sequence[str]
+    if kinds == _INT:  # ids, prices, counts: str() is cell_text's form (and needs no quotes)
+        return list(map(int.__repr__, column))
+    if kinds <= _NUMBERS and not any(map(float.is_integer, filter(_is_float, column))):
+        return list(map(str, column))  # (whole numbers and fractions: baths 2 and 3.5)
+    if kinds <= _DATES and _plain_dates(texts := list(map(str, column))):
+        return texts
+    if kinds == _STR:
+        texts = column
+    elif kinds <= _STR_OR_NONE:
+        texts = list(map(_EMPTY.get, column, column))
+    else:
+        texts = list(map(_field, column))
+    joined = _NUL.join(texts)
+    # (four C-level searches of one character: faster than one of the four)
+    if "," in joined or '"' in joined or "\n" in joined or "\r" in joined:
+        return _quoted(texts, joined)
+    return texts
+
+
+def _quoted(texts: Sequence[str], joined: str) -> list[str]:
+    """Return the fields, each quoted (its quotes doubled) when it holds a comma, a quote or a
+    line break; ``joined``: the fields joined by NULs.
+
+    A column of fields that all need quotes and hold none (names with a comma) is quoted as one
+    text; otherwise each field that needs them is.
+    """
+    needs = list(map(_SPECIAL.search, texts))
+    if None not in needs and '"' not in joined and joined.count(_NUL) == len(texts) - 1:
+        return ('"' + joined.replace(_NUL, '"' + _NUL + '"') + '"').split(_NUL)
+    out = list(texts)
+    for i in compress(range(len(out)), needs):
+        out[i] = '"' + out[i].replace('"', '""') + '"'
+    return out
 
 
 def _plain_dates(texts: list[str]) -> bool:
@@ -175,24 +215,7 @@ class CsvRowWriter:
                     self.rows(kept)
                 return
         positions = self._keep if self._keep is not None else range(len(columns))
-        columns = [columns[p] for p in positions]
-        for index, position in enumerate(positions):
-            column = columns[index]
-            kinds = block.kinds(position)
-            texts: Sequence[str]
-            if kinds == _STR:
-                texts = column
-            elif kinds <= _STR_OR_NONE:
-                texts = list(map(_EMPTY.get, column, column))
-            elif kinds == _INT:  # ids, prices, counts: str() is cell_text's form
-                texts = list(map(int.__repr__, column))
-            elif kinds <= _DATES and _plain_dates(texts := list(map(str, column))):
-                pass
-            else:
-                texts = list(map(_field, column))
-            if _SPECIAL.search("\x00".join(texts)):
-                texts = list(map(_quoted, texts))
-            columns[index] = texts
+        columns = [_fields(columns[p], block.kinds(p)) for p in positions]
         self._write("\r\n".join(map(",".join, zip(*columns, strict=True))) + "\r\n")
         before = self.count
         self.count += len(rows)
