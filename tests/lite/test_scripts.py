@@ -274,12 +274,16 @@ def test_from_urls_refuses_a_column_without_links(engine):
 def test_from_urls_names_links_that_point_at_no_record_as_the_ribbon_does(engine):
     rows = [*LINKS, ["2 Fir Ln", "https://maps.app.goo.gl/abc"], ["4 Oak Ln", "mailto:a@b.test"]]
     line, _ = on_both(engine, rows, "from_urls", select="B2")
+    paste = "paste the link of the record itself, copied from the browser with the record open."
     assert line == (
-        'Filled App Links on 3 rows from the links in column "Listing URL" (B). 2 links '
-        "pointed at no record (a short link, a map, an email address or a phone number); "
-        "paste the link of the record itself, copied from the browser with the record open. "
-        "1 link did not show a record id; Check Sheet lists it. Added the columns "
-        '"App ID", "App Unique ID", "App Name" and "App Content URL".'
+        'Filled App Links on 3 rows from the links in column "Listing URL" (B). Added the '
+        'columns "App ID", "App Unique ID", "App Name" and "App Content URL". Not filled: 3 '
+        'rows. Row 4: no record id was found in the link "https://www.example.com/deal/7", so '
+        f"the App Unique ID was left empty; {paste} "
+        'Row 6: "https://maps.app.goo.gl/abc" is not the link of a record (a map), so the row '
+        f"was left without an App ID; {paste} "
+        'Row 7: "mailto:a@b.test" is not the link of a record (an email address), so the row '
+        f"was left without an App ID; {paste}"
     )
 
 

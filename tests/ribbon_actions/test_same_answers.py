@@ -8,6 +8,7 @@ import pytest
 
 from ..udf_cases import TEMPLATE_CASES, TEMPLATES_CELLS
 from .conftest import cells, make_book
+from .grid_engine import ExcelError
 from .test_actions import ZILLOW, run
 
 DAMAGED = [["Name", "Record ID"], ["12 Oak St", 12345678901234567], ["3 Elm Ave", "00123"]]
@@ -127,6 +128,43 @@ def test_a_formula_that_shows_nothing_in_an_app_link_column_is_kept_and_named(en
 
     assert run(book, "fill_app_links", "yes") == BLANK_FILLED
     assert cells(book) == BLANK_CELLS
+
+
+def test_a_formula_that_shows_an_error_in_an_app_link_column_is_named_as_one_that_shows_nothing(
+    engine,
+):
+    # A formula showing #N/A was counted among the cells that "already held other values".
+    blank, missing = '=IF(B2>50000000,"zillow.com","")', "=VLOOKUP(A3,Prices!A:B,2,FALSE)"
+    rows = [
+        ["Name", "Listing ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
+        ["12 Oak St", 48616032, (blank, ""), None, None, None],
+        ["3 Elm Ave", 59187422, (missing, ExcelError("#N/A")), None, None, None],
+        ["9 Pine Rd", 12345678, None, None, (missing, ExcelError("#DIV/0!")), None],
+    ]
+    book = make_book(engine, rows, select="B2")
+
+    message = run(book, "fill_app_links", "yes")
+
+    assert message == (
+        'Filled App Links for Zillow on 3 rows from column "Listing ID" (B). Kept 3 formulas '
+        'that show nothing or an error ("App ID" in row 2, "App ID" in row 3 shows #N/A and '
+        '"App Name" in row 4 shows #DIV/0!); the rows have no value there: replace the formulas '
+        "with values, or clear them and fill again."
+    )
+    assert cells(book) == [
+        ["Name", "Listing ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
+        ["12 Oak St", 48616032.0, blank, "48616032", "Zillow", ZILLOW.format("48616032")],
+        ["3 Elm Ave", 59187422.0, missing, "59187422", "Zillow", ZILLOW.format("59187422")],
+        ["9 Pine Rd", 12345678.0, "zillow.com", "12345678", missing, ZILLOW.format("12345678")],
+    ]
+    # One formula, only errors: said as such.
+    rows[1][2] = rows[3][4] = None
+    book = make_book(engine, rows, select="B2")
+    assert run(book, "fill_app_links", "yes") == (
+        'Filled App Links for Zillow on 3 rows from column "Listing ID" (B). Kept 1 formula '
+        'that shows an error ("App ID" in row 3 shows #N/A); the row has no value there: '
+        "replace the formula with a value, or clear it and fill again."
+    )
 
 
 def test_an_empty_sheet_is_refused_by_every_button_that_reads_it(engine, tmp_path):

@@ -40,7 +40,11 @@ def inserted_message(inserted: Inserted) -> str:
 
 
 def fill_message(
-    result: FillResult, app_name: str, column: str, inserted: Inserted, blank: list[str]
+    result: FillResult,
+    app_name: str,
+    column: str,
+    inserted: Inserted,
+    blank: list[tuple[str, str]],
 ) -> str:
     """Return Fill App Links' line: what it filled from ``column`` (``"Listing ID" (B)``)."""
     text = (
@@ -52,47 +56,36 @@ def fill_message(
 
 def from_urls_message(
     result: FillResult,
-    links: list[str],
     header: str,
     selected: int,
     inserted: Inserted,
-    blank: list[str],
+    blank: list[tuple[str, str]],
 ) -> str:
-    """Return From URLs' line for the links (as typed) of column ``header`` at ``selected``."""
-    given = sum(1 for link in links if link)
+    """Return From URLs' line for the links of column ``header`` at ``selected``: the rows it
+    could not fill are named, and why, as the command line reports them (prepare
+    --from-url)."""
     text = (
         f"Filled App Links on {counted(result.filled_rows, 'row')} from the links in column "
         f'"{header}" ({column_letter(selected)}).'
     )
-    no_id = sum(1 for row in result.table.rows if row[0] is not None and row[1] and not row[2])
-    not_records = result.not_records
-    if given > result.filled_rows + not_records:
-        unused = given - result.filled_rows - not_records
-        text += f" {counted(unused, 'link')} had no web address to use."
-    if not_records:
-        text += (
-            f" {counted(not_records, 'link')} pointed at no record (a short link, a map, an "
-            "email address or a phone number); paste the link of the record itself, copied from "
-            "the browser with the record open."
-        )
-    if no_id:
-        text += (
-            f" {counted(no_id, 'link')} did not show a record id; Check Sheet lists "
-            f"{'it' if no_id == 1 else 'them'}."
-        )
-    return text + fill_notes(result, inserted, blank, ids=False)
+    return text + fill_notes(result, inserted, blank)
 
 
-def fill_notes(
-    result: FillResult, inserted: Inserted, blank: list[str], *, ids: bool = True
-) -> str:
-    """Return what Fill and From URLs add after their first sentence."""
+def fill_notes(result: FillResult, inserted: Inserted, blank: list[tuple[str, str]]) -> str:
+    """Return what Fill and From URLs add after their first sentence. ``blank``: the cells
+    whose formula shows nothing or an error where the fill would have written, each with the
+    error it shows ("" for nothing)."""
     text = ""
     if blank:
         one = len(blank) == 1
+        errors = sum(1 for _, error in blank if error)
+        shows = ["nothing", "nothing or an error", "an error"][
+            (errors > 0) + (errors == len(blank))
+        ]
+        cells = [f"{where} shows {error}" if error else where for where, error in blank]
         text += (
             f" Kept {counted(len(blank), 'formula')} that show{'s' if one else ''} "
-            f"nothing ({listing(blank, quote=False)}); the row{plural_s(blank)} "
+            f"{shows} ({listing(cells, quote=False)}); the row{plural_s(blank)} "
             f"{'has' if one else 'have'} no value there: replace the "
             f"formula{plural_s(blank)} with {'a value' if one else 'values'}, or clear "
             f"{'it' if one else 'them'} and fill again."
@@ -106,12 +99,12 @@ def fill_notes(
     if inserted.plan:
         text += f" Added the column{plural_s(inserted.headers)} {listing(inserted.headers)}."
     damaged = result.report.counts_by_code().get("unique-id-mangled", 0)
-    if ids and damaged:
+    if damaged:
         text += (
             f" {counted(damaged, 'id')} look{'s' if damaged == 1 else ''} damaged by Excel; "
             "Check Sheet lists them."
         )
-    return text + (not_filled_note(result) if ids else "")
+    return text + not_filled_note(result)
 
 
 def not_filled_note(result: FillResult) -> str:

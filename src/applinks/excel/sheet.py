@@ -62,6 +62,7 @@ from applinks.headers import column_letter, find_column, map_headers
 from applinks.issues import Report
 from applinks.operations import FillResult, LinkSource, fill_links, resolve_app
 from applinks.registry import AppEntry, Registry, load_registry
+from applinks.shape import EXCEL_ERRORS
 from applinks.table import APP_LINK_HEADERS, APP_UNIQUE_ID, Cell, Table, cell_text
 from applinks.wording import counted as _count
 from applinks.wording import listing as _listing
@@ -199,7 +200,7 @@ class Outcome:
 
     after: list[list[Cell]]
     result: FillResult
-    blank: list[str]
+    blank: list[tuple[str, str]]
     #: The first sentence's column (Fill) or header and position (From URLs).
     column: str = ""
     app_name: str = ""
@@ -212,7 +213,7 @@ class Outcome:
                 self.result, self.app_name, self.column, inserted, self.blank
             )
         return sentences.from_urls_message(
-            self.result, self.links, self.column, self.position, inserted, self.blank
+            self.result, self.column, self.position, inserted, self.blank
         )
 
 
@@ -275,7 +276,8 @@ def fill_outcome(
     """Fill the four ``columns`` from the ids at ``source`` (None: App Unique ID's own); a
     damaged id stays the number it is, a formula stays."""
     layout, before = columns.layout, columns.before
-    sub, id_column = fill_table(layout, source, ids, before)
+    seen = _errors_as_blank(before, columns.formulas, ids=1 if ids is None else None)
+    sub, id_column = fill_table(layout, source, ids, seen)
     links = LinkSource(app=entry.app_id, id_column=id_column, template_settings=settings)
     result = fill_links(sub, links, registry=registry)
     offset = 0 if ids is None else 1
@@ -352,8 +354,11 @@ def from_urls_outcome(
     """Derive the four ``columns`` from the links ``urls`` of the column now at ``selected``;
     a formula stays."""
     layout, before = columns.layout, columns.before
+    seen = _errors_as_blank(before, columns.formulas)
     sub = Table(
-        ["Links", *APP_LINK_HEADERS], [[u, *r] for u, *r in zip(urls, *before, strict=True)]
+        ["Links", *APP_LINK_HEADERS],
+        [[u, *r] for u, *r in zip(urls, *seen, strict=True)],
+        header_row=layout.header_row,  # rows named as the sheet numbers them
     )
     result = fill_links(sub, LinkSource(from_url="Links"), registry=registry)
     after = [result.table.column_values(i + 1) for i in range(4)]
@@ -588,20 +593,42 @@ def _keep_damaged_ids(ids: list[Cell], before: list[Cell], after: list[Cell]) ->
             after[index] = raw
 
 
+def _errors_as_blank(
+    before: list[list[Cell]], formulas: list[list[str]], *, ids: int | None = None
+) -> list[list[Cell]]:
+    """Return the App Link columns as the fill is to see them: a formula that shows an error
+    (``#N/A``) as an empty cell, like one that shows nothing, so the fill names it rather than
+    keeping it as a value. The column at ``ids`` (the ids the fill reads) stays as it is."""
+    return [
+        old
+        if i == ids
+        else [None if _shows_error(f, v) else v for f, v in zip(typed, old, strict=True)]
+        for i, (old, typed) in enumerate(zip(before, formulas, strict=True))
+    ]
+
+
+def _shows_error(formula: str, value: Cell) -> bool:
+    return isinstance(formula, str) and formula.startswith("=") and value in EXCEL_ERRORS
+
+
 def _blank_formulas(
     layout: Layout,
     targets: list[int],
     formulas: list[list[str]],
     before: list[list[Cell]],
     after: list[list[Cell]],
-) -> list[str]:
-    """Return the cells (``"App ID" in row 3``) whose formula shows nothing where the fill
-    would have written a value; the formula stays and ``after`` keeps what it shows."""
-    blank: list[str] = []
+) -> list[tuple[str, str]]:
+    """Return the cells (``"App ID" in row 3``) whose formula shows nothing or an error where
+    the fill would have written a value, each with the error it shows ("" for nothing); the
+    formula stays and ``after`` keeps what it shows."""
+    blank: list[tuple[str, str]] = []
     for position, typed, old, new in zip(targets, formulas, before, after, strict=True):
         for index, formula in enumerate(typed):
-            if isinstance(formula, str) and formula.startswith("=") and new[index] != old[index]:
-                new[index] = old[index]
+            if not (isinstance(formula, str) and formula.startswith("=")):
+                continue
+            error = str(old[index]) if _shows_error(formula, old[index]) else ""
+            if new[index] != (None if error else old[index]):
                 row = layout.first_data_row + index
-                blank.append(f'"{layout.headers[position]}" in row {row}')
+                blank.append((f'"{layout.headers[position]}" in row {row}', error))
+            new[index] = old[index]
     return blank

@@ -34,6 +34,12 @@ __all__ = [
 ]
 
 
+#: How xlwings hands each argument over: as rows, and an error cell as the text it shows
+#: ("#N/A"), as the ribbon and the command line read it (xlwings' default, None, would pass
+#: for an empty cell: a link left out, an App ID found fine).
+ARGUMENT: dict[str, Any] = {"ndim": 2, "err_to_str": True}
+
+
 def _call(name: str, caller: Any, *arguments: Any) -> Any:
     """Run ``name`` over the ranges with the apps and settings of the caller's workbook."""
     if caller is None:
@@ -44,25 +50,25 @@ def _call(name: str, caller: Any, *arguments: Any) -> Any:
 
 
 @xw.func
-@xw.arg("app_id", ndim=2)
-@xw.arg("unique_id", ndim=2)
-@xw.arg("template", ndim=2)
+@xw.arg("app_id", **ARGUMENT)
+@xw.arg("unique_id", **ARGUMENT)
+@xw.arg("template", **ARGUMENT)
 def APPLINK_URL(app_id: Any, unique_id: Any, template: Any = None, caller: Any = None) -> Any:
     """The App Content URL for an App ID and App Unique ID (optionally your own URL template)."""
     return _call("APPLINK_URL", caller, app_id, unique_id, template)
 
 
 @xw.func
-@xw.arg("app_id", ndim=2)
+@xw.arg("app_id", **ARGUMENT)
 def APPLINK_NAME(app_id: Any, caller: Any = None) -> Any:
     """The App Name for an App ID, e.g. Zillow for zillow.com."""
     return _call("APPLINK_NAME", caller, app_id)
 
 
 @xw.func
-@xw.arg("app_id", ndim=2)
-@xw.arg("unique_id", ndim=2)
-@xw.arg("url", ndim=2)
+@xw.arg("app_id", **ARGUMENT)
+@xw.arg("unique_id", **ARGUMENT)
+@xw.arg("url", **ARGUMENT)
 def APPLINK_CHECK(
     app_id: Any, unique_id: Any = OMITTED, url: Any = OMITTED, caller: Any = None
 ) -> Any:
@@ -72,15 +78,15 @@ def APPLINK_CHECK(
 
 
 @xw.func
-@xw.arg("url_or_host", ndim=2)
+@xw.arg("url_or_host", **ARGUMENT)
 def APPLINK_APPID(url_or_host: Any, caller: Any = None) -> Any:
     """The App ID (a domain such as salesforce.com) for a web link or host name."""
     return _call("APPLINK_APPID", caller, url_or_host)
 
 
 @xw.func
-@xw.arg("url", ndim=2)
-@xw.arg("app_id", ndim=2)
+@xw.arg("url", **ARGUMENT)
+@xw.arg("app_id", **ARGUMENT)
 def APPLINK_ID(url: Any, app_id: Any = None, caller: Any = None) -> Any:
     """The App Unique ID found in a web link to a record."""
     return _call("APPLINK_ID", caller, url, app_id)
