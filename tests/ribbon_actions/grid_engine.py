@@ -162,12 +162,14 @@ class SheetModel:
 
     def put(self, row: int, col: int, value: Any, *, typed: bool = False) -> None:
         """Store ``value`` as Excel would when it is written through Value (or Formula)."""
-        self.formulas.pop((row, col), None)
+        had = self.formulas.pop((row, col), None)
         if isinstance(value, str):
             if self.number_format(row, col) == "@":
                 value = value or None
             elif value.startswith("="):
                 self.formulas[(row, col)] = value
+                if value == had:
+                    return  # Excel works the same formula out to the result it showed
                 value = None
             else:
                 value = excel_reads(value)

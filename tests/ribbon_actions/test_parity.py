@@ -40,9 +40,17 @@ DIFFERENCES = {
     # Fill, until the user fixes it) and Check Sheet names that column.
     "damaged-id-column": "unique-id-mangled",
     # By design: Fill App Links never writes over a formula in an App Link column, and names
-    # one that shows nothing; the command line reads only the saved result, which it fills
-    # (test_a_formula_app_id_that_shows_nothing_is_the_one_difference_by_design).
+    # one that shows nothing or an error (#N/A), filling the row's other cells; the command
+    # line reads only the saved result: it fills an empty one and keeps an error as a value
+    # (test_a_formula_app_id_that_shows_nothing_is_the_one_difference_by_design, and in
+    # test_parity_actions.py the one that shows an error).
     "formula-app-link-cell": "kept by the ribbon, filled by the command line",
+    # Not in the table, since the engine has no hyperlinks: a cell that shows text ("View
+    # listing") and links to the record gives the command line its link target (for
+    # --from-url and for App Content URL in the CSV); the ribbon reads what the cells show.
+    # xlwings reads a range's values in one call but its links one cell or one link at a time,
+    # so reading them would make the number of calls into Excel grow with the rows.
+    "hyperlink-target": "the command line reads a linked cell's target, the ribbon its text",
 }
 
 IDS = {
@@ -93,8 +101,10 @@ def _write_workbook(path: Path, ids: str, shape: str) -> None:
     book.save(path)
 
 
-def _as_excel_hands_it(value: Any) -> Any:
-    """Return a cell value as Excel hands it to xlwings."""
+def _as_excel_hands_it(value: Any, kind: str = "n") -> Any:
+    """Return a cell value (of openpyxl's data type ``kind``) as Excel hands it to xlwings."""
+    if kind == "e":  # an error value (#N/A): xlwings gets Excel's error, not a text
+        return grid_engine.ExcelError(value)
     if isinstance(value, dt.time):
         return dt.datetime(1899, 12, 30, value.hour, value.minute, value.second)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -110,9 +120,9 @@ def _open_in_engine(engine: Any, path: Path) -> tuple[Any, int, int]:
     grid = [
         [
             # A formula cell holds its formula and the result saved with the file.
-            (c.value, _as_excel_hands_it(v.value))
+            (c.value, _as_excel_hands_it(v.value, v.data_type))
             if c.data_type == "f"
-            else _as_excel_hands_it(c.value)
+            else _as_excel_hands_it(c.value, c.data_type)
             for c, v in zip(row, saved_row, strict=True)
         ]
         for row, saved_row in zip(source.iter_rows(), saved.iter_rows(), strict=True)
@@ -152,12 +162,22 @@ def _cli(path: Path, app: str, out: Path) -> tuple[list[list[str]], set[tuple], 
 
 
 def _ribbon(engine: Any, path: Path, app: str) -> tuple[list[list[str]], set[tuple], bytes]:
-    book, header_row, id_column = _open_in_engine(engine, path)
+    filled, rows, issues, data, _ = _ribbon_action(engine, path, app, "fill_app_links", 2, "yes")
+    assert filled.startswith("Filled App Links")
+    return rows, issues, data
+
+
+def _ribbon_action(
+    engine: Any, path: Path, app: str, action: str, column: int, *answers: str
+) -> tuple[str, list[list[str]], set[tuple], bytes, Any]:
+    """Run the ribbon ``action`` with a cell of ``column`` (1-based) selected, then Check Sheet
+    and Save CSV; return the action's message, the CSV's rows, the issues, the CSV bytes and
+    the book."""
+    book, header_row, _ = _open_in_engine(engine, path)
     book.impl.model.names[APP_NAME_KEY] = f'="{app}"'
     model = book.sheets["Deals"].impl.model
-    model.selection = grid_engine.Rect(header_row + 1, id_column, header_row + 1, id_column)
-    filled = run(book, "fill_app_links", "yes")
-    assert filled.startswith("Filled App Links")
+    model.selection = grid_engine.Rect(header_row + 1, column, header_row + 1, column)
+    done = run(book, action, *answers)
     checked = run(book, "check_sheet")
     listing = book.sheets["App Link Check"].impl.model
     issues = set()
@@ -167,41 +187,50 @@ def _ribbon(engine: Any, path: Path, app: str) -> tuple[list[list[str]], set[tup
             issues.add((int(row[0]), row[1], row[3], row[5]))
     csv_path = path.with_name(f"{path.stem} - Cloze import.csv")
     errors = re.match(r"(\d+) errors?\b", checked)
-    answers = ["yes"] if errors and int(errors.group(1)) else []  # "Save the CSV anyway?"
+    answers = ("yes",) if errors and int(errors.group(1)) else ()  # "Save the CSV anyway?"
     book.sheets["Deals"].activate()
     assert run(book, "save_csv", *answers).startswith("Saved"), checked
     data = csv_path.read_bytes()
-    return (
-        list(csv.reader(io.StringIO(data.decode("utf-8-sig")))),
-        issues | _not_filled(filled),
-        data,
-    )
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return done, rows, issues | _not_filled(done), data, book
 
 
 def _not_filled(message: str) -> set[tuple]:
-    """Return the rows Fill App Links names as not filled, as issues (row, column, "fill-",
-    message): the ribbon says them when it fills, as ``applinks fill`` and ``prepare`` do; Check
-    Sheet checks the sheet as it is."""
+    """Return the rows Fill App Links (or From URLs) names as not filled, as issues (row,
+    column, "fill-", message), and their count as (0, "", "fill-count", count): the ribbon says
+    them when it fills, as ``applinks fill`` and ``prepare`` do, the first three in full; Check
+    Sheet checks the sheet as it is. A sentence that names no column is about the column the
+    message says the ids or links came from."""
     found = re.search(r" Not filled: (\d+) rows?\. (.*)$", message)
     if found is None:
         return set()
-    shown = re.sub(r" And \d+ more\.$", "", found[2])
+    lead = re.search(r'from (?:the links in )?column "([^"]+)"', message)
+    shown = re.sub(r" And [\d,]+ rows? more\.$", "", found[2])
     said = [
-        (text, *re.findall(r'^Row (\d+): .*? in "([^"]+)"', text)[0])
-        for text in re.split(r" (?=Row \d+: )", shown)
+        (text, *(re.findall(r'^Row (\d+): .*? in "([^"]+)"', text) or [(row, lead and lead[1])])[0])
+        for text, row in (
+            (t, re.findall(r"^Row (\d+): ", t)[0]) for t in re.split(r" (?=Row \d+: )", shown)
+        )
     ]
     assert len(said) == min(int(found[1]), 3), message  # the first three in full
-    return {(int(row), column, "fill-", text) for text, row, column in said}
+    count = (0, "", "fill-count", int(found[1].replace(",", "")))
+    return {(int(row), column, "fill-", text) for text, row, column in said} | {count}
 
 
 def _named(issues: set[tuple]) -> set[tuple]:
     """Return the command line's issues with the named differences applied (and the fill's
-    codes as the ribbon's message shows them: by their sentence)."""
+    codes as the ribbon's message shows them: the first three by their sentence, and their
+    count)."""
     code = DIFFERENCES["damaged-id-column"]
-    return {
-        (r, "App Unique ID" if c2 == code else col, "fill-" if c2.startswith("fill-") else c2, m)
+    left = sorted(i for i in issues if i[2].startswith("fill-"))
+    named = {
+        (r, "App Unique ID" if c2 == code else col, c2, m)
         for r, col, c2, m in issues
+        if not c2.startswith("fill-")
     }
+    if left:
+        named.add((0, "", "fill-count", len(left)))
+    return named | {(r, col, "fill-", m) for r, col, _, m in left[:3]}
 
 
 @pytest.mark.parametrize(("name", "ids", "app", "shape"), CASES, ids=[c[0] for c in CASES])
