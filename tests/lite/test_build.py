@@ -86,6 +86,21 @@ def test_main_py_declares_the_windows_functions(main_py: Any) -> None:
         assert getattr(main_py, name).__annotations__ == {}, name
 
 
+def test_main_py_hands_arguments_over_as_the_windows_add_in_does() -> None:
+    # Each argument as rows, and an error cell as the text it shows (#N/A), not as an empty
+    # cell: the options of every ``arg`` in main.py are the Windows add-in's.
+    import ast
+
+    source = (Path(build.__file__).parent / "main.py").read_text(encoding="utf-8")
+    options = [
+        {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "arg"
+    ]
+    assert len(options) == 15  # every argument of the five functions
+    assert all(o == windows.ARGUMENT for o in options), options
+
+
 @pytest.mark.parametrize(
     ("function", "args", "expected"),
     [case[1:] for case in TEMPLATE_CASES],
