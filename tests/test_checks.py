@@ -335,3 +335,30 @@ def test_a_repeated_near_miss_is_reported_once_as_a_duplicate() -> None:
     assert [dataclasses.astuple(i) for i in check(table)] == [
         (1, "AppID", "header-duplicate", "error", message, "AppID", "")
     ]
+
+
+def test_an_app_id_that_shows_a_formulas_error_is_said_to_be_one() -> None:
+    # Not "has capital letters; use """ or "is a web address": an error value is no App ID,
+    # and nothing can be suggested from it.
+    table = Table(
+        ["Name", "App ID", "App Unique ID", "App Name", "App Content URL"],
+        [["A", "#N/A", "59187422", "Zillow", "https://www.zillow.com/homedetails/59187422_zpid/"]],
+    )
+    shown = (
+        'Row 2: the App ID cell shows the error "#N/A" (a formula that could not be worked '
+        'out); the CSV for Cloze carries "#N/A" as it is, so fix the formula in Excel or clear '
+        "the cell."
+    )
+    assert [dataclasses.astuple(i) for i in check(table)] == [
+        (
+            2,
+            "App ID",
+            "app-id-not-domain",
+            "error",
+            'Row 2: App ID "#N/A" is not a domain name (it shows a formula\'s error); use the '
+            'source\'s web domain, such as "salesforce.com".',
+            "#N/A",
+            "",
+        ),
+        (2, "App ID", "cell-error", "warning", shown, "#N/A", ""),
+    ]

@@ -141,6 +141,9 @@ class App(NamedTuple):
 def _app(app_id: str, registry: Registry) -> App:
     canon = canonical_app_id(app_id)
     entry = registry.get(canon)
+    if app_id.strip() in EXCEL_ERRORS:  # not a domain; no suggestion can be made from it
+        error = AppIdProblem("app-id-not-domain", None, "it shows a formula's error")
+        return App([error], canon, "", False)
     problems = classify_app_id(app_id)
     is_domain = all(p.code != "app-id-not-domain" for p in problems)
     return App(problems, canon, entry.name if entry else "", is_domain)
