@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from itertools import zip_longest
 from pathlib import Path
 
@@ -96,10 +96,9 @@ class Run:
 #: and 2, so a Rust panic's report is caught too) in a file, and prints one JSON line per command.
 _CHILD = r"""
 import json, os, resource, sys, tempfile, time
-path, scratch = sys.argv[1], sys.argv[2]
+path, scratch, commands = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
 from applinks.cli import main
-results = []
-for command in ("check", "prepare"):
+for command in commands:
     out = ["-o", os.path.join(scratch, "out.csv")]
     args = [command, path] + ([] if command == "check" else out)
     with tempfile.TemporaryFile() as caught:
@@ -128,13 +127,13 @@ for command in ("check", "prepare"):
 """
 
 
-def run_file(path: Path, timeout: float) -> list[Run]:
-    """Run both commands on ``path`` in one child process, outputs in a scratch folder.
+def run_file(path: Path, timeout: float, commands: tuple[str, ...] = COMMANDS) -> list[Run]:
+    """Run ``commands`` on ``path`` in one child process, outputs in a scratch folder.
 
     Peak memory is the child's after each command (so the second is at least the first's).
     """
     with tempfile.TemporaryDirectory(prefix="corpus-") as scratch:
-        args = [sys.executable, "-c", _CHILD, str(path), scratch]
+        args = [sys.executable, "-c", _CHILD, str(path), scratch, ",".join(commands)]
         try:
             done = subprocess.run(
                 args,
@@ -146,15 +145,15 @@ def run_file(path: Path, timeout: float) -> list[Run]:
             )
         except subprocess.TimeoutExpired:
             return [
-                Run(str(path), c, None, "timed out", timeout, 0.0, False, False) for c in COMMANDS
+                Run(str(path), c, None, "timed out", timeout, 0.0, False, False) for c in commands
             ]
     runs = []
     for line in done.stdout.decode("utf-8", "replace").splitlines():
         result = json.loads(line)
         runs.append(_run(path, result))
-    if len(runs) < len(COMMANDS):  # the child died (a crash the runs could not catch)
+    if len(runs) < len(commands):  # the child died (a crash the runs could not catch)
         err = done.stderr.decode("utf-8", "replace")
-        for command in COMMANDS[len(runs) :]:
+        for command in commands[len(runs) :]:
             runs.append(
                 Run(
                     str(path),
@@ -190,9 +189,13 @@ def _run(path: Path, result: dict) -> Run:
 
 
 def run_all(
-    folder: Path, timeout: float, jobs: int, budget: float | None = None
+    folder: Path,
+    timeout: float,
+    jobs: int,
+    budget: float | None = None,
+    commands: tuple[str, ...] = COMMANDS,
 ) -> tuple[list[Run], int]:
-    """Run every command on every spreadsheet under ``folder``, ``jobs`` at a time.
+    """Run ``commands`` on every spreadsheet under ``folder``, ``jobs`` at a time.
 
     Files are taken from each repository in turn (the first of each, then the second...), so a
     run cut short by ``budget`` seconds covers every repository. Returns the runs and the
@@ -208,7 +211,7 @@ def run_all(
     def one(path: Path) -> list[Run]:
         if stop is not None and time.monotonic() > stop:
             return []
-        return run_file(path, timeout)
+        return run_file(path, timeout, commands)
 
     with ThreadPoolExecutor(jobs) as pool:
         found = list(pool.map(one, files))
@@ -226,7 +229,7 @@ def summary(runs: list[Run]) -> list[str]:
         "| command | exit 0 | exit 1 | exit 2 | other | timed out |",
         "|---|---|---|---|---|---|",
     ]
-    for command in COMMANDS:
+    for command in [c for c in COMMANDS if any(run.command == c for run in runs)]:
         codes = Counter(run.code for run in runs if run.command == command)
         other = sum(n for code, n in codes.items() if code not in (0, 1, 2, None))
         lines.append(
@@ -310,8 +313,15 @@ def main(argv: list[str] | None = None) -> int:
         "--doc", type=Path, help=f'replace the "{HEADING}" section of this Markdown page'
     )
     go.add_argument("--tsv", type=Path, help="write one line per run here")
+    go.add_argument("--save", type=Path, help="write every run here (JSON), for a later --doc")
     go.add_argument("--timeout", type=float, default=60.0)
     go.add_argument("--jobs", type=int, default=2)
+    go.add_argument(
+        "--commands",
+        default=",".join(COMMANDS),
+        help="comma-separated commands to run on each file (prepare alone reads and checks "
+        "as check does, in half the time)",
+    )
     go.add_argument(
         "--time-box", type=float, help="start no file after this many seconds (a partial run)"
     )
@@ -321,7 +331,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Copied {count:,} spreadsheets into {args.out}.")
         return 0
     started = time.perf_counter()
-    runs, left = run_all(args.folder, args.timeout, args.jobs, args.time_box)
+    commands = tuple(args.commands.split(","))
+    if not set(commands) <= set(COMMANDS):
+        parser.error(f"--commands takes {' and '.join(COMMANDS)}")
+    runs, left = run_all(args.folder, args.timeout, args.jobs, args.time_box, commands)
     text = summary(runs)
     text.append(f"Whole run: {time.perf_counter() - started:.0f} s.")
     if left:
@@ -334,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text("\n".join([*text, "", *refusals(runs), ""]), encoding="utf-8")
     if args.doc:
         write_section(args.doc, [*text, "", *refusals(runs)])
+    if args.save:
+        args.save.write_text(json.dumps([asdict(run) for run in runs], indent=0), "utf-8")
     if args.tsv:
         args.tsv.write_text("\n".join(per_file(runs)) + "\n", encoding="utf-8")
     return 0
