@@ -18,7 +18,7 @@ from applinks.errors import InputError, UsageError
 from applinks.shown import carries_meaning, shown_value
 from applinks.table import Cell, Table
 
-from .xlsx_in import table_from_grid
+from .xlsx_in import EmptySheet, table_from_grid
 
 #: BIFF versions by the first record of a stream (its BOF), and the Excel that wrote them.
 BIFF_VERSIONS = {
@@ -104,7 +104,11 @@ def _table(book: Any, path: Path, sheet: str | None) -> Table:
             "Excel, save it again and try again.",
             path=path,
         ) from exc
-    return table_from_grid(grid, sheet=chosen, source=path.name)
+    try:
+        return table_from_grid(grid, sheet=chosen, source=path.name)
+    except EmptySheet as empty:
+        empty.sheets = tuple(names)
+        raise
 
 
 def _cell(book: Any, cell: Any) -> Cell:
