@@ -161,6 +161,7 @@ def test_old_xls_no_reader_can_open_names_its_version(tmp_path: Path) -> None:
         "poi-49609-backslash-names.xlsx",
         "calamine-errors.xlsx",
         "calamine-OOM_alloc.xls",
+        "poi-clusterfuzz-5436547081830400.xls",
     ],
     ids=[
         "22-cells-declaring-the-whole-grid",
@@ -169,11 +170,13 @@ def test_old_xls_no_reader_can_open_names_its_version(tmp_path: Path) -> None:
         "part-names-with-backslashes",
         "only-error-values",
         "ole-stream-size-high-bits-left-unset",
+        "ole-header-lists-a-sector-past-its-fat",
     ],
 )
 def test_packages_excel_opens_are_read(name: str, tmp_path: Path) -> None:
     """Files once refused ("too large", "not an Excel workbook", "empty", "damaged"): the whole
-    CSV (OOM_alloc.xls: the sheet LibreOffice shows, its empty columns C to H left out)."""
+    CSV (OOM_alloc.xls: the sheet LibreOffice shows, its empty columns C to H left out; the
+    clusterfuzz file: the four cells LibreOffice shows, read with xlrd from olefile's stream)."""
     out = tmp_path / "out.csv"
     done = run_applinks("export", str(CORPUS / name), "-o", str(out), "--allow-errors")
     assert done.returncode == 1, done.stderr  # no App Link columns: errors in the data

@@ -450,8 +450,9 @@ def check_ole(path: Path) -> None:
             pointers = _u32s(read_sector(current))
             fat_sectors += [s for s in pointers[:-1] if s != _FREESECT]
             current = pointers[-1]
-        if len(fat_sectors) > sectors:
-            raise damaged
+        # Only the first fat_len are the FAT's ([MS-CFB] 2.2): readers stop there, and a fuzzed
+        # file may list a sector past its end after them (POI's clusterfuzz ...5436547081830400).
+        fat_sectors = fat_sectors[:fat_len]
         fat: list[int] = []
         for index in fat_sectors:
             fat += _u32s(read_sector(index))
