@@ -30,7 +30,7 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO
 
 from applinks.check_sheet import CHECK_SHEET, check_sheet_layout
@@ -135,10 +135,12 @@ def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
     """Copy every part of ``package`` to ``handle``, editing the ones the annotation changes."""
     archive = package.archive
     used = set(package.names)
+    # Beside the workbook part, wherever the package has it ("xl/" is only the usual place).
+    sheets = PurePosixPath(package.workbook_path).parent / "worksheets"
     number = 1
-    while f"xl/worksheets/sheet{number}.xml" in used:
+    while str(sheets / f"sheet{number}.xml") in used:
         number += 1
-    check_part = f"xl/worksheets/sheet{number}.xml"
+    check_part = str(sheets / f"sheet{number}.xml")
     rid = unused_id(package.rels)
     styles = Styles(package.read_text(package.styles_path) if package.styles_path else None)
     dxf_ids: dict[tuple[str, str], int] = {}
