@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from itertools import zip_longest
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus_verify  # noqa: E402  (beside this script, not a package)
 
 SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".xltx", ".xltm", ".xlam"}
 COMMANDS = ("check", "prepare")
@@ -90,6 +94,7 @@ class Run:
     peak_mib: float
     traceback: bool
     panic: bool
+    libreoffice: str = ""  # what LibreOffice made of a refused file ("": not asked)
 
 
 #: The child: runs each command on one file in-process, its stdout and stderr (descriptors 1
@@ -221,6 +226,146 @@ def run_all(
     return runs, sum(1 for some in found if not some)
 
 
+#: Workbooks whose annotated copies are checked (the kinds ``--annotate`` writes).
+ANNOTATED_SUFFIXES = {".xlsx", ".xlsm"}
+
+#: The child of an annotation run: writes the two annotated copies of one workbook (``check
+#: --annotate`` and ``prepare --xlsx``) into a folder that is kept, output silenced, then checks
+#: each and prints one JSON line per copy.
+_ANNOTATE_CHILD = r"""
+import json, os, sys
+path, scratch, keep, here = sys.argv[1:5]
+sys.path.insert(0, here)
+from applinks.cli import main
+from corpus_verify import annotated_problems
+copies = {
+    "check": ["check", path, "--annotate", os.path.join(keep, "check.xlsx")],
+    "prepare": ["prepare", path, "-o", os.path.join(scratch, "out.csv"), "--allow-errors",
+                "--xlsx", os.path.join(keep, "prepare.xlsx")],
+}
+for command, args in copies.items():
+    with open(os.devnull, "w") as quiet:
+        saved = os.dup(1), os.dup(2)
+        os.dup2(quiet.fileno(), 1); os.dup2(quiet.fileno(), 2)
+        try:
+            main(args, prog_name="applinks")
+            code = 0
+        except SystemExit as leaving:
+            code = leaving.code if isinstance(leaving.code, int) else 1
+        except BaseException:
+            code = -1
+        sys.stdout.flush(); sys.stderr.flush()
+        os.dup2(saved[0], 1); os.dup2(saved[1], 2)
+    copy = args[-1]
+    written = os.path.exists(copy)
+    problems = annotated_problems(__import__("pathlib").Path(path),
+                                  __import__("pathlib").Path(copy)) if written else []
+    print(json.dumps({"command": command, "code": code, "copy": copy if written else "",
+                      "problems": problems}), flush=True)
+"""
+
+
+@dataclass
+class Annotated:
+    """One annotated copy of one workbook, and what is wrong with it."""
+
+    file: str
+    command: str
+    code: int | None  # None: timed out
+    copy: str  # where it was kept ("" when none was written)
+    problems: list[str]
+    libreoffice: str = ""  # "" (not checked), "loads", or what went wrong
+
+
+def annotate_file(path: Path, keep: Path, timeout: float) -> list[Annotated]:
+    """Write and check the annotated copies of ``path`` in a child process, kept in ``keep``."""
+    keep.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="corpus-") as scratch:
+        here = str(Path(__file__).resolve().parent)
+        args = [sys.executable, "-c", _ANNOTATE_CHILD, str(path), scratch, str(keep), here]
+        try:
+            done = subprocess.run(
+                args, capture_output=True, timeout=timeout, cwd=scratch, stdin=subprocess.DEVNULL
+            )
+        except subprocess.TimeoutExpired:
+            return [Annotated(str(path), c, None, "", ["timed out"]) for c in COMMANDS]
+    found = [json.loads(line) for line in done.stdout.decode("utf-8", "replace").splitlines()]
+    out = [Annotated(str(path), r["command"], r["code"], r["copy"], r["problems"]) for r in found]
+    if len(out) < len(COMMANDS):  # the child died
+        died = f"the process died: {done.stderr.decode('utf-8', 'replace')[-300:]}"
+        out += [Annotated(str(path), c, done.returncode, "", [died]) for c in COMMANDS[len(out) :]]
+    return out
+
+
+def annotate_all(
+    folder: Path, files: list[Path], keep: Path, timeout: float, jobs: int, libreoffice: bool
+) -> list[Annotated]:
+    """Annotate each of ``files`` (under ``folder``), copies kept under ``keep``; with
+    ``libreoffice``, load every copy in LibreOffice too (and the original of any it cannot)."""
+
+    def one(item: tuple[int, Path]) -> list[Annotated]:
+        return annotate_file(item[1], keep / f"{item[0]:05d}", timeout)
+
+    with ThreadPoolExecutor(jobs) as pool:
+        found = pool.map(one, enumerate(files))
+        copies = [copy for some in found for copy in some]
+    if libreoffice:
+        _load_in_libreoffice(copies, keep / "libreoffice")
+    for copy in copies:
+        copy.file = str(Path(copy.file).relative_to(folder))
+    return copies
+
+
+def _load_in_libreoffice(copies: list[Annotated], out: Path) -> None:
+    """Set each copy's ``libreoffice``: "loads" when LibreOffice loads it with its check sheet;
+    else what it did, and whether it loads the original."""
+    written = [Path(c.copy) for c in copies if c.copy]
+    converted = corpus_verify.libreoffice_convert(written, out / "copies")
+    failed: list[tuple[Annotated, str]] = []
+    for copy in copies:
+        if not copy.copy:
+            continue
+        result = converted[Path(copy.copy)]
+        names = [n for n, _ in corpus_verify.sheet_cells(result)] if result else []
+        if corpus_verify.CHECK_SHEET in names:
+            copy.libreoffice = "loads"
+        else:
+            failed.append((copy, "cannot open the copy" if result is None else "no check sheet"))
+    originals = corpus_verify.libreoffice_convert(
+        sorted({Path(c.file) for c, _ in failed}), out / "originals"
+    )
+    for copy, what in failed:
+        loads = originals[Path(copy.file)] is not None
+        copy.libreoffice = f"{what} ({'loads' if loads else 'cannot open'} the original)"
+        if loads:
+            copy.problems.append(f"LibreOffice {what} but loads the original")
+
+
+def annotated_report(copies: list[Annotated]) -> list[str]:
+    """Return the summary of an annotation run and a table of every copy with a problem."""
+    files = len({c.file for c in copies})
+    written = [c for c in copies if c.copy]
+    wrong = [c for c in copies if c.problems]
+    checked = [c for c in written if c.libreoffice]
+    lines = [
+        f"{files:,} workbooks, {len(written):,} annotated copies written "
+        f"({len(copies) - len(written):,} runs wrote none: the file was refused).",
+        f"Copies with a problem: {len(wrong)}."
+        + (
+            f" LibreOffice loaded {sum(c.libreoffice == 'loads' for c in checked):,} of the "
+            f"{len(checked):,} copies."
+            if checked
+            else ""
+        ),
+    ]
+    if wrong:
+        lines += ["", "| file | command | problems | LibreOffice |", "|---|---|---|---|"]
+        for c in sorted(wrong, key=lambda c: (c.file, c.command)):
+            told = "; ".join(c.problems).replace("|", "\\|")
+            lines.append(f"| {c.file} | {c.command} | {told} | {c.libreoffice} |")
+    return lines
+
+
 def summary(runs: list[Run]) -> list[str]:
     """Return the summary lines: runs per command and exit code, tracebacks, panics, timeouts."""
     files = len({run.file for run in runs})
@@ -252,17 +397,52 @@ def summary(runs: list[Run]) -> list[str]:
 
 
 def refusals(runs: list[Run]) -> list[str]:
-    """Return a table of every run that did not end with exit 0 or 1, with its sentence."""
-    lines = ["| file | command | exit | seconds | MiB | sentence |", "|---|---|---|---|---|---|"]
+    """Return a table of every run that did not end with exit 0 or 1, with its sentence (and
+    LibreOffice's reading of the file, when it was asked)."""
+    asked = any(run.libreoffice for run in runs)
+    more = (" LibreOffice |", "---|") if asked else ("", "")
+    lines = [
+        "| file | command | exit | seconds | MiB | sentence |" + more[0],
+        "|---|---|---|---|---|---|" + more[1],
+    ]
     for run in sorted(runs, key=lambda r: (r.file, r.command)):
         if run.code in (0, 1):
             continue
         sentence = run.sentence.replace("|", "\\|")
         lines.append(
             f"| {run.file} | {run.command} | {run.code} | {run.seconds:.1f} "
-            f"| {run.peak_mib:.0f} | {sentence} |"
+            f"| {run.peak_mib:.0f} | {sentence} |" + (f" {run.libreoffice} |" if asked else "")
         )
     return lines
+
+
+def refusal_groups(runs: list[Run]) -> list[str]:
+    """Return the refusals grouped by sentence and LibreOffice's reading (names and numbers
+    left out), with a count and an example file each, the largest group first."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for run in runs:
+        if run.code in (0, 1):
+            continue
+        key = (_shape(run.sentence), _shape(run.libreoffice))
+        groups.setdefault(key, []).append(run.file)
+    lines = ["| runs | sentence | LibreOffice | for example |", "|---|---|---|---|"]
+    for (sentence, office), files in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
+        lines.append(f"| {len(files)} | {sentence} | {office} | {sorted(files)[0]} |")
+    return lines
+
+
+def _shape(text: str) -> str:
+    """Return ``text`` with quoted names as "…" and numbers as N (what groups sentences)."""
+    return re.sub(r"\d[\d,.]*", "N", re.sub(r'"[^"]*"', '"…"', text)).replace("|", "\\|")
+
+
+def check_refusals_in_libreoffice(folder: Path, runs: list[Run], out: Path) -> None:
+    """Set ``libreoffice`` on every refused run: what LibreOffice headless makes of its file."""
+    refused = sorted({run.file for run in runs if run.code not in (0, 1)})
+    converted = corpus_verify.libreoffice_convert([folder / f for f in refused], out)
+    for run in runs:
+        if run.code not in (0, 1):
+            run.libreoffice = corpus_verify.libreoffice_verdict(converted[folder / run.file])
 
 
 def per_file(runs: list[Run]) -> list[str]:
@@ -280,15 +460,18 @@ HEADING = "## Real-world files"
 _INTRO = """\
 The public test data of Apache POI, SheetJS, calamine, python-calamine and XlsxWriter (every
 spreadsheet at the HEAD of each repository, files over 20 MB left out, byte-identical copies
-counted once), run through `applinks check` and `applinks prepare` by `scripts/corpus.py`, each
-file in its own process with a 60-second timeout:
+counted once), run through `applinks {commands}` by `scripts/corpus.py`, each file in its own
+process with a {timeout:.0f}-second timeout:
 
     python scripts/corpus.py extract CORPUS POI.git SHEETJS.git CALAMINE.git ...
-    python scripts/corpus.py run CORPUS --doc docs/bad-inputs.md
+    python scripts/corpus.py run CORPUS --commands {commands_option} --libreoffice --annotate \\
+        --doc docs/bad-inputs.md
 
 Exit 1 means the file was read and the check found errors in its data (these are test files,
-not Cloze imports: most have no App Link columns). Every refusal is listed below with its
-sentence; the files that taught something are in `tests/data/corpus/` with their tests.
+not Cloze imports: most have no App Link columns). `prepare` reads the file and checks it as
+`check` does, so a run of `prepare` alone covers both. Every refused file was also converted
+by LibreOffice headless (`--libreoffice`); its column says what LibreOffice made of the file.
+The files that taught something are in `tests/data/corpus/` with their tests.
 """
 
 
@@ -296,10 +479,10 @@ def write_section(doc: Path, lines: list[str]) -> None:
     """Replace the part of ``doc`` from HEADING on with ``lines`` (or add it at the end)."""
     text = doc.read_text(encoding="utf-8") if doc.exists() else ""
     before = text.split(f"\n{HEADING}", 1)[0].rstrip("\n")
-    doc.write_text(f"{before}\n\n{HEADING}\n\n{_INTRO}\n" + "\n".join(lines) + "\n", "utf-8")
+    doc.write_text(f"{before}\n\n{HEADING}\n\n" + "\n".join(lines) + "\n", "utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     modes = parser.add_subparsers(dest="mode", required=True)
     pull = modes.add_parser("extract", help="copy spreadsheets out of bare git directories")
@@ -313,7 +496,8 @@ def main(argv: list[str] | None = None) -> int:
         "--doc", type=Path, help=f'replace the "{HEADING}" section of this Markdown page'
     )
     go.add_argument("--tsv", type=Path, help="write one line per run here")
-    go.add_argument("--save", type=Path, help="write every run here (JSON), for a later --doc")
+    go.add_argument("--save", type=Path, help="write every run here (JSON)")
+    go.add_argument("--load", type=Path, help="take the runs saved by --save instead of running")
     go.add_argument("--timeout", type=float, default=60.0)
     go.add_argument("--jobs", type=int, default=2)
     go.add_argument(
@@ -325,30 +509,73 @@ def main(argv: list[str] | None = None) -> int:
     go.add_argument(
         "--time-box", type=float, help="start no file after this many seconds (a partial run)"
     )
+    go.add_argument(
+        "--libreoffice", action="store_true", help="convert every refused file with LibreOffice"
+    )
+    go.add_argument(
+        "--annotate",
+        action="store_true",
+        help="also write and check the annotated copies of every .xlsx/.xlsm the run read",
+    )
+    go.add_argument("--keep", type=Path, help="keep the annotated copies here")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.mode == "extract":
         count = extract(args.out, args.git_dirs, int(args.max_mb * 1024 * 1024))
         print(f"Copied {count:,} spreadsheets into {args.out}.")
         return 0
-    started = time.perf_counter()
+    args.folder = args.folder.resolve()  # the children run in scratch folders
     commands = tuple(args.commands.split(","))
     if not set(commands) <= set(COMMANDS):
         parser.error(f"--commands takes {' and '.join(COMMANDS)}")
-    runs, left = run_all(args.folder, args.timeout, args.jobs, args.time_box, commands)
+    with tempfile.TemporaryDirectory(prefix="corpus-keep-") as scratch:
+        return _run_mode(args, commands, args.keep or Path(scratch))
+
+
+def _run_mode(args: argparse.Namespace, commands: tuple[str, ...], keep: Path) -> int:
+    """Run (or load) the runs, check what was asked, print the summary and write the files."""
+    started = time.perf_counter()
+    left = 0
+    if args.load:
+        runs = [Run(**run) for run in json.loads(args.load.read_text("utf-8"))]
+    else:
+        runs, left = run_all(args.folder, args.timeout, args.jobs, args.time_box, commands)
     text = summary(runs)
-    text.append(f"Whole run: {time.perf_counter() - started:.0f} s.")
+    if not args.load:
+        text.append(f"Whole run: {time.perf_counter() - started:.0f} s.")
     if left:
         text.append(
             f"Time box of {args.time_box:.0f} s: {left:,} files were not run (the files were "
             "taken from each repository in turn, so every repository is covered)."
         )
     print("\n".join(text))
-    if args.out:
-        args.out.write_text("\n".join([*text, "", *refusals(runs), ""]), encoding="utf-8")
-    if args.doc:
-        write_section(args.doc, [*text, "", *refusals(runs)])
+    if args.libreoffice:
+        check_refusals_in_libreoffice(args.folder, runs, keep / "refused")
     if args.save:
         args.save.write_text(json.dumps([asdict(run) for run in runs], indent=0), "utf-8")
+    annotated: list[str] = []
+    if args.annotate:
+        read = sorted(
+            {args.folder / r.file for r in runs if r.code in (0, 1)}
+            & {p for p in args.folder.rglob("*") if p.suffix.lower() in ANNOTATED_SUFFIXES}
+        )
+        copies = annotate_all(args.folder, read, keep, args.timeout, args.jobs, args.libreoffice)
+        annotated = ["", "### Annotated copies", "", *annotated_report(copies)]
+        print("\n".join(annotated))
+    intro = _INTRO.format(
+        commands=" and ".join(commands), commands_option=",".join(commands), timeout=args.timeout
+    )
+    refused = ["", "### Every refusal", "", *refusals(runs)]
+    grouped = ["", "### Refusals by sentence", "", *refusal_groups(runs)]
+    lines = [intro, *text, *grouped, *annotated, *refused]
+    if args.out:
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if args.doc:
+        write_section(args.doc, lines)
     if args.tsv:
         args.tsv.write_text("\n".join(per_file(runs)) + "\n", encoding="utf-8")
     return 0
