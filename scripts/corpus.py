@@ -475,11 +475,19 @@ The files that taught something are in `tests/data/corpus/` with their tests.
 """
 
 
+#: Where the run's own text starts, inside that section: what comes between HEADING and this
+#: (what the runs taught, written by hand) is kept.
+RUN_HEADING = "### The last run"
+
+
 def write_section(doc: Path, lines: list[str]) -> None:
-    """Replace the part of ``doc`` from HEADING on with ``lines`` (or add it at the end)."""
+    """Replace the part of ``doc`` from RUN_HEADING on with ``lines``, keeping what is written
+    by hand under HEADING before it (the section is added at the end when there is none)."""
     text = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    before = text.split(f"\n{HEADING}", 1)[0].rstrip("\n")
-    doc.write_text(f"{before}\n\n{HEADING}\n\n" + "\n".join(lines) + "\n", "utf-8")
+    before, _, section = text.partition(f"\n{HEADING}")
+    kept = section.split(f"\n{RUN_HEADING}", 1)[0].strip("\n")
+    head = f"{before.rstrip(chr(10))}\n\n{HEADING}\n\n" + (f"{kept}\n\n" if kept else "")
+    doc.write_text(f"{head}{RUN_HEADING}\n\n" + "\n".join(lines) + "\n", "utf-8")
 
 
 def _parser() -> argparse.ArgumentParser:
