@@ -229,39 +229,43 @@ def run_all(
 #: Workbooks whose annotated copies are checked (the kinds ``--annotate`` writes).
 ANNOTATED_SUFFIXES = {".xlsx", ".xlsm"}
 
-#: The child of an annotation run: writes the two annotated copies of one workbook (``check
-#: --annotate`` and ``prepare --xlsx``) into a folder that is kept, output silenced, then checks
-#: each and prints one JSON line per copy.
+#: The child of an annotation run: for each (workbook, folder) of the JSON list it is given,
+#: writes the two annotated copies (``check --annotate`` and ``prepare --xlsx``) into the folder,
+#: which is kept, output silenced; checks each and prints one JSON line per copy. One child
+#: does many workbooks: starting Python and importing the tool costs more than the work.
 _ANNOTATE_CHILD = r"""
 import json, os, sys
-path, scratch, keep, here = sys.argv[1:5]
+from pathlib import Path
+scratch, here, items = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 sys.path.insert(0, here)
 from applinks.cli import main
 from corpus_verify import annotated_problems
-copies = {
-    "check": ["check", path, "--annotate", os.path.join(keep, "check.xlsx")],
-    "prepare": ["prepare", path, "-o", os.path.join(scratch, "out.csv"), "--allow-errors",
-                "--xlsx", os.path.join(keep, "prepare.xlsx")],
-}
-for command, args in copies.items():
-    with open(os.devnull, "w") as quiet:
-        saved = os.dup(1), os.dup(2)
-        os.dup2(quiet.fileno(), 1); os.dup2(quiet.fileno(), 2)
-        try:
-            main(args, prog_name="applinks")
-            code = 0
-        except SystemExit as leaving:
-            code = leaving.code if isinstance(leaving.code, int) else 1
-        except BaseException:
-            code = -1
-        sys.stdout.flush(); sys.stderr.flush()
-        os.dup2(saved[0], 1); os.dup2(saved[1], 2)
-    copy = args[-1]
-    written = os.path.exists(copy)
-    problems = annotated_problems(__import__("pathlib").Path(path),
-                                  __import__("pathlib").Path(copy)) if written else []
-    print(json.dumps({"command": command, "code": code, "copy": copy if written else "",
-                      "problems": problems}), flush=True)
+for path, keep in items:
+    os.makedirs(keep, exist_ok=True)
+    copies = {
+        "check": ["check", path, "--annotate", os.path.join(keep, "check.xlsx")],
+        "prepare": ["prepare", path, "-o", os.path.join(scratch, "out.csv"), "--force",
+                    "--allow-errors", "--xlsx", os.path.join(keep, "prepare.xlsx")],
+    }
+    for command, args in copies.items():
+        with open(os.devnull, "w") as quiet:
+            saved = os.dup(1), os.dup(2)
+            os.dup2(quiet.fileno(), 1); os.dup2(quiet.fileno(), 2)
+            try:
+                main(args, prog_name="applinks")
+                code = 0
+            except SystemExit as leaving:
+                code = leaving.code if isinstance(leaving.code, int) else 1
+            except BaseException:
+                code = -1
+            sys.stdout.flush(); sys.stderr.flush()
+            os.dup2(saved[0], 1); os.dup2(saved[1], 2)
+            os.close(saved[0]); os.close(saved[1])
+        copy = args[-1]
+        written = os.path.exists(copy)
+        problems = annotated_problems(Path(path), Path(copy)) if written else []
+        print(json.dumps({"file": path, "command": command, "code": code,
+                          "copy": copy if written else "", "problems": problems}), flush=True)
 """
 
 
@@ -277,37 +281,50 @@ class Annotated:
     libreoffice: str = ""  # "" (not checked), "loads", or what went wrong
 
 
-def annotate_file(path: Path, keep: Path, timeout: float) -> list[Annotated]:
-    """Write and check the annotated copies of ``path`` in a child process, kept in ``keep``."""
-    keep.mkdir(parents=True, exist_ok=True)
+def annotate_files(items: list[tuple[Path, Path]], timeout: float) -> list[Annotated]:
+    """Write and check the annotated copies of each (workbook, folder to keep them in).
+
+    All in one child process, given ``timeout`` seconds a workbook; when it dies or runs out
+    of time, each workbook it had not finished runs alone, so the one to blame is named.
+    """
     with tempfile.TemporaryDirectory(prefix="corpus-") as scratch:
         here = str(Path(__file__).resolve().parent)
-        args = [sys.executable, "-c", _ANNOTATE_CHILD, str(path), scratch, str(keep), here]
+        listing = json.dumps([[str(path), str(keep)] for path, keep in items])
+        args = [sys.executable, "-c", _ANNOTATE_CHILD, scratch, here, listing]
         try:
             done = subprocess.run(
-                args, capture_output=True, timeout=timeout, cwd=scratch, stdin=subprocess.DEVNULL
+                args,
+                capture_output=True,
+                timeout=timeout * len(items),
+                cwd=scratch,
+                stdin=subprocess.DEVNULL,
             )
-        except subprocess.TimeoutExpired:
-            return [Annotated(str(path), c, None, "", ["timed out"]) for c in COMMANDS]
-    found = [json.loads(line) for line in done.stdout.decode("utf-8", "replace").splitlines()]
-    out = [Annotated(str(path), r["command"], r["code"], r["copy"], r["problems"]) for r in found]
-    if len(out) < len(COMMANDS):  # the child died
-        died = f"the process died: {done.stderr.decode('utf-8', 'replace')[-300:]}"
-        out += [Annotated(str(path), c, done.returncode, "", [died]) for c in COMMANDS[len(out) :]]
+            output, error, code = done.stdout, done.stderr, done.returncode
+        except subprocess.TimeoutExpired as stopped:
+            output, error, code = stopped.stdout or b"", b"timed out", None
+    found = [json.loads(line) for line in output.decode("utf-8", "replace").splitlines()]
+    out = [Annotated(r["file"], r["command"], r["code"], r["copy"], r["problems"]) for r in found]
+    finished = {a.file for a in out if a.command == COMMANDS[-1]}
+    out = [a for a in out if a.file in finished]
+    left = [(path, keep) for path, keep in items if str(path) not in finished]
+    if len(items) == 1 and left:  # this one is to blame
+        why = "timed out" if code is None else f"the process died: {error.decode()[-300:]}"
+        return [Annotated(str(items[0][0]), c, code, "", [why]) for c in COMMANDS]
+    for item in left:
+        out += annotate_files([item], timeout)
     return out
 
 
 def annotate_all(
     folder: Path, files: list[Path], keep: Path, timeout: float, jobs: int, libreoffice: bool
 ) -> list[Annotated]:
-    """Annotate each of ``files`` (under ``folder``), copies kept under ``keep``; with
-    ``libreoffice``, load every copy in LibreOffice too (and the original of any it cannot)."""
-
-    def one(item: tuple[int, Path]) -> list[Annotated]:
-        return annotate_file(item[1], keep / f"{item[0]:05d}", timeout)
-
+    """Annotate each of ``files`` (under ``folder``), copies kept under ``keep``, 20 workbooks
+    to a child; with ``libreoffice``, load every copy in LibreOffice too (and the original of
+    any it cannot)."""
+    items = [(path, keep / f"{number:05d}") for number, path in enumerate(files)]
+    batches = [items[start : start + 20] for start in range(0, len(items), 20)]
     with ThreadPoolExecutor(jobs) as pool:
-        found = pool.map(one, enumerate(files))
+        found = pool.map(lambda batch: annotate_files(batch, timeout), batches)
         copies = [copy for some in found for copy in some]
     if libreoffice:
         _load_in_libreoffice(copies, keep / "libreoffice")

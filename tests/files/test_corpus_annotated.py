@@ -1,6 +1,6 @@
 """Annotated copies of every workbook in tests/data/corpus that the tool reads.
 
-For each .xlsx/.xlsm there, ``check --annotate`` and ``prepare --xlsx`` run in a child process
+For each .xlsx/.xlsm there, ``check --annotate`` and ``prepare --xlsx`` run in one child process
 (as scripts/corpus.py runs them over the whole public corpus) and each copy is checked by
 scripts/corpus_verify.py: every XML part well-formed with its namespaces declared, the
 worksheets' elements in CT_Worksheet's order, the check sheet there, openpyxl loads it; and
@@ -49,11 +49,8 @@ def copies(tmp_path_factory: pytest.TempPathFactory) -> list:
     keep = tmp_path_factory.mktemp("copies")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PYTHONPATH", str(ROOT / "src"))
-        return [
-            copy
-            for number, name in enumerate(sorted(WORKBOOKS))
-            for copy in script.annotate_file(CORPUS / name, keep / f"{number:05d}", 120)
-        ]
+        items = [(CORPUS / name, keep / f"{n:05d}") for n, name in enumerate(sorted(WORKBOOKS))]
+        return script.annotate_files(items, 120)
 
 
 def test_the_corpus_folder_has_these_workbooks() -> None:
