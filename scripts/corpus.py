@@ -543,6 +543,10 @@ def _parser() -> argparse.ArgumentParser:
         help="also write and check the annotated copies of every .xlsx/.xlsm the run read",
     )
     go.add_argument("--keep", type=Path, help="keep the annotated copies here")
+    go.add_argument("--save-annotated", type=Path, help="write every annotated copy's checks here")
+    go.add_argument(
+        "--load-annotated", type=Path, help="take the copies saved by --save-annotated (kept)"
+    )
     return parser
 
 
@@ -583,12 +587,8 @@ def _run_mode(args: argparse.Namespace, commands: tuple[str, ...], keep: Path) -
     if args.save:
         args.save.write_text(json.dumps([asdict(run) for run in runs], indent=0), "utf-8")
     annotated: list[str] = []
-    if args.annotate:
-        read = sorted(
-            {args.folder / r.file for r in runs if r.code in (0, 1)}
-            & {p for p in args.folder.rglob("*") if p.suffix.lower() in ANNOTATED_SUFFIXES}
-        )
-        copies = annotate_all(args.folder, read, keep, args.timeout, args.jobs, args.libreoffice)
+    if args.annotate or args.load_annotated:
+        copies = _annotated(args, runs, keep)
         annotated = ["", "### Annotated copies", "", *annotated_report(copies)]
         print("\n".join(annotated))
     intro = _INTRO.format(
@@ -604,6 +604,30 @@ def _run_mode(args: argparse.Namespace, commands: tuple[str, ...], keep: Path) -
     if args.tsv:
         args.tsv.write_text("\n".join(per_file(runs)) + "\n", encoding="utf-8")
     return 0
+
+
+def _annotated(args: argparse.Namespace, runs: list[Run], keep: Path) -> list[Annotated]:
+    """Annotate every .xlsx/.xlsm the runs read (or load the copies of an earlier run, and load
+    those not yet tried in LibreOffice); save them when asked."""
+    if args.load_annotated:
+        saved = json.loads(args.load_annotated.read_text("utf-8"))
+        copies = [Annotated(**copy) for copy in saved]
+        if args.libreoffice:
+            untried = [c for c in copies if c.copy and not c.libreoffice]
+            for copy in untried:
+                copy.file = str(args.folder / copy.file)
+            _load_in_libreoffice(untried, keep / "libreoffice")
+            for copy in untried:
+                copy.file = str(Path(copy.file).relative_to(args.folder))
+    else:
+        read = sorted(
+            {args.folder / r.file for r in runs if r.code in (0, 1)}
+            & {p for p in args.folder.rglob("*") if p.suffix.lower() in ANNOTATED_SUFFIXES}
+        )
+        copies = annotate_all(args.folder, read, keep, args.timeout, args.jobs, args.libreoffice)
+    if args.save_annotated:
+        args.save_annotated.write_text(json.dumps([asdict(c) for c in copies], indent=0), "utf-8")
+    return copies
 
 
 if __name__ == "__main__":
