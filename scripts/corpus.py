@@ -11,9 +11,15 @@ Two modes, neither needs the network:
         Run both commands on every spreadsheet under FOLDER (each in its own process, with a
         timeout), and report per file: exit code, the sentence on stderr, time and peak memory,
         then a summary (runs per exit code, tracebacks, panics, timeouts).
+        --commands prepare   run only prepare (it reads and checks as check does)
+        --libreoffice        convert every refused file with LibreOffice headless and say
+                             what it made of it (no data, cannot open it, data on a sheet)
+        --annotate           write both annotated copies (check --annotate, prepare --xlsx) of
+                             every .xlsx/.xlsm that was read, and check each (corpus_verify.py)
+        --save/--load, --save-annotated/--load-annotated   keep runs for a later --doc
 
-The outputs of each run go to a scratch folder that is removed afterwards; the files under
-FOLDER are never written.
+The outputs of each run go to a scratch folder that is removed afterwards (the annotated copies
+are kept with --keep); the files under FOLDER are never written.
 """
 
 from __future__ import annotations
