@@ -308,7 +308,7 @@ def annotate_files(items: list[tuple[Path, Path]], timeout: float) -> list[Annot
             output, error, code = done.stdout, done.stderr, done.returncode
         except subprocess.TimeoutExpired as stopped:
             output, error, code = stopped.stdout or b"", b"timed out", None
-    found = [json.loads(line) for line in output.decode("utf-8", "replace").splitlines()]
+    found = _json_lines(output.decode("utf-8", "replace"))
     out = [Annotated(r["file"], r["command"], r["code"], r["copy"], r["problems"]) for r in found]
     finished = {a.file for a in out if a.command == COMMANDS[-1]}
     out = [a for a in out if a.file in finished]
@@ -318,6 +318,18 @@ def annotate_files(items: list[tuple[Path, Path]], timeout: float) -> list[Annot
         return [Annotated(str(items[0][0]), c, code, "", [why]) for c in COMMANDS]
     for item in left:
         out += annotate_files([item], timeout)
+    return out
+
+
+def _json_lines(text: str) -> list[dict]:
+    """Return the child's result lines (a reader may print to stdout between them)."""
+    out = []
+    for line in text.splitlines():
+        if line.startswith('{"file": '):
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                continue
     return out
 
 
