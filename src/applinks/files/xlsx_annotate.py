@@ -44,12 +44,15 @@ from .atomic import atomic_writer, check_output
 from .xlsx_check_sheet import write_check_sheet
 from .xlsx_package import (
     CHUNK,
+    STYLES_CT,
+    STYLES_TYPE,
     BackgroundWriter,
     Package,
     add_content_type,
     add_relationship,
     add_sheet,
     open_package,
+    relationship_targets,
     unused_id,
 )
 from .xlsx_plan import LinkRecorder, Plan, make_plan
@@ -148,6 +151,15 @@ def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
         key = (rule.fill_color, rule.font_color)
         if key not in dxf_ids:
             dxf_ids[key] = styles.dxf(*key)
+    styles_part, styles_rid = package.styles_path, ""
+    if styles_part is None and dxf_ids:  # the colours need a styles part: Excel's default one
+        styles_part = str(sheets.parent / "styles.xml")
+        taken = {*relationship_targets(package.rels), rid}
+        styles_rid = next(f"rId{n}" for n in range(1, len(taken) + 2) if f"rId{n}" not in taken)
+    types, rels = package.content_types, package.rels
+    if styles_rid:
+        types = add_content_type(types, str(styles_part), STYLES_CT)
+        rels = add_relationship(rels, styles_rid, str(styles_part), package, STYLES_TYPE)
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
         for info in archive.infolist():
             name = info.filename
@@ -157,11 +169,11 @@ def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
             target.compress_type = zipfile.ZIP_DEFLATED
             target.external_attr = info.external_attr
             if name == "[Content_Types].xml":
-                out.writestr(target, add_content_type(package.content_types, check_part))
+                out.writestr(target, add_content_type(types, check_part))
             elif name == package.workbook_path:
                 out.writestr(target, add_sheet(package.workbook, rid, package.sheets))
             elif name == package.rels_path:
-                out.writestr(target, add_relationship(package.rels, rid, check_part, package))
+                out.writestr(target, add_relationship(rels, rid, check_part, package))
             elif name == package.sheet_path:
                 # The big part: a faster deflate level costs about an eighth more bytes.
                 target._compresslevel = SHEET_COMPRESSLEVEL  # type: ignore[attr-defined]
@@ -183,5 +195,5 @@ def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
                 app_ids=plan.app_ids,
             )
             write_check_sheet(layout, dst)
-        if package.styles_path is not None:
-            out.writestr(package.styles_path, styles.text())
+        if styles_part is not None:
+            out.writestr(styles_part, styles.text())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .xlsx_xml import insert_before_close, insert_before_first, prefix_of, set_count
+from .xlsx_xml import MAIN_NS, insert_before_close, insert_before_first, prefix_of, set_count
 
 TEXT_FORMAT = 49  # the built-in "@" (Text) number format
 _STYLES_AFTER_DXFS = ("tableStyles", "colors", "extLst")
@@ -17,6 +17,27 @@ _STYLES_AFTER_DXFS = ("tableStyles", "colors", "extLst")
 
 def _argb(colour: str) -> str:
     return "FF" + colour.lstrip("#").upper()
+
+
+#: The styles part Excel writes for a new workbook (one font, the two fills every file has, one
+#: border, the Normal style): given to a package without one, whose flags' colours need a part.
+DEFAULT_STYLES = (
+    f'<styleSheet xmlns="{MAIN_NS}">'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+#: A styles part with nothing in it (self-closed, or only white space inside).
+_EMPTY = re.compile(
+    r"\s*(?:<\?xml[^>]*\?>)?\s*<(\w+:)?styleSheet\b[^>]*?(?:/>|>\s*</\1?styleSheet>)\s*$"
+)
 
 
 class Styles:
@@ -62,12 +83,20 @@ class Styles:
         if 'numFmtId="49"' in self.xf_texts[style]:
             self.clones[style] = style
             return style
-        self.clones[style] = self.xf_base + len(self.clones)
+        # Numbered after the copies made so far: a format already Text is its own, no copy.
+        self.clones[style] = self.xf_base + sum(c != s for s, c in self.clones.items())
         return self.clones[style]
 
     def text(self) -> str:
-        """Return the styles part with the new cell formats and differential formats."""
-        text = self.original or ""
+        """Return the styles part with the new cell formats and differential formats (for a
+        package that had none, or an empty one, Excel's default styles part with them)."""
+        if self.original is None or _EMPTY.match(self.original):
+            # openpyxl drops the colours of a styles part without cell formats (and then
+            # cannot load the copy): an empty one is given Excel's default content too.
+            made = Styles(DEFAULT_STYLES)
+            made.new_dxfs = self.new_dxfs
+            return made.text()
+        text = self.original
         p = self.prefix
         clones = [s for s, c in sorted(self.clones.items(), key=lambda kv: kv[1]) if c != s]
         if clones:
