@@ -561,6 +561,12 @@ def _parser() -> argparse.ArgumentParser:
         help="also write and check the annotated copies of every .xlsx/.xlsm the run read",
     )
     go.add_argument("--keep", type=Path, help="keep the annotated copies here")
+    go.add_argument(
+        "--libreoffice-copies",
+        type=int,
+        help="with --load-annotated: load at most this many copies in LibreOffice, spread "
+        "over the list (a time box; every copy with a problem is checked by the others)",
+    )
     go.add_argument("--save-annotated", type=Path, help="write every annotated copy's checks here")
     go.add_argument(
         "--load-annotated", type=Path, help="take the copies saved by --save-annotated (kept)"
@@ -632,6 +638,8 @@ def _annotated(args: argparse.Namespace, runs: list[Run], keep: Path) -> list[An
         copies = [Annotated(**copy) for copy in saved]
         if args.libreoffice:
             untried = [c for c in copies if c.copy and not c.libreoffice]
+            if args.libreoffice_copies and len(untried) > args.libreoffice_copies:
+                untried = untried[:: -(-len(untried) // args.libreoffice_copies)]  # spread out
             for copy in untried:
                 copy.file = str(args.folder / copy.file)
             _load_in_libreoffice(untried, keep / "libreoffice")

@@ -176,3 +176,23 @@ def test_text_copies_of_cell_formats_are_numbered_without_gaps() -> None:
         '<xf numFmtId="49" applyNumberFormat="1"/><xf numFmtId="49" applyNumberFormat="1"/>'
         "</cellXfs></styleSheet>"
     )
+
+
+def test_a_cell_format_in_alternate_content_counts_once_and_is_copied_from_its_fallback() -> None:
+    """POI's style-alternate-content.xlsx wraps cell formats in mc:AlternateContent, the
+    Choice declaring its own prefix: the copy is the Fallback's, numbered after the list."""
+    choice = (
+        '<mc:AlternateContent xmlns:mc="urn:mc"><mc:Choice xmlns:hs="urn:hs" Requires="hs">'
+        '<xf numFmtId="0" hs:applyExtension="1"/></mc:Choice>'
+        '<mc:Fallback><xf numFmtId="0" applyAlignment="1"/></mc:Fallback></mc:AlternateContent>'
+    )
+    styles = Styles(
+        f'<styleSheet xmlns="{MAIN}"><cellXfs count="2"><xf numFmtId="0"/>{choice}</cellXfs>'
+        "</styleSheet>"
+    )
+    assert [styles.text_style(1), styles.text_style(0)] == [2, 3]
+    assert styles.text() == (
+        f'<styleSheet xmlns="{MAIN}"><cellXfs count="4"><xf numFmtId="0"/>{choice}'
+        '<xf applyAlignment="1" numFmtId="49" applyNumberFormat="1"/>'
+        '<xf numFmtId="49" applyNumberFormat="1"/></cellXfs></styleSheet>'
+    )

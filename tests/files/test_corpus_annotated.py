@@ -40,6 +40,7 @@ WORKBOOKS = {
     "poi-47889-empty-styles.xlsx": 1,  # an empty styles part: Excel's default content added
     "poi-49609-backslash-names.xlsx": 1,
     "poi-protect-default-password.xlsx": 1,
+    "poi-style-alternate-content.xlsx": 1,  # cell formats in mc:AlternateContent
     "sheetjs-issue.xlsx": 1,  # App Unique ID cells of formats already Text and not: copies
     "sheetjs-wtf_path.xlsx": 1,  # parts under wtf/, not xl/
 }

@@ -58,9 +58,7 @@ class Styles:
             self.dxf_base = len(re.findall(rf"<{self.prefix}dxf[\s>/]", dxfs.group(2)))
         xfs = re.search(rf"<{self.prefix}cellXfs\b[^>]*>(.*?)</{self.prefix}cellXfs>", text, re.S)
         if xfs:
-            self.xf_texts = re.findall(
-                rf"<{self.prefix}xf\b[^>]*?(?:/>|>.*?</{self.prefix}xf>)", xfs.group(1), re.S
-            )
+            self.xf_texts = _cell_formats(xfs.group(1), self.prefix)
         self.xf_base = len(self.xf_texts)
 
     def dxf(self, fill: str, font: str) -> int:
@@ -117,6 +115,25 @@ def _add_dxfs(text: str, p: str) -> str:
     if f"</{p}styleSheet>" not in text:  # an empty <styleSheet/>: opened, the dxfs inside
         return insert_before_close(text, f"{p}styleSheet", block)
     return insert_before_first(text, p, _STYLES_AFTER_DXFS, block, f"</{p}styleSheet>")
+
+
+def _cell_formats(xfs: str, p: str) -> list[str]:
+    """Return each cell format of ``cellXfs``'s content, in order.
+
+    A format wrapped in ``mc:AlternateContent`` (a writer's extension, with its own namespaces
+    declared on ``mc:Choice``) counts once, as Excel counts it; its ``mc:Fallback`` form is
+    the one returned (copying the Choice's would leave its prefixes undeclared).
+    """
+    xf = rf"<{p}xf\b[^>]*?(?:/>|>.*?</{p}xf>)"
+    out = []
+    for found in re.finditer(rf"<(\w+:)AlternateContent\b.*?</\1AlternateContent>|{xf}", xfs, re.S):
+        text = found.group(0)
+        if found.group(1):
+            fallback = text[text.find("Fallback") :]
+            inner = re.search(xf, fallback, re.S) or re.search(xf, text, re.S)
+            text = inner.group(0) if inner else f'<{p}xf numFmtId="0"/>'
+        out.append(text)
+    return out
 
 
 def _text_xf(xf: str) -> str:
