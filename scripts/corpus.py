@@ -249,7 +249,7 @@ from corpus_verify import annotated_problems
 for path, keep in items:
     os.makedirs(keep, exist_ok=True)
     copies = {
-        "check": ["check", path, "--annotate", os.path.join(keep, "check.xlsx")],
+        "check": ["check", path, "--force", "--annotate", os.path.join(keep, "check.xlsx")],
         "prepare": ["prepare", path, "-o", os.path.join(scratch, "out.csv"), "--force",
                     "--allow-errors", "--xlsx", os.path.join(keep, "prepare.xlsx")],
     }
