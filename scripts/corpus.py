@@ -472,11 +472,12 @@ def _shape(text: str) -> str:
 
 
 def check_refusals_in_libreoffice(folder: Path, runs: list[Run], out: Path) -> None:
-    """Set ``libreoffice`` on every refused run: what LibreOffice headless makes of its file."""
-    refused = sorted({run.file for run in runs if run.code not in (0, 1)})
+    """Set ``libreoffice`` on every refused run that has none (a run loaded from an earlier one
+    keeps its): what LibreOffice headless makes of its file."""
+    refused = sorted({r.file for r in runs if r.code not in (0, 1) and not r.libreoffice})
     converted = corpus_verify.libreoffice_convert([folder / f for f in refused], out)
     for run in runs:
-        if run.code not in (0, 1):
+        if run.file in refused:
             run.libreoffice = corpus_verify.libreoffice_verdict(converted[folder / run.file])
 
 
@@ -638,8 +639,9 @@ def _annotated(args: argparse.Namespace, runs: list[Run], keep: Path) -> list[An
         copies = [Annotated(**copy) for copy in saved]
         if args.libreoffice:
             untried = [c for c in copies if c.copy and not c.libreoffice]
-            if args.libreoffice_copies and len(untried) > args.libreoffice_copies:
-                untried = untried[:: -(-len(untried) // args.libreoffice_copies)]  # spread out
+            if args.libreoffice_copies is not None:  # at most that many, spread out
+                most = args.libreoffice_copies
+                untried = untried[:: -(-len(untried) // most)] if most else []
             for copy in untried:
                 copy.file = str(args.folder / copy.file)
             _load_in_libreoffice(untried, keep / "libreoffice")
