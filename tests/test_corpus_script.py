@@ -54,3 +54,99 @@ def test_the_summary_counts_exit_codes_and_lists_refusals() -> None:
         '| b.xls | check | 2 | 0.1 | 20 | "b.xls" is damaged. |',
         "| b.xls | prepare | None | 60.0 | 0 | timed out |",
     ]
+
+
+def test_refusals_carry_libreoffices_reading_and_are_grouped_by_sentence() -> None:
+    script = _script()
+    runs = [
+        script.Run("a.xls", "prepare", 1, "", 0.5, 30.0, False, False),
+        script.Run("b.xls", "prepare", 2, '"b.xls" is empty.', 0.1, 20.0, False, False),
+        script.Run("c.xls", "prepare", 2, '"c.xls" is empty.', 0.2, 21.0, False, False),
+        script.Run("d.xlsx", "prepare", 2, '"d.xlsx" has 2 rows.', 0.3, 22.0, False, False),
+    ]
+    runs[1].libreoffice = runs[2].libreoffice = "opens it: 3 empty sheets"
+    runs[3].libreoffice = "cannot open it"
+    assert script.refusals(runs)[:3] == [
+        "| file | command | exit | seconds | MiB | sentence | LibreOffice |",
+        "|---|---|---|---|---|---|---|",
+        '| b.xls | prepare | 2 | 0.1 | 20 | "b.xls" is empty. | opens it: 3 empty sheets |',
+    ]
+    assert script.refusal_groups(runs) == [
+        "| runs | sentence | LibreOffice | for example |",
+        "|---|---|---|---|",
+        '| 2 | "…" is empty. | opens it: N empty sheets | b.xls |',
+        '| 1 | "…" has N rows. | cannot open it | d.xlsx |',
+    ]
+
+
+def test_the_doc_section_keeps_what_is_written_by_hand(tmp_path) -> None:
+    script = _script()
+    doc = tmp_path / "page.md"
+    doc.write_text(
+        "# Page\n\nCatalogue.\n\n## Real-world files\n\nWhat the runs taught.\n\n"
+        "### The last run\n\nOld numbers.\n",
+        encoding="utf-8",
+    )
+    script.write_section(doc, ["New numbers."])
+    assert doc.read_text(encoding="utf-8") == (
+        "# Page\n\nCatalogue.\n\n## Real-world files\n\nWhat the runs taught.\n\n"
+        "### The last run\n\nNew numbers.\n"
+    )
+    bare = tmp_path / "bare.md"
+    bare.write_text("# Page\n", encoding="utf-8")
+    script.write_section(bare, ["Numbers."])
+    assert bare.read_text(encoding="utf-8") == (
+        "# Page\n\n## Real-world files\n\n### The last run\n\nNumbers.\n"
+    )
+
+
+def _edited_copy(source: Path, target: Path, part: str, edit) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            new.writestr(info, edit(data.decode()).encode() if info.filename == part else data)
+    return target
+
+
+def test_an_annotated_copy_is_held_to_the_original(tmp_path) -> None:
+    """A part not well-formed (an undeclared prefix), worksheet elements out of order where the
+    original kept the order, and a copy without the check sheet are each named."""
+    import zipfile
+
+    import openpyxl
+
+    verify = _script().corpus_verify
+    book = openpyxl.Workbook()
+    book.active.title = verify.CHECK_SHEET
+    book.active["A1"] = "Name"
+    original = tmp_path / "original.xlsx"
+    book.save(original)
+    sheet = "xl/worksheets/sheet1.xml"
+    assert verify.annotated_problems(original, original) == []
+    unbound = _edited_copy(
+        original,
+        tmp_path / "unbound.xlsx",
+        sheet,
+        lambda t: t.replace("<sheetData>", "<x:a/><sheetData>"),
+    )
+    swapped = _edited_copy(
+        original,
+        tmp_path / "swapped.xlsx",
+        sheet,
+        lambda t: t.replace("<sheetData>", "<pageMargins/><sheetData>"),
+    )
+    renamed = _edited_copy(
+        original, tmp_path / "renamed.xlsx", "xl/workbook.xml", lambda t: t.replace("App Link", "A")
+    )
+    with zipfile.ZipFile(unbound) as archive:
+        column = archive.read(sheet).decode().index("<x:a/>")
+    assert [
+        verify.annotated_problems(original, copy)[:1] for copy in (unbound, swapped, renamed)
+    ] == [
+        [f"{sheet} is not well-formed (unbound prefix: line 1, column {column})"],
+        [f"{sheet}: <sheetData> after <pageMargins>"],
+        ['the copy has no "App Link Check" sheet'],
+    ]
+    assert verify.annotated_problems(swapped, swapped) == []  # the original's own order

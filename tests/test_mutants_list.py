@@ -37,6 +37,7 @@ COVERED = {
     "wording.py",
     "table.py",
     "files/csv_in.py",
+    "files/read.py",
     "files/csv_out.py",
     "files/xlsx_in.py",
     "files/as_shown.py",

@@ -18,6 +18,7 @@ from defusedxml import ElementTree
 from applinks.checks import check
 from applinks.files.read import read_table
 from applinks.files.xlsx_annotate import CHECK_SHEET, write_annotated
+from applinks.files.xlsx_styles import DEFAULT_STYLES, Styles
 from tests.office import convert
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -146,16 +147,52 @@ def test_dxfs_go_inside_an_empty_self_closed_stylesheet(tmp_path: Path) -> None:
         '<dxf><font><color rgb="FF{}"/></font><fill><patternFill><bgColor rgb="FF{}"/>'
         "</patternFill></fill></dxf>"
     )
-    assert styles == (
-        f'<styleSheet xmlns="{MAIN}"><dxfs count="2">'
+    # openpyxl drops the dxfs of a styles part without cell formats (cellXfs) and then cannot
+    # load the copy: an empty styles part becomes Excel's default one, with the colours.
+    assert styles == DEFAULT_STYLES.replace(
+        "</styleSheet>",
+        '<dxfs count="2">'
         + dxf.format("9C0006", "FFC7CE")  # errors
         + dxf.format("9C5700", "FFEB9C")  # warnings
-        + "</dxfs></styleSheet>"
+        + "</dxfs></styleSheet>",
     )
-    # openpyxl drops the dxfs of a styles part without cell formats (cellXfs), so it cannot
-    # bind the rules' colours in a full load; a read-only load reads every sheet.
-    _assert_opens(output, read_only=True)
+    _assert_opens(output)
     assert table.headers == HEADERS
     copy = _assert_libreoffice_opens(output, tmp_path)
     rules = [r for f in copy["Deals"].conditional_formatting for r in f.rules]
     assert {r.dxf.fill.bgColor.rgb for r in rules} == {"FFFFC7CE", "FFFFEB9C"}
+
+
+def test_text_copies_of_cell_formats_are_numbered_without_gaps() -> None:
+    """A format already Text is used as it is and makes no copy, so the copies made after it
+    take the next numbers (SheetJS's issue.xlsx referred to formats past the list)."""
+    xfs = ['<xf numFmtId="0"/>', '<xf numFmtId="49"/>', '<xf numFmtId="3"/>']
+    styles = Styles(
+        f'<styleSheet xmlns="{MAIN}"><cellXfs count="3">{"".join(xfs)}</cellXfs></styleSheet>'
+    )
+    assert [styles.text_style(n) for n in (1, 0, 2, 0)] == [1, 3, 4, 3]
+    assert styles.text() == (
+        f'<styleSheet xmlns="{MAIN}"><cellXfs count="5">{"".join(xfs)}'
+        '<xf numFmtId="49" applyNumberFormat="1"/><xf numFmtId="49" applyNumberFormat="1"/>'
+        "</cellXfs></styleSheet>"
+    )
+
+
+def test_a_cell_format_in_alternate_content_counts_once_and_is_copied_from_its_fallback() -> None:
+    """POI's style-alternate-content.xlsx wraps cell formats in mc:AlternateContent, the
+    Choice declaring its own prefix: the copy is the Fallback's, numbered after the list."""
+    choice = (
+        '<mc:AlternateContent xmlns:mc="urn:mc"><mc:Choice xmlns:hs="urn:hs" Requires="hs">'
+        '<xf numFmtId="0" hs:applyExtension="1"/></mc:Choice>'
+        '<mc:Fallback><xf numFmtId="0" applyAlignment="1"/></mc:Fallback></mc:AlternateContent>'
+    )
+    styles = Styles(
+        f'<styleSheet xmlns="{MAIN}"><cellXfs count="2"><xf numFmtId="0"/>{choice}</cellXfs>'
+        "</styleSheet>"
+    )
+    assert [styles.text_style(1), styles.text_style(0)] == [2, 3]
+    assert styles.text() == (
+        f'<styleSheet xmlns="{MAIN}"><cellXfs count="4"><xf numFmtId="0"/>{choice}'
+        '<xf applyAlignment="1" numFmtId="49" applyNumberFormat="1"/>'
+        '<xf numFmtId="49" applyNumberFormat="1"/></cellXfs></styleSheet>'
+    )

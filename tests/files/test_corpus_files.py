@@ -160,6 +160,8 @@ def test_old_xls_no_reader_can_open_names_its_version(tmp_path: Path) -> None:
         "calamine-minimal_package.xlsx",
         "poi-49609-backslash-names.xlsx",
         "calamine-errors.xlsx",
+        "calamine-OOM_alloc.xls",
+        "poi-clusterfuzz-5436547081830400.xls",
     ],
     ids=[
         "22-cells-declaring-the-whole-grid",
@@ -167,10 +169,14 @@ def test_old_xls_no_reader_can_open_names_its_version(tmp_path: Path) -> None:
         "parts-at-the-package-root",
         "part-names-with-backslashes",
         "only-error-values",
+        "ole-stream-size-high-bits-left-unset",
+        "ole-header-lists-a-sector-past-its-fat",
     ],
 )
 def test_packages_excel_opens_are_read(name: str, tmp_path: Path) -> None:
-    """Files once refused ("too large", "not an Excel workbook", "empty"): the whole CSV."""
+    """Files once refused ("too large", "not an Excel workbook", "empty", "damaged"): the whole
+    CSV (OOM_alloc.xls: the sheet LibreOffice shows, its empty columns C to H left out; the
+    clusterfuzz file: the four cells LibreOffice shows, read with xlrd from olefile's stream)."""
     out = tmp_path / "out.csv"
     done = run_applinks("export", str(CORPUS / name), "-o", str(out), "--allow-errors")
     assert done.returncode == 1, done.stderr  # no App Link columns: errors in the data
@@ -200,3 +206,49 @@ def test_a_sheet_of_error_values_flags_each_cell(tmp_path: Path) -> None:
             ]
         ],
     ]
+
+
+def test_an_empty_first_sheet_names_the_sheet_with_data(tmp_path: Path) -> None:
+    """The first sheet has nothing in it, a later one has data: the refusal names that sheet
+    (the option to give on the command line, the sheet to choose in the library)."""
+    from applinks.files.read import read_table
+    from applinks.files.xlsx_in import EmptySheet
+
+    name = "sheetjs-apachepoi_50939.xlsb"
+    start = f'"{name}" has nothing on its first sheet, "sheet2"; its data is on sheet "sheet3": '
+    done = run_applinks("check", str(CORPUS / name), cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        start + 'run again with --sheet "sheet3".\n',
+    )
+    with pytest.raises(EmptySheet) as refused:
+        read_table(CORPUS / name)
+    assert str(refused.value) == start + "read that sheet instead."
+    with pytest.raises(EmptySheet) as refused:  # the sheet asked for is the one read
+        read_table(CORPUS / name, sheet="sheet2")
+    assert str(refused.value) == f'"{name}" has nothing in it: the sheet is empty.'
+    table = read_table(CORPUS / name, sheet="sheet3")
+    rows = list(table.rows)
+    assert (table.sheet, table.header_row, table.headers, len(rows)) == (
+        "sheet3",
+        37,
+        ["", "", "Current Version : "],
+        39,
+    )
+    assert [(number, row) for number, row in enumerate(rows, 38) if any(row)] == [
+        (38, [None, None, "Total number of TC    : "]),
+        (74, [None, None, "Current Version : "]),
+        (75, [None, None, "Total number of TC    : "]),
+        (76, [None, None, "Total Weight of TC   : "]),
+    ]
+
+
+def test_a_workbook_whose_every_sheet_is_empty_says_so(tmp_path: Path) -> None:
+    """POI's 24207.xls: three sheets, none with a cell (LibreOffice shows them empty too)."""
+    done = run_applinks("check", str(CORPUS / "poi-24207-empty.xls"), cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        '"poi-24207-empty.xls" has nothing in it: the sheet is empty.\n',
+    )

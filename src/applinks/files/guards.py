@@ -450,8 +450,9 @@ def check_ole(path: Path) -> None:
             pointers = _u32s(read_sector(current))
             fat_sectors += [s for s in pointers[:-1] if s != _FREESECT]
             current = pointers[-1]
-        if len(fat_sectors) > sectors:
-            raise damaged
+        # Only the first fat_len are the FAT's ([MS-CFB] 2.2): readers stop there, and a fuzzed
+        # file may list a sector past its end after them (POI's clusterfuzz ...5436547081830400).
+        fat_sectors = fat_sectors[:fat_len]
         fat: list[int] = []
         for index in fat_sectors:
             fat += _u32s(read_sector(index))
@@ -484,7 +485,7 @@ def check_ole(path: Path) -> None:
         if not entries or len(entries) > MAX_OLE_ENTRIES:
             raise damaged
         root_start = int.from_bytes(entries[0][116:120], "little")
-        root_size = int.from_bytes(entries[0][120:128], "little")
+        root_size = _stream_size(entries[0], shift)
         if root_size > size:
             raise damaged
         if root_start not in (_ENDOFCHAIN, _FREESECT):
@@ -500,7 +501,7 @@ def check_ole(path: Path) -> None:
             if entry[66] != 2:  # only stream entries have data
                 continue
             start = int.from_bytes(entry[116:120], "little")
-            stream_size = int.from_bytes(entry[120:128], "little")
+            stream_size = _stream_size(entry, shift)
             if stream_size > size:
                 raise damaged
             if stream_size == 0 or start in (_ENDOFCHAIN, _FREESECT):
@@ -509,6 +510,16 @@ def check_ole(path: Path) -> None:
                 chain(start, mini_fat, mini_sectors, mini_memo)
             else:
                 chain(start, fat, sectors, fat_memo)
+
+
+def _stream_size(entry: bytes, shift: int) -> int:
+    """Return the stream size of a directory entry as the readers take it.
+
+    In a file of 512-byte sectors (version 3) only the low 32 bits count: [MS-CFB] 2.6.3 says
+    older writers left garbage in the high ones and readers ignore them (calamine's test file
+    OOM_alloc.xls is such a file, with data Excel and LibreOffice show).
+    """
+    return int.from_bytes(entry[120:124] if shift == 9 else entry[120:128], "little")
 
 
 def _u32s(data: bytes) -> list[int]:

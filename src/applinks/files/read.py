@@ -41,7 +41,8 @@ def read_table(
         UsageError: ``sheet`` names no sheet of the workbook.
     """
     path, head = _opened(Path(path))
-    return _checked(_read(path, head, sheet, tuple(link_columns)), path)
+    links = tuple(link_columns)
+    return _checked(_or_sheet_with_data(path, sheet, lambda s: _read(path, head, s, links)), path)
 
 
 def read_then(
@@ -73,9 +74,12 @@ def read_then(
             and _sheets_size(path) >= HAND_OVER_FROM
         ):
             return _read_in_child(path, sheet, links, run)
-        table = _read_zip(path, parts, sheet, links)
+        table = _or_sheet_with_data(path, sheet, lambda s: _read_zip(path, parts, s, links))
     else:
-        table = _read(path, head, sheet, links, processes=workers.available())
+        processes = workers.available()
+        table = _or_sheet_with_data(
+            path, sheet, lambda s: _read(path, head, s, links, processes=processes)
+        )
     table = _checked(table, path)
     return run(lambda: table)
 
@@ -110,6 +114,39 @@ def _read_in_child(
         then,
         name=path.name,
     )
+
+
+#: The most sheets after the first that are read to find one with data, when the first is empty.
+SHEETS_LOOKED_AT = 50
+
+
+def _or_sheet_with_data(
+    path: Path, sheet: str | None, read: Callable[[str | None], Table]
+) -> Table:
+    """Return ``read(sheet)``; when the first sheet is empty (no sheet was named), refuse with a
+    sentence that names a sheet that has data, for the user to choose.
+
+    Each sheet is read as the one chosen would be (every guard applies), up to
+    ``SHEETS_LOOKED_AT`` of them; one that is empty, damaged or too large is passed over.
+    """
+    try:
+        return read(sheet)
+    except xlsx_in.EmptySheet as empty:
+        if sheet is not None or len(empty.sheets) < 2:
+            raise
+        first = empty.sheets[0]
+        for other in empty.sheets[1 : SHEETS_LOOKED_AT + 1]:
+            try:
+                read(other)
+            except InputError:
+                continue
+            start = f'"{path.name}" has nothing on its first sheet, "{first}"; its data is on'
+            raise xlsx_in.EmptySheet(
+                f'{start} sheet "{other}": read that sheet instead.',
+                path=path,
+                cli_message=f'{start} sheet "{other}": run again with --sheet "{other}".',
+            ) from None
+        raise
 
 
 def _opened(path: Path) -> tuple[Path, bytes]:

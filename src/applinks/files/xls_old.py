@@ -18,7 +18,7 @@ from applinks.errors import InputError, UsageError
 from applinks.shown import carries_meaning, shown_value
 from applinks.table import Cell, Table
 
-from .xlsx_in import table_from_grid
+from .xlsx_in import EmptySheet, table_from_grid
 
 #: BIFF versions by the first record of a stream (its BOF), and the Excel that wrote them.
 BIFF_VERSIONS = {
@@ -58,19 +58,12 @@ def read_with_xlrd(path: Path, *, sheet: str | None, version: str | None) -> Tab
         InputError: xlrd cannot read it either.
         UsageError: ``sheet`` names no sheet of the workbook.
     """
-    import xlrd
-
     if path.stat().st_size > MAX_OLD_BYTES and version not in (None, BIFF_VERSIONS[b"\x09\x08"]):
         raise InputError(cannot_read(path.name, version), path=path)
-    book = None
-    for formatting in (True, False):  # formatting records are optional; values are not
-        try:
-            book = xlrd.open_workbook(
-                str(path), formatting_info=formatting, logfile=io.StringIO(), on_demand=True
-            )
-            break
-        except Exception:  # xlrd raises many types for files it cannot read
-            continue
+    book = _open_book(filename=str(path))
+    if book is None:
+        stream = _workbook_stream(path)
+        book = None if stream is None else _open_book(file_contents=stream)
     if book is None:
         sentence = (
             cannot_read(path.name, version)
@@ -80,6 +73,39 @@ def read_with_xlrd(path: Path, *, sheet: str | None, version: str | None) -> Tab
         )
         raise InputError(sentence, path=path)
     return _table(book, path, sheet)
+
+
+def _open_book(**source: Any) -> Any:
+    """Return the workbook xlrd opens from ``source`` (its arguments), or None."""
+    import xlrd
+
+    for formatting in (True, False):  # formatting records are optional; values are not
+        try:
+            return xlrd.open_workbook(
+                **source, formatting_info=formatting, logfile=io.StringIO(), on_demand=True
+            )
+        except Exception:  # xlrd raises many types for files it cannot read
+            continue
+    return None
+
+
+def _workbook_stream(path: Path) -> bytes | None:
+    """Return the workbook stream of a compound file as olefile reads it, or None.
+
+    xlrd reads every FAT sector the header lists, olefile (like LibreOffice) only as many as
+    it says it has, so a file with a bad sector number after those opens this way. Its size
+    was checked by ``guards.check_ole``.
+    """
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            for name in ("Workbook", "Book"):
+                if ole.exists(name):
+                    return bytes(ole.openstream(name).read())
+    except Exception:  # olefile raises several types for damaged files
+        return None
+    return None
 
 
 def _table(book: Any, path: Path, sheet: str | None) -> Table:
@@ -104,7 +130,11 @@ def _table(book: Any, path: Path, sheet: str | None) -> Table:
             "Excel, save it again and try again.",
             path=path,
         ) from exc
-    return table_from_grid(grid, sheet=chosen, source=path.name)
+    try:
+        return table_from_grid(grid, sheet=chosen, source=path.name)
+    except EmptySheet as empty:
+        empty.sheets = tuple(names)
+        raise
 
 
 def _cell(book: Any, cell: Any) -> Cell:

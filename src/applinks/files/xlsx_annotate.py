@@ -30,7 +30,7 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO
 
 from applinks.check_sheet import CHECK_SHEET, check_sheet_layout
@@ -44,12 +44,15 @@ from .atomic import atomic_writer, check_output
 from .xlsx_check_sheet import write_check_sheet
 from .xlsx_package import (
     CHUNK,
+    STYLES_CT,
+    STYLES_TYPE,
     BackgroundWriter,
     Package,
     add_content_type,
     add_relationship,
     add_sheet,
     open_package,
+    relationship_targets,
     unused_id,
 )
 from .xlsx_plan import LinkRecorder, Plan, make_plan
@@ -135,10 +138,12 @@ def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
     """Copy every part of ``package`` to ``handle``, editing the ones the annotation changes."""
     archive = package.archive
     used = set(package.names)
+    # Beside the workbook part, wherever the package has it ("xl/" is only the usual place).
+    sheets = PurePosixPath(package.workbook_path).parent / "worksheets"
     number = 1
-    while f"xl/worksheets/sheet{number}.xml" in used:
+    while str(sheets / f"sheet{number}.xml") in used:
         number += 1
-    check_part = f"xl/worksheets/sheet{number}.xml"
+    check_part = str(sheets / f"sheet{number}.xml")
     rid = unused_id(package.rels)
     styles = Styles(package.read_text(package.styles_path) if package.styles_path else None)
     dxf_ids: dict[tuple[str, str], int] = {}
@@ -146,6 +151,15 @@ def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
         key = (rule.fill_color, rule.font_color)
         if key not in dxf_ids:
             dxf_ids[key] = styles.dxf(*key)
+    styles_part, styles_rid = package.styles_path, ""
+    if styles_part is None and dxf_ids:  # the colours need a styles part: Excel's default one
+        styles_part = str(sheets.parent / "styles.xml")
+        taken = {*relationship_targets(package.rels), rid}
+        styles_rid = next(f"rId{n}" for n in range(1, len(taken) + 2) if f"rId{n}" not in taken)
+    types, rels = package.content_types, package.rels
+    if styles_rid:
+        types = add_content_type(types, str(styles_part), STYLES_CT)
+        rels = add_relationship(rels, styles_rid, str(styles_part), package, STYLES_TYPE)
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
         for info in archive.infolist():
             name = info.filename
@@ -155,11 +169,11 @@ def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
             target.compress_type = zipfile.ZIP_DEFLATED
             target.external_attr = info.external_attr
             if name == "[Content_Types].xml":
-                out.writestr(target, add_content_type(package.content_types, check_part))
+                out.writestr(target, add_content_type(types, check_part))
             elif name == package.workbook_path:
                 out.writestr(target, add_sheet(package.workbook, rid, package.sheets))
             elif name == package.rels_path:
-                out.writestr(target, add_relationship(package.rels, rid, check_part, package))
+                out.writestr(target, add_relationship(rels, rid, check_part, package))
             elif name == package.sheet_path:
                 # The big part: a faster deflate level costs about an eighth more bytes.
                 target._compresslevel = SHEET_COMPRESSLEVEL  # type: ignore[attr-defined]
@@ -181,5 +195,5 @@ def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
                 app_ids=plan.app_ids,
             )
             write_check_sheet(layout, dst)
-        if package.styles_path is not None:
-            out.writestr(package.styles_path, styles.text())
+        if styles_part is not None:
+            out.writestr(styles_part, styles.text())

@@ -144,6 +144,13 @@ class ReaderRefused(InputError):
     """python-calamine could not parse the workbook or its sheet (another reader may)."""
 
 
+class EmptySheet(InputError):
+    """The sheet read has nothing in it; ``sheets`` are the workbook's sheets, when known (so
+    the caller can name one that has data)."""
+
+    sheets: tuple[str, ...] = ()
+
+
 def _damaged(path: Path, sheet: str) -> InputError:
     return ReaderRefused(
         f'Sheet "{sheet}" of "{path.name}" is damaged and cannot be read; open the file in '
@@ -166,6 +173,9 @@ def sheet_table(
         table = table_from_sheet(
             opened.data, sheet=chosen, source=path.name, facts=facts, link_columns=link_columns
         )
+    except EmptySheet as empty:
+        empty.sheets = tuple(opened.workbook.sheet_names)
+        raise
     except ApplinksError:
         raise
     except Exception as exc:
@@ -249,7 +259,7 @@ def table_from_sheet(
             errors.apply([left + r], number)[0] for number, r in enumerate(data.iter_rows(), 1)
         )
     if found is None:
-        raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
+        raise EmptySheet(f'"{source}" has nothing in it: the sheet is empty.', path=source)
     header_index = found.index
     cells = list(found.cells)
     if facts is not None:  # the header row as shown too (TRUE, not 1, from an .ods)
@@ -378,7 +388,7 @@ def table_from_grid(grid: Sequence[Sequence[Any]], *, sheet: str | None, source:
     """Build a Table from raw rows: find the header row and normalise every cell."""
     found = find_header(grid)
     if found is None:
-        raise InputError(f'"{source}" has nothing in it: the sheet is empty.', path=source)
+        raise EmptySheet(f'"{source}" has nothing in it: the sheet is empty.', path=source)
     header_index = found.index
     headers = [header_text(c) for c in found.cells]
     rows = [normalize_row(row) for row in grid[header_index + 1 :]]

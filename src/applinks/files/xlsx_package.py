@@ -32,6 +32,8 @@ from .xlsx_xml import MAIN_NS, PKG_REL_NS, REL_NS, cell_xml, insert_before_close
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 WORKSHEET_TYPE = REL_NS + "/worksheet"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+STYLES_TYPE = REL_NS + "/styles"
+STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 MACRO_CT = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 CHUNK = 1 << 20
 
@@ -227,17 +229,20 @@ def unused_id(rels: str) -> str:
     return f"rId{number}"
 
 
-def add_content_type(text: str, part: str) -> str:
-    """Return ``[Content_Types].xml`` with the worksheet ``part`` added."""
-    override = f'<Override PartName="/{part}" ContentType="{WORKSHEET_CT}"/>'
+def add_content_type(text: str, part: str, content_type: str = WORKSHEET_CT) -> str:
+    """Return ``[Content_Types].xml`` with ``part`` (a worksheet unless said) added."""
+    override = f'<Override PartName="/{part}" ContentType="{content_type}"/>'
     return insert_before_close(text, "Types", override)
 
 
-def add_relationship(text: str, rid: str, part: str, package: Package) -> str:
-    """Return the workbook's relationships with ``rid`` pointing at the worksheet ``part``."""
+def add_relationship(
+    text: str, rid: str, part: str, package: Package, kind: str = WORKSHEET_TYPE
+) -> str:
+    """Return the workbook's relationships with ``rid`` pointing at ``part`` (a worksheet
+    unless ``kind`` says otherwise)."""
     folder = PurePosixPath(package.workbook_path).parent
     target = str(PurePosixPath(part).relative_to(folder))
-    rel = f'<Relationship Id="{rid}" Type="{WORKSHEET_TYPE}" Target="{target}"/>'
+    rel = f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>'
     return insert_before_close(text, "Relationships", rel)
 
 

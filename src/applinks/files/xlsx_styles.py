@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .xlsx_xml import insert_before_close, insert_before_first, prefix_of, set_count
+from .xlsx_xml import MAIN_NS, insert_before_close, insert_before_first, prefix_of, set_count
 
 TEXT_FORMAT = 49  # the built-in "@" (Text) number format
 _STYLES_AFTER_DXFS = ("tableStyles", "colors", "extLst")
@@ -17,6 +17,27 @@ _STYLES_AFTER_DXFS = ("tableStyles", "colors", "extLst")
 
 def _argb(colour: str) -> str:
     return "FF" + colour.lstrip("#").upper()
+
+
+#: The styles part Excel writes for a new workbook (one font, the two fills every file has, one
+#: border, the Normal style): given to a package without one, whose flags' colours need a part.
+DEFAULT_STYLES = (
+    f'<styleSheet xmlns="{MAIN_NS}">'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+#: A styles part with nothing in it (self-closed, or only white space inside).
+_EMPTY = re.compile(
+    r"\s*(?:<\?xml[^>]*\?>)?\s*<(\w+:)?styleSheet\b[^>]*?(?:/>|>\s*</\1?styleSheet>)\s*$"
+)
 
 
 class Styles:
@@ -37,9 +58,7 @@ class Styles:
             self.dxf_base = len(re.findall(rf"<{self.prefix}dxf[\s>/]", dxfs.group(2)))
         xfs = re.search(rf"<{self.prefix}cellXfs\b[^>]*>(.*?)</{self.prefix}cellXfs>", text, re.S)
         if xfs:
-            self.xf_texts = re.findall(
-                rf"<{self.prefix}xf\b[^>]*?(?:/>|>.*?</{self.prefix}xf>)", xfs.group(1), re.S
-            )
+            self.xf_texts = _cell_formats(xfs.group(1), self.prefix)
         self.xf_base = len(self.xf_texts)
 
     def dxf(self, fill: str, font: str) -> int:
@@ -62,12 +81,20 @@ class Styles:
         if 'numFmtId="49"' in self.xf_texts[style]:
             self.clones[style] = style
             return style
-        self.clones[style] = self.xf_base + len(self.clones)
+        # Numbered after the copies made so far: a format already Text is its own, no copy.
+        self.clones[style] = self.xf_base + sum(c != s for s, c in self.clones.items())
         return self.clones[style]
 
     def text(self) -> str:
-        """Return the styles part with the new cell formats and differential formats."""
-        text = self.original or ""
+        """Return the styles part with the new cell formats and differential formats (for a
+        package that had none, or an empty one, Excel's default styles part with them)."""
+        if self.original is None or _EMPTY.match(self.original):
+            # openpyxl drops the colours of a styles part without cell formats (and then
+            # cannot load the copy): an empty one is given Excel's default content too.
+            made = Styles(DEFAULT_STYLES)
+            made.new_dxfs = self.new_dxfs
+            return made.text()
+        text = self.original
         p = self.prefix
         clones = [s for s, c in sorted(self.clones.items(), key=lambda kv: kv[1]) if c != s]
         if clones:
@@ -88,6 +115,25 @@ def _add_dxfs(text: str, p: str) -> str:
     if f"</{p}styleSheet>" not in text:  # an empty <styleSheet/>: opened, the dxfs inside
         return insert_before_close(text, f"{p}styleSheet", block)
     return insert_before_first(text, p, _STYLES_AFTER_DXFS, block, f"</{p}styleSheet>")
+
+
+def _cell_formats(xfs: str, p: str) -> list[str]:
+    """Return each cell format of ``cellXfs``'s content, in order.
+
+    A format wrapped in ``mc:AlternateContent`` (a writer's extension, with its own namespaces
+    declared on ``mc:Choice``) counts once, as Excel counts it; its ``mc:Fallback`` form is
+    the one returned (copying the Choice's would leave its prefixes undeclared).
+    """
+    xf = rf"<{p}xf\b[^>]*?(?:/>|>.*?</{p}xf>)"
+    out = []
+    for found in re.finditer(rf"<(\w+:)AlternateContent\b.*?</\1AlternateContent>|{xf}", xfs, re.S):
+        text = found.group(0)
+        if found.group(1):
+            fallback = text[text.find("Fallback") :]
+            inner = re.search(xf, fallback, re.S) or re.search(xf, text, re.S)
+            text = inner.group(0) if inner else f'<{p}xf numFmtId="0"/>'
+        out.append(text)
+    return out
 
 
 def _text_xf(xf: str) -> str:
