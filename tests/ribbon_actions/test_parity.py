@@ -81,13 +81,19 @@ def _cases() -> list[tuple[str, str, str, str]]:
 CASES = _cases()
 
 
-def _write_workbook(path: Path, ids: str, shape: str) -> None:
+def _deals_book(shape: str) -> tuple[Any, Any]:
+    """Return a new workbook and its "Deals" sheet, below a merged title row for "title"."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Deals"
     if shape == "title":
         sheet.append(["Listings for May"])
         sheet.merge_cells("A1:C1")
+    return book, sheet
+
+
+def _write_workbook(path: Path, ids: str, shape: str) -> None:
+    book, sheet = _deals_book(shape)
     headers = ["Name", "Listing ID", "Stage" if shape == "stage" else "Notes"]
     sheet.append(headers)
     first = sheet.max_row

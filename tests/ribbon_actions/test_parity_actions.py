@@ -30,7 +30,7 @@ from applinks.cli import main
 from applinks.excel import udfs
 from applinks.table import APP_LINK_HEADERS
 
-from .test_parity import DIFFERENCES, IDS, _named, _ribbon_action
+from .test_parity import DIFFERENCES, IDS, _deals_book, _named, _ribbon_action
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LINKS = [row["url"] for row in csv.DictReader((DATA / "links.csv").open(encoding="utf-8"))]
@@ -72,12 +72,7 @@ def _write(
 ) -> None:
     """Write a "Deals" sheet: Name, ``header`` (``values``), Notes, then the App Link columns
     for ``links`` (App ID, App Content URL) when given, in the ``shape`` asked for."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Deals"
-    if shape == "title":
-        sheet.append(["Listings for May"])
-        sheet.merge_cells("A1:C1")
+    book, sheet = _deals_book(shape)
     headers = ["Name", header, "Notes"]
     if links:
         headers += ["App ID", "App Content URL"]

@@ -14,11 +14,11 @@ import io
 from pathlib import Path
 from typing import Any
 
-from applinks.errors import InputError, UsageError
+from applinks.errors import InputError
 from applinks.shown import carries_meaning, shown_value
 from applinks.table import Cell, Table
 
-from .xlsx_in import EmptySheet, table_from_grid
+from .xlsx_in import EmptySheet, choose_sheet, table_from_grid
 
 #: BIFF versions by the first record of a stream (its BOF), and the Excel that wrote them.
 BIFF_VERSIONS = {
@@ -110,15 +110,7 @@ def _workbook_stream(path: Path) -> bytes | None:
 
 def _table(book: Any, path: Path, sheet: str | None) -> Table:
     names = book.sheet_names()
-    if not names:
-        raise InputError(f'"{path.name}" has no worksheets.', path=path)
-    if sheet is None:
-        chosen = names[0]
-    elif sheet in names:
-        chosen = sheet
-    else:
-        listed = ", ".join(f'"{n}"' for n in names)
-        raise UsageError(f'"{path.name}" has no sheet named "{sheet}"; its sheets are {listed}.')
+    chosen = choose_sheet(path, names, sheet)
     try:
         data = book.sheet_by_name(chosen)
         grid = [

@@ -124,20 +124,29 @@ def open_sheet(path: Path, *, sheet: str | None = None) -> OpenSheet:
             "save it as .xlsx and try again.",
             path=path,
         ) from exc
-    if not names:
-        raise InputError(f'"{path.name}" has no worksheets.', path=path)
-    if sheet is None:
-        chosen = names[0]
-    elif sheet in names:
-        chosen = sheet
-    else:
-        listed = ", ".join(f'"{n}"' for n in names)
-        raise UsageError(f'"{path.name}" has no sheet named "{sheet}"; its sheets are {listed}.')
+    chosen = choose_sheet(path, names, sheet)
     try:
         with quiet_panics():
             return OpenSheet(workbook, chosen, workbook.get_sheet_by_name(chosen))
     except Exception as exc:
         raise _damaged(path, chosen) from exc
+
+
+def choose_sheet(path: Path, names: Sequence[str], sheet: str | None) -> str:
+    """Return the sheet to read: ``sheet``, else the first of ``names`` (every reader's rule).
+
+    Raises:
+        InputError: the workbook has no worksheets.
+        UsageError: ``sheet`` names no sheet of the workbook.
+    """
+    if not names:
+        raise InputError(f'"{path.name}" has no worksheets.', path=path)
+    if sheet is None:
+        return names[0]
+    if sheet in names:
+        return sheet
+    listed = ", ".join(f'"{n}"' for n in names)
+    raise UsageError(f'"{path.name}" has no sheet named "{sheet}"; its sheets are {listed}.')
 
 
 class ReaderRefused(InputError):
