@@ -338,7 +338,7 @@ def test_apps_command_lists_forms_sources_id_pattern_and_status() -> None:
     table = run("apps").stdout.splitlines()
     start = next(i for i, line in enumerate(table) if line.startswith("box.com "))
     assert [line.split() for line in table[start : start + 5]] == [
-        ["box.com", "Box", "https://app.box.com/file/{id}"],
+        ["box.com", "Box", "https://app.box.com/file/{id}", "[confirmed]"],
         ["reads", "https://app.box.com/file/{id}", f"({source})"],
         ["reads", "https://app.box.com/folder/{id}", f"({source})"],
         ["reads", "https://{company}.app.box.com/files/{id}", f"({source})"],

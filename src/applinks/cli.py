@@ -403,8 +403,7 @@ def apps(templates: Path | None, fmt: str) -> None:
     indent = " " * (id_w + name_w + 4)
     for r in records:
         template = r["template"] or "(no known link format: paste URLs or give --templates)"
-        mark = "" if r["status"] != "unconfirmed" else "  [unconfirmed]"
-        click.echo(f"{r['app_id']:<{id_w}}  {r['name']:<{name_w}}  {template}{mark}")
+        click.echo(f"{r['app_id']:<{id_w}}  {r['name']:<{name_w}}  {template}  [{r['status']}]")
         for form in r["links"]:
             click.echo(f"{indent}reads {form['form']}  ({form['source'] or 'unconfirmed'})")
         if r["id_pattern"]:
