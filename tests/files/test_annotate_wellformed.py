@@ -22,6 +22,7 @@ from applinks.files.xlsx_styles import DEFAULT_STYLES, Styles
 from tests.office import convert
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 HEADERS = ["Name", "App ID", "App Unique ID", "App Name", "App Content URL"]
 URL = "https://www.zillow.com/homedetails/{}_zpid/"
@@ -149,7 +150,7 @@ def test_dxfs_go_inside_an_empty_self_closed_stylesheet(tmp_path: Path) -> None:
     )
     # openpyxl drops the dxfs of a styles part without cell formats (cellXfs) and then cannot
     # load the copy: an empty styles part becomes Excel's default one, with the colours.
-    assert styles == DEFAULT_STYLES.replace(
+    assert styles == DEFAULT_STYLES.format(namespace=MAIN).replace(
         "</styleSheet>",
         '<dxfs count="2">'
         + dxf.format("9C0006", "FFC7CE")  # errors
@@ -161,6 +162,31 @@ def test_dxfs_go_inside_an_empty_self_closed_stylesheet(tmp_path: Path) -> None:
     copy = _assert_libreoffice_opens(output, tmp_path)
     rules = [r for f in copy["Deals"].conditional_formatting for r in f.rules]
     assert {r.dxf.fill.bgColor.rgb for r in rules} == {"FFFFC7CE", "FFFFEB9C"}
+
+
+@pytest.mark.parametrize(
+    ("part", "namespace"),
+    [
+        (f'<x:styleSheet xmlns:x="{MAIN}"/>', MAIN),
+        (f'<x:styleSheet xmlns:x="{MAIN}">\n</x:styleSheet>', MAIN),
+        ('<styleSheet xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main"/>', STRICT),
+    ],
+    ids=["prefixed", "prefixed-opened", "strict"],
+)
+def test_an_empty_styles_part_of_any_form_becomes_the_default_one(
+    part: str, namespace: str
+) -> None:
+    # The colours are written without a prefix into Excel's default part, in the namespace the
+    # empty part had (a prefixed one gave "x:dxf" elements whose prefix nothing declared).
+    styles = Styles(part)
+    assert styles.dxf("#FFC7CE", "#9C0006") == 0
+    text = styles.text()
+    assert text == DEFAULT_STYLES.format(namespace=namespace).replace(
+        "</styleSheet>",
+        '<dxfs count="1"><dxf><font><color rgb="FF9C0006"/></font><fill><patternFill>'
+        '<bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf></dxfs></styleSheet>',
+    )
+    ElementTree.fromstring(text)  # well-formed, every prefix declared
 
 
 def test_text_copies_of_cell_formats_are_numbered_without_gaps() -> None:

@@ -22,7 +22,7 @@ def _argb(colour: str) -> str:
 #: The styles part Excel writes for a new workbook (one font, the two fills every file has, one
 #: border, the Normal style): given to a package without one, whose flags' colours need a part.
 DEFAULT_STYLES = (
-    f'<styleSheet xmlns="{MAIN_NS}">'
+    '<styleSheet xmlns="{namespace}">'
     '<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill></fills>'
@@ -50,7 +50,16 @@ class Styles:
         self.xf_base = 0
         self.xf_texts: list[str] = []
         self.clones: dict[int, int] = {}
+        #: The namespace of a part with nothing in it (its replacement keeps it), else None.
+        self.empty_in: str | None = None
+        self.prefix = ""
         if text is None:
+            return
+        empty = _EMPTY.match(text)
+        if empty:  # nothing to edit: its new content is written without a prefix
+            own = rf'xmlns{":" + empty.group(1)[:-1] if empty.group(1) else ""}="([^"]*)"'
+            declared = re.search(own, text)
+            self.empty_in = declared.group(1) if declared else MAIN_NS
             return
         self.prefix = prefix_of(text, "styleSheet")
         dxfs = re.search(rf"<{self.prefix}dxfs\b[^>]*?(/>|>(.*?)</{self.prefix}dxfs>)", text, re.S)
@@ -63,7 +72,7 @@ class Styles:
 
     def dxf(self, fill: str, font: str) -> int:
         """Add a differential format (font and fill colour); return its index."""
-        p = "" if self.original is None else self.prefix
+        p = self.prefix
         self.new_dxfs.append(
             f'<{p}dxf><{p}font><{p}color rgb="{_argb(font)}"/></{p}font><{p}fill><{p}patternFill>'
             f'<{p}bgColor rgb="{_argb(fill)}"/></{p}patternFill></{p}fill></{p}dxf>'
@@ -88,10 +97,10 @@ class Styles:
     def text(self) -> str:
         """Return the styles part with the new cell formats and differential formats (for a
         package that had none, or an empty one, Excel's default styles part with them)."""
-        if self.original is None or _EMPTY.match(self.original):
+        if self.original is None or self.empty_in is not None:
             # openpyxl drops the colours of a styles part without cell formats (and then
             # cannot load the copy): an empty one is given Excel's default content too.
-            made = Styles(DEFAULT_STYLES)
+            made = Styles(DEFAULT_STYLES.format(namespace=self.empty_in or MAIN_NS))
             made.new_dxfs = self.new_dxfs
             return made.text()
         text = self.original
