@@ -6,6 +6,7 @@ writers give (the edit is named in each test), so the rest of the file is real.
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -222,3 +223,26 @@ def test_a_cell_format_in_alternate_content_counts_once_and_is_copied_from_its_f
         '<xf applyAlignment="1" numFmtId="49" applyNumberFormat="1"/>'
         '<xf numFmtId="49" applyNumberFormat="1"/></cellXfs></styleSheet>'
     )
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no stylesheet")  # openpyxl, on the input
+def test_a_new_styles_part_does_not_take_the_name_of_an_unlinked_one(tmp_path: Path) -> None:
+    # The package keeps xl/styles.xml, but nothing links to it: the copy's styles part for the
+    # flags' colours gets a name of its own (the same name twice makes a corrupt zip).
+    def unlink(rels: str) -> str:
+        unlinked = re.sub(r'<Relationship [^>]*Target="styles.xml"[^>]*/>', "", rels)
+        assert unlinked != rels
+        return unlinked
+
+    source = _book(tmp_path / "deals.xlsx", "xl/_rels/workbook.xml.rels", unlink)
+    output = _annotate(source)
+    with zipfile.ZipFile(output) as archive:
+        names = archive.namelist()
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    assert len(names) == len(set(names))
+    assert "xl/styles2.xml" in names
+    assert re.search(r'Target="styles2.xml"', rels)
+    ids = re.findall(r'Id="(rId\d+)"', rels)
+    assert len(ids) == len(set(ids))
+    # (openpyxl reads xl/styles.xml by its name, not through the relationship Excel follows,
+    # so it is not the judge here.)

@@ -52,7 +52,6 @@ from .xlsx_package import (
     add_relationship,
     add_sheet,
     open_package,
-    relationship_targets,
     unused_id,
 )
 from .xlsx_plan import LinkRecorder, Plan, make_plan
@@ -134,16 +133,22 @@ def write_annotated(
     return AnnotateResult(output, plan.rules, len(report.issues), notes)
 
 
+def _free_name(used: set[str], folder: PurePosixPath, pattern: str, first: str = "1") -> str:
+    """Return the first part name ``folder/pattern`` (numbered from ``first``, then 2, 3, ...)
+    that the package does not have."""
+    number = first
+    while str(folder / pattern.format(number)) in used:
+        number = str(int(number or 1) + 1)
+    return str(folder / pattern.format(number))
+
+
 def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
     """Copy every part of ``package`` to ``handle``, editing the ones the annotation changes."""
     archive = package.archive
     used = set(package.names)
     # Beside the workbook part, wherever the package has it ("xl/" is only the usual place).
     sheets = PurePosixPath(package.workbook_path).parent / "worksheets"
-    number = 1
-    while str(sheets / f"sheet{number}.xml") in used:
-        number += 1
-    check_part = str(sheets / f"sheet{number}.xml")
+    check_part = _free_name(used, sheets, "sheet{}.xml")
     rid = unused_id(package.rels)
     styles = Styles(package.read_text(package.styles_path) if package.styles_path else None)
     dxf_ids: dict[tuple[str, str], int] = {}
@@ -153,9 +158,9 @@ def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
             dxf_ids[key] = styles.dxf(*key)
     styles_part, styles_rid = package.styles_path, ""
     if styles_part is None and dxf_ids:  # the colours need a styles part: Excel's default one
-        styles_part = str(sheets.parent / "styles.xml")
-        taken = {*relationship_targets(package.rels), rid}
-        styles_rid = next(f"rId{n}" for n in range(1, len(taken) + 2) if f"rId{n}" not in taken)
+        # (A part of that name that nothing links to may be in the package: not written over.)
+        styles_part = _free_name(used, sheets.parent, "styles{}.xml", first="")
+        styles_rid = unused_id(add_relationship(package.rels, rid, check_part, package))
     types, rels = package.content_types, package.rels
     if styles_rid:
         types = add_content_type(types, str(styles_part), STYLES_CT)
