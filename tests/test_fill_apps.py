@@ -131,3 +131,42 @@ def test_an_id_of_spaces_is_no_id() -> None:
         0,
         [["Oak St", "   ", None, None, None, None]],
     )
+
+
+def test_a_whole_app_link_without_an_id_in_the_id_column_is_no_row_to_fill() -> None:
+    """A row already linked needs no id in the id column: only the row with nothing is named."""
+    linked = ["Done St", None, "zillow.com", "11111111", "Zillow", ZILLOW.format(11111111)]
+    table = Table(
+        list(HEADERS),
+        [linked, ["New St", "59187422", None, None, None, None], ["Bare St", *[None] * 5]],
+    )
+    result = fill_app_links(table, app="zillow.com", id_column="Zillow ID")
+    message = (
+        'Row 4: there is no id in "Zillow ID", so the App Links were not filled; add the '
+        "record's id."
+    )
+    assert [dataclasses.astuple(i) for i in result.report] == [
+        (4, "Zillow ID", "fill-no-id", "warning", message, "", "")
+    ]
+    assert (result.filled_rows, result.table.rows[0]) == (1, linked)
+
+
+def test_a_link_without_an_id_keeps_the_rows_own_id_unmentioned() -> None:
+    """From a link with no record id, the App Unique ID the row already has is kept, and the
+    row is not said to have been left empty."""
+    from applinks.operations import LinkSource, fill_links
+
+    search = "https://www.zillow.com/homes/for_sale/"
+    headers = ["Name", "Link", "App ID", "App Unique ID", "App Name", "App Content URL"]
+    own = ["Own St", search, "zillow.com", "59187422", "Zillow", ZILLOW.format(59187422)]
+    table = Table(headers, [["Bare St", search, None, None, None, None], list(own)])
+    result = fill_links(table, LinkSource(from_url="Link"))
+    message = (
+        f'Row 2: no record id was found in the link "{search}", so the App Unique ID was left '
+        "empty; paste the link of the record itself, copied from the browser with the record "
+        "open."
+    )
+    assert [dataclasses.astuple(i) for i in result.report] == [
+        (2, "Link", "fill-link-no-id", "warning", message, search, "")
+    ]
+    assert result.table.rows[1] == own

@@ -368,6 +368,8 @@ class _IdFill:
                 make_issue("unique-id-mangled", row=r, column=column, value=uid, reason=reason)
             )
         if not uid or uid.isspace():
+            if not self.overwrite and all(row[p] is not None and row[p] != "" for p in targets):
+                return 0  # a whole App Link of its own: nothing to fill
             stats.issues.append(make_issue("fill-no-id", row=r, column=column))
             return 0
         if not entry.id_matches(uid.strip()) and not (reason or mangled_reason(raw)):
@@ -492,7 +494,7 @@ def links_from_urls(
                 row, targets, (app_id, uid or None, name or None, url), overwrite
             )
             stats.filled_rows += 1
-            if not uid:
+            if not uid and row[targets[1]] in (None, ""):  # (an id of the row's own is kept)
                 stats.issues.append(_not_filled("fill-link-no-id", r, column, url))
             return row
 
