@@ -277,3 +277,28 @@ def test_a_left_out_argument_of_applink_check_is_not_checked_a_blank_cell_is(eng
     assert udfs.APPLINK_CHECK([["zillow.com"]], [[None]]) == (
         'App ID "zillow.com" has no App Unique ID; add the record\'s id from that app.'
     )
+
+
+def test_a_blank_row_inside_the_sheet_is_no_row_to_fill(engine):
+    # As on the command line: a row with nothing in it is no record, so Fill does not name it;
+    # a row with a name and no id is named.
+    rows = [
+        ["Name", "Listing ID", "Notes"],
+        ["12 Oak St", "59187422", None],
+        [None, None, None],
+        ["3 Elm Ave", None, "no id yet"],
+        ["9 Ash Rd", "48616032", None],
+    ]
+    book = make_book(engine, rows, select="B2")
+
+    assert run(book, "fill_app_links", "yes") == (
+        'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). Added the columns '
+        '"App ID", "App Unique ID", "App Name" and "App Content URL". Not filled: 1 row. Row 4: '
+        'there is no id in "Listing ID", so the App Links were not filled; add the record\'s id.'
+    )
+    assert [r[3:] for r in cells(book)[1:]] == [
+        ["zillow.com", "59187422", "Zillow", ZILLOW.format("59187422")],
+        [None, None, None, None],
+        [None, None, None, None],
+        ["zillow.com", "48616032", "Zillow", ZILLOW.format("48616032")],
+    ]

@@ -175,6 +175,8 @@ class LinkColumns:
     targets: list[int]
     before: list[list[Cell]]
     formulas: list[list[str]]
+    #: Whether each data row holds anything (a blank row is no record, and not named).
+    used: list[bool]
 
     def write(self, outcome: Outcome, inserted: Inserted) -> str:
         """Write the columns ``outcome`` changed; return its line."""
@@ -191,7 +193,14 @@ def link_columns_steps(layout: Layout) -> Steps[LinkColumns]:
     formulas = []
     for position in targets:
         formulas.append((yield from formula_steps(layout, position)))
-    return LinkColumns(layout, targets, before, formulas)
+    used: list[bool] = []
+    if layout.data_rows:  # the whole data range, in one call: which rows hold anything
+        grid = yield (
+            "values",
+            layout.sheet.range((layout.first_data_row, 1), (layout.last_row, layout.last_column)),
+        )
+        used = [any(c is not None and c != "" for c in row) for row in grid]
+    return LinkColumns(layout, targets, before, formulas, used)
 
 
 @dataclass
@@ -277,7 +286,7 @@ def fill_outcome(
     damaged id stays the number it is, a formula stays."""
     layout, before = columns.layout, columns.before
     seen = _errors_as_blank(before, columns.formulas, ids=1 if ids is None else None)
-    sub, id_column = fill_table(layout, source, ids, seen)
+    sub, id_column = fill_table(layout, source, ids, seen, columns.used)
     links = LinkSource(app=entry.app_id, id_column=id_column, template_settings=settings)
     result = fill_links(sub, links, registry=registry)
     offset = 0 if ids is None else 1
@@ -289,23 +298,28 @@ def fill_outcome(
 
 
 def fill_table(
-    layout: Layout, source: int, ids: list[Cell] | None, before: list[list[Cell]]
+    layout: Layout,
+    source: int,
+    ids: list[Cell] | None,
+    before: list[list[Cell]],
+    used: list[bool],
 ) -> tuple[Table, str | None]:
     """Return the table Fill works on (the ids, then the four App Link columns) and the header
     of its id column (None: the App Unique ID column). It keeps the sheet's header row and,
     where it cannot be taken for another column, the id column's header, so the rows not
     filled are named as the sheet has them."""
-    # Each row of the sheet's used range is a row, though these columns may be blank on it.
-    used = [_IN_RANGE] * len(before[0])
+    # A row that holds something elsewhere is a record, though these columns may be blank on
+    # it (named when it has no id); a blank row is none, as on the command line.
+    marks = [_IN_RANGE if u else None for u in used]
     if ids is None:
-        rows = [list(r) for r in zip(*before, used, strict=True)]
+        rows = [list(r) for r in zip(*before, marks, strict=True)]
         headers = [*APP_LINK_HEADERS, _IN_RANGE]
         return Table(headers, rows, header_row=layout.header_row), None
     header = layout.headers[source]
     plain = map_headers([header, *APP_LINK_HEADERS]).positions
     wanted = {h: i for i, h in enumerate(APP_LINK_HEADERS, start=1)}
     label = header if plain == wanted and find_column([header], header) == 0 else "Ids"
-    rows = [[i, *r] for i, *r in zip(ids, *before, used, strict=True)]
+    rows = [[i, *r] for i, *r in zip(ids, *before, marks, strict=True)]
     headers = [label, *APP_LINK_HEADERS, _IN_RANGE]
     return Table(headers, rows, header_row=layout.header_row), label
 
