@@ -66,16 +66,14 @@ def _each(render: Render, uids: list[str]) -> list[str]:
 
 @dataclass
 class RowApps:
-    """The app of each row: the chosen one (``chosen``, made with ``render``) or the row's own.
+    """The app of each row: the chosen one (``chosen``) or the row's own.
 
-    ``headers`` are the id column's, the App ID column's and the App Unique ID column's, for
-    the issues.
+    ``headers`` are the App ID column's and the App Unique ID column's, for the issues.
     """
 
     chosen: AppEntry
-    render: Render
     registry: Registry
-    headers: tuple[str, str, str]
+    headers: tuple[str, str]
     _others: dict[str, tuple[AppEntry, Render] | str] = field(default_factory=dict)
 
     def is_chosen(self, app_id: Cell) -> bool:
@@ -112,16 +110,16 @@ class RowApps:
             return make_issue(
                 "fill-other-app",
                 row=r,
-                column=self.headers[1],
+                column=self.headers[0],
                 value=app_text,
                 name=self.chosen.name,
                 reason=found,
             )
         entry, render = found
         if not uid.strip():
-            return make_issue("fill-no-id", row=r, column=self.headers[2])
+            return make_issue("fill-no-id", row=r, column=self.headers[1])
         if not entry.id_matches(uid.strip()):
-            return self.not_fitting(r, uid, entry, self.headers[2])
+            return self.not_fitting(r, uid, entry, self.headers[1])
         for position, value in zip(targets[2:], (entry.name, render(uid.strip())), strict=True):
             if row[position] is None or row[position] == "":
                 row[position] = value

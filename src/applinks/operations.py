@@ -319,10 +319,8 @@ class _IdFill:
         self.render, self.render_all = renders
         self.overwrite = overwrite
         self.column = work.headers[source]
-        headers = (self.column, work.headers[targets[0]], work.headers[targets[1]])
-        #: The rows of other apps (and the issues' headers: the id column's, App ID's, App
-        #: Unique ID's).
-        self.apps = RowApps(entry, self.render, registry, headers)
+        #: The rows of other apps (and the headers their issues name: App ID's, App Unique ID's).
+        self.apps = RowApps(entry, registry, (work.headers[targets[0]], work.headers[targets[1]]))
 
     def block(self, stats: _Tally, index: int, rows: list[list[Cell]]) -> list[list[Cell]]:
         """Fill ``rows``, the data rows from ``index`` on, counting into ``stats``."""

@@ -198,16 +198,6 @@ def read_column(layout: Layout, position: int) -> list[Cell]:
     return run_reads(column_steps(layout, position))
 
 
-def read_formulas(layout: Layout, position: int) -> list[str]:
-    """Return what each data cell of one column holds as typed (formulas start with ``=``)."""
-    return run_reads(formula_steps(layout, position))
-
-
-def grid_values(rng: Any) -> list[list[Any]]:
-    """Return the values of a range as rows (one call), error cells as the text Excel shows."""
-    return [list(r) for r in _answer("values", rng)]
-
-
 def cell_row(values: Sequence[Any]) -> list[Cell]:
     """Return values read from Excel as the core's cells (a date at midnight as a date)."""
     # Excel has no date type of its own: a date comes back as a date-time at midnight.
@@ -379,17 +369,17 @@ def apply_columns(
     positions: Sequence[int],
     before: Sequence[list[Cell]],
     after: Sequence[list[Cell]],
-    formulas: Sequence[list[str]] | None = None,
+    formulas: Sequence[list[str]],
 ) -> list[str]:
     """Write the columns whose values changed; return their headers.
 
-    ``formulas``: what each column holds as typed (:func:`read_formulas`), when already read.
+    ``formulas``: what each column holds as typed (:func:`formula_steps`); a formula is kept.
     """
     written: list[str] = []
     for index, (position, old, new) in enumerate(zip(positions, before, after, strict=True)):
         if list(old) == list(new):
             continue
-        typed = formulas[index] if formulas is not None else read_formulas(layout, position)
+        typed = formulas[index]
         write_column(layout, position, list(new), typed)
         written.append(layout.headers[position])
     return written

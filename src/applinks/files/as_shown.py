@@ -92,7 +92,8 @@ class ShownCells:
         ):
             return False
         kept = self._as_is.get(xfs[0], _EVERYTHING)
-        return set(map(type, map(itemgetter(column), rows))) <= kept
+        # (A subset test asks frozenset's own contents, never ``__contains__``.)
+        return kept is _EVERYTHING or set(map(type, map(itemgetter(column), rows))) <= kept
 
     def _apply_default(self, rows: list[Row], first_row: int, code: str) -> None:
         """Show every number without a style of its own under ``code`` (style 0's format)."""
