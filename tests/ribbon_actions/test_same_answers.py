@@ -302,3 +302,25 @@ def test_a_blank_row_inside_the_sheet_is_no_row_to_fill(engine):
         [None, None, None, None],
         ["zillow.com", "48616032", "Zillow", ZILLOW.format("48616032")],
     ]
+
+
+def test_an_id_formula_that_shows_an_error_is_said_once(engine):
+    # Filling from App Unique ID itself: its formula showing #N/A is the id the fill read (not
+    # a cell it would have written), so only the id is named, not a formula kept as well.
+    lookup = "=VLOOKUP(A2,Ids!A:B,2,FALSE)"
+    rows = [
+        ["Name", "App ID", "App Unique ID", "App Name", "App Content URL"],
+        ["12 Oak St", None, (lookup, ExcelError("#N/A")), None, None],
+        ["3 Elm Ave", None, "59187422", None, None],
+    ]
+    book = make_book(engine, rows, select="C3")
+
+    assert run(book, "fill_app_links") == (
+        'Filled App Links for Zillow on 1 row from column "App Unique ID" (C). Not filled: 1 '
+        'row. Row 2: "#N/A" in "App Unique ID" does not have the form of a Zillow id, so the App '
+        "Links were not filled; check the id and the app chosen."
+    )
+    assert cells(book)[1:] == [
+        ["12 Oak St", None, lookup, None, None],
+        ["3 Elm Ave", "zillow.com", "59187422", "Zillow", ZILLOW.format("59187422")],
+    ]

@@ -292,7 +292,7 @@ def fill_outcome(
     offset = 0 if ids is None else 1
     after = [result.table.column_values(i + offset) for i in range(4)]
     _keep_damaged_ids(ids if ids is not None else before[1], before[1], after[1])
-    blank = _blank_formulas(layout, columns.targets, columns.formulas, before, after)
+    blank = _blank_formulas(layout, columns.targets, columns.formulas, before, seen, after)
     column = f'"{layout.headers[source]}" ({column_letter(source)})'
     return Outcome(after, result, blank, column=column, app_name=entry.name)
 
@@ -376,7 +376,7 @@ def from_urls_outcome(
     )
     result = fill_links(sub, LinkSource(from_url="Links"), registry=registry)
     after = [result.table.column_values(i + 1) for i in range(4)]
-    blank = _blank_formulas(layout, columns.targets, columns.formulas, before, after)
+    blank = _blank_formulas(layout, columns.targets, columns.formulas, before, seen, after)
     links = [cell_text(u).strip() for u in urls]
     return Outcome(
         after, result, blank, column=layout.headers[selected], links=links, position=selected
@@ -630,18 +630,21 @@ def _blank_formulas(
     targets: list[int],
     formulas: list[list[str]],
     before: list[list[Cell]],
+    seen: list[list[Cell]],
     after: list[list[Cell]],
 ) -> list[tuple[str, str]]:
     """Return the cells (``"App ID" in row 3``) whose formula shows nothing or an error where
-    the fill would have written a value, each with the error it shows ("" for nothing); the
-    formula stays and ``after`` keeps what it shows."""
+    the fill would have written a value (``after`` differs from what it saw, ``seen``), each
+    with the error it shows ("" for nothing); the formula stays and ``after`` keeps what it
+    shows."""
     blank: list[tuple[str, str]] = []
-    for position, typed, old, new in zip(targets, formulas, before, after, strict=True):
+    columns = zip(targets, formulas, before, seen, after, strict=True)
+    for position, typed, old, saw, new in columns:
         for index, formula in enumerate(typed):
             if not (isinstance(formula, str) and formula.startswith("=")):
                 continue
             error = str(old[index]) if _shows_error(formula, old[index]) else ""
-            if new[index] != (None if error else old[index]):
+            if new[index] != saw[index]:
                 row = layout.first_data_row + index
                 blank.append((f'"{layout.headers[position]}" in row {row}', error))
             new[index] = old[index]
