@@ -122,7 +122,7 @@ def test_links_from_urls_fills_every_row() -> None:
     assert result.table.headers == HEADERS
     assert [[c or "" for c in row] for row in result.table.rows] == expected_rows()
     assert (result.filled_rows, result.not_records) == (
-        sum(1 for _, app_id, *_ in LINKS if app_id),
+        sum(1 for _, _, unique_id, *_ in LINKS if unique_id),  # a link with no id: not filled
         len(NOT_RECORDS),
     )
 
@@ -138,12 +138,12 @@ def test_each_distinct_link_is_read_once(monkeypatch: pytest.MonkeyPatch) -> Non
     urls = [url for url, *_ in LINKS] * 20
     table = Table(["Name", "Listing URL"], [[f"Deal {n}", url] for n, url in enumerate(urls)])
     result = links_from_urls(table, url_column="Listing URL")
-    assert result.filled_rows == 20 * sum(1 for _, app_id, *_ in LINKS if app_id)
+    assert result.filled_rows == 20 * sum(1 for _, _, unique_id, *_ in LINKS if unique_id)
     assert sorted(calls) == sorted({url for url, *_ in LINKS if url.strip()})
 
 
 def summary() -> str:
-    filled = sum(1 for _, app_id, *_ in LINKS if app_id)
+    filled = sum(1 for _, _, unique_id, *_ in LINKS if unique_id)
     return (
         f'Filled App Links on {filled} rows (ids from "Listing URL"); {len(NOT_RECORDS)} links '
         "are not links to a record (a short link, a map, an email address or a phone number), "

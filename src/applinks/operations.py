@@ -491,8 +491,9 @@ def links_from_urls(
             stats.kept_cells += _write(
                 row, targets, (app_id, uid or None, name or None, url), overwrite
             )
-            stats.filled_rows += 1
-            if not uid and row[targets[1]] in (None, ""):  # (an id of the row's own is kept)
+            if uid or row[targets[1]] not in (None, ""):  # (an id of the row's own is kept)
+                stats.filled_rows += 1
+            else:  # a link with no record id fills no App Link: not counted as filled
                 stats.issues.append(_not_filled("fill-link-no-id", r, column, url))
             return row
 

@@ -200,7 +200,11 @@ def test_fill_without_any_app_id_says_where_to_type_it(engine):
 
 
 def test_fill_with_a_setting_missing_is_the_ribbon_sentence(engine):
-    on_both(engine, LISTINGS, "fill_app_links", select="B2", app="buildium.com")
+    line, _ = on_both(engine, LISTINGS, "fill_app_links", select="B2", app="buildium.com")
+    assert line == (
+        'The link format for Buildium needs your account\'s "subdomain"; click Templates on the '
+        "Cloze tab and enter it under Setting and Value on the App Link Templates sheet."
+    )
 
 
 def test_fill_without_ids_is_the_ribbon_sentence(engine):
@@ -252,14 +256,30 @@ LINKS = [
 
 
 def test_from_urls_is_the_ribbon_action(engine):
-    _, after = on_both(engine, LINKS, "from_urls", select="B2")
-    assert after["cells"]["Deals"][0] == [
-        "Name",
-        "Listing URL",
-        "App ID",
-        "App Unique ID",
-        "App Name",
-        "App Content URL",
+    line, after = on_both(engine, LINKS, "from_urls", select="B2")
+    example = "https://www.example.com/deal/7"
+    assert line == (
+        'Filled App Links on 2 rows from the links in column "Listing URL" (B). Added the '
+        'columns "App ID", "App Unique ID", "App Name" and "App Content URL". Not filled: 1 '
+        f'row. Row 4: no record id was found in the link "{example}", so the App Unique ID '
+        "was left empty; paste the link of the record itself, copied from the browser with the "
+        "record open."
+    )
+    zillow = "https://www.zillow.com/homedetails/59187422_zpid/"
+    salesforce = "https://acme.lightning.force.com/lightning/r/Opportunity/006j000000Pkp1dAAA/view"
+    assert after["cells"]["Deals"] == [
+        ["Name", "Listing URL", "App ID", "App Unique ID", "App Name", "App Content URL"],
+        ["12 Oak St", zillow, "zillow.com", "59187422", "Zillow", zillow],
+        [
+            "3 Elm Ave",
+            salesforce,
+            "salesforce.com",
+            "006j000000Pkp1dAAA",
+            "Salesforce",
+            salesforce,
+        ],
+        ["9 Pine Rd", example, "example.com", None, None, example],
+        ["1 Ash Ct", None, None, None, None, None],
     ]
 
 
@@ -276,7 +296,7 @@ def test_from_urls_names_links_that_point_at_no_record_as_the_ribbon_does(engine
     line, _ = on_both(engine, rows, "from_urls", select="B2")
     paste = "paste the link of the record itself, copied from the browser with the record open."
     assert line == (
-        'Filled App Links on 3 rows from the links in column "Listing URL" (B). Added the '
+        'Filled App Links on 2 rows from the links in column "Listing URL" (B). Added the '
         'columns "App ID", "App Unique ID", "App Name" and "App Content URL". Not filled: 3 '
         'rows. Row 4: no record id was found in the link "https://www.example.com/deal/7", so '
         f"the App Unique ID was left empty; {paste} "

@@ -364,7 +364,7 @@ def test_from_urls_reads_app_and_id_from_the_selected_link_column(engine):
     message = run(book, "from_urls")
 
     assert message == (
-        'Filled App Links on 3 rows from the links in column "Listing URL" (B). Added the '
+        'Filled App Links on 2 rows from the links in column "Listing URL" (B). Added the '
         'columns "App ID", "App Unique ID", "App Name" and "App Content URL". Not filled: 1 '
         'row. Row 4: no record id was found in the link "https://www.example.co.uk/things/7", '
         "so the App Unique ID was left empty; paste the link of the record itself, copied from "
