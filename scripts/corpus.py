@@ -254,6 +254,8 @@ for path, keep in items:
                     "--allow-errors", "--xlsx", os.path.join(keep, "prepare.xlsx")],
     }
     for command, args in copies.items():
+        if os.path.exists(args[-1]):  # a copy from an earlier run is not this run's
+            os.remove(args[-1])
         with open(os.devnull, "w") as quiet:
             saved = os.dup(1), os.dup(2)
             os.dup2(quiet.fileno(), 1); os.dup2(quiet.fileno(), 2)

@@ -165,6 +165,8 @@ def libreoffice_convert(
                 link = Path(scratch) / f"{number:05d}{source.suffix.lower()}"
                 link.symlink_to(source.resolve())
                 links.append(link)
+                # A conversion left by an earlier run in a kept folder is not this one's.
+                (out_dir / f"{number:05d}.xlsx").unlink(missing_ok=True)
             _soffice(links, out_dir, Path(scratch) / "profile", timeout)
             for number, source in enumerate(chunk, start):
                 result = out_dir / f"{number:05d}.xlsx"

@@ -150,3 +150,13 @@ def test_an_annotated_copy_is_held_to_the_original(tmp_path) -> None:
         ['the copy has no "App Link Check" sheet'],
     ]
     assert verify.annotated_problems(swapped, swapped) == []  # the original's own order
+
+
+def test_the_verifiers_worksheet_order_and_the_writers_agree() -> None:
+    # Two tables of CT_Worksheet's order on purpose (a checker that shared the writer's table
+    # could not catch a mistake in it), held to each other here.
+    from applinks.files.xlsx_sheet_edit import SHEET_ORDER_AFTER_CF
+
+    order = load_script("corpus_verify").WORKSHEET_ORDER
+    start = order.index("conditionalFormatting") + 1
+    assert order[start:] == SHEET_ORDER_AFTER_CF

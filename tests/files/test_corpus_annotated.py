@@ -9,24 +9,19 @@ LibreOffice loads every copy, all of them in one conversion call.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.load_module import load_script
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus"
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("corpus", ROOT / "scripts" / "corpus.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_script("corpus")
 
 
 #: Each workbook's exit code (both commands give the same): 1 read (errors in its data, as
