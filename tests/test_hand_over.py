@@ -401,3 +401,24 @@ def test_a_check_that_fails_stops_the_child_before_it_runs_anything() -> None:
         return 0
 
     assert _in_a_fork(work) == (4, "returned 4 in RUN\n")
+
+
+def test_a_handed_over_workbook_with_an_empty_first_sheet_names_the_sheet_with_data(
+    tmp_path: Path,
+) -> None:
+    # A large workbook is read in a child: an empty cover sheet still gets the sentence that
+    # names the sheet to read, as a small one does.
+    book = Workbook()
+    book.active.title = "Cover"
+    data = book.create_sheet("Deals")
+    data.append(["Name", "Zillow ID"])
+    data.append(["12 Oak St", 59187422])
+    path = tmp_path / "covered.xlsx"
+    book.save(path)
+    sentence = (
+        '"covered.xlsx" has nothing on its first sheet, "Cover"; its data is on sheet "Deals": '
+        'run again with --sheet "Deals".\n'
+    )
+    for hand_over in (False, True):
+        code, stdout, stderr, handed = run_cli(tmp_path, "check", str(path), hand_over=hand_over)
+        assert (code, stdout, stderr, handed) == (2, "", sentence, hand_over)

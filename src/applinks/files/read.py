@@ -73,7 +73,7 @@ def read_then(
             and workers.available() > 1
             and _sheets_size(path) >= HAND_OVER_FROM
         ):
-            return _read_in_child(path, sheet, links, run)
+            return _read_in_child(path, parts, sheet, links, run)
         table = _or_sheet_with_data(path, sheet, lambda s: _read_zip(path, parts, s, links))
     else:
         processes = workers.available()
@@ -86,6 +86,7 @@ def read_then(
 
 def _read_in_child(
     path: Path,
+    parts: set[str],
     sheet: str | None,
     links: tuple[str, ...],
     run: Callable[[Callable[[], Table]], int],
@@ -99,9 +100,15 @@ def _read_in_child(
     ) -> int:
         def reading() -> Table:
             scan, facts = found
-            table = xlsx_in.sheet_table(
-                opened(), path, sheet=sheet, facts=facts, link_columns=links
-            )
+
+            def read(name: str | None) -> Table:
+                if name == sheet:
+                    return xlsx_in.sheet_table(
+                        opened(), path, sheet=sheet, facts=facts, link_columns=links
+                    )
+                return _read_zip(path, parts, name, links)  # another sheet, looked at in turn
+
+            table = _or_sheet_with_data(path, sheet, read)
             if scan is not None:
                 table.notes.extend(_scan_notes(scan, table))
             return _checked(table, path)
