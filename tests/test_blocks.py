@@ -156,7 +156,7 @@ IDS = st.one_of(
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(
     ids=st.lists(IDS, max_size=12),
-    kept=st.lists(st.sampled_from([None, "", "x"]), max_size=4),
+    kept=st.lists(st.sampled_from([None, "", "x", "zillow.com", "hubspot.com"]), max_size=4),
     overwrite=st.booleans(),
     same_kind=st.booleans(),
     app=st.sampled_from(["zillow.com", "hubspot.com"]),
