@@ -47,6 +47,11 @@ CASES: dict[str, tuple[list[list[Any]], tuple[int, tuple[int, ...]]]] = {
     ),
     "two-more-in-a-later-row": ([["Property", "Zip"], ["Name", "Stage"], DATA], (1, (0,))),
     "one-more-is-not-enough": ([["Name", "Zip"], ["Name", "Stage"], DATA], (0, ())),
+    # A data row that repeats one header names one header, however many times.
+    "one-header-repeated": (
+        [["Name", "Notes", "Zip"], ["UNIQUEID", "UNIQUEID", "UNIQUEID"]],
+        (0, ()),
+    ),
     "two-cell-title": ([["Agent:", "Jane Doe"], HEADER, DATA], (1, (0,))),
     "lone-name-above-header": ([["Name"], HEADER, DATA], (1, (0,))),
     "lone-name-list": ([["Name"], ["12 Elm St"], ["14 Oak St"]], (0, ())),

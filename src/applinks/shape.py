@@ -9,9 +9,10 @@ open in Excel (every reader calls :func:`find_header`). The rule, in the order i
   row among the first :data:`HEADER_SEARCH_ROWS` is a lone cell, as in a one-column list, the
   first of them is the header row.)
 - A later row among the first :data:`HEADER_SEARCH_ROWS` takes over only when it has clearly
-  more Cloze headers than every row above it: at least :data:`CLEARLY_MORE` of them, and at
-  least :data:`CLEARLY_MORE` more than any row above. A data row that happens to hold a word
-  such as ``Name`` never takes the header's place from a header row that has Cloze headers.
+  more Cloze headers than every row above it: at least :data:`CLEARLY_MORE` different ones,
+  and at least :data:`CLEARLY_MORE` more than any row above (a header repeated counts once).
+  A data row that happens to hold a word such as ``Name`` never takes the header's place from
+  a header row that has Cloze headers.
 - Only text counts as a Cloze header: numbers, dates, booleans and Excel's error values
   (``#NAME?``, ``#N/A``, ``#REF!``, ...) never do.
 
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from applinks.headers import is_cloze_header
+from applinks.headers import is_cloze_header, normalize
 from applinks.numfmt import general_number
 from applinks.table import cell_text
 
@@ -79,7 +80,8 @@ def find_header(rows: Iterable[Sequence[Any]]) -> HeaderRow | None:
     if not filled:
         found = next(((i, r) for i, r in enumerate(rows, len(top)) if _filled(r)), None)
         return HeaderRow(found[0], found[1]) if found is not None else None
-    counts = {i: sum(map(is_header_cell, top[i])) for i in filled}
+    # Distinct headers: a row that repeats one ("Unique ID" three times) names one, like data.
+    counts = {i: len({normalize(c) for c in top[i] if is_header_cell(c)}) for i in filled}
     index = next((i for i in filled if not _is_title(top[i])), filled[0])
     most = 0  # the most Cloze headers in one row above the row looked at
     for i in filled:
