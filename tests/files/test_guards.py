@@ -314,6 +314,23 @@ def test_a_far_row_is_found_in_any_chunk(tmp_path: Path, monkeypatch: pytest.Mon
         read_table(path)
 
 
+@pytest.mark.parametrize("chunk", [64, 256, 1 << 20])
+def test_merges_after_many_rows_are_found_in_any_chunk(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Merges are searched after the chunk's last row, so page breaks after them (whose tag
+    begins "<row" too) and a chunk boundary inside the rows must not hide them."""
+    monkeypatch.setattr(guards, "_CHUNK", chunk)
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(1, 40))
+    xml = (
+        f"<worksheet><sheetData>{rows}</sheetData>"
+        '<mergeCells count="2"><mergeCell ref="B1:C1"/><mergeCell ref="A39:B39"/></mergeCells>'
+        '<rowBreaks count="1"><brk id="20" max="16383" man="1"/></rowBreaks></worksheet>'
+    ).encode()
+    scan = guards.scan_sheet_xml(io.BytesIO(xml), sheet="Deals", path=Path("b.xlsx"))
+    assert scan == guards.SheetScan(merged=["B1:C1", "A39:B39"])
+
+
 def _zip_crypto(data: bytes, password: bytes, check_byte: int) -> bytes:
     """Encrypt ``data`` with the zip format's own ("traditional PKWARE") cipher (APPNOTE 6.1):
     a 12-byte header whose last byte is ``check_byte``, then the data."""

@@ -36,6 +36,7 @@ from typing import IO
 
 from applinks.errors import InputError
 from applinks.files.xlsx_parts import PKG_REL, locate_sheet, normalise_part, workbook_part
+from applinks.files.zip_read import open_part
 from applinks.shape import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 
 KIB, MIB, GIB = 1024, 1024**2, 1024**3
@@ -241,14 +242,14 @@ _CHUNK = 4 * MIB
 # Cell references that can widen the rectangle: two or more column letters, or a row of seven
 # or more digits (single letters and six digits bound it well enough without parsing). To keep
 # the pass cheap, each chunk's "shape" is searched first as plain bytes (letters become A, digits
-# 0, white space a space); the patterns run only on chunks that have such a shape. The patterns
-# start with a literal space, which the regular expression engine finds fast; a chunk with an
-# attribute after a tab or line break gets the slower any-white-space version.
+# 0, tabs and line breaks a tab); the patterns run only on chunks that have such a shape. The
+# patterns start with a literal space, which the regular expression engine finds fast; a chunk
+# with an attribute after a tab or line break gets the slower any-white-space version.
 _SHAPES = bytes.maketrans(
-    string.ascii_letters.encode() + string.digits.encode() + b"\t\r\n",
-    b"A" * 52 + b"0" * 10 + b"   ",
+    string.ascii_letters.encode() + string.digits.encode() + b"\r\n",
+    b"A" * 52 + b"0" * 10 + b"\t\t",
 )
-_WIDE_SHAPE = b' A="AA'
+_WIDE_SHAPE = b'A="AA'
 _LONG_SHAPE = b'0000000"'
 _ODD_SPACE = re.compile(rb'[\t\n\r]r="')
 _WIDE_REF = re.compile(rb' r="([A-Za-z]{2,})\d')
@@ -295,12 +296,15 @@ def scan_sheet_xml(stream: IO[bytes], *, sheet: str, path: Path) -> SheetScan:
             carry, buf = buf[cut:], buf[:cut]
         if b"<f" in buf:
             scan.formulas_without_values += len(_FORMULA_NO_VALUE.findall(buf))
-        if b"<mergeCell" in buf:
-            scan.merged.extend(m.decode("ascii") for m in _MERGE.findall(buf))
+        # <mergeCells> comes after <sheetData>: only what follows the chunk's last row is
+        # searched (in a chunk inside the rows, that end is found at once from the back).
+        after_rows = max(0, buf.rfind(b"</row>"))
+        if buf.find(b"<mergeCell", after_rows) >= 0:
+            scan.merged.extend(m.decode("ascii") for m in _MERGE.findall(buf, after_rows))
         shape = buf.translate(_SHAPES)
-        # Tabs and line breaks are rare in sheet XML (one byte each is a fast search); only
-        # where they occur is the exact check needed.
-        odd = (b"\t" in buf or b"\n" in buf or b"\r" in buf) and _ODD_SPACE.search(buf) is not None
+        # Tabs and line breaks are rare in sheet XML (one byte, a fast search); only where
+        # they occur is the exact check needed.
+        odd = b"\t" in shape and _ODD_SPACE.search(buf) is not None
         if _WIDE_SHAPE in shape:
             pattern = _WIDE_REF_ANY_SPACE if odd else _WIDE_REF
             wide = set(pattern.findall(buf))
@@ -374,14 +378,14 @@ def inspect_xlsx_sheet(path: Path, sheet: str | None) -> SheetScan | None:
             if located is None:
                 return None
             part, label = located
-            with archive.open(part) as stream:
+            with open_part(archive, part) as stream:
                 scan = scan_sheet_xml(stream, sheet=label, path=path)
             # The reader keeps the cells with content, however wide the sheet says it is (its
             # <dimension>, its rows' spans, its empty styled cells).
             columns = scan.used_column or 26
             rows = scan.used_row or 999_999
             if columns * rows > MAX_CELLS and not scan.used_row:
-                with archive.open(part) as stream:
+                with open_part(archive, part) as stream:
                     rows = exact_max_row(stream)
             check_extent(columns, rows, sheet=label, path=path)
             return scan

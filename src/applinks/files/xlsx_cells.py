@@ -46,6 +46,7 @@ from applinks.files.xlsx_parts import (
     relationships_part,
     styles_part,
 )
+from applinks.files.zip_read import open_part
 from applinks.shape import MAX_COLUMNS, MAX_ROWS
 
 #: Largest styles part read (it is parsed whole); real ones are well under 1 MiB.
@@ -101,7 +102,7 @@ def read_cell_facts(
     part = located[0]
     try:
         with zipfile.ZipFile(path) as archive:
-            with archive.open(part) as stream:
+            with open_part(archive, part) as stream:
                 found = scan_sheet_cells(stream, formats.keys(), chunk_size=chunk_size)
             links = found.formula_links
             for column, targets in hyperlink_targets(archive, part, found).items():
