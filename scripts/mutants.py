@@ -243,6 +243,7 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
         "tests/files/test_ods_formats.py",
         "tests/files/test_old_formats.py",
     ),
+    "files/zip_read.py": ("tests/files/test_zip_read.py", "tests/files/test_guards.py"),
     "files/guards.py": (
         "tests/files/test_guards.py",
         "tests/test_hand_over.py",

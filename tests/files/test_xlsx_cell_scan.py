@@ -41,6 +41,7 @@ KINDS = (
     "link_reference",
     "master",
     "follower",
+    "no_result",
 )
 NUMBERS = ("number", "number_n", "formula_number")
 
@@ -120,6 +121,12 @@ def cell_xml(draw: st.DrawFn, model: Model, row: int, column: int, write_ref: bo
         kind_attr, body = "e", f"{formula}<{p}v>{shown}</{p}v>"
         if shown:
             model.errors[cell] = shown
+        elif formula:
+            model.found.formulas_without_values += 1
+    elif kind == "no_result":  # a formula not calculated: no value, or an empty one
+        value = draw(st.sampled_from(["", f"<{p}v/>", f"<{p}v></{p}v>", f"<{p}v> </{p}v>"]))
+        kind_attr, body = "str", f"<{p}f>A1&amp;B1</{p}f>{value}"
+        model.found.formulas_without_values += 1
     elif kind in ("link", "link_reference", "master"):
         target = draw(st.text(alphabet='ab/:."&<', min_size=1, max_size=8))
         name = draw(st.sampled_from(["HYPERLINK", "hyperlink", "_xlfn.HYPERLINK", " HyperLink "]))

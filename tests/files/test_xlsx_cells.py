@@ -93,6 +93,7 @@ def test_openpyxl_workbook(tmp_path: Path) -> None:
         # openpyxl saves formulas without results: only the typed "#N/A" is an error.
         errors=by_column({(4, 5): "#N/A"}),
         links=by_column(OPENPYXL_LINKS),
+        formulas_without_values=4,  # F2, E3, F3, E4: "<f>...</f><v />"
     )
     assert asked == [0, "yyyy-mm-dd", "0%", "#,##0.00", "d mmm yyyy"]  # once each
     assert read_cell_facts(book, "Notes", wanted=not_general) == CellFacts(

@@ -91,6 +91,8 @@ class CellFacts:
     errors: dict[int, dict[int, str]] = field(default_factory=dict)
     links: dict[int, dict[int, str]] = field(default_factory=dict)
     values: dict[int, dict[int, Cell]] = field(default_factory=dict)
+    #: Formula cells with no saved result, which the reader gives as empty (.xlsx only).
+    formulas_without_values: int = 0
 
     def style_at(self, row: int, column: int) -> int | None:
         """Return the wanted style of the number cell at (row, column), or None."""

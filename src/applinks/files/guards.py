@@ -224,8 +224,6 @@ def _ascii_view(head: bytes) -> bytes:
 class SheetScan:
     """What one pass over a worksheet's XML found."""
 
-    #: Formula cells with no saved result (the reader sees them as empty).
-    formulas_without_values: int = 0
     #: Largest column and row number referenced by a row or cell (lower bounds when rows are
     #: below 1,000,000): what must stay inside Excel's grid.
     max_column: int = 0
@@ -261,7 +259,6 @@ _WITH_CONTENT = rb'"[^>]*(?<!/)>'
 _WIDE_USED = re.compile(rb'\sr="([A-Za-z]{2,})\d+' + _WITH_CONTENT)
 _LONG_USED = re.compile(rb'\sr="[A-Za-z]+(\d{7,})' + _WITH_CONTENT)
 _ANY_USED = re.compile(rb'\sr="[A-Za-z]+(\d+)' + _WITH_CONTENT)
-_FORMULA_NO_VALUE = re.compile(rb"(?:<f\b[^>]*/>|</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Za-z0-9:$]+)"')
 
 
@@ -274,7 +271,11 @@ def column_number(letters: str) -> int:
 
 
 def scan_sheet_xml(stream: IO[bytes], *, sheet: str, path: Path) -> SheetScan:
-    """Read a worksheet's XML once, in chunks, noting formulas, merges and far cells.
+    """Read a worksheet's XML once, in chunks, noting merges and far cells.
+
+    It must pass before python-calamine parses the sheet, so it does no more than that: what
+    describes cells (formulas without results among them) is read by the pass over the cell
+    facts (:mod:`~applinks.files.xlsx_cell_scan`), which runs while python-calamine parses.
 
     Raises InputError for a cell beyond Excel's grid (more than 16,384 columns or 1,048,576
     rows). ``max_column`` is exact; ``max_row`` is exact only from row 1,000,000 on (below that
@@ -294,8 +295,6 @@ def scan_sheet_xml(stream: IO[bytes], *, sheet: str, path: Path) -> SheetScan:
                 carry = buf
                 continue
             carry, buf = buf[cut:], buf[:cut]
-        if b"<f" in buf:
-            scan.formulas_without_values += len(_FORMULA_NO_VALUE.findall(buf))
         # <mergeCells> comes after <sheetData>: only what follows the chunk's last row is
         # searched (in a chunk inside the rows, that end is found at once from the back).
         after_rows = max(0, buf.rfind(b"</row>"))

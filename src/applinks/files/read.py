@@ -282,18 +282,7 @@ _REF = re.compile(r"^\$?([A-Za-z]+)\$?(\d+)(?::\$?([A-Za-z]+)\$?(\d+))?$")
 
 def _scan_notes(scan: guards.SheetScan, table: Table) -> list[str]:
     """Turn what the worksheet scan found into sentences for the user."""
-    where = f'Sheet "{table.sheet}"' if table.sheet else "The sheet"
     notes: list[str] = []
-    count = scan.formulas_without_values
-    if count:
-        cells, reads = (
-            ("formula cell", "it reads") if count == 1 else ("formula cells", "they read")
-        )
-        notes.append(
-            f"{where} has {count:,} {cells} with no saved result (the file was not last saved by "
-            f"Excel), so {reads} as empty; open the file in Excel, save it, and run this again "
-            "to use their values."
-        )
     for ref in scan.merged:
         match = _REF.match(ref)
         if not match or not match.group(3):

@@ -60,6 +60,8 @@ class SheetCells:
     formula_links: dict[int, dict[int, str]] = field(default_factory=dict)
     #: ``(ref, relationship id, location)`` of each ``<hyperlink>`` element, as written.
     hyperlinks: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Formula cells with no saved result (python-calamine gives them as empty).
+    formulas_without_values: int = 0
 
 
 def scan_sheet_cells(
@@ -249,6 +251,7 @@ class _Patterns:
     formula_link: re.Pattern[bytes]
     formula_empty: re.Pattern[bytes]
     follower: re.Pattern[bytes]
+    no_result: re.Pattern[bytes]
 
     @classmethod
     def make(cls, prefix: bytes, wanted: list[int]) -> _Patterns:
@@ -301,6 +304,11 @@ class _Patterns:
             formula_empty=re.compile(rb"<" + p + rb"f(?:\s[^>]*)?(?:/>|></" + p + rb"f>)"),
             follower=re.compile(
                 rb"<" + p + rb'f t="shared" si="([0-9]+)"\s*(?:/>|></' + p + rb"f>)"
+            ),
+            # A formula, then no value or an empty one, then the cell's end.
+            no_result=re.compile(
+                rb"(?:<" + p + rb"f\b[^>]*/>|</" + p + rb"f>)\s*"
+                rb"(?:<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>)?\s*</" + p + rb"c>"
             ),
         )
 
@@ -362,7 +370,10 @@ class _Scanner:
         last_cell = max(0, _last_tag(buf, self.cell_open, len(buf)))
         if buf.find(self.link_open, last_cell) >= 0:
             self._hyperlinks(buf, last_cell)
-        if not (self.fast and self._fast(buf)):
+        formulas = self.formula_open in buf
+        if formulas:
+            self.found.formulas_without_values += len(self.pat.no_result.findall(buf))
+        if not (self.fast and self._fast(buf, formulas)):
             self._slow(buf)
 
     def _hyperlinks(self, buf: bytes, start: int) -> None:
@@ -406,8 +417,9 @@ class _Scanner:
             column = self._column(match.group(1))
         return row, column
 
-    def _fast(self, buf: bytes) -> bool:
-        """Search ``buf`` whole; False (with nothing recorded) when a count does not tally."""
+    def _fast(self, buf: bytes, formulas: bool) -> bool:
+        """Search ``buf`` whole (``formulas``: it has formulas); False (with nothing recorded)
+        when a count does not tally."""
         pat = self.pat
         tail = self._tail(buf)
         if tail is None:
@@ -430,11 +442,11 @@ class _Scanner:
                 return False
         links: list[_Placed] = []
         followers: list[_Placed] = []
-        if self.formula_open in buf:
-            formulas = self._fast_formulas(buf)
-            if formulas is None:
+        if formulas:
+            placed = self._fast_formulas(buf)
+            if placed is None:
                 return False
-            links, followers = formulas
+            links, followers = placed
         self._record_fast(styled, errors, links, followers)
         self.row, self.column = tail
         return True

@@ -110,7 +110,9 @@ def read_cell_facts(
     except ZIP_READ_ERRORS:
         return CellFacts()
     styled = {column: StyledColumn(*pair) for column, pair in found.styled.items()}
-    return CellFacts(formats, styled, found.errors, links)
+    return CellFacts(
+        formats, styled, found.errors, links, formulas_without_values=found.formulas_without_values
+    )
 
 
 def _resolved(

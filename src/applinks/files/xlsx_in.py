@@ -198,7 +198,19 @@ def sheet_table(
             f'Sheet "{chosen}" is hidden in Excel; it is read because it is the first sheet. '
             "Use --sheet NAME to read another one."
         )
+    if facts is not None and facts.formulas_without_values:
+        table.notes.append(_no_results_note(facts.formulas_without_values, table.sheet))
     return table
+
+
+def _no_results_note(count: int, sheet: str | None) -> str:
+    where = f'Sheet "{sheet}"' if sheet else "The sheet"
+    cells, reads = ("formula cell", "it reads") if count == 1 else ("formula cells", "they read")
+    return (
+        f"{where} has {count:,} {cells} with no saved result (the file was not last saved by "
+        f"Excel), so {reads} as empty; open the file in Excel, save it, and run this again to "
+        "use their values."
+    )
 
 
 def _formats_not_read(table: Table, path: Path) -> str | None:
