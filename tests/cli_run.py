@@ -41,6 +41,13 @@ def run_applinks(
     )
 
 
+def printed(*args: str, cwd: Path | None = None) -> str:
+    """Return what ``applinks ARGS`` prints, once it has exited 0 with nothing on stderr."""
+    done = run_applinks(*args, cwd=cwd)
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    return done.stdout
+
+
 def limits(memory: int | None, cpu_seconds: int | None) -> Callable[[], None] | None:
     """Return what a child runs before exec to set its limits (None when there are none)."""
     if memory is None and cpu_seconds is None:

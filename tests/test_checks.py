@@ -130,8 +130,18 @@ def test_blank_rows_are_not_records() -> None:
     assert check(table).issues == []
 
 
-#: SPEC section 4: "a text value starting with =, +, -, @, tab or CR".
-FORMULA_LIKE = 'Row {}: the Notes value "{}" starts with "{}", so a spreadsheet that opens the file may run it as a formula; check that it is meant.'  # noqa: E501
+def as_shown(text: str) -> str:
+    """Return ``text`` as a message shows it: tab, carriage return and line feed escaped."""
+    return text.replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
+
+
+def formula_like(row: int, value: str, start: str) -> str:
+    """SPEC section 4: "a text value starting with =, +, -, @, tab or CR"; its message."""
+    return (
+        f'Row {row}: the Notes value "{as_shown(value)}" starts with "{start}", so a spreadsheet '
+        "that opens the file may run it as a formula; check that it is meant."
+    )
+
 
 #: (Notes cell, how the message names its first character, or None: not formula-like).
 NOTES = [
@@ -154,17 +164,8 @@ NOTES = [
 
 def test_formula_like_values_start_as_the_spec_says() -> None:
     table = Table(["Name", "Email", "Notes"], [["a", "x@example.com", n] for n, _ in NOTES])
-    shown = {"\t": "\\t", "\r": "\\r"}  # messages show control characters escaped
     expected = [
-        (
-            row,
-            "Notes",
-            "formula-like-value",
-            "warning",
-            FORMULA_LIKE.format(row, shown.get(value[0], value[0]) + value[1:], start),
-            value,
-            "",
-        )
+        (row, "Notes", "formula-like-value", "warning", formula_like(row, value, start), value, "")
         for row, (value, start) in enumerate(NOTES, start=2)
         if start is not None
     ]
@@ -192,12 +193,11 @@ STAGE_CASES = [
 
 def test_a_stage_is_one_of_the_four_exactly() -> None:
     table = Table(["Name", "Email", "Stage"], [["a", "x@example.com", s] for s, _ in STAGE_CASES])
-    shown = {"Active\t": "Active\\t"}
     expected = []
     for row, (value, suggestion) in enumerate(STAGE_CASES, start=2):
         if suggestion is None:
             continue
-        text = shown.get(str(value), str(value))
+        text = as_shown(str(value))
         hint = f'; use "{suggestion}"' if suggestion else ""
         message = f'Row {row}: Stage "{text}" is not one of Potential, Active, Done, Lost{hint}.'
         expected.append((row, "Stage", "stage-invalid", "warning", message, str(value), suggestion))
@@ -226,10 +226,15 @@ def test_a_duplicate_names_ten_other_rows_then_how_many_more() -> None:
 
 
 LINK = ["Name", "App ID", "App Unique ID", "App Name", "App Content URL"]
-NOT_A_WEB_ADDRESS = (
-    'Row {}: App Content URL "{}" is not a full web address; it must start with "https://" or '
-    '"http://".'
-)
+
+
+def not_a_web_address(row: int, url: str) -> str:
+    """The message of SPEC section 4's url-invalid."""
+    return (
+        f'Row {row}: App Content URL "{as_shown(url)}" is not a full web address; it must start '
+        'with "https://" or "http://".'
+    )
+
 
 #: SPEC section 4's url-invalid: "not an absolute http/https URL" (True: invalid).
 URLS = [
@@ -253,17 +258,8 @@ def test_a_url_is_an_absolute_web_address_as_the_spec_says() -> None:
     rows = [
         [f"d{n}", "zillow.com", f"{10000 + n}", "Zillow", url] for n, (url, _) in enumerate(URLS)
     ]
-    shown = {"\n": "\\n", "\t": "\\t"}  # messages show control characters escaped
     expected = [
-        (
-            row,
-            "App Content URL",
-            "url-invalid",
-            "error",
-            NOT_A_WEB_ADDRESS.format(row, "".join(shown.get(c, c) for c in url)),
-            url,
-            "",
-        )
+        (row, "App Content URL", "url-invalid", "error", not_a_web_address(row, url), url, "")
         for row, (url, invalid) in enumerate(URLS, start=2)
         if invalid
     ]

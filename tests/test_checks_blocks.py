@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -136,6 +137,10 @@ class Oracle:
         position = self.at[canonical]
         return self.headers[position] if position is not None else canonical
 
+    def issue(self, code: str, r: int, canonical: str, **fields: Any) -> Issue:
+        """The issue ``code`` on row ``r``, in the Cloze column ``canonical``."""
+        return make_issue(code, row=r, column=self.label(canonical), **fields)
+
     def cell(self, row: Sequence[Cell], canonical: str) -> Cell:
         position = self.at[canonical]
         return row[position] if position is not None and position < len(row) else None
@@ -145,19 +150,22 @@ class Oracle:
         if all(c is None or c == "" for c in row):
             return  # a blank row is not a record; Cloze skips it
         r = index + self.offset
-        issue = self.out.append
+        note = self.out.append
         app_id, uid_cell = cell_text(self.cell(row, APP_ID)), self.cell(row, APP_UNIQUE_ID)
         uid = cell_text(uid_cell)
         has_app, has_uid = bool(app_id.strip()), bool(uid.strip())
         for problem in classify_app_id(app_id) if has_app else []:
             reason = problem.reason or "it is not a web domain"
             suggestion = problem.suggestion or ""
-            where = {"row": r, "column": self.label(APP_ID), "value": app_id}
-            issue(make_issue(problem.code, **where, suggestion=suggestion, reason=reason))
+            note(
+                self.issue(
+                    problem.code, r, APP_ID, value=app_id, suggestion=suggestion, reason=reason
+                )
+            )
         if has_app:
             self.spellings.append((r, app_id))
         if has_uid and not has_app:
-            issue(make_issue("app-id-missing", row=r, column=self.label(APP_ID)))
+            note(self.issue("app-id-missing", r, APP_ID))
         url = cell_text(self.cell(row, APP_CONTENT_URL))
         self.unique_id(r, uid_cell, uid, app_id if has_app else None)
         if has_app and has_uid:
@@ -165,37 +173,30 @@ class Oracle:
         if has_app and not _has_text(self.cell(row, APP_NAME)):
             entry = self.registry.get(canonical_app_id(app_id))
             name = entry.name if entry else ""
-            column = self.label(APP_NAME)
-            issue(
-                make_issue("app-name-missing", row=r, column=column, app_id=app_id, suggestion=name)
-            )
+            note(self.issue("app-name-missing", r, APP_NAME, app_id=app_id, suggestion=name))
         self.url(r, url, app_id if has_app else None)
         if self.at[NAME] is not None and not _has_text(self.cell(row, NAME)):
-            issue(make_issue("name-missing", row=r, column=self.label(NAME)))
+            note(self.issue("name-missing", r, NAME))
         if not (has_app and has_uid) and not any(
             _has_text(row[p]) for p in self.emails if p < len(row)
         ):
-            issue(make_issue("row-not-importable", row=r, column=self.label(APP_ID)))
+            note(self.issue("row-not-importable", r, APP_ID))
         self.stage(r, self.cell(row, STAGE))
         self.every_cell(r, row)
 
     def unique_id(self, r: int, cell: Cell, uid: str, app_id: str | None) -> None:
-        column = self.label(APP_UNIQUE_ID)
+        note = self.out.append
         if not uid.strip():
             if app_id is not None:
-                self.out.append(
-                    make_issue("unique-id-missing", row=r, column=column, app_id=app_id)
-                )
+                note(self.issue("unique-id-missing", r, APP_UNIQUE_ID, app_id=app_id))
             return
         reason = None if type(cell) is str and uid.isdigit() else mangled_reason(cell)
         if reason:
-            self.out.append(
-                make_issue("unique-id-mangled", row=r, column=column, value=uid, reason=reason)
-            )
+            note(self.issue("unique-id-mangled", r, APP_UNIQUE_ID, value=uid, reason=reason))
         if uid != uid.strip():
-            self.out.append(
-                make_issue(
-                    "unique-id-whitespace", row=r, column=column, value=uid, suggestion=uid.strip()
+            note(
+                self.issue(
+                    "unique-id-whitespace", r, APP_UNIQUE_ID, value=uid, suggestion=uid.strip()
                 )
             )
         if app_id is not None:
@@ -210,63 +211,40 @@ class Oracle:
         entry = self.registry.get(canonical_app_id(app_id))
         if entry is None:
             return
-        uid, column = cell_text(cell), self.label(APP_UNIQUE_ID)
+        uid, note = cell_text(cell), self.out.append
         if not entry.id_matches(uid.strip()) and not mangled_reason(cell):
-            self.out.append(
-                make_issue(
-                    "unique-id-not-app-format",
-                    row=r,
-                    column=column,
-                    value=uid,
-                    app_id=app_id,
-                    name=entry.name,
-                )
-            )
+            fields = {"value": uid, "app_id": app_id, "name": entry.name}
+            note(self.issue("unique-id-not-app-format", r, APP_UNIQUE_ID, **fields))
         if not url.strip() or not is_web_address(url):
             return
         in_link = read_link(url, self.registry, app=entry).unique_id
         if in_link and entry.canonical_id(in_link) != entry.canonical_id(uid.strip()):
-            self.out.append(
-                make_issue(
-                    "unique-id-url-mismatch", row=r, column=column, value=uid, suggestion=in_link
-                )
-            )
+            fields = {"value": uid, "suggestion": in_link}
+            note(self.issue("unique-id-url-mismatch", r, APP_UNIQUE_ID, **fields))
 
     def url(self, r: int, url: str, app_id: str | None) -> None:
-        column = self.label(APP_CONTENT_URL)
+        note = self.out.append
         if not url.strip():
             if app_id is not None:
-                self.out.append(make_issue("url-missing", row=r, column=column, app_id=app_id))
+                note(self.issue("url-missing", r, APP_CONTENT_URL, app_id=app_id))
         elif not is_web_address(url):
-            self.out.append(make_issue("url-invalid", row=r, column=column, value=url))
+            note(self.issue("url-invalid", r, APP_CONTENT_URL, value=url))
         elif (
             app_id is not None
             and all(p.code != "app-id-not-domain" for p in classify_app_id(app_id))
             and not on_the_apps_site(url, app_id, self.registry)
         ):
-            host = host_of(url) or "another site"
-            self.out.append(
-                make_issue(
-                    "url-app-mismatch", row=r, column=column, value=url, app_id=app_id, host=host
-                )
-            )
+            fields = {"value": url, "app_id": app_id, "host": host_of(url) or "another site"}
+            note(self.issue("url-app-mismatch", r, APP_CONTENT_URL, **fields))
 
     def stage(self, r: int, cell: Cell) -> None:
         stage = cell_text(cell)
         if not stage.strip() or stage in STAGES:
             return
         right = [s for s in STAGES if s.casefold() == stage.strip().casefold()]
-        hint = f'; use "{right[0]}"' if right else ""
-        self.out.append(
-            make_issue(
-                "stage-invalid",
-                row=r,
-                column=self.label(STAGE),
-                value=stage,
-                hint=hint,
-                suggestion=right[0] if right else "",
-            )
-        )
+        hint, suggestion = (f'; use "{right[0]}"', right[0]) if right else ("", "")
+        fields = {"value": stage, "hint": hint, "suggestion": suggestion}
+        self.out.append(self.issue("stage-invalid", r, STAGE, **fields))
 
     def every_cell(self, r: int, row: Sequence[Cell]) -> None:
         for position, value in enumerate(row):
@@ -280,16 +258,12 @@ class Oracle:
                 )
 
     def duplicate(self, r: int, uid: str, app_id: str, others: list[int]) -> Issue:
-        column = self.label(APP_UNIQUE_ID)
-        listed = _listed(others)
-        return make_issue(
-            "unique-id-duplicate", row=r, column=column, value=uid, app_id=app_id, others=listed
-        )
+        fields = {"value": uid, "app_id": app_id, "others": _listed(others)}
+        return self.issue("unique-id-duplicate", r, APP_UNIQUE_ID, **fields)
 
     def issues(self) -> list[Issue]:
         """Every row issue, those that compare rows included."""
         out = list(self.out)
-        column = self.label(APP_UNIQUE_ID)
         for (app_id, one), seen in self.pairs.items():
             written: dict[str, list[int]] = {}
             for r, uid in seen:
@@ -301,17 +275,9 @@ class Oracle:
                 if uid == one:
                     continue
                 others = _listed([o for o, _ in seen if o not in rows])
-                out.extend(
-                    make_issue(
-                        "unique-id-same-record",
-                        row=r,
-                        column=column,
-                        value=uid,
-                        suggestion=one,
-                        others=others,
-                    )
-                    for r in rows
-                )
+                fields = {"value": uid, "suggestion": one, "others": others}
+                for r in rows:
+                    out.append(self.issue("unique-id-same-record", r, APP_UNIQUE_ID, **fields))
         spellings: dict[str, list[str]] = {}
         for _, value in self.spellings:
             group = spellings.setdefault(canonical_app_id(value), [])
@@ -321,16 +287,8 @@ class Oracle:
             canon = canonical_app_id(value)
             if len(spellings[canon]) > 1 and value != canon:
                 others = ", ".join(f'"{s}"' for s in spellings[canon] if s != value)
-                out.append(
-                    make_issue(
-                        "app-id-inconsistent",
-                        row=r,
-                        column=self.label(APP_ID),
-                        value=value,
-                        suggestion=canon,
-                        others=others,
-                    )
-                )
+                fields = {"value": value, "suggestion": canon, "others": others}
+                out.append(self.issue("app-id-inconsistent", r, APP_ID, **fields))
         return out
 
 

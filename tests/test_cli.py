@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from applinks.cli import main
+from tests.cli_run import printed
 from tests.cli_run import run_applinks as run
 from tests.load_module import load_module
 
@@ -69,11 +70,9 @@ def test_prepare_links_every_row_and_keeps_every_cell(tmp_path: Path) -> None:
     book = make_book(tmp_path / "book.xlsx")
     before = digest(book)
     out = tmp_path / "out.csv"
-    result = run(
+    assert printed(
         "prepare", str(book), "--app", "zillow.com", "--id-column", "Zillow ID", "-o", str(out)
-    )
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == (
+    ) == (
         'book.xlsx, sheet "Listings": 3 rows\n'
         'Filled App Links on 3 rows (ids from "Zillow ID").\n'
         "No problems found in 3 rows.\n"
@@ -278,9 +277,9 @@ def test_email_draft_counts_the_records_the_csv_reader_finds(tmp_path: Path) -> 
         f'Deal 2,{link.format(20002)},"two\r\nlines"\r\nDeal 3,{link.format(20003)},ok\r\n',
         encoding="utf-8",
     )
-    result = run("email-draft", str(source), "--no-open")
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == f"Wrote the email draft {tmp_path / 'deals.eml'}.\n"
+    assert printed("email-draft", str(source), "--no-open") == (
+        f"Wrote the email draft {tmp_path / 'deals.eml'}.\n"
+    )
     import email
     from email import policy
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from tests.cli_run import printed
 from tests.cli_run import run_applinks as run
 
 BOM = "\ufeff"
@@ -33,9 +34,7 @@ def test_export_starts_at_the_header_and_names_the_title_rows(tmp_path: Path) ->
         f"12 Elm St,{LINK},ana@example.com\r\n14 Oak St,,,,,bo@example.com\r\n",
     )
     out = tmp_path / "out.csv"
-    result = run("export", str(source), "-o", str(out))
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == (
+    assert printed("export", str(source), "-o", str(out)) == (
         "   row  column  severity  code                  message\n"
         "     3  Name    warning   header-not-first-row  The headers are in row 3, not row 1; "
         "row 1 above them is not written to the CSV for Cloze, which starts at the headers.\n"
@@ -61,9 +60,9 @@ def test_a_data_row_of_header_words_keeps_every_row(tmp_path: Path) -> None:
         sheet.append(row)
     book.save(tmp_path / "deals.xlsx")
     out = tmp_path / "out.csv"
-    result = run("export", str(tmp_path / "deals.xlsx"), "-o", str(out))
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == f"No problems found in 3 rows.\nWrote {out} (3 rows).\n"
+    assert printed("export", str(tmp_path / "deals.xlsx"), "-o", str(out)) == (
+        f"No problems found in 3 rows.\nWrote {out} (3 rows).\n"
+    )
     assert _rows(out) == [
         "Name,Address,Email",
         '12 Elm St,"12 Elm St, Boston",ana@example.com',

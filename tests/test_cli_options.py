@@ -17,6 +17,7 @@ from applinks.errors import (
     OutputExistsError,
     UnknownApp,
 )
+from tests.cli_run import printed
 from tests.cli_run import run_applinks as run
 
 LINKS = (
@@ -70,7 +71,7 @@ def test_from_url_with_the_settings_of_a_templates_file_is_fine(tmp_path: Path) 
         "App ID,App Name,URL Template\r\nSetting,Value\r\nsubdomain,acme\r\n", encoding="utf-8"
     )
     out = tmp_path / "out.csv"
-    result = run(
+    assert printed(
         "fill",
         str(book),
         "--from-url",
@@ -79,20 +80,16 @@ def test_from_url_with_the_settings_of_a_templates_file_is_fine(tmp_path: Path) 
         str(templates),
         "-o",
         str(out),
-    )
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == (f'Filled App Links on 1 row (ids from "Listing URL"). Wrote {out}.\n')
+    ) == (f'Filled App Links on 1 row (ids from "Listing URL"). Wrote {out}.\n')
 
 
 def test_kept_cells_point_to_overwrite(tmp_path: Path) -> None:
     book = tmp_path / "ids.csv"
     book.write_text("Name,Zillow ID,App Name\r\nA,59187422,Mine\r\nB,81442019,\r\n")
     out = tmp_path / "out.csv"
-    result = run(
+    assert printed(
         "fill", str(book), "--app", "zillow.com", "--id-column", "Zillow ID", "-o", str(out)
-    )
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == (
+    ) == (
         'Filled App Links on 2 rows (ids from "Zillow ID"); kept 1 cell that already had values '
         f"(use --overwrite to replace them). Wrote {out}.\n"
     )

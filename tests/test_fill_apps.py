@@ -19,9 +19,6 @@ ZILLOW = "https://www.zillow.com/homedetails/{}_zpid/"
 REDFIN = "https://www.redfin.com/MA/Boston/1-Main-St-02108/home/1234567"
 FUB = "https://app.followupboss.com/2/people/view/4521"
 
-NO_ZILLOW_ID = (
-    'Row 3: there is no id in "Zillow ID", so the App Links were not filled; add the record\'s id.'
-)
 NOT_ZILLOW = (
     'Row 4: "006j000000Pkp1d" in "Zillow ID" does not have the form of a Zillow id, so the App '
     "Links were not filled; check the id and the app chosen."
@@ -31,19 +28,26 @@ REALTOR = (
     "(no link format is known for it), so the row was left as it is; fill it with its own app, "
     "or paste its record link and use From URLs."
 )
-NO_OWN_ID = (
-    'Row 11: there is no id in "App Unique ID", so the App Links were not filled; add the '
-    "record's id."
-)
 NOT_FUB = (
     'Row 12: "L-9" in "App Unique ID" does not have the form of a Follow Up Boss id, so the App '
     "Links were not filled; check the id and the app chosen."
 )
+
+
+def no_id(row: int, column: str = "Zillow ID") -> tuple[object, ...]:
+    """The ``fill-no-id`` issue of ``row``, which has no id in ``column``, as a tuple."""
+    message = (
+        f'Row {row}: there is no id in "{column}", so the App Links were not filled; add the '
+        "record's id."
+    )
+    return (row, column, "fill-no-id", "warning", message, "", "")
+
+
 REPORT = [
-    (3, "Zillow ID", "fill-no-id", "warning", NO_ZILLOW_ID, "", ""),
+    no_id(3),
     (4, "Zillow ID", "fill-id-not-app-format", "warning", NOT_ZILLOW, "006j000000Pkp1d", ""),
     (6, "App ID", "fill-other-app", "warning", REALTOR, "realtor.com", ""),
-    (11, "App Unique ID", "fill-no-id", "warning", NO_OWN_ID, "", ""),
+    no_id(11, "App Unique ID"),
     (12, "App Unique ID", "fill-id-not-app-format", "warning", NOT_FUB, "L-9", ""),
 ]
 
@@ -120,13 +124,7 @@ def test_an_id_of_spaces_is_no_id() -> None:
     """Spaces are no id: the row is said to have none, not an id of the wrong form."""
     table = Table(list(HEADERS), [["Oak St", "   ", None, None, None, None]])
     result = fill_app_links(table, app="zillow.com", id_column="Zillow ID")
-    message = (
-        'Row 2: there is no id in "Zillow ID", so the App Links were not filled; add the '
-        "record's id."
-    )
-    assert [dataclasses.astuple(i) for i in result.report] == [
-        (2, "Zillow ID", "fill-no-id", "warning", message, "", "")
-    ]
+    assert [dataclasses.astuple(i) for i in result.report] == [no_id(2)]
     assert (result.filled_rows, list(result.table.rows)) == (
         0,
         [["Oak St", "   ", None, None, None, None]],
@@ -141,13 +139,7 @@ def test_a_whole_app_link_without_an_id_in_the_id_column_is_no_row_to_fill() -> 
         [linked, ["New St", "59187422", None, None, None, None], ["Bare St", *[None] * 5]],
     )
     result = fill_app_links(table, app="zillow.com", id_column="Zillow ID")
-    message = (
-        'Row 4: there is no id in "Zillow ID", so the App Links were not filled; add the '
-        "record's id."
-    )
-    assert [dataclasses.astuple(i) for i in result.report] == [
-        (4, "Zillow ID", "fill-no-id", "warning", message, "", "")
-    ]
+    assert [dataclasses.astuple(i) for i in result.report] == [no_id(4)]
     assert (result.filled_rows, result.table.rows[0]) == (1, linked)
 
 

@@ -16,6 +16,12 @@ from typing import Any
 
 Case = tuple[str, str, tuple[Any, ...], dict[str, Any], Any]
 
+
+def _cases(prefix: str, function: str, rows: list[tuple[Any, ...]]) -> list[Case]:
+    """Return the cases of ``function`` from rows ``(id, *args, expected)``."""
+    return [(f"{prefix}-{i}", function, tuple(args), {}, expected) for i, *args, expected in rows]
+
+
 _URL = [
     ("zillow.com", 59187422.0, None, None, "https://www.zillow.com/homedetails/59187422_zpid/"),
     ("Zillow.com", "59187422", None, None, "https://www.zillow.com/homedetails/59187422_zpid/"),
@@ -138,7 +144,7 @@ _NAME = [
     ("none", None, ""),
     ("number", 3.0, ""),
 ]
-CASES += [(f"name-{i}", "APPLINK_NAME", (value,), {}, expected) for i, value, expected in _NAME]
+CASES += _cases("name", "APPLINK_NAME", _NAME)
 
 _APPID = [
     (
@@ -157,7 +163,7 @@ _APPID = [
     ("none", None, ""),
     ("number", 42.0, ""),
 ]
-CASES += [(f"appid-{i}", "APPLINK_APPID", (value,), {}, expected) for i, value, expected in _APPID]
+CASES += _cases("appid", "APPLINK_APPID", _APPID)
 
 _ZILLOW = "https://www.zillow.com/homedetails/123-Main-St-Boston-MA-02108/59187422_zpid/"
 _ID = [
@@ -176,7 +182,7 @@ _ID = [
     ("empty", "", "zillow.com", ""),
     ("none", None, None, ""),
 ]
-CASES += [(f"id-{i}", "APPLINK_ID", (url, app), {}, expected) for i, url, app, expected in _ID]
+CASES += _cases("id", "APPLINK_ID", _ID)
 
 _CHECK: list[tuple[str, tuple[Any, ...], str]] = [
     ("fine", ("zillow.com", "59187422", "https://www.zillow.com/homedetails/59187422_zpid/"), ""),

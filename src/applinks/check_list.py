@@ -149,6 +149,16 @@ def _app(app_id: str, registry: Registry) -> App:
     return App(problems, canon, entry.name if entry else "", is_domain)
 
 
+def _texts(canonical: str) -> cached_property[Sequence[str]]:
+    """The cells of the Cloze column ``canonical`` of a block, as text (on first use)."""
+    return cached_property(lambda rows: rows.texts(canonical))
+
+
+def _filled(texts: str) -> cached_property[list[bool]]:
+    """Whether each of a block's texts ``texts`` (the name of a :func:`_texts`) is filled in."""
+    return cached_property(lambda rows: are_filled(getattr(rows, texts)))
+
+
 class Rows:
     """One block of data rows as the checks see it: its columns (:class:`BlockColumns`), the
     sheet row of each, and what several checks need, worked out on first use."""
@@ -177,6 +187,22 @@ class Rows:
         """Return whether each cell of column ``position`` shows anything."""
         return have_text(self.column(position), self.column.kinds(position))
 
+    def issues_at(
+        self,
+        hits: Iterable[bool],
+        code: str,
+        canonical: str,
+        fields: Callable[[int], dict[str, Any]],
+    ) -> list[Issue]:
+        """Return an issue ``code`` in the Cloze column ``canonical`` on each row where ``hits``
+        is true, with the ``fields`` of that row (given its 0-based place in the block), which
+        are worked out for those rows only."""
+        column, numbers = self.sheet.label(canonical), self.numbers
+        return [
+            make_issue(code, row=numbers[i], column=column, **fields(i))
+            for i in compress(range(self.size), hits)
+        ]
+
     def joined(self, position: int) -> str:
         """Return the text cells of column ``position`` joined, each after a NUL: one C-level
         search of it tells whether any cell starts with a given character."""
@@ -187,13 +213,8 @@ class Rows:
             found = self._joined[position] = _SEPARATOR + _SEPARATOR.join(texts)
         return found
 
-    @cached_property
-    def app_ids(self) -> Sequence[str]:
-        return self.texts(APP_ID)
-
-    @cached_property
-    def has_app(self) -> list[bool]:
-        return are_filled(self.app_ids)
+    app_ids = _texts(APP_ID)
+    has_app = _filled("app_ids")
 
     @cached_property
     def apps(self) -> dict[str, App]:
@@ -205,22 +226,15 @@ class Rows:
     def uid_cells(self) -> Sequence[Cell]:
         return self.cells(APP_UNIQUE_ID)
 
-    @cached_property
-    def uids(self) -> Sequence[str]:
-        return self.texts(APP_UNIQUE_ID)
-
-    @cached_property
-    def has_uid(self) -> list[bool]:
-        return are_filled(self.uids)
+    uids = _texts(APP_UNIQUE_ID)
+    has_uid = _filled("uids")
 
     @cached_property
     def pair(self) -> list[bool]:
         """Whether each row has both an App ID and an App Unique ID."""
         return list(map(and_, self.has_app, self.has_uid))
 
-    @cached_property
-    def urls(self) -> Sequence[str]:
-        return self.texts(APP_CONTENT_URL)
+    urls = _texts(APP_CONTENT_URL)
 
     @cached_property
     def url_lines(self) -> str:
@@ -377,21 +391,17 @@ def url_app_mismatch(b: Rows) -> list[Issue]:
     failing = {pair for pair in pairs if not belongs(pair)}
     if not failing:
         return []
-    column = b.sheet.label(APP_CONTENT_URL)
-    return [
-        make_issue(
-            "url-app-mismatch",
-            row=r,
-            column=column,
-            value=url,
-            app_id=app_id,
-            host=host_of(url) or "another site",
-        )
-        for r, url, site, app_id in compress(
-            zip(b.numbers, urls, sites, app_ids, strict=True), wanted
-        )
-        if (site, app_id) in failing
-    ]
+    hits = map(and_, wanted, map(failing.__contains__, zip(sites, app_ids, strict=True)))
+    return b.issues_at(
+        hits,
+        "url-app-mismatch",
+        APP_CONTENT_URL,
+        lambda i: {
+            "value": urls[i],
+            "app_id": app_ids[i],
+            "host": host_of(urls[i]) or "another site",
+        },
+    )
 
 
 def url_missing(b: Rows) -> list[Issue]:

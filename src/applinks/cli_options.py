@@ -80,6 +80,21 @@ overwrite_option = click.option(
 kind_option = click.option("--kind", metavar="KIND", help="Record kind when an app has several.")
 
 
+def out_dir_option(what: str, *, default: str = "", required: bool = False) -> Decorator:
+    """The ``--out DIR`` of a build command: the folder to write ``what`` into.
+
+    ``default`` says where they go without it (in the help, in brackets).
+    """
+    return path_option(
+        "--out",
+        "out_dir",
+        metavar="DIR",
+        file_okay=False,
+        required=required,
+        help=f"Folder to write {what} into" + (f" (default: {default})." if default else "."),
+    )
+
+
 def format_option(what: str) -> Decorator:
     """The --format option of a command that prints ``what`` (a report, a list)."""
     return click.option(

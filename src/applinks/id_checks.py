@@ -93,31 +93,29 @@ def unique_id_not_app_format(b: Rows) -> list[Issue]:
     if not known:
         return []
     wanted = list(map(and_, b.pair, map(known.__contains__, b.app_ids)))
-    registry, bad = b.sheet.registry, set[tuple[str, str]]()
+    names, bad = dict[str, str](), set[tuple[str, str]]()
     for app_id, canon in known.items():
         ids = set(compress(b.uids, _of_app(b, wanted, known, app_id)))
-        entry = registry.get(canon)
+        entry = b.sheet.registry.get(canon)
         assert entry is not None  # (a known app)
+        names[app_id] = entry.name
         bad.update((app_id, uid) for uid in _not_fitting(entry, ids))
     if not bad:
         return []
     from applinks.check_list import mangled_reason  # (imported here: that module imports this)
 
-    column = b.sheet.label(APP_UNIQUE_ID)
-    return [
-        make_issue(
-            "unique-id-not-app-format",
-            row=r,
-            column=column,
-            value=uid,
-            app_id=app_id,
-            name=registry.get(known[app_id]).name,  # type: ignore[union-attr]
-        )
-        for r, app_id, uid, cell in compress(
-            zip(b.numbers, b.app_ids, b.uids, b.uid_cells, strict=True), wanted
-        )
-        if (app_id, uid) in bad and not mangled_reason(cell)  # Excel's damage says it already
+    app_ids, uids = b.app_ids, b.uids
+    # Not on an id Excel has damaged: unique-id-mangled says what went wrong with it already.
+    hits = [
+        pick and (app_id, uid) in bad and not mangled_reason(cell)
+        for pick, app_id, uid, cell in zip(wanted, app_ids, uids, b.uid_cells, strict=True)
     ]
+    return b.issues_at(
+        hits,
+        "unique-id-not-app-format",
+        APP_UNIQUE_ID,
+        lambda i: {"value": uids[i], "app_id": app_ids[i], "name": names[app_ids[i]]},
+    )
 
 
 def _read_back(b: Rows, wanted: list[bool], known: dict[str, str]) -> list[bool]:
@@ -170,20 +168,14 @@ def unique_id_url_mismatch(b: Rows) -> list[Issue]:
             found[app_id, uid, url] = in_link
     if not found:
         return []
-    column = b.sheet.label(APP_UNIQUE_ID)
-    return [
-        make_issue(
-            "unique-id-url-mismatch",
-            row=r,
-            column=column,
-            value=uid,
-            suggestion=found[app_id, uid, url],
-        )
-        for r, app_id, uid, url in compress(
-            zip(b.numbers, b.app_ids, b.uids, b.urls, strict=True), wanted
-        )
-        if (app_id, uid, url) in found
-    ]
+    app_ids, uids, urls = b.app_ids, b.uids, b.urls
+    hits = map(and_, wanted, map(found.__contains__, zip(app_ids, uids, urls, strict=True)))
+    return b.issues_at(
+        hits,
+        "unique-id-url-mismatch",
+        APP_UNIQUE_ID,
+        lambda i: {"value": uids[i], "suggestion": found[app_ids[i], uids[i], urls[i]]},
+    )
 
 
 # --- the rows that hold one record ------------------------------------------------------------

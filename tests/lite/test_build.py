@@ -86,19 +86,35 @@ def test_main_py_declares_the_windows_functions(main_py: Any) -> None:
         assert getattr(main_py, name).__annotations__ == {}, name
 
 
-def test_main_py_hands_arguments_over_as_the_windows_add_in_does() -> None:
+def test_main_py_hands_arguments_over_as_the_windows_add_in_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Each argument as rows, and an error cell as the text it shows (#N/A), not as an empty
-    # cell: the options of every ``arg`` in main.py are the Windows add-in's.
-    import ast
+    # cell: the options of every ``arg`` in main.py are the Windows add-in's. (Away from Excel
+    # xlwings' ``arg`` does nothing, so the options it is given are taken down here.)
+    import xlwings
 
-    source = (Path(build.__file__).parent / "main.py").read_text(encoding="utf-8")
-    options = [
-        {k.arg: ast.literal_eval(k.value) for k in node.keywords}
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "arg"
-    ]
-    assert len(options) == 15  # every argument of the five functions
-    assert all(o == windows.ARGUMENT for o in options), options
+    handed: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def arg(name: str, **options: Any) -> Any:
+        def take_down(function: Any) -> Any:
+            handed.setdefault(function.__name__, {})[name] = options
+            return function
+
+        return take_down
+
+    monkeypatch.setattr(xlwings, "arg", arg)
+    load_module(PACKAGED_MAIN, "lite_main_arguments")
+    every = {
+        "APPLINK_URL": ["app_id", "unique_id", "template", "templates"],
+        "APPLINK_NAME": ["app_id", "templates"],
+        "APPLINK_CHECK": ["app_id", "unique_id", "url", "templates"],
+        "APPLINK_APPID": ["url_or_host", "templates"],
+        "APPLINK_ID": ["url", "app_id", "templates"],
+    }
+    assert handed == {
+        function: {name: windows.ARGUMENT for name in names} for function, names in every.items()
+    }
 
 
 @pytest.mark.parametrize(

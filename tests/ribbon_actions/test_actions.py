@@ -69,6 +69,11 @@ def run(book, name: str, *answers: str) -> str:
     return prompt if mode == "info" else "FAILED: " + prompt
 
 
+def fill(book) -> tuple[str, list[list]]:
+    """Fill App Links, answering yes; return the one message it showed and the sheet's cells."""
+    return run(book, "fill_app_links", "yes"), cells(book)
+
+
 def questions(book) -> list[str]:
     return [prompt for prompt, _, buttons, _ in book.app.impl.alerts if buttons == "yes_no"]
 
@@ -152,11 +157,8 @@ def test_insert_puts_missing_columns_next_to_existing_ones_and_moves_whole_colum
 def test_fill_uses_the_selected_column_after_asking_and_writes_ids_as_text(engine):
     book = make_book(engine, LISTINGS, select="B3")
 
-    message = run(book, "fill_app_links", "yes")
-
+    assert fill(book) == (LISTINGS_FILLED, LISTINGS_CELLS)
     assert questions(book) == ['Fill App Links for Zillow with the ids in column "Listing ID" (B)?']
-    assert message == LISTINGS_FILLED
-    assert cells(book) == LISTINGS_CELLS
     model = sheet_model(book)
     assert [model.number_format(3, c) for c in range(4, 8)] == ["@"] * 4
     assert app_state(book) == RESTING
@@ -182,11 +184,7 @@ def test_fill_keeps_each_rows_own_app_and_names_the_rows_not_filled(engine):
         ["Realtor home", None, "realtor.com", "12345-67890", None, None],
         ["Lead", None, "followupboss.com", "4521", None, None],
     ]
-    book = make_book(engine, rows, select="B2")
-
-    message = run(book, "fill_app_links", "yes")
-
-    assert message == (
+    message = (
         'Filled App Links for Zillow on 2 rows from column "Listing ID" (B). Not filled: 3 rows. '
         'Row 3: there is no id in "Listing ID", so the App Links were not filled; add the '
         'record\'s id. Row 4: "006j000000Pkp1d" in "Listing ID" does not have the form of a Zillow '
@@ -195,19 +193,22 @@ def test_fill_keeps_each_rows_own_app_and_names_the_rows_not_filled(engine):
         "format is known for it), so the row was left as it is; fill it with its own app, or "
         "paste its record link and use From URLs."
     )
-    assert cells(book) == [
-        rows[0],
-        ["Elm St", "59187422", "zillow.com", "59187422", "Zillow", ZILLOW.format("59187422")],
-        *rows[2:6],
+    assert fill(make_book(engine, rows, select="B2")) == (
+        message,
         [
-            "Lead",
-            None,
-            "followupboss.com",
-            "4521",
-            "Follow Up Boss",
-            "https://app.followupboss.com/2/people/view/4521",
+            rows[0],
+            ["Elm St", "59187422", "zillow.com", "59187422", "Zillow", ZILLOW.format("59187422")],
+            *rows[2:6],
+            [
+                "Lead",
+                None,
+                "followupboss.com",
+                "4521",
+                "Follow Up Boss",
+                "https://app.followupboss.com/2/people/view/4521",
+            ],
         ],
-    ]
+    )
 
 
 def test_fill_names_more_rows_not_filled_by_their_count(engine):

@@ -9,7 +9,7 @@ import pytest
 from ..udf_cases import TEMPLATE_CASES, TEMPLATES_CELLS
 from .conftest import cells, make_book
 from .grid_engine import ExcelError
-from .test_actions import ZILLOW, run
+from .test_actions import ZILLOW, fill, run
 
 DAMAGED = [["Name", "Record ID"], ["12 Oak St", 12345678901234567], ["3 Elm Ave", "00123"]]
 #: Fill App Links on DAMAGED from "Record ID": its line, the cells after, then Check Sheet's
@@ -46,8 +46,7 @@ def listed_in_row_2(book) -> list[list[object]]:
 def test_a_damaged_id_stays_a_number_after_fill_so_check_and_save_still_see_it(engine, tmp_path):
     book = make_book(engine, DAMAGED, folder=tmp_path, select="B2")
 
-    assert run(book, "fill_app_links", "yes") == DAMAGED_FILLED
-    assert cells(book) == DAMAGED_CELLS
+    assert fill(book) == (DAMAGED_FILLED, DAMAGED_CELLS)
     assert run(book, "check_sheet") == (
         DAMAGED_CHECKED + " and a list of known App IDs on the App ID column."
     )
@@ -124,10 +123,7 @@ EMPTY = (
 
 
 def test_a_formula_that_shows_nothing_in_an_app_link_column_is_kept_and_named(engine):
-    book = make_book(engine, WITH_BLANK, select="B2")
-
-    assert run(book, "fill_app_links", "yes") == BLANK_FILLED
-    assert cells(book) == BLANK_CELLS
+    assert fill(make_book(engine, WITH_BLANK, select="B2")) == (BLANK_FILLED, BLANK_CELLS)
 
 
 def test_a_formula_that_shows_an_error_in_an_app_link_column_is_named_as_one_that_shows_nothing(
@@ -141,22 +137,21 @@ def test_a_formula_that_shows_an_error_in_an_app_link_column_is_named_as_one_tha
         ["3 Elm Ave", 59187422, (missing, ExcelError("#N/A")), None, None, None],
         ["9 Pine Rd", 12345678, None, None, (missing, ExcelError("#DIV/0!")), None],
     ]
-    book = make_book(engine, rows, select="B2")
-
-    message = run(book, "fill_app_links", "yes")
-
-    assert message == (
+    message = (
         'Filled App Links for Zillow on 3 rows from column "Listing ID" (B). Kept 3 formulas '
         'that show nothing or an error ("App ID" in row 2, "App ID" in row 3 shows #N/A and '
         '"App Name" in row 4 shows #DIV/0!); the rows have no value there: replace the formulas '
         "with values, or clear them and fill again."
     )
-    assert cells(book) == [
-        ["Name", "Listing ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
-        ["12 Oak St", 48616032.0, blank, "48616032", "Zillow", ZILLOW.format("48616032")],
-        ["3 Elm Ave", 59187422.0, missing, "59187422", "Zillow", ZILLOW.format("59187422")],
-        ["9 Pine Rd", 12345678.0, "zillow.com", "12345678", missing, ZILLOW.format("12345678")],
-    ]
+    assert fill(make_book(engine, rows, select="B2")) == (
+        message,
+        [
+            ["Name", "Listing ID", "App ID", "App Unique ID", "App Name", "App Content URL"],
+            ["12 Oak St", 48616032.0, blank, "48616032", "Zillow", ZILLOW.format("48616032")],
+            ["3 Elm Ave", 59187422.0, missing, "59187422", "Zillow", ZILLOW.format("59187422")],
+            ["9 Pine Rd", 12345678.0, "zillow.com", "12345678", missing, ZILLOW.format("12345678")],
+        ],
+    )
     # One formula, only errors: said as such.
     rows[1][2] = rows[3][4] = None
     book = make_book(engine, rows, select="B2")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from applinks.cli_options import path_option
+from applinks.cli_options import out_dir_option, path_option
 from applinks.errors import UsageError
 
 
@@ -17,13 +17,9 @@ def addin() -> None:
 
 
 @addin.command("build")
-@path_option(
-    "--out",
-    "out_dir",
-    metavar="DIR",
-    file_okay=False,
-    help="Folder to write addin/applinks.xlam and xlsm/applinks-template.xlsm into "
-    "(default: the repository, when run from a checkout).",
+@out_dir_option(
+    "addin/applinks.xlam and xlsm/applinks-template.xlsm",
+    default="the repository, when run from a checkout",
 )
 def build_command(out_dir: Path | None) -> None:
     """Build the add-in and the template workbook from the text sources."""

@@ -183,6 +183,27 @@ class LinkColumns:
         apply_columns(self.layout, self.targets, self.before, outcome.after, self.formulas)
         return outcome.message(inserted)
 
+    def blank_formulas(
+        self, seen: list[list[Cell]], after: list[list[Cell]]
+    ) -> list[tuple[str, str]]:
+        """Return the cells (``"App ID" in row 3``) whose formula shows nothing or an error
+        where the fill would have written a value (``after`` differs from what it saw,
+        ``seen``), each with the error it shows ("" for nothing); the formula stays and
+        ``after`` keeps what it shows."""
+        blank: list[tuple[str, str]] = []
+        layout = self.layout
+        columns = zip(self.targets, self.formulas, self.before, seen, after, strict=True)
+        for position, typed, old, saw, new in columns:
+            for index, formula in enumerate(typed):
+                if not (isinstance(formula, str) and formula.startswith("=")):
+                    continue
+                error = str(old[index]) if _shows_error(formula, old[index]) else ""
+                if new[index] != saw[index]:
+                    row = layout.first_data_row + index
+                    blank.append((f'"{layout.headers[position]}" in row {row}', error))
+                new[index] = old[index]
+        return blank
+
 
 def link_columns_steps(layout: Layout) -> Steps[LinkColumns]:
     """Read the four App Link columns (all on the sheet): their cells, then their formulas."""
@@ -292,7 +313,7 @@ def fill_outcome(
     offset = 0 if ids is None else 1
     after = [result.table.column_values(i + offset) for i in range(4)]
     _keep_damaged_ids(ids if ids is not None else before[1], before[1], after[1])
-    blank = _blank_formulas(layout, columns.targets, columns.formulas, before, seen, after)
+    blank = columns.blank_formulas(seen, after)
     column = f'"{layout.headers[source]}" ({column_letter(source)})'
     return Outcome(after, result, blank, column=column, app_name=entry.name)
 
@@ -376,7 +397,7 @@ def from_urls_outcome(
     )
     result = fill_links(sub, LinkSource(from_url="Links"), registry=registry)
     after = [result.table.column_values(i + 1) for i in range(4)]
-    blank = _blank_formulas(layout, columns.targets, columns.formulas, before, seen, after)
+    blank = columns.blank_formulas(seen, after)
     links = [cell_text(u).strip() for u in urls]
     return Outcome(
         after, result, blank, column=layout.headers[selected], links=links, position=selected
@@ -623,29 +644,3 @@ def _errors_as_blank(
 
 def _shows_error(formula: str, value: Cell) -> bool:
     return isinstance(formula, str) and formula.startswith("=") and value in EXCEL_ERRORS
-
-
-def _blank_formulas(
-    layout: Layout,
-    targets: list[int],
-    formulas: list[list[str]],
-    before: list[list[Cell]],
-    seen: list[list[Cell]],
-    after: list[list[Cell]],
-) -> list[tuple[str, str]]:
-    """Return the cells (``"App ID" in row 3``) whose formula shows nothing or an error where
-    the fill would have written a value (``after`` differs from what it saw, ``seen``), each
-    with the error it shows ("" for nothing); the formula stays and ``after`` keeps what it
-    shows."""
-    blank: list[tuple[str, str]] = []
-    columns = zip(targets, formulas, before, seen, after, strict=True)
-    for position, typed, old, saw, new in columns:
-        for index, formula in enumerate(typed):
-            if not (isinstance(formula, str) and formula.startswith("=")):
-                continue
-            error = str(old[index]) if _shows_error(formula, old[index]) else ""
-            if new[index] != saw[index]:
-                row = layout.first_data_row + index
-                blank.append((f'"{layout.headers[position]}" in row {row}', error))
-            new[index] = old[index]
-    return blank

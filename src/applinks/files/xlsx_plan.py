@@ -9,11 +9,11 @@ prepare), which columns are stored as text, the rules and how far they reach.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from applinks.errors import UsageError
 from applinks.headers import map_headers
@@ -193,13 +193,9 @@ class LinkRecorder:
                 seen.append(value)
         return row
 
-    def begin(
-        self,
-        headers: Sequence[str],
-        *,
-        leave_out: Collection[int] = (),
-        name_column: str | None = None,
-    ) -> None:
+    def begin(self, headers: Sequence[str], **heading: Any) -> None:
+        """Start on the prepared rows; the header's options (the columns left out, the name
+        column: see :class:`~applinks.passes.RowSink`) go on to the sink as they came."""
         self._layout = link_layout(self.source.headers, headers)
         self._outs = [[] for _ in self._layout.pairs]
         self._olds = [self._seen.get(old) for _, old in self._layout.pairs]
@@ -211,7 +207,7 @@ class LinkRecorder:
         )
         self.count = 0
         if self._sink is not None:
-            self._sink.begin(headers, leave_out=leave_out, name_column=name_column)
+            self._sink.begin(headers, **heading)
 
     def rows(self, rows: Sequence[Sequence[Cell]]) -> None:
         """Note the App Link values of a block of prepared rows, then pass the block on."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from applinks.cli_options import path_option
+from applinks.cli_options import out_dir_option
 
 
 @click.group("lite")
@@ -15,14 +15,7 @@ def lite() -> None:
 
 
 @lite.command("build")
-@path_option(
-    "--out",
-    "out_dir",
-    metavar="DIR",
-    file_okay=False,
-    required=True,
-    help="Folder to write main.py and requirements.txt into.",
-)
+@out_dir_option("main.py and requirements.txt", required=True)
 @click.option(
     "--wheel-url",
     metavar="URL",

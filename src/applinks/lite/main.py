@@ -8,6 +8,8 @@ from the xlwings Lite task pane: pick one in the list and click Run; the result 
 the Output below it.
 """
 
+import inspect
+
 import xlwings as xw
 from xlwings import arg, func, script
 
@@ -16,46 +18,44 @@ from applinks.lite import functions, scripts
 # --- worksheet functions: the same results as the Windows add-in, ranges included ----------
 
 
+def _rows(function):
+    """Hand every argument of ``function`` over as rows, an error cell as the text it shows
+    (#N/A, not an empty cell): as the Windows add-in hands its arguments over."""
+    for name in inspect.signature(function).parameters:
+        function = arg(name, ndim=2, err_to_str=True)(function)
+    return function
+
+
 @func
-@arg("app_id", ndim=2, err_to_str=True)
-@arg("unique_id", ndim=2, err_to_str=True)
-@arg("template", ndim=2, err_to_str=True)
-@arg("templates", ndim=2, err_to_str=True)
+@_rows
 def APPLINK_URL(app_id, unique_id, template=None, templates=None):
     """The App Content URL for an App ID and App Unique ID (optionally your own URL template)."""
     return functions.APPLINK_URL(app_id, unique_id, template, templates)
 
 
 @func
-@arg("app_id", ndim=2, err_to_str=True)
-@arg("templates", ndim=2, err_to_str=True)
+@_rows
 def APPLINK_NAME(app_id, templates=None):
     """The App Name for an App ID, e.g. Zillow for zillow.com."""
     return functions.APPLINK_NAME(app_id, templates)
 
 
 @func
-@arg("app_id", ndim=2, err_to_str=True)
-@arg("unique_id", ndim=2, err_to_str=True)
-@arg("url", ndim=2, err_to_str=True)
-@arg("templates", ndim=2, err_to_str=True)
+@_rows
 def APPLINK_CHECK(app_id, unique_id=functions.OMITTED, url=functions.OMITTED, templates=None):
     """Empty when the App Link is fine, else the first problem in plain words."""
     return functions.APPLINK_CHECK(app_id, unique_id, url, templates)
 
 
 @func
-@arg("url_or_host", ndim=2, err_to_str=True)
-@arg("templates", ndim=2, err_to_str=True)
+@_rows
 def APPLINK_APPID(url_or_host, templates=None):
     """The App ID (a domain such as salesforce.com) for a web link or host name."""
     return functions.APPLINK_APPID(url_or_host, templates)
 
 
 @func
-@arg("url", ndim=2, err_to_str=True)
-@arg("app_id", ndim=2, err_to_str=True)
-@arg("templates", ndim=2, err_to_str=True)
+@_rows
 def APPLINK_ID(url, app_id=None, templates=None):
     """The App Unique ID found in a web link to a record."""
     return functions.APPLINK_ID(url, app_id, templates)
