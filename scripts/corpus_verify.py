@@ -21,48 +21,26 @@ SPREADSHEET_NAMESPACES = (
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "http://purl.oclc.org/ooxml/spreadsheetml/main",  # ISO 29500 strict
 )
-#: The children of <worksheet> in the order CT_Worksheet gives them (ECMA-376 Part 1, 18.3.1.99).
-WORKSHEET_ORDER = (
-    "sheetPr",
-    "dimension",
-    "sheetViews",
-    "sheetFormatPr",
-    "cols",
-    "sheetData",
-    "sheetCalcPr",
-    "sheetProtection",
-    "protectedRanges",
-    "scenarios",
-    "autoFilter",
-    "sortState",
-    "dataConsolidate",
-    "customSheetViews",
-    "mergeCells",
-    "phoneticPr",
-    "conditionalFormatting",
-    "dataValidations",
-    "hyperlinks",
-    "printOptions",
-    "pageMargins",
-    "pageSetup",
-    "headerFooter",
-    "rowBreaks",
-    "colBreaks",
-    "customProperties",
-    "cellWatches",
-    "ignoredErrors",
-    "smartTags",
-    "drawing",
-    "legacyDrawing",
-    "legacyDrawingHF",
-    "drawingHF",
-    "picture",
-    "oleObjects",
-    "controls",
-    "webPublishItems",
-    "tableParts",
-    "extLst",
-)
+#: ECMA-376's SpreadsheetML schema (tests/data/schemas/SOURCES.md).
+SCHEMA = Path(__file__).resolve().parent.parent / "tests" / "data" / "schemas" / "sml.xsd"
+_XSD = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def schema_sequence(type_name: str, schema: Path = SCHEMA) -> tuple[str, ...]:
+    """Return the element names of ``type_name``'s sequence in the schema, in its order."""
+    root = ElementTree.parse(schema).getroot()
+    for complex_type in root.iter(f"{_XSD}complexType"):
+        if complex_type.get("name") == type_name:
+            sequence = complex_type.find(f"{_XSD}sequence")
+            if sequence is not None:
+                return tuple(e.get("name", "") for e in sequence.findall(f"{_XSD}element"))
+    raise LookupError(f"{type_name} has no sequence in {schema.name}")
+
+
+#: The children of <worksheet> in the order CT_Worksheet gives them (ECMA-376 Part 1, 18.3.1.99),
+#: read from the standard's schema rather than written out here: the writer has its own table
+#: (applinks.files.xlsx_sheet_edit), and a check that shared it could not catch a mistake in it.
+WORKSHEET_ORDER = schema_sequence("CT_Worksheet")
 CHECK_SHEET = "App Link Check"
 
 
