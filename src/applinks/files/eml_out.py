@@ -5,9 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import formatdate
 from pathlib import Path
 
 from applinks.errors import UsageError
@@ -44,6 +41,11 @@ def check_csv_for_draft(csv_path: Path, *, registry: Registry | None = None) -> 
 
 def build_draft(csv_path: Path, *, rows: int | None = None, sender: str | None = None) -> bytes:
     """Return the RFC 5322 bytes of an unsent draft with ``csv_path`` attached."""
+    # (imported here: the email package is a tenth of the command line's start-up otherwise)
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import formatdate
+
     message = EmailMessage(policy=SMTP)
     message["To"] = SUPPORT_ADDRESS
     if sender:
