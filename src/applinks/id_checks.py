@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
-from operator import and_, eq, gt, is_not, itemgetter, not_, or_
+from operator import and_, eq, is_not, itemgetter, ne, not_
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from applinks.issues import Issue, make_issue
@@ -69,11 +69,22 @@ def _known_apps(b: Rows) -> dict[str, str]:
     return {a: app.canon for a, app in b.apps.items() if registry.get(app.canon) is not None}
 
 
-def _of_app(b: Rows, wanted: list[bool], known: dict[str, str], app_id: str) -> list[bool]:
-    """The rows of ``wanted`` whose App ID is ``app_id`` (all of them when it is the only one)."""
-    if len(known) == 1:
-        return wanted
-    return list(map(and_, wanted, map(eq, b.app_ids, repeat(app_id))))
+def _rows_of_apps(b: Rows, wanted: list[bool], known: dict[str, str]) -> dict[str, list[int]]:
+    """The places in the block of the rows of ``wanted``, by App ID: one pass over the block
+    however many apps it has (a pass per app costs as many passes as there are apps)."""
+    picked = compress(range(b.size), wanted)
+    if len(known) == 1:  # (``wanted`` holds the rows of known apps only)
+        return {next(iter(known)): list(picked)}
+    by_app: dict[str, list[int]] = defaultdict(list)
+    app_ids = b.app_ids
+    for i in picked:
+        by_app[app_ids[i]].append(i)
+    return by_app
+
+
+def _at(values: Sequence[str], places: list[int], size: int) -> Sequence[str]:
+    """The values at ``places`` (all of them, as they are, when the places are every row)."""
+    return values if len(places) == size else list(map(values.__getitem__, places))
 
 
 def _not_fitting(entry: AppEntry, uids: set[str]) -> list[str]:
@@ -93,23 +104,23 @@ def unique_id_not_app_format(b: Rows) -> list[Issue]:
     if not known:
         return []
     wanted = list(map(and_, b.pair, map(known.__contains__, b.app_ids)))
+    app_ids, uids = b.app_ids, b.uids
     names, bad = dict[str, str](), set[tuple[str, str]]()
-    for app_id, canon in known.items():
-        ids = set(compress(b.uids, _of_app(b, wanted, known, app_id)))
-        entry = b.sheet.registry.get(canon)
+    for app_id, places in _rows_of_apps(b, wanted, known).items():
+        entry = b.sheet.registry.get(known[app_id])
         assert entry is not None  # (a known app)
         names[app_id] = entry.name
+        ids = set(_at(uids, places, b.size))
         bad.update((app_id, uid) for uid in _not_fitting(entry, ids))
     if not bad:
         return []
     from applinks.check_list import mangled_reason  # (imported here: that module imports this)
 
-    app_ids, uids = b.app_ids, b.uids
+    hits = list(map(and_, wanted, map(bad.__contains__, zip(app_ids, uids, strict=True))))
     # Not on an id Excel has damaged: unique-id-mangled says what went wrong with it already.
-    hits = [
-        pick and (app_id, uid) in bad and not mangled_reason(cell)
-        for pick, app_id, uid, cell in zip(wanted, app_ids, uids, b.uid_cells, strict=True)
-    ]
+    cells = b.uid_cells
+    for i in compress(range(b.size), hits):
+        hits[i] = not mangled_reason(cells[i])
     return b.issues_at(
         hits,
         "unique-id-not-app-format",
@@ -118,33 +129,36 @@ def unique_id_not_app_format(b: Rows) -> list[Issue]:
     )
 
 
-def _read_back(b: Rows, wanted: list[bool], known: dict[str, str]) -> list[bool]:
-    """Whether each row's link (plain: its own stripped text) gives back the row's App Unique
-    ID through its app's first link form: such a link opens the row's own record. One regular
-    expression per row finds it, instead of a reading of each distinct link.
+def _not_read_back(b: Rows, canon: str, places: list[int]) -> list[int]:
+    """The places of ``places`` (rows of the app ``canon``) whose link must be read through the
+    registry: not a plain link (its own stripped text, a valid URL) that gives back the row's
+    App Unique ID through the app's first link form. Such a link opens the row's own record;
+    one regular expression per row finds it, instead of a reading of each distinct link.
 
     The link is then read as that id (:func:`~applinks.registry.read_link`): the form reads it
     first, it needs no decoding and fits the app's id pattern (in capitals, for an app whose
     ids are); or, on a map or short-link site, as no id at all. Neither is a mismatch.
     """
-    out = [False] * b.size
-    uids = b.uids
-    for app_id, canon in known.items():
-        form = b.sheet.memo(_first_form)(canon)
-        if form is None:
-            continue
-        found = list(map(form.pattern.fullmatch, b.urls))
-        if None in found:
-            ids = [m[ID_GROUP] if m is not None else None for m in found]
-        else:  # every link has the form: the common case, at C speed
-            ids = list(map(_THE_ID, cast("list[re.Match[str]]", found)))
-        same = map(eq, ids, uids)
-        fit = map(is_not, map(form.fits, uids), repeat(None)) if form.fits else repeat(True)
-        whole = map(not_, map(str.__contains__, uids, repeat("%")))
-        cased = map(eq, uids, map(str.upper, uids)) if form.upper_ids else repeat(True)
-        ok = map(and_, map(and_, _of_app(b, wanted, known, app_id), same), fit)
-        out = list(map(or_, out, map(and_, map(and_, ok, whole), cased)))
-    return out
+    form = b.sheet.memo(_first_form)(canon)
+    if form is None:
+        return places
+    odd: list[int] = []
+    if not b.all_plain:  # (the links that are not plain are read whole)
+        plain = b.plain
+        odd = [i for i in places if plain[i] is None]
+        places = [i for i in places if plain[i] is not None]
+    uids, urls = _at(b.uids, places, b.size), _at(b.urls, places, b.size)
+    found = list(map(form.pattern.fullmatch, urls))
+    if None in found:
+        ids = [m[ID_GROUP] if m is not None else None for m in found]
+    else:  # every link has the form: the common case, at C speed
+        ids = list(map(_THE_ID, cast("list[re.Match[str]]", found)))
+    same = map(eq, ids, uids)
+    fit = map(is_not, map(form.fits, uids), repeat(None)) if form.fits else repeat(True)
+    whole = map(not_, map(str.__contains__, uids, repeat("%")))
+    cased = map(eq, uids, map(str.upper, uids)) if form.upper_ids else repeat(True)
+    back = map(and_, map(and_, map(and_, same, fit), whole), cased)
+    return odd + list(compress(places, map(not_, back)))
 
 
 _THE_ID = itemgetter(ID_GROUP)
@@ -157,18 +171,24 @@ def unique_id_url_mismatch(b: Rows) -> list[Issue]:
     if not known:
         return []
     wanted = list(map(and_, map(and_, b.pair, b.url_ok), map(known.__contains__, b.app_ids)))
-    if b.all_plain:  # the common case: most links give back their row's own id
-        wanted = list(map(gt, wanted, _read_back(b, wanted, known)))
+    app_ids, uids, urls = b.app_ids, b.uids, b.urls
+    # Most links give back their row's own id: only the others are read.
+    triples = set[tuple[str, str, str]]()
+    for app_id, places in _rows_of_apps(b, wanted, known).items():
+        left = _not_read_back(b, known[app_id], places)
+        triples.update(
+            zip(repeat(app_id), map(uids.__getitem__, left), map(urls.__getitem__, left))
+        )
     read, form = b.sheet.memo(_id_in_link), b.sheet.memo(_canonical)
     found: dict[tuple[str, str, str], str] = {}
-    for app_id, uid, url in set(compress(zip(b.app_ids, b.uids, b.urls, strict=True), wanted)):
+    for app_id, uid, url in triples:
         app = known[app_id]
         in_link = read((url, app))
         if in_link and form((app, in_link)) != form((app, uid.strip())):
             found[app_id, uid, url] = in_link
     if not found:
         return []
-    app_ids, uids, urls = b.app_ids, b.uids, b.urls
+    # (A row whose link gives back its own id holds no pair of ``found``.)
     hits = map(and_, wanted, map(found.__contains__, zip(app_ids, uids, urls, strict=True)))
     return b.issues_at(
         hits,
@@ -208,13 +228,13 @@ def _note_ids(sheet: Sheet, seen: Seen, app: str, uids: Sequence[str], rows: Seq
     if entry is None or not entry.id_form:
         seen.add(app, uids, rows)  # each id has one form: the common case
         return
-    form = sheet.memo(_canonical)
-    one = {uid: form((app, uid)) for uid in set(uids)}
+    distinct = list(set(uids))  # (an app's one form, worked out once per distinct id)
+    one = dict(zip(distinct, map(entry.canonical_id, distinct), strict=True))
     keys = list(map(one.__getitem__, uids))
     seen.add(app, keys, rows)
-    for uid, r in zip(uids, rows, strict=True):
-        if one[uid] != uid:
-            seen.add(app + _OTHER_FORMS, [uid], [r])
+    other = list(map(ne, keys, uids))
+    if any(other):  # (noted all at once: 15-character Salesforce ids are all in another form)
+        seen.add(app + _OTHER_FORMS, list(compress(uids, other)), list(compress(rows, other)))
 
 
 def duplicate_issues(seen: Seen, sheet: Sheet) -> list[Issue]:
