@@ -28,6 +28,8 @@ _URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
 _MARKS = ("Qx7applinksIdMarkQ", "Zq3applinksIdMarkZ")
 
 Render = Callable[[str], str]
+#: At most this many App ID texts keep their answer (bounded memory however odd the sheet).
+_CHOSEN_LIMIT = 10_000
 
 
 def renderer(
@@ -75,11 +77,19 @@ class RowApps:
     registry: Registry
     headers: tuple[str, str]
     _others: dict[str, tuple[AppEntry, Render] | str] = field(default_factory=dict)
+    #: The answer of :meth:`is_chosen` for each App ID text met (a sheet has few).
+    _chosen: dict[str, bool] = field(default_factory=dict)
 
     def is_chosen(self, app_id: Cell) -> bool:
         """Whether a row with this App ID cell is the chosen app's (a blank one is)."""
-        text = cell_text(app_id).strip()
-        return not text or canonical_app_id(text) == self.chosen.app_id
+        text = app_id if type(app_id) is str else cell_text(app_id)
+        found = self._chosen.get(text)
+        if found is None:
+            plain = text.strip()
+            found = not plain or canonical_app_id(plain) == self.chosen.app_id
+            if len(self._chosen) < _CHOSEN_LIMIT:
+                self._chosen[text] = found
+        return found
 
     def other(self, app_id: str) -> tuple[AppEntry, Render] | str:
         """Return another app's entry and link maker, or why its links cannot be made."""
