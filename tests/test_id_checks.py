@@ -136,11 +136,16 @@ READ_BACK_ROWS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("plain", [True, False], ids=["plain links", "one link not plain"])
-def test_links_that_give_back_their_id_whole_report(plain: bool) -> None:
+@pytest.mark.parametrize(
+    ("plain", "odd"),
+    [(True, ""), (False, " "), (True, "?ref=caf\u00e9")],
+    ids=["plain links", "one link not plain", "one link not plain but valid"],
+)
+def test_links_that_give_back_their_id_whole_report(plain: bool, odd: str) -> None:
     """An encoded id reads decoded, a short link as no id, an id of an app whose ids are in
     capitals in capitals; an id that does not fit its app is read by the app's other link
-    forms (Zillow's finds the zpid in the link)."""
+    forms (Zillow's finds the zpid in the link). A block with a link that is not plain (read
+    whole) reads its plain links back as a block of plain links does."""
     mine = [
         AppEntry("example.com", "Example", kinds={"record": "https://example.com/r/{id}"}),
         AppEntry("bit.ly", "Bitly", kinds={"link": "https://bit.ly/{id}"}),
@@ -149,8 +154,10 @@ def test_links_that_give_back_their_id_whole_report(plain: bool) -> None:
     ]  # fmt: skip
     registry = load_registry().with_overrides(mine)
     rows = [list(row) for row in READ_BACK_ROWS]
-    if not plain:  # (a link with a space before it: the block is read link by link)
-        rows[-1][-1] = " " + rows[-1][-1]
+    if odd.isspace():  # (a link with a space before it: not a web address)
+        rows[-1][-1] = odd + rows[-1][-1]
+    elif odd:  # (a link with a letter outside ASCII: a web address, not a plain one)
+        rows[-1][-1] += odd
     report = check(Table(LINK, rows), registry=registry)
     found = [(i.row, i.column, i.code, i.value, i.suggestion) for i in report]
     assert found == [
