@@ -26,6 +26,7 @@ from .decrypt import password_sentence
 from .ods_cells import read_ods_facts
 from .panics import quiet_panics
 from .xls_cells import read_xls_facts
+from .xlsb_cells import read_xlsb_facts
 from .xlsx_cells import facts_sheet_name, read_cell_facts
 
 
@@ -189,7 +190,7 @@ def sheet_table(
         raise
     except Exception as exc:
         raise _damaged(path, chosen) from exc
-    if facts is None:
+    if facts is None or path.suffix.lower() == ".xlsb":  # (an .xlsb's facts are its errors)
         note = _formats_not_read(table, path)
         if note:
             table.notes.append(note)
@@ -247,11 +248,13 @@ def read_facts(path: Path, sheet: str | None) -> CellFacts | None:
     return reader(path, sheet, wanted=carries_meaning, builtin=builtin_format)
 
 
-#: The reader of cell facts for each kind of workbook (an .xlsb's are not read: a note says so).
+#: The reader of cell facts for each kind of workbook (of an .xlsb's, only its error cells are
+#: read: a note says its number formats are not).
 FACT_READERS: dict[str, Callable[..., CellFacts]] = {
     **dict.fromkeys((".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"), read_cell_facts),
     ".xls": read_xls_facts,
     ".ods": read_ods_facts,
+    ".xlsb": read_xlsb_facts,
 }
 
 
@@ -279,6 +282,10 @@ def table_from_sheet(
         found = find_header(
             errors.apply([left + r], number)[0] for number, r in enumerate(data.iter_rows(), 1)
         )
+    if found is None and facts is not None and facts.errors:
+        # Error cells python-calamine leaves out (an .xlsb's formulas whose result is an
+        # error) are outside its grid: the sheet is its cells with the errors written in.
+        return table_from_grid(_with_errors(data, facts, left), sheet=sheet, source=source)
     if found is None:
         raise EmptySheet(f'"{source}" has nothing in it: the sheet is empty.', path=source)
     header_index = found.index
@@ -305,6 +312,18 @@ def table_from_sheet(
     if facts is not None:
         table.links = _column_links(facts, table, link_columns)
     return table
+
+
+def _with_errors(data: Any, facts: CellFacts, left: list[Any]) -> list[list[Any]]:
+    """Return the sheet's rows (from row 1) with every error cell of ``facts`` written in."""
+    grid = [left + list(r) for r in data.iter_rows()]
+    for column, given in facts.errors.items():
+        for row, text in given.items():
+            grid.extend([] for _ in range(row - len(grid)))
+            cells = grid[row - 1]
+            cells.extend([None] * (column + 1 - len(cells)))
+            cells[column] = text
+    return grid
 
 
 def _column_links(

@@ -1,0 +1,127 @@
+"""Read the error cells of an .xlsb worksheet, which python-calamine gives as empty or leaves out.
+
+An .xlsb sheet is a stream of binary records (MS-XLSB 2.1.4): a record type (one or two
+bytes of 7 bits), a size (one to four bytes of 7 bits), then the record. A row starts with
+BrtRowHdr (its row number first); each cell record starts with its column. An error value is
+a BrtCellError (a typed error) or a BrtFmlaError (a formula whose saved result is an error);
+python-calamine shows the first as an empty cell and skips the second, so a sheet of
+``#REF!`` formulas would read as empty. Number formats and hyperlinks are not read here (a
+note says so when the sheet has numbers).
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .cell_facts import ZIP_READ_ERRORS, CellFacts
+from .xlsx_parts import read_relationships, relationships_part, resolve_target, workbook_part
+
+#: MS-XLSB 2.5.97.2 BErr: the error values by their code, as Excel shows them.
+ERRORS = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+    0x2B: "#GETTING_DATA",
+}
+_ROW, _CELL_ERROR, _FORMULA_ERROR, _END_SHEET_DATA = 0x0000, 0x0003, 0x000B, 0x0092
+_BUNDLE_SHEET = 0x009C
+XLSB_WORKBOOK = "xl/workbook.bin"
+#: What a damaged part raises here (a truncated record, a bad sheet name).
+_READ_ERRORS: tuple[type[BaseException], ...] = (
+    *ZIP_READ_ERRORS,
+    IndexError,
+    struct.error,
+    UnicodeDecodeError,
+)
+
+
+def read_xlsb_facts(path: Path, sheet: str | None, **_unused: Any) -> CellFacts:
+    """Return the error cells of the first worksheet (or ``sheet``) of an .xlsb.
+
+    Empty facts when the sheet cannot be found or read (python-calamine reports a damaged
+    file itself). The keyword arguments of the other fact readers are accepted and unused.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet)
+            if part is None:
+                return CellFacts()
+            return CellFacts(errors=_errors(archive.read(part)))
+    except _READ_ERRORS:
+        return CellFacts()
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str | None) -> str | None:
+    """Return the part of the first sheet (or ``sheet``) the workbook lists, or None."""
+    book = workbook_part(archive) or XLSB_WORKBOOK
+    if not book.endswith(".bin"):
+        return None
+    targets = {
+        rel.id: rel.target
+        for rel in read_relationships(archive, relationships_part(book))
+        if not rel.external
+    }
+    for kind, record in _records(archive.read(book)):
+        if kind != _BUNDLE_SHEET:
+            continue
+        # BrtBundleSh: hsState (4 bytes), iTabID (4), strRelID, strName (each a count of
+        # UTF-16 characters, 4 bytes, then the characters).
+        rel_id, after = _wide_string(record, 8)
+        name, _ = _wide_string(record, after)
+        if sheet is None or name == sheet:
+            target = targets.get(rel_id)
+            return resolve_target(book, target) if target else None
+    return None
+
+
+def _wide_string(record: bytes, offset: int) -> tuple[str, int]:
+    (count,) = struct.unpack_from("<I", record, offset)
+    end = offset + 4 + 2 * count
+    if count == 0xFFFFFFFF or end > len(record):  # a null string
+        return "", offset + 4
+    return record[offset + 4 : end].decode("utf-16-le"), end
+
+
+def _errors(stream: bytes) -> dict[int, dict[int, str]]:
+    """Return column -> row -> error text of a worksheet part (rows 1-based, columns 0-based)."""
+    out: dict[int, dict[int, str]] = {}
+    row = 0
+    for kind, record in _records(stream):
+        if kind == _ROW:
+            row = int.from_bytes(record[:4], "little") + 1
+        elif kind in (_CELL_ERROR, _FORMULA_ERROR) and len(record) > 8:
+            text = ERRORS.get(record[8])
+            if text is not None and row:
+                out.setdefault(int.from_bytes(record[:4], "little"), {})[row] = text
+        elif kind == _END_SHEET_DATA:
+            break
+    return out
+
+
+def _records(stream: bytes) -> Iterator[tuple[int, bytes]]:
+    """Yield (record type, record) of an .xlsb part, in order (a truncated last one too)."""
+    offset, end = 0, len(stream)
+    while offset < end:
+        kind = stream[offset]
+        offset += 1
+        if kind & 0x80:
+            kind = (kind & 0x7F) | (stream[offset] & 0x7F) << 7
+            offset += 1
+        size = shift = 0
+        for _ in range(4):
+            byte = stream[offset]
+            offset += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        yield kind, stream[offset : offset + size]
+        offset += size
