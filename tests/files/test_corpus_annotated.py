@@ -34,6 +34,7 @@ WORKBOOKS = {
     "calamine-pass_protected.xlsx": 2,
     "poi-47889-empty-styles.xlsx": 1,  # an empty styles part: Excel's default content added
     "poi-49609-backslash-names.xlsx": 1,
+    "poi-duplicate-filename-case-insensitive.xlsx": 1,  # sheet1.xml and Sheet1.xml
     "poi-protect-default-password.xlsx": 1,
     "poi-style-alternate-content.xlsx": 1,  # cell formats in mc:AlternateContent
     "sheetjs-issue.xlsx": 1,  # App Unique ID cells of formats already Text and not: copies

@@ -13,7 +13,7 @@ from applinks.errors import CsvHasNoSheets, InputError
 from applinks.shape import MAX_COLUMNS
 from applinks.table import Table
 
-from . import csv_in, decrypt, guards, xls_old, xlsx_in
+from . import csv_in, decrypt, guards, repack, xls_old, xlsx_in
 from .cell_facts import CellFacts
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -218,7 +218,13 @@ def _read(
 def _read_zip(
     path: Path, parts: AbstractSet[str], sheet: str | None, links: tuple[str, ...]
 ) -> Table:
-    """Read a workbook in a zip package (``parts``: its parts, checked by the guards)."""
+    """Read a workbook in a zip package (``parts``: its parts, checked by the guards); one
+    whose parts python-calamine would not find is read from a repacked copy."""
+    with zipfile.ZipFile(path) as archive:
+        plan = repack.repack_plan(archive)
+    if plan is not None:
+        with repack.repacked_copy(path, plan) as copy:
+            return _read_zip(copy, set(plan.values()), sheet, links)
     spreadsheet_ml = not parts & {"xl/workbook.bin", "content.xml"}
     scan = guards.inspect_xlsx_sheet(path, sheet) if spreadsheet_ml else None
     if "xl/workbook.bin" in parts:
@@ -301,7 +307,18 @@ def _scan_notes(scan: guards.SheetScan, table: Table) -> list[str]:
 def _read_ole(path: Path, sheet: str | None, links: tuple[str, ...]) -> Table:
     """Read an .xls: python-calamine reads Excel 97 and later (BIFF8) with every cell fact;
     xlrd reads Excel 5.0/95 (whose number formats python-calamine's path does not show) and the
-    BIFF8 files python-calamine refuses; a note says when xlrd read the file."""
+    BIFF8 files python-calamine refuses; a note says when xlrd read the file. A chart object
+    neither reads gets a sentence that says what it is."""
+    try:
+        return _read_ole_with_a_reader(path, sheet, links)
+    except (xlsx_in.ReaderRefused, xls_old.CannotRead) as refused:
+        chart = xls_old.chart_object_sentence(path)
+        if chart is None:
+            raise
+        raise InputError(chart, path=path) from refused
+
+
+def _read_ole_with_a_reader(path: Path, sheet: str | None, links: tuple[str, ...]) -> Table:
     if _is_biff5(path):
         version = "5.0/95"
         try:

@@ -40,11 +40,41 @@ def old_biff_version(head: bytes) -> str | None:
 _BOF_SIZES = {bytes([n, 0]) for n in (4, 6, 8, 16)}
 
 
+class CannotRead(InputError):
+    """xlrd cannot open the file as a workbook."""
+
+
 def cannot_read(name: str, version: str) -> str:
     """Return the sentence for an old workbook that no reader here can open."""
     return (
         f'"{name}" is an Excel {version} workbook that this tool cannot read; open it in Excel '
         "or LibreOffice, save it as .xlsx and try again."
+    )
+
+
+def chart_object_sentence(path: Path) -> str | None:
+    """Return the sentence for a Microsoft Graph chart object saved as a file, else None.
+
+    Microsoft Graph (the chart tool of Office 95 to 2003) saves a chart in the .xls format:
+    a chart sheet and the chart's own data sheet, no worksheet. Its compound file says what
+    it is in its ``CompObj`` stream (program id ``MSGraph.Chart.5`` or ``.8``). LibreOffice
+    shows the chart's data as cells; no reader here does.
+    """
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            if not ole.exists("\x01CompObj"):
+                return None
+            kind = bytes(ole.openstream("\x01CompObj").read(4096))
+    except Exception:  # olefile raises several types for damaged files
+        return None
+    if b"MSGraph.Chart" not in kind:
+        return None
+    return (
+        f'"{path.name}" is a Microsoft Graph chart, not a workbook: it has no worksheet, only '
+        "the numbers the chart is drawn from; open it in LibreOffice Calc, which shows them as "
+        "cells, save it as .xlsx and try again."
     )
 
 
@@ -55,11 +85,11 @@ def read_with_xlrd(path: Path, *, sheet: str | None, version: str | None) -> Tab
     either (None: a workbook python-calamine refused, which gets the damaged-file sentence).
 
     Raises:
-        InputError: xlrd cannot read it either.
+        CannotRead: xlrd cannot read it either.
         UsageError: ``sheet`` names no sheet of the workbook.
     """
     if path.stat().st_size > MAX_OLD_BYTES and version not in (None, BIFF_VERSIONS[b"\x09\x08"]):
-        raise InputError(cannot_read(path.name, version), path=path)
+        raise CannotRead(cannot_read(path.name, version), path=path)
     book = _open_book(filename=str(path))
     if book is None:
         stream = _workbook_stream(path)
@@ -71,7 +101,7 @@ def read_with_xlrd(path: Path, *, sheet: str | None, version: str | None) -> Tab
             else f'"{path.name}" is damaged or not a workbook this tool can read; open it in '
             "Excel, save it as .xlsx and try again."
         )
-        raise InputError(sentence, path=path)
+        raise CannotRead(sentence, path=path)
     return _table(book, path, sheet)
 
 
