@@ -248,10 +248,11 @@ from applinks.cli import main
 from corpus_verify import annotated_problems
 for path, keep in items:
     os.makedirs(keep, exist_ok=True)
+    ext = ".xlsm" if path.lower().endswith(".xlsm") else ".xlsx"  # (a copy keeps its macros)
     copies = {
-        "check": ["check", path, "--force", "--annotate", os.path.join(keep, "check.xlsx")],
+        "check": ["check", path, "--force", "--annotate", os.path.join(keep, "check" + ext)],
         "prepare": ["prepare", path, "-o", os.path.join(scratch, "out.csv"), "--force",
-                    "--allow-errors", "--xlsx", os.path.join(keep, "prepare.xlsx")],
+                    "--allow-errors", "--xlsx", os.path.join(keep, "prepare" + ext)],
     }
     for command, args in copies.items():
         if os.path.exists(args[-1]):  # a copy from an earlier run is not this run's

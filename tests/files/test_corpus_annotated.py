@@ -25,7 +25,7 @@ def _script():
 
 
 #: Each workbook's exit code (both commands give the same): 1 read (errors in its data, as
-#: none has App Link columns), 2 refused (a real password).
+#: none has App Link columns), 2 refused (a real password, a damaged part).
 WORKBOOKS = {
     "calamine-empty_shared_string_value.xlsx": 1,  # no styles part: the copy gets one
     "calamine-errors.xlsx": 1,
@@ -34,6 +34,8 @@ WORKBOOKS = {
     "calamine-pass_protected.xlsx": 2,
     "poi-47889-empty-styles.xlsx": 1,  # an empty styles part: Excel's default content added
     "poi-49609-backslash-names.xlsx": 1,
+    "poi-64420-macro-sheet.xlsm": 1,  # an Excel 4.0 macro sheet, kept as it is
+    "poi-clusterfuzz-5937385319563264-bad-checksum.xlsx": 2,  # another sheet is damaged
     "poi-duplicate-filename-case-insensitive.xlsx": 1,  # sheet1.xml and Sheet1.xml
     "poi-protect-default-password.xlsx": 1,
     "poi-style-alternate-content.xlsx": 1,  # cell formats in mc:AlternateContent

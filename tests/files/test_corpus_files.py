@@ -203,6 +203,8 @@ def test_an_excel_95_workbook_with_a_password_of_its_own_is_refused(tmp_path: Pa
         "sheetjs-apachepoi_49783.xlsb",
         "sheetjs-apachepoi_AreaErrPtg.xlsb",
         "sheetjs-apachepoi_SquareMacro.xlsb",
+        "poi-64420-macro-sheet.xlsm",
+        "poi-clusterfuzz-5937385319563264-bad-checksum.xlsx",
     ],
     ids=[
         "22-cells-declaring-the-whole-grid",
@@ -218,6 +220,8 @@ def test_an_excel_95_workbook_with_a_password_of_its_own_is_refused(tmp_path: Pa
         "xlsb-formulas-showing-errors",
         "xlsb-formula-with-a-deleted-area",
         "xlsb-formulas-calling-a-missing-macro",
+        "excel-4-macro-sheet-in-the-workbook",
+        "another-sheet-fails-its-checksum",
     ],
 )
 def test_packages_excel_opens_are_read(name: str, tmp_path: Path) -> None:
@@ -227,7 +231,9 @@ def test_packages_excel_opens_are_read(name: str, tmp_path: Path) -> None:
     wtf_path.xlsb: its parts under wtf/, read from a copy with them under xl/; the package
     with sheet1.xml and Sheet1.xml: the part its relationships name, "v1", as LibreOffice
     shows; the .xlsb sheets of error values, which python-calamine reads as empty: the errors
-    Excel saved, where LibreOffice shows the ones it computes again)."""
+    Excel saved, where LibreOffice shows the ones it computes again; 64420.xlsm, whose macro
+    sheet python-calamine refused the workbook for; the fuzzed package whose sheet8.xml fails
+    its checksum: its first sheet, the cells LibreOffice shows)."""
     out = tmp_path / "out.csv"
     done = run_applinks("export", str(CORPUS / name), "-o", str(out), "--allow-errors")
     # No App Link columns: errors in the data (49783's header "#NAME?" is taken for "Name",
@@ -306,3 +312,24 @@ def test_a_workbook_whose_every_sheet_is_empty_says_so(tmp_path: Path) -> None:
         "",
         '"poi-24207-empty.xls" has nothing in it: the sheet is empty.\n',
     )
+
+
+def test_the_sheet_that_fails_its_checksum_is_refused(tmp_path: Path) -> None:
+    """The fuzzed package's sheet "Exp8" (sheet8.xml, whose bytes fail their checksum) is not
+    read, and no annotated copy carries it as if it were whole; LibreOffice shows it empty."""
+    name = "poi-clusterfuzz-5937385319563264-bad-checksum.xlsx"
+    chosen = run_applinks("check", str(CORPUS / name), "--sheet", "Exp8", cwd=tmp_path)
+    assert (chosen.returncode, chosen.stdout, chosen.stderr) == (
+        2,
+        "",
+        f'Sheet "Exp8" of "{name}" is damaged and cannot be read; open the file in Excel, save '
+        "it again and try again.\n",
+    )
+    copy = tmp_path / "copy.xlsx"
+    done = run_applinks("check", str(CORPUS / name), "--annotate", str(copy), cwd=tmp_path)
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (
+        2,
+        f'A part of "{name}" (xl/worksheets/sheet8.xml) is damaged, so no annotated copy was '
+        "written; open the file in Excel, save it again and try again.",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

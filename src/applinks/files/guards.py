@@ -115,8 +115,7 @@ def check_zip(path: Path) -> set[str]:
                 )
             for info in infos:
                 if _is_xml_part(info.filename):
-                    with archive.open(info) as stream:
-                        check_xml_prolog(stream.read(PROLOG_BYTES), path=path, part=info.filename)
+                    _check_part_prolog(archive, info, path)
     except InputError:
         raise
     except (
@@ -171,6 +170,25 @@ def _check_entries(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         raise InputError(
             _too_large(name, f"its parts inflate to {total / GIB:.1f} GiB in total"), path=path
         )
+
+
+def _check_part_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> None:
+    """Check the start of one XML part (see :func:`check_xml_prolog`).
+
+    A worksheet whose bytes fail their checksum (read whole when it is small) does not make
+    the package unreadable: it may not be the sheet read, and the sheet read is refused when
+    it fails (:func:`inspect_xlsx_sheet` reads it whole), as Excel and LibreOffice read the
+    other sheets. Its start is checked without the checksum.
+    """
+    try:
+        with archive.open(info) as stream:
+            check_xml_prolog(stream.read(PROLOG_BYTES), path=path, part=info.filename)
+    except zipfile.BadZipFile:
+        if "/worksheets/" not in info.filename or info.file_size < 2:
+            raise
+        with archive.open(info) as stream:  # one byte short of the end: no checksum test
+            start = stream.read(min(PROLOG_BYTES, info.file_size - 1))
+        check_xml_prolog(start, path=path, part=info.filename)
 
 
 def _is_xml_part(filename: str) -> bool:
@@ -377,8 +395,15 @@ def inspect_xlsx_sheet(path: Path, sheet: str | None) -> SheetScan | None:
             if located is None:
                 return None
             part, label = located
-            with open_part(archive, part) as stream:
-                scan = scan_sheet_xml(stream, sheet=label, path=path)
+            try:
+                with open_part(archive, part) as stream:
+                    scan = scan_sheet_xml(stream, sheet=label, path=path)
+            except zipfile.BadZipFile as exc:  # its bytes fail their checksum: not read
+                raise InputError(
+                    f'Sheet "{label}" of "{path.name}" is damaged and cannot be read; open the '
+                    "file in Excel, save it again and try again.",
+                    path=path,
+                ) from exc
             # The reader keeps the cells with content, however wide the sheet says it is (its
             # <dimension>, its rows' spans, its empty styled cells).
             columns = scan.used_column or 26

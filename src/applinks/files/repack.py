@@ -10,7 +10,10 @@ where python-calamine looks, every part's bytes unchanged:
   package's relationship to the workbook part is pointed there;
 - two parts whose names differ only in case (``sheet1.xml`` and ``Sheet1.xml``), which the
   package format forbids and python-calamine confuses: the one the relationships name is kept,
-  the others are left out.
+  the others are left out;
+- a workbook with an Excel 4.0 macro sheet (POI's ``64420.xlsm``), whose relationship type
+  python-calamine does not know (it refuses the whole workbook): the macro sheet is typed as a
+  worksheet, so it is read as one, as LibreOffice shows it.
 
 Anything else is read as it is.
 """
@@ -24,34 +27,63 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .cell_facts import ZIP_READ_ERRORS
 from .decrypt import private_copy
-from .xlsx_parts import read_relationships, resolve_target, workbook_part
+from .xlsx_parts import read_relationships, relationships_part, resolve_target, workbook_part
 
 XLSB_WORKBOOK = "xl/workbook.bin"
 ROOT_RELATIONSHIPS = "_rels/.rels"
+#: The relationship types of Excel 4.0 macro sheets (last piece), which python-calamine does not
+#: know: it refuses the whole workbook. They are worksheets of cells (and macro formulas).
+MACRO_SHEETS = ("xlMacrosheet", "xlIntlMacrosheet")
+WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+_MACRO_TYPE_PREFIX = "http://schemas.microsoft.com/office/2006/relationships/"
 
 
 def repack_plan(archive: zipfile.ZipFile) -> dict[str, str] | None:
     """Return the parts of a repacked copy (old name -> new name; a part left out is absent),
-    or None when python-calamine reads the package as it is."""
+    or None when python-calamine reads the package as it is (or it is too damaged to tell:
+    the reader reports that)."""
+    try:
+        return _plan(archive)
+    except ZIP_READ_ERRORS:
+        return None
+
+
+def _plan(archive: zipfile.ZipFile) -> dict[str, str] | None:
     names = archive.namelist()
+    plan = {name: name for name in names}
     book = workbook_part(archive)
     if book is not None and book.endswith(".bin") and book != XLSB_WORKBOOK:
-        return _moved_to_xl(names, posixpath.dirname(book))
+        plan = _moved_to_xl(names, posixpath.dirname(book)) or plan
+    for name in _left_out(archive, names):
+        del plan[name]
+    macro_sheets = book is not None and any(
+        _is_macro_sheet(rel.type) for rel in read_relationships(archive, relationships_part(book))
+    )
+    unchanged = len(plan) == len(names) and all(old == new for old, new in plan.items())
+    return None if unchanged and not macro_sheets else plan
+
+
+def _left_out(archive: zipfile.ZipFile, names: list[str]) -> set[str]:
+    """Return the parts whose names differ only in case from the one the relationships name."""
     by_case: dict[str, list[str]] = {}
     for name in names:
         by_case.setdefault(name.casefold(), []).append(name)
     clashes = [group for group in by_case.values() if len(group) > 1]
     if not clashes:
-        return None
+        return set()
     named = _relationship_targets(archive, names)
     left_out: set[str] = set()
     for group in clashes:
         kept = [name for name in group if name in named]
-        if len(kept) != 1:  # no way to tell which one Excel reads
-            return None
-        left_out.update(name for name in group if name != kept[0])
-    return {name: name for name in names if name not in left_out}
+        if len(kept) == 1:  # else no way to tell which one Excel reads: python-calamine chooses
+            left_out.update(name for name in group if name != kept[0])
+    return left_out
+
+
+def _is_macro_sheet(relationship_type: str) -> bool:
+    return relationship_type.rsplit("/", 1)[-1] in MACRO_SHEETS
 
 
 def _moved_to_xl(names: list[str], folder: str) -> dict[str, str] | None:
@@ -91,11 +123,26 @@ def repacked_copy(path: Path, plan: dict[str, str]) -> Iterator[Path]:
             if new is None:
                 continue
             data = archive.read(info)
-            if info.filename == ROOT_RELATIONSHIPS and book is not None and plan[book] != book:
+            if (
+                info.filename == ROOT_RELATIONSHIPS
+                and book is not None
+                and plan.get(book, book) != book
+            ):
                 data = _pointed_to(data, book, plan[book])
+            elif info.filename.endswith(".rels"):
+                data = _macro_sheets_as_worksheets(data)
             copy.writestr(new, data)
     with private_copy(path.name, out.getvalue()) as repacked:
         yield repacked
+
+
+def _macro_sheets_as_worksheets(rels: bytes) -> bytes:
+    """Return relationships with each macro sheet's type that of a worksheet."""
+    for kind in MACRO_SHEETS:
+        rels = rels.replace(
+            f'"{_MACRO_TYPE_PREFIX}{kind}"'.encode(), f'"{WORKSHEET_TYPE}"'.encode()
+        )
+    return rels
 
 
 def _pointed_to(rels: bytes, old: str, new: str) -> bytes:

@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from applinks.check_sheet import CHECK_SHEET, check_sheet_layout
-from applinks.errors import UsageError
+from applinks.errors import InputError, UsageError
 from applinks.issues import Report
 from applinks.registry import Registry, load_registry
 from applinks.rules import Rule
@@ -142,6 +142,30 @@ def _free_name(used: set[str], folder: PurePosixPath, pattern: str, first: str =
     return str(folder / pattern.format(number))
 
 
+def _copy_part(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    out: zipfile.ZipFile,
+    target: zipfile.ZipInfo,
+) -> None:
+    """Copy one part as it is; a part whose bytes fail their checksum (another sheet than the
+    one read, which was refused if it failed) is not carried into the copy as if it were whole.
+
+    Raises:
+        InputError: the part is damaged.
+    """
+    try:
+        with archive.open(info) as src, out.open(target, "w", force_zip64=True) as dst:
+            shutil.copyfileobj(src, dst, CHUNK)
+    except zipfile.BadZipFile as exc:
+        source = Path(str(archive.filename))
+        raise InputError(
+            f'A part of "{source.name}" ({info.filename}) is damaged, so no annotated copy was '
+            "written; open the file in Excel, save it again and try again.",
+            path=source,
+        ) from exc
+
+
 def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
     """Copy every part of ``package`` to ``handle``, editing the ones the annotation changes."""
     archive = package.archive
@@ -189,8 +213,7 @@ def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
                 ):
                     SheetEditor(plan, styles, dxf_ids, package.sheet_title).run(src, background)
             else:
-                with archive.open(info) as src, out.open(target, "w", force_zip64=True) as dst:
-                    shutil.copyfileobj(src, dst, CHUNK)
+                _copy_part(archive, info, out, target)
         with out.open(check_part, "w", force_zip64=True) as dst:
             layout = check_sheet_layout(
                 plan.report,
