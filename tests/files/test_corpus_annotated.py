@@ -37,6 +37,7 @@ WORKBOOKS = {
     "poi-64420-macro-sheet.xlsm": 1,  # an Excel 4.0 macro sheet, kept as it is
     "poi-clusterfuzz-5937385319563264-bad-checksum.xlsx": 2,  # another sheet is damaged
     "poi-duplicate-filename-case-insensitive.xlsx": 1,  # sheet1.xml and Sheet1.xml
+    "poi-duplicate-filename.xlsx": 2,  # sheet1.xml twice: the one read is empty
     "poi-protect-default-password.xlsx": 1,
     "poi-style-alternate-content.xlsx": 1,  # cell formats in mc:AlternateContent
     "sheetjs-issue.xlsx": 1,  # App Unique ID cells of formats already Text and not: copies

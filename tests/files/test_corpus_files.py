@@ -304,6 +304,18 @@ def test_an_empty_first_sheet_names_the_sheet_with_data(tmp_path: Path) -> None:
     ]
 
 
+def test_a_part_name_written_twice_is_read_as_zipfile_reads_it(tmp_path: Path) -> None:
+    """POI's duplicate-filename.xlsx holds xl/worksheets/sheet1.xml twice (exactly): no copy
+    is repacked for it (once, a repacked copy was repacked again, without end); the sheet
+    read is empty, as LibreOffice shows it."""
+    done = run_applinks("check", str(CORPUS / "poi-duplicate-filename.xlsx"), cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        '"poi-duplicate-filename.xlsx" has nothing in it: the sheet is empty.\n',
+    )
+
+
 def test_a_workbook_whose_every_sheet_is_empty_says_so(tmp_path: Path) -> None:
     """POI's 24207.xls: three sheets, none with a cell (LibreOffice shows them empty too)."""
     done = run_applinks("check", str(CORPUS / "poi-24207-empty.xls"), cwd=tmp_path)

@@ -222,9 +222,15 @@ def _read_zip(
     whose parts python-calamine would not find is read from a repacked copy."""
     with zipfile.ZipFile(path) as archive:
         plan = repack.repack_plan(archive)
-    if plan is not None:
-        with repack.repacked_copy(path, plan) as copy:
-            return _read_zip(copy, set(plan.values()), sheet, links)
+    if plan is None:
+        return _read_package(path, parts, sheet, links)
+    with repack.repacked_copy(path, plan) as copy:
+        return _read_package(copy, set(plan.values()), sheet, links)
+
+
+def _read_package(
+    path: Path, parts: AbstractSet[str], sheet: str | None, links: tuple[str, ...]
+) -> Table:
     spreadsheet_ml = not parts & {"xl/workbook.bin", "content.xml"}
     scan = guards.inspect_xlsx_sheet(path, sheet) if spreadsheet_ml else None
     if "xl/workbook.bin" in parts:

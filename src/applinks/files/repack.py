@@ -51,7 +51,7 @@ def repack_plan(archive: zipfile.ZipFile) -> dict[str, str] | None:
 
 
 def _plan(archive: zipfile.ZipFile) -> dict[str, str] | None:
-    names = archive.namelist()
+    names = list(dict.fromkeys(archive.namelist()))  # (a name written twice is one part)
     plan = {name: name for name in names}
     book = workbook_part(archive)
     if book is not None and book.endswith(".bin") and book != XLSB_WORKBOOK:
@@ -118,10 +118,8 @@ def repacked_copy(path: Path, plan: dict[str, str]) -> Iterator[Path]:
     out = io.BytesIO()
     with zipfile.ZipFile(path) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         book = workbook_part(archive)
-        for info in archive.infolist():
-            new = plan.get(info.filename)
-            if new is None:
-                continue
+        for old, new in plan.items():
+            info = archive.getinfo(old)  # (of a name written twice, the last, as zipfile reads)
             data = archive.read(info)
             if (
                 info.filename == ROOT_RELATIONSHIPS
@@ -129,7 +127,7 @@ def repacked_copy(path: Path, plan: dict[str, str]) -> Iterator[Path]:
                 and plan.get(book, book) != book
             ):
                 data = _pointed_to(data, book, plan[book])
-            elif info.filename.endswith(".rels"):
+            elif old.endswith(".rels"):
                 data = _macro_sheets_as_worksheets(data)
             copy.writestr(new, data)
     with private_copy(path.name, out.getvalue()) as repacked:
