@@ -232,6 +232,23 @@ def run_all(
     return runs, sum(1 for some in found if not some)
 
 
+def run_refused_again(
+    folder: Path, runs: list[Run], timeout: float, jobs: int, commands: tuple[str, ...]
+) -> tuple[list[Run], list[str]]:
+    """Run ``commands`` again on each file some of whose ``runs`` were refused; return the runs,
+    those replaced (a refused one keeps LibreOffice's verdict, the file's), and the files."""
+    again = sorted({r.file for r in runs if r.code not in (0, 1)})
+    verdicts = {(r.file, r.command): r.libreoffice for r in runs}
+    with ThreadPoolExecutor(jobs) as pool:
+        found = pool.map(lambda file: run_file(folder / file, timeout, commands), again)
+        fresh = [run for some in found for run in some]
+    for run in fresh:
+        run.file = str(Path(run.file).relative_to(folder))
+        if run.code not in (0, 1):
+            run.libreoffice = verdicts.get((run.file, run.command), "")
+    return [r for r in runs if r.file not in set(again)] + fresh, again
+
+
 #: Workbooks whose annotated copies are checked (the kinds ``--annotate`` writes).
 ANNOTATED_SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -545,6 +562,11 @@ def _parser() -> argparse.ArgumentParser:
     go.add_argument("--tsv", type=Path, help="write one line per run here")
     go.add_argument("--save", type=Path, help="write every run here (JSON)")
     go.add_argument("--load", type=Path, help="take the runs saved by --save instead of running")
+    go.add_argument(
+        "--again-refused",
+        action="store_true",
+        help="with --load: run the refused files again, and annotate those now read",
+    )
     go.add_argument("--timeout", type=float, default=60.0)
     go.add_argument("--jobs", type=int, default=2)
     go.add_argument(
@@ -597,8 +619,13 @@ def _run_mode(args: argparse.Namespace, commands: tuple[str, ...], keep: Path) -
     """Run (or load) the runs, check what was asked, print the summary and write the files."""
     started = time.perf_counter()
     left = 0
+    args.again = []
     if args.load:
         runs = [Run(**run) for run in json.loads(args.load.read_text("utf-8"))]
+        if args.again_refused:
+            runs, args.again = run_refused_again(
+                args.folder, runs, args.timeout, args.jobs, commands
+            )
     else:
         runs, left = run_all(args.folder, args.timeout, args.jobs, args.time_box, commands)
     text = summary(runs)
@@ -640,6 +667,14 @@ def _annotated(args: argparse.Namespace, runs: list[Run], keep: Path) -> list[An
     if args.load_annotated:
         saved = json.loads(args.load_annotated.read_text("utf-8"))
         copies = [Annotated(**copy) for copy in saved]
+        # Annotated again: workbooks read since, or whose copies were refused (.xlsm as .xlsx).
+        stale = set(args.again) | {c.file for c in copies if c.code == 2 and not c.copy}
+        now = sorted({r.file for r in runs if r.code in (0, 1)} & stale)
+        now = [f for f in now if Path(f).suffix.lower() in ANNOTATED_SUFFIXES]
+        if now and args.again_refused:
+            copies = [c for c in copies if c.file not in now] + annotate_all(
+                args.folder, [args.folder / f for f in now], keep, args.timeout, 1, False
+            )
         if args.libreoffice:
             untried = [c for c in copies if c.copy and not c.libreoffice]
             if args.libreoffice_copies is not None:  # at most that many, spread out

@@ -161,3 +161,34 @@ def test_the_writers_worksheet_order_is_the_standards() -> None:
     assert order[:6] == ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData")
     start = order.index("conditionalFormatting") + 1
     assert order[start:] == SHEET_ORDER_AFTER_CF
+
+
+def test_refused_files_run_again_keep_libreoffices_verdict(tmp_path: Path, monkeypatch) -> None:
+    """--again-refused: only the refused files run again, with this tree's sources; one still
+    refused keeps what LibreOffice made of it (the file's), one now read loses it."""
+    import shutil
+
+    monkeypatch.setenv("PYTHONPATH", str(ROOT / "src"))
+    script = _script()
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in ("sheetjs-wtf_path.xlsb", "poi-Simple.xlsb"):
+        shutil.copy(CORPUS / name, folder / name)
+    runs = [
+        script.Run("sheetjs-wtf_path.xlsb", "prepare", 2, "old", 0.1, 26.0, False, False, "data"),
+        script.Run("poi-Simple.xlsb", "prepare", 2, "old", 0.1, 26.0, False, False, "no data"),
+        script.Run("a.xlsx", "prepare", 1, "", 0.5, 30.0, False, False),
+    ]
+    out, again = script.run_refused_again(folder, runs, 60, 1, ("prepare",))
+    assert again == ["poi-Simple.xlsb", "sheetjs-wtf_path.xlsb"]
+    assert [(r.file, r.code, r.sentence, r.libreoffice) for r in out] == [
+        ("a.xlsx", 1, "", ""),
+        (
+            "poi-Simple.xlsb",
+            2,
+            '"poi-Simple.xlsb" is damaged or not a workbook this tool can read; open it in '
+            "Excel, save it as .xlsx and try again.",
+            "no data",
+        ),
+        ("sheetjs-wtf_path.xlsb", 1, "", ""),
+    ]
