@@ -50,6 +50,7 @@ COVERED = {
     "files/xls_old.py",
     "files/xlsb_cells.py",
     "files/repack.py",
+    "files/zip_read.py",
     "files/atomic.py",
     "files/xlsx_annotate.py",
     "files/xlsx_package.py",
