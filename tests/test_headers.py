@@ -69,6 +69,13 @@ def test_headers_more_than_a_typo_away_are_left_alone(header):
     assert (found.positions, found.near_misses, found.unused) == ({}, [], [])
 
 
+@pytest.mark.parametrize("error", ["#NAME?", "#name?", " #NAME? ", "#NAME", "#N/A", "#NULL!"])
+def test_a_header_showing_an_error_is_no_cloze_header(error):
+    """A header formula that shows #NAME? is not the Name column ("#NAME?" -> "name")."""
+    found = map_headers([error, "Stage"])
+    assert (found.positions, found.near_misses, found.unused) == ({"Stage": 1}, [], [])
+
+
 def test_exact_header_wins_over_a_variant():
     found = map_headers(["AppID", "App ID"])
     assert found.positions["App ID"] == 1

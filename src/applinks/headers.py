@@ -67,6 +67,18 @@ NAME_ALIASES: tuple[str, ...] = (
 )
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+#: Excel's (and LibreOffice's) error values as a cell shows them; the final "?" or "!" is
+#: optional because some programs drop it when they export.
+_ERROR_VALUE = re.compile(
+    r"#(?:NAME\??|N/A|NULL!?|DIV/0!?|VALUE!?|REF!?|NUM!?|SPILL!?|CALC!?|FIELD!?|BLOCKED!?"
+    r"|CONNECT!?|BUSY!?|UNKNOWN!?|PYTHON!?|EXTERNAL!?|GETTING_DATA)",
+    re.IGNORECASE,
+)
+
+
+def is_error_value(text: str) -> bool:
+    """Return True for text that is one of Excel's error values (``#N/A``, ``#NAME?``)."""
+    return _ERROR_VALUE.fullmatch(text.strip()) is not None
 
 
 def normalize(header: str) -> str:
@@ -159,8 +171,8 @@ def map_headers(headers: Sequence[str], *, name_column: str | None = None) -> He
         if "email" in key:
             result.email_columns.append(pos)
             continue
-        if not header or header in VARIANTS or pos == named:
-            continue
+        if not header or header in VARIANTS or pos == named or is_error_value(header):
+            continue  # (a formula showing #NAME? is no "Name" header)
         canonical = _BY_VARIANT.get(key) or _close_match(key)
         if canonical is None:
             continue

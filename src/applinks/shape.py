@@ -23,13 +23,12 @@ written to the CSV for Cloze, which starts at the headers.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from applinks.headers import is_cloze_header, normalize
+from applinks.headers import is_cloze_header, is_error_value, normalize
 from applinks.numfmt import general_number
 from applinks.table import cell_text
 
@@ -44,14 +43,6 @@ CLEARLY_MORE = 2
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 MAX_CELL_CHARS = 32_767
-
-#: Excel's (and LibreOffice's) error values as a cell shows them; the final "?" or "!" is
-#: optional because some programs drop it when they export.
-_ERROR_VALUE = re.compile(
-    r"#(?:NAME\??|N/A|NULL!?|DIV/0!?|VALUE!?|REF!?|NUM!?|SPILL!?|CALC!?|FIELD!?|BLOCKED!?"
-    r"|CONNECT!?|BUSY!?|UNKNOWN!?|PYTHON!?|EXTERNAL!?|GETTING_DATA)",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -107,11 +98,6 @@ EXCEL_ERRORS = frozenset(
         "#PYTHON!", "#EXTERNAL!",
     }
 )  # fmt: skip
-
-
-def is_error_value(text: str) -> bool:
-    """Return True for text that is one of Excel's error values (``#N/A``, ``#NAME?``)."""
-    return _ERROR_VALUE.fullmatch(text.strip()) is not None
 
 
 def _is_title(row: Sequence[Any]) -> bool:
