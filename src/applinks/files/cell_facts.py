@@ -34,6 +34,19 @@ ZIP_READ_ERRORS: tuple[type[BaseException], ...] = (
     RuntimeError,  # an encrypted part
 )
 
+#: The error values a binary workbook stores by their code, as Excel shows them: BErr, the same
+#: codes in .xls (MS-XLS 2.5.10) and .xlsb (MS-XLSB 2.5.97.2).
+ERROR_CODES = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+    0x2B: "#GETTING_DATA",
+}
+
 #: A number format: its code, or a built-in format's id when no code is known for it.
 NumberFormat = str | int
 

@@ -29,12 +29,13 @@ import re
 import string
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from applinks.errors import InputError
+from applinks.files.xlsb_cells import xlsb_records
 from applinks.files.xlsx_parts import PKG_REL, locate_sheet, normalise_part, workbook_part
 from applinks.files.zip_read import open_part
 from applinks.shape import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
@@ -574,39 +575,6 @@ _XLSB_CELLS = frozenset(range(0x01, 0x0E))
 _XLSB_ROW, _XLSB_BUNDLE_SHEET = 0x00, 0x9C
 
 
-def _xlsb_varint(data: bytes, pos: int, end: int, most: int) -> tuple[int, int] | None:
-    """Read a BIFF12 variable-length number of at most ``most`` bytes; None when truncated."""
-    value = shift = 0
-    for _ in range(most):
-        if pos >= end:
-            return None
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            break
-    return value, pos
-
-
-def _xlsb_records(data: bytes) -> Iterator[tuple[int, int, int]]:
-    """Yield (type, body start, body end) of each BIFF12 record; stop at a truncated one."""
-    pos, end = 0, len(data)
-    while pos < end:
-        kind_read = _xlsb_varint(data, pos, end, 2)
-        if kind_read is None:
-            return
-        kind, pos = kind_read
-        size_read = _xlsb_varint(data, pos, end, 4)
-        if size_read is None:
-            return
-        size, pos = size_read
-        if pos + size > end:
-            return
-        yield kind, pos, pos + size
-        pos += size
-
-
 def inspect_xlsb_sheet(path: Path, sheet: str | None) -> None:
     """Refuse an .xlsb whose chosen sheet has cells past Excel's grid or too far apart.
 
@@ -626,7 +594,7 @@ def inspect_xlsb_sheet(path: Path, sheet: str | None) -> None:
                 rels = ElementTree.fromstring(archive.read(rels_name))
                 targets = {r.get("Id", ""): r.get("Target", "") for r in rels.iter(PKG_REL)}
             part = label = None
-            for kind, start, end in _xlsb_records(book):
+            for kind, start, end in xlsb_records(book):
                 if kind != _XLSB_BUNDLE_SHEET:
                     continue
                 rel_id, after = _xlsb_wide(book, start + 8, end)
@@ -646,7 +614,7 @@ def inspect_xlsb_sheet(path: Path, sheet: str | None) -> None:
     except Exception:  # malformed parts are the reader's to report as damaged
         return
     max_row = max_column = 0
-    for kind, start, end in _xlsb_records(data):
+    for kind, start, end in xlsb_records(data):
         if end - start < 4:
             continue
         value = int.from_bytes(data[start : start + 4], "little")

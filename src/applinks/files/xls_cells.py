@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from applinks.files.cell_builder import StyledCells, wanted_formats
-from applinks.files.cell_facts import CellFacts, NumberFormat, by_column
+from applinks.files.cell_facts import ERROR_CODES, CellFacts, NumberFormat, by_column
 from applinks.shape import MAX_COLUMNS, MAX_ROWS
 
 MIB = 1 << 20
@@ -51,17 +51,6 @@ _NUMBER, _RK, _MULRK, _FORMULA, _BOOLERR, _HLINK = 0x0203, 0x027E, 0x00BD, 0x000
 _BIFF8, _GLOBALS = 0x0600, 0x0005
 _STYLE_XF = 0x0004  # fStyle in the XF record's third 16-bit field
 
-#: BErr values (MS-XLS 2.5.10).
-ERROR_CODES = {
-    0x00: "#NULL!",
-    0x07: "#DIV/0!",
-    0x0F: "#VALUE!",
-    0x17: "#REF!",
-    0x1D: "#NAME?",
-    0x24: "#NUM!",
-    0x2A: "#N/A",
-    0x2B: "#GETTING_DATA",
-}
 
 _HEADER = struct.Struct("<HH")
 _CELL = struct.Struct("<HHH")  # row, column, XF: the head of every cell record

@@ -17,20 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .cell_facts import ZIP_READ_ERRORS, CellFacts
+from .cell_facts import ERROR_CODES, ZIP_READ_ERRORS, CellFacts
 from .xlsx_parts import read_relationships, relationships_part, resolve_target, workbook_part
 
-#: MS-XLSB 2.5.97.2 BErr: the error values by their code, as Excel shows them.
-ERRORS = {
-    0x00: "#NULL!",
-    0x07: "#DIV/0!",
-    0x0F: "#VALUE!",
-    0x17: "#REF!",
-    0x1D: "#NAME?",
-    0x24: "#NUM!",
-    0x2A: "#N/A",
-    0x2B: "#GETTING_DATA",
-}
 _ROW, _CELL_ERROR, _FORMULA_ERROR, _END_SHEET_DATA = 0x0000, 0x0003, 0x000B, 0x0092
 _BUNDLE_SHEET = 0x009C
 XLSB_WORKBOOK = "xl/workbook.bin"
@@ -98,7 +87,7 @@ def _errors(stream: bytes) -> dict[int, dict[int, str]]:
         if kind == _ROW:
             row = int.from_bytes(record[:4], "little") + 1
         elif kind in (_CELL_ERROR, _FORMULA_ERROR) and len(record) > 8:
-            text = ERRORS.get(record[8])
+            text = ERROR_CODES.get(record[8])
             if text is not None and row:
                 out.setdefault(int.from_bytes(record[:4], "little"), {})[row] = text
         elif kind == _END_SHEET_DATA:
@@ -106,22 +95,40 @@ def _errors(stream: bytes) -> dict[int, dict[int, str]]:
     return out
 
 
+def xlsb_records(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """Yield (type, body start, body end) of each BIFF12 record; stop at a truncated one."""
+    pos, end = 0, len(data)
+    while pos < end:
+        kind_read = _varint(data, pos, end, 2)
+        if kind_read is None:
+            return
+        kind, pos = kind_read
+        size_read = _varint(data, pos, end, 4)
+        if size_read is None:
+            return
+        size, pos = size_read
+        if pos + size > end:
+            return
+        yield kind, pos, pos + size
+        pos += size
+
+
+def _varint(data: bytes, pos: int, end: int, most: int) -> tuple[int, int] | None:
+    """Read a BIFF12 variable-length number of at most ``most`` bytes; None when truncated."""
+    value = shift = 0
+    for _ in range(most):
+        if pos >= end:
+            return None
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    return value, pos
+
+
 def _records(stream: bytes) -> Iterator[tuple[int, bytes]]:
-    """Yield (record type, record) of an .xlsb part, in order (a truncated last one too)."""
-    offset, end = 0, len(stream)
-    while offset < end:
-        kind = stream[offset]
-        offset += 1
-        if kind & 0x80:
-            kind = (kind & 0x7F) | (stream[offset] & 0x7F) << 7
-            offset += 1
-        size = shift = 0
-        for _ in range(4):
-            byte = stream[offset]
-            offset += 1
-            size |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
-        yield kind, stream[offset : offset + size]
-        offset += size
+    """Yield (record type, record) of an .xlsb part, in order."""
+    for kind, start, end in xlsb_records(stream):
+        yield kind, stream[start:end]
