@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import IO
 
 from applinks.errors import InputError
-from applinks.files.xlsb_cells import xlsb_records
-from applinks.files.xlsx_parts import PKG_REL, locate_sheet, normalise_part, workbook_part
+from applinks.files.xlsb_cells import locate_xlsb_sheet, xlsb_records
+from applinks.files.xlsx_parts import locate_sheet, workbook_part
 from applinks.files.zip_read import open_part
 from applinks.shape import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 
@@ -572,7 +572,7 @@ def _sector_chain_data(
 
 #: Record types that are cells (their first four bytes are the column), MS-XLSB 2.4.
 _XLSB_CELLS = frozenset(range(0x01, 0x0E))
-_XLSB_ROW, _XLSB_BUNDLE_SHEET = 0x00, 0x9C
+_XLSB_ROW = 0x00
 
 
 def inspect_xlsb_sheet(path: Path, sheet: str | None) -> None:
@@ -584,30 +584,10 @@ def inspect_xlsb_sheet(path: Path, sheet: str | None) -> None:
     """
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            book = archive.read("xl/workbook.bin")
-            rels_name = "xl/_rels/workbook.bin.rels"
-            targets: dict[str, str] = {}
-            if rels_name in names:
-                from defusedxml import ElementTree
-
-                rels = ElementTree.fromstring(archive.read(rels_name))
-                targets = {r.get("Id", ""): r.get("Target", "") for r in rels.iter(PKG_REL)}
-            part = label = None
-            for kind, start, end in xlsb_records(book):
-                if kind != _XLSB_BUNDLE_SHEET:
-                    continue
-                rel_id, after = _xlsb_wide(book, start + 8, end)
-                name, _ = _xlsb_wide(book, after, end)
-                if sheet is None or name == sheet:
-                    target = targets.get(rel_id or "", "")
-                    part = normalise_part(
-                        target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                    )
-                    label = name or ""
-                    break
-            if part is None or part not in names:
+            located = locate_xlsb_sheet(archive, sheet)
+            if located is None or located[0] not in archive.namelist():
                 return
+            part, label = located
             data = archive.read(part)
     except InputError:
         raise
@@ -622,7 +602,6 @@ def inspect_xlsb_sheet(path: Path, sheet: str | None) -> None:
             max_row = max(max_row, min(value, MAX_ROWS))
         elif kind in _XLSB_CELLS:
             max_column = max(max_column, value)
-    label = label or ""
     if max_column >= MAX_COLUMNS:
         raise InputError(
             f'Sheet "{label}" of "{path.name}" has a cell past column XFD (more than 16,384 '
@@ -631,16 +610,3 @@ def inspect_xlsb_sheet(path: Path, sheet: str | None) -> None:
             path=path,
         )
     check_extent(max_column + 1, max_row + 1, sheet=label, path=path)
-
-
-def _xlsb_wide(data: bytes, pos: int, end: int) -> tuple[str | None, int]:
-    """Read an XLWideString (a 4-byte length, then UTF-16 text); None for the null one."""
-    if pos + 4 > end:
-        return None, end
-    count = int.from_bytes(data[pos : pos + 4], "little")
-    if count == 0xFFFFFFFF:
-        return None, pos + 4
-    stop = pos + 4 + 2 * count
-    if stop > end:
-        return None, end
-    return data[pos + 4 : stop].decode("utf-16-le", errors="replace"), stop

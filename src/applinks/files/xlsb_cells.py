@@ -40,16 +40,16 @@ def read_xlsb_facts(path: Path, sheet: str | None, **_unused: Any) -> CellFacts:
     """
     try:
         with zipfile.ZipFile(path) as archive:
-            part = _sheet_part(archive, sheet)
-            if part is None:
+            located = locate_xlsb_sheet(archive, sheet)
+            if located is None:
                 return CellFacts()
-            return CellFacts(errors=_errors(archive.read(part)))
+            return CellFacts(errors=_errors(archive.read(located[0])))
     except _READ_ERRORS:
         return CellFacts()
 
 
-def _sheet_part(archive: zipfile.ZipFile, sheet: str | None) -> str | None:
-    """Return the part of the first sheet (or ``sheet``) the workbook lists, or None."""
+def locate_xlsb_sheet(archive: zipfile.ZipFile, sheet: str | None) -> tuple[str, str] | None:
+    """Return the part and name of the first sheet (or ``sheet``) the workbook lists, or None."""
     book = workbook_part(archive) or XLSB_WORKBOOK
     if not book.endswith(".bin"):
         return None
@@ -58,25 +58,31 @@ def _sheet_part(archive: zipfile.ZipFile, sheet: str | None) -> str | None:
         for rel in read_relationships(archive, relationships_part(book))
         if not rel.external
     }
-    for kind, record in _records(archive.read(book)):
+    data = archive.read(book)
+    for kind, start, end in xlsb_records(data):
         if kind != _BUNDLE_SHEET:
             continue
-        # BrtBundleSh: hsState (4 bytes), iTabID (4), strRelID, strName (each a count of
-        # UTF-16 characters, 4 bytes, then the characters).
-        rel_id, after = _wide_string(record, 8)
-        name, _ = _wide_string(record, after)
+        # BrtBundleSh: hsState (4 bytes), iTabID (4), strRelID, strName.
+        rel_id, after = wide_string(data, start + 8, end)
+        name, _ = wide_string(data, after, end)
         if sheet is None or name == sheet:
-            target = targets.get(rel_id)
-            return resolve_target(book, target) if target else None
+            target = targets.get(rel_id or "")
+            return (resolve_target(book, target), name or "") if target else None
     return None
 
 
-def _wide_string(record: bytes, offset: int) -> tuple[str, int]:
-    (count,) = struct.unpack_from("<I", record, offset)
-    end = offset + 4 + 2 * count
-    if count == 0xFFFFFFFF or end > len(record):  # a null string
-        return "", offset + 4
-    return record[offset + 4 : end].decode("utf-16-le"), end
+def wide_string(data: bytes, pos: int, end: int) -> tuple[str | None, int]:
+    """Read an XLWideString (a 4-byte count of UTF-16 characters, then the characters) that
+    starts at ``pos`` of a record ending at ``end``; None for the null or a truncated one."""
+    if pos + 4 > end:
+        return None, end
+    count = int.from_bytes(data[pos : pos + 4], "little")
+    if count == 0xFFFFFFFF:
+        return None, pos + 4
+    stop = pos + 4 + 2 * count
+    if stop > end:
+        return None, end
+    return data[pos + 4 : stop].decode("utf-16-le", errors="replace"), stop
 
 
 def _errors(stream: bytes) -> dict[int, dict[int, str]]:
