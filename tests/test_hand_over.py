@@ -422,3 +422,26 @@ def test_a_handed_over_workbook_with_an_empty_first_sheet_names_the_sheet_with_d
     for hand_over in (False, True):
         code, stdout, stderr, handed = run_cli(tmp_path, "check", str(path), hand_over=hand_over)
         assert (code, stdout, stderr, handed) == (2, "", sentence, hand_over)
+
+
+@pytest.mark.parametrize(
+    "name", ["poi-64420-macro-sheet.xlsm", "poi-duplicate-filename-case-insensitive.xlsx"]
+)
+def test_a_package_read_from_a_repacked_copy_is_read_so_at_any_size(
+    tmp_path: Path, name: str
+) -> None:
+    """A package python-calamine reads only from a repacked copy is not handed over as it is:
+    a large one is read as a small one is (POI's 64420.xlsm, whose Excel 4.0 macro sheet made
+    python-calamine refuse the workbook; a package with sheet1.xml and Sheet1.xml)."""
+    book = Path(__file__).parent / "data" / "corpus" / name
+    results = {}
+    for hand_over in (False, True):
+        out = tmp_path / f"out-{hand_over}.csv"
+        code, stdout, stderr, handed = run_cli(
+            tmp_path, "export", str(book), "-o", str(out), "--allow-errors", hand_over=hand_over
+        )
+        assert not handed
+        results[hand_over] = (code, stdout.replace(str(out), "OUT"), stderr, out.read_bytes())
+    assert results[True] == results[False]
+    golden = Path(__file__).parent / "golden" / "corpus" / f"{name}.csv"
+    assert results[True][3] == golden.read_bytes()

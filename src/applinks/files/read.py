@@ -72,6 +72,7 @@ def read_then(
             "xl/workbook.xml" in parts
             and workers.available() > 1
             and _sheets_size(path) >= HAND_OVER_FROM
+            and not _needs_repacking(path)  # (the child reads the file as it is)
         ):
             return _read_in_child(path, parts, sheet, links, run)
         table = _or_sheet_with_data(path, sheet, lambda s: _read_zip(path, parts, s, links))
@@ -213,6 +214,11 @@ def _read(
         "or a CSV file and try again.",
         path=path,
     )
+
+
+def _needs_repacking(path: Path) -> bool:
+    with zipfile.ZipFile(path) as archive:
+        return repack.repack_plan(archive) is not None
 
 
 def _read_zip(
