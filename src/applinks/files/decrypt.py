@@ -98,12 +98,12 @@ def _excel95_stream(path: Path) -> bytes | None:
 
 
 def _records(stream: bytes) -> Iterator[tuple[int, int, int]]:
-    """Yield (record type, offset of its body, its length) of a BIFF stream, in order."""
-    offset = 0
-    while offset + 4 <= len(stream):
-        kind, length = struct.unpack_from("<HH", stream, offset)
-        yield kind, offset + 4, min(length, len(stream) - offset - 4)
-        offset += 4 + length
+    """Yield (record type, offset of its body, its length) of a BIFF stream, in order; a
+    record that runs past the stream's end ends it (its bytes are kept as they are)."""
+    from .xls_cells import records
+
+    for kind, start, end in records(stream, 0, len(stream) // 4 + 1):
+        yield kind, start, end - start
 
 
 def _filepass(stream: bytes) -> int | None:
