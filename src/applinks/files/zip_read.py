@@ -13,7 +13,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from types import ModuleType, TracebackType
+from types import ModuleType
 from typing import IO
 
 try:  # (no wheel for every platform: Windows on ARM, Pyodide)
@@ -138,10 +138,5 @@ class PartReader:
     def __enter__(self) -> PartReader:
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
