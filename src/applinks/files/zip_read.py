@@ -10,6 +10,7 @@ by :mod:`zipfile` as before, and a damaged part fails the way :mod:`zipfile` fai
 
 from __future__ import annotations
 
+import contextlib
 import struct
 import zipfile
 import zlib
@@ -54,7 +55,7 @@ def open_part(archive: zipfile.ZipFile, part: str | zipfile.ZipInfo) -> IO[bytes
     return PartReader(handle, info)  # type: ignore[return-value]
 
 
-class PartReader:
+class PartReader(contextlib.AbstractContextManager["PartReader"]):
     """The inflated bytes of one zip part, read from its own file handle.
 
     Like :class:`zipfile.ZipExtFile`: at most the part's declared size is given, and when the
@@ -134,9 +135,6 @@ class PartReader:
 
     def close(self) -> None:
         self._handle.close()
-
-    def __enter__(self) -> PartReader:
-        return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
