@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from publicsuffixlist import PublicSuffixList
 
+from applinks.ahead import ahead
+
 # What a host may contain once lower-cased and in ASCII form. Underscores are tolerated in a
 # host read from a URL (some internal names use them) but not in an App ID.
 _HOST_CHARS = re.compile(r"[a-z0-9._-]+")
@@ -34,6 +36,9 @@ def _psl() -> PublicSuffixList:
     # Built from the bundled snapshot on first use: parsing it takes a noticeable moment, and
     # many callers (the CLI's --help, for one) never need it.
     return PublicSuffixList()
+
+
+ahead(_psl)  # (built while a large sheet is parsed, see applinks.ahead)
 
 
 def _strip_url_parts(text: str) -> str:

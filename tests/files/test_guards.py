@@ -314,6 +314,30 @@ def test_a_far_row_is_found_in_any_chunk(tmp_path: Path, monkeypatch: pytest.Mon
         read_table(path)
 
 
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        # a row of seven digits named only by its <row> (its cell has no reference)
+        ('<row r="1000001"><c><v>1</v></c></row>', guards.SheetScan(max_row=1000001)),
+        ('<row r="3"><c r="AB3"><v>1</v></c></row>', guards.SheetScan(28, 0, 28, 0)),
+        ('<row r="3"><c r="ab3"><v>1</v></c></row>', guards.SheetScan(28, 0, 28, 0)),
+        ('<row r="3"><c r="XFD3" s="1"/></row>', guards.SheetScan(max_column=16384)),
+        (
+            '<row r="1000001"><c r="A1000001"><v>1</v></c></row>',
+            guards.SheetScan(max_row=1000001, used_row=1000001),
+        ),
+        ('<row r="1000001"><c r="AB1000001"/></row>', guards.SheetScan(28, 1000001)),
+        # near ones: one letter, six digits (they bound the rectangle well enough unparsed)
+        ('<row r="999999"><c r="Z999999"><v>1</v></c></row>', guards.SheetScan()),
+    ],
+)
+def test_far_references_are_noted_exactly(cells: str, expected: guards.SheetScan) -> None:
+    first = '<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
+    xml = f"<worksheet><sheetData>{first}{cells}</sheetData></worksheet>"
+    scan = guards.scan_sheet_xml(io.BytesIO(xml.encode()), sheet="Deals", path=Path("b.xlsx"))
+    assert scan == expected
+
+
 @pytest.mark.parametrize("chunk", [64, 256, 1 << 20])
 def test_merges_after_many_rows_are_found_in_any_chunk(
     monkeypatch: pytest.MonkeyPatch, chunk: int

@@ -4,6 +4,7 @@ same errors, as one after the other."""
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import openpyxl
@@ -100,3 +101,30 @@ def test_the_command_line_reads_the_same_table(beside: list[str], tmp_path: Path
     table = read_table(path)
     assert beside == ["applinks-parse"]
     assert (table.headers, [list(row) for row in table.rows]) == _one_after_the_other(VALUES)
+
+
+def test_work_registered_ahead_runs_while_the_parse_thread_is_still_busy(
+    beside: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from applinks import ahead
+
+    seen: list[tuple[str, bool]] = []
+    parsing, released = threading.Event(), threading.Event()
+    real_open = xlsx_in.open_sheet
+
+    def slow_open(*args: object, **kwargs: object) -> object:
+        parsing.set()
+        opened = real_open(*args, **kwargs)  # type: ignore[arg-type]
+        released.wait(5)  # the parse ends only once the task has run
+        return opened
+
+    def task() -> None:
+        seen.append((threading.current_thread().name, parsing.is_set()))
+        released.set()
+
+    monkeypatch.setattr(ahead, "_TASKS", [task])
+    monkeypatch.setattr(xlsx_in, "open_sheet", slow_open)
+    table = xlsx_in.read_workbook(VALUES)
+    assert beside == ["applinks-parse"]
+    assert seen == [("MainThread", True)]  # on the waiting thread, during the parse
+    assert table.headers == _one_after_the_other(VALUES)[0]

@@ -26,7 +26,6 @@ Why each guard exists:
 from __future__ import annotations
 
 import re
-import string
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -258,16 +257,12 @@ class SheetScan:
 _CHUNK = 4 * MIB
 # Cell references that can widen the rectangle: two or more column letters, or a row of seven
 # or more digits (single letters and six digits bound it well enough without parsing). To keep
-# the pass cheap, each chunk's "shape" is searched first as plain bytes (letters become A, digits
-# 0, tabs and line breaks a tab); the patterns run only on chunks that have such a shape. The
-# patterns start with a literal space, which the regular expression engine finds fast; a chunk
-# with an attribute after a tab or line break gets the slower any-white-space version.
-_SHAPES = bytes.maketrans(
-    string.ascii_letters.encode() + string.digits.encode() + b"\r\n",
-    b"A" * 52 + b"0" * 10 + b"\t\t",
-)
-_WIDE_SHAPE = b'A="AA'
-_LONG_SHAPE = b'0000000"'
+# the pass cheap, one search per chunk looks for the start of such a reference (``_FAR``); the
+# exact patterns run only on chunks where it finds one. The patterns start with a literal
+# space, which the regular expression engine finds fast; a chunk with an attribute after a tab
+# or line break gets the slower any-white-space versions.
+_FAR = re.compile(rb' r="(?:[A-Za-z]{2}|[A-Za-z]?\d{7})')
+_FAR_ANY_SPACE = re.compile(rb'\sr="(?:[A-Za-z]{2}|[A-Za-z]?\d{7})')
 _ODD_SPACE = re.compile(rb'[\t\n\r]r="')
 _WIDE_REF = re.compile(rb' r="([A-Za-z]{2,})\d')
 _WIDE_REF_ANY_SPACE = re.compile(rb'\sr="([A-Za-z]{2,})\d')
@@ -319,26 +314,11 @@ def scan_sheet_xml(stream: IO[bytes], *, sheet: str, path: Path) -> SheetScan:
         after_rows = max(0, buf.rfind(b"</row>"))
         if buf.find(b"<mergeCell", after_rows) >= 0:
             scan.merged.extend(m.decode("ascii") for m in _MERGE.findall(buf, after_rows))
-        shape = buf.translate(_SHAPES)
-        # Tabs and line breaks are rare in sheet XML (one byte, a fast search); only where
-        # they occur is the exact check needed.
-        odd = b"\t" in shape and _ODD_SPACE.search(buf) is not None
-        if _WIDE_SHAPE in shape:
-            pattern = _WIDE_REF_ANY_SPACE if odd else _WIDE_REF
-            wide = set(pattern.findall(buf))
-            for letters in wide:
-                scan.max_column = max(scan.max_column, column_number(letters.decode("ascii")))
-            # Only a chunk with a cell past column Z can hold a used one (the shape above also
-            # matches t="inlineStr", so the slower search runs only where the fast one found).
-            for letters in set(_WIDE_USED.findall(buf)) if wide else ():
-                scan.used_column = max(scan.used_column, column_number(letters.decode("ascii")))
-        if _LONG_SHAPE in shape:
-            pattern = _LONG_REF_ANY_SPACE if odd else _LONG_REF
-            long = set(pattern.findall(buf))
-            for digits in long:
-                scan.max_row = max(scan.max_row, int(digits))
-            for digits in set(_LONG_USED.findall(buf)) if long else ():
-                scan.used_row = max(scan.used_row, int(digits))
+        # Tabs and line breaks are rare in sheet XML (one-byte searches); only where they occur
+        # is the any-white-space search needed.
+        odd = (b"\t" in buf or b"\n" in buf or b"\r" in buf) and _ODD_SPACE.search(buf) is not None
+        if (_FAR_ANY_SPACE if odd else _FAR).search(buf):
+            _note_far_cells(scan, buf, odd)
         if scan.max_column > MAX_COLUMNS:
             raise InputError(
                 f'Sheet "{sheet}" of "{path.name}" has a cell past column XFD (more than 16,384 '
@@ -354,6 +334,21 @@ def scan_sheet_xml(stream: IO[bytes], *, sheet: str, path: Path) -> SheetScan:
             )
         if not chunk:
             return scan
+
+
+def _note_far_cells(scan: SheetScan, buf: bytes, odd: bool) -> None:
+    """Note in ``scan`` the widest column and the longest row a chunk's references name, and
+    those of the cells with content (``odd``: attributes may follow a tab or line break)."""
+    wide = set((_WIDE_REF_ANY_SPACE if odd else _WIDE_REF).findall(buf))
+    for letters in wide:
+        scan.max_column = max(scan.max_column, column_number(letters.decode("ascii")))
+    for letters in set(_WIDE_USED.findall(buf)) if wide else ():
+        scan.used_column = max(scan.used_column, column_number(letters.decode("ascii")))
+    long = set((_LONG_REF_ANY_SPACE if odd else _LONG_REF).findall(buf))
+    for digits in long:
+        scan.max_row = max(scan.max_row, int(digits))
+    for digits in set(_LONG_USED.findall(buf)) if long else ():
+        scan.used_row = max(scan.used_row, int(digits))
 
 
 def exact_max_row(stream: IO[bytes]) -> int:

@@ -12,6 +12,7 @@ from operator import getitem, not_
 from pathlib import Path
 from typing import Any
 
+from applinks.ahead import run_while
 from applinks.errors import ApplinksError, InputError, UsageError
 from applinks.headers import column_letter, find_column, map_headers
 from applinks.numfmt import builtin_format, general_number
@@ -82,6 +83,7 @@ def _parse_and_read_facts(path: Path, sheet: str | None) -> tuple[OpenSheet, Cel
         facts_error: Exception | None = None
     except Exception as exc:
         facts, facts_error = None, exc
+    run_while(thread.is_alive)
     thread.join()
     if failed:
         raise failed[0]
