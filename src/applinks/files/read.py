@@ -204,9 +204,7 @@ def _read(
         return _read_zip(path, guards.check_zip(path), sheet, links)
     version = xls_old.old_biff_version(head)
     if version is not None:  # Excel 2.x to 4.0 wrote a bare stream, not an OLE file
-        table = xls_old.read_with_xlrd(path, sheet=sheet, version=version)
-        table.notes.append(_old_note(path, f"an Excel {version} workbook"))
-        return table
+        return _read_with_xlrd(path, sheet, version)
     if suffix in WORKBOOK_SUFFIXES:
         raise InputError(_not_a_workbook(path, head), path=path)
     raise InputError(
@@ -332,32 +330,37 @@ def _read_ole(path: Path, sheet: str | None, links: tuple[str, ...]) -> Table:
 
 def _read_ole_with_a_reader(path: Path, sheet: str | None, links: tuple[str, ...]) -> Table:
     if _is_biff5(path):
-        version = "5.0/95"
         try:
-            table = xls_old.read_with_xlrd(path, sheet=sheet, version=version)
+            return _read_with_xlrd(path, sheet, "5.0/95")
         except InputError as refused:
             try:
                 return xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
             except xlsx_in.ReaderRefused:
                 raise refused from None
-        table.notes.append(_old_note(path, f"an Excel {version} workbook"))
-        return table
     try:
         return xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
     except xlsx_in.ReaderRefused as refused:
         try:
-            table = xls_old.read_with_xlrd(path, sheet=sheet, version=None)
+            return _read_with_xlrd(path, sheet, None)
         except InputError:
             raise refused from None
-    table.notes.append(_old_note(path, "a workbook python-calamine cannot read"))
-    return table
 
 
-def _old_note(path: Path, what: str) -> str:
-    return (
+def _read_with_xlrd(path: Path, sheet: str | None, version: str | None) -> Table:
+    """Read ``path`` with xlrd and add the note that says so and what xlrd does not read.
+
+    ``version`` is the old Excel that wrote the file, or None for a workbook python-calamine
+    refused.
+    """
+    table = xls_old.read_with_xlrd(path, sheet=sheet, version=version)
+    what = "a workbook python-calamine cannot read"
+    if version is not None:
+        what = f"an Excel {version} workbook"
+    table.notes.append(
         f'"{path.name}" is {what}; it was read with xlrd, which shows numbers as their formats '
         "say but does not read hyperlink targets or flag error cells (save it as .xlsx for those)."
     )
+    return table
 
 
 def _is_biff5(path: Path) -> bool:
