@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 from tests.load_module import load_script
 
@@ -10,14 +13,17 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus"
 
 
-def _script():
+@pytest.fixture(scope="module")
+def script() -> ModuleType:
+    """scripts/corpus.py, imported once for the tests that call it."""
     return load_script("corpus")
 
 
-def test_a_panicking_file_is_one_sentence_in_both_commands(tmp_path: Path, monkeypatch) -> None:
+def test_a_panicking_file_is_one_sentence_in_both_commands(
+    script: ModuleType, tmp_path: Path, monkeypatch
+) -> None:
     """Run in a child with this tree's sources: no traceback, no panic, the same sentence."""
     monkeypatch.setenv("PYTHONPATH", str(ROOT / "src"))
-    script = _script()
     runs = script.run_file(CORPUS / "poi-Simple.xlsb", 60)
     sentence = (
         '"poi-Simple.xlsb" is damaged or not a workbook this tool can read; open it in Excel, '
@@ -29,8 +35,7 @@ def test_a_panicking_file_is_one_sentence_in_both_commands(tmp_path: Path, monke
     ]
 
 
-def test_the_summary_counts_exit_codes_and_lists_refusals() -> None:
-    script = _script()
+def test_the_summary_counts_exit_codes_and_lists_refusals(script: ModuleType) -> None:
     runs = [
         script.Run("a.xlsx", "check", 1, "", 0.5, 30.0, False, False),
         script.Run("a.xlsx", "prepare", 1, "", 0.7, 31.0, False, False),
@@ -56,8 +61,9 @@ def test_the_summary_counts_exit_codes_and_lists_refusals() -> None:
     ]
 
 
-def test_refusals_carry_libreoffices_reading_and_are_grouped_by_sentence() -> None:
-    script = _script()
+def test_refusals_carry_libreoffices_reading_and_are_grouped_by_sentence(
+    script: ModuleType,
+) -> None:
     runs = [
         script.Run("a.xls", "prepare", 1, "", 0.5, 30.0, False, False),
         script.Run("b.xls", "prepare", 2, '"b.xls" is empty.', 0.1, 20.0, False, False),
@@ -79,8 +85,7 @@ def test_refusals_carry_libreoffices_reading_and_are_grouped_by_sentence() -> No
     ]
 
 
-def test_the_doc_section_keeps_what_is_written_by_hand(tmp_path) -> None:
-    script = _script()
+def test_the_doc_section_keeps_what_is_written_by_hand(script: ModuleType, tmp_path) -> None:
     doc = tmp_path / "page.md"
     doc.write_text(
         "# Page\n\nCatalogue.\n\n## Real-world files\n\nWhat the runs taught.\n\n"
@@ -110,14 +115,14 @@ def _edited_copy(source: Path, target: Path, part: str, edit) -> Path:
     return target
 
 
-def test_an_annotated_copy_is_held_to_the_original(tmp_path) -> None:
+def test_an_annotated_copy_is_held_to_the_original(script: ModuleType, tmp_path) -> None:
     """A part not well-formed (an undeclared prefix), worksheet elements out of order where the
     original kept the order, and a copy without the check sheet are each named."""
     import zipfile
 
     import openpyxl
 
-    verify = _script().corpus_verify
+    verify = script.corpus_verify
     book = openpyxl.Workbook()
     book.active.title = verify.CHECK_SHEET
     book.active["A1"] = "Name"
@@ -163,13 +168,14 @@ def test_the_writers_worksheet_order_is_the_standards() -> None:
     assert order[start:] == SHEET_ORDER_AFTER_CF
 
 
-def test_refused_files_run_again_keep_libreoffices_verdict(tmp_path: Path, monkeypatch) -> None:
+def test_refused_files_run_again_keep_libreoffices_verdict(
+    script: ModuleType, tmp_path: Path, monkeypatch
+) -> None:
     """--again-refused: only the refused files run again, with this tree's sources; one still
     refused keeps what LibreOffice made of it (the file's), one now read loses it."""
     import shutil
 
     monkeypatch.setenv("PYTHONPATH", str(ROOT / "src"))
-    script = _script()
     folder = tmp_path / "corpus"
     folder.mkdir()
     for name in ("sheetjs-wtf_path.xlsb", "poi-Simple.xlsb"):
