@@ -135,16 +135,16 @@ CASES: list[Case] = [
     for case_id, (app_id, unique_id, template, values, expected) in zip(_URL_IDS, _URL, strict=True)
 ]
 
+#: A cell with no text: the functions of one App ID or one link answer "" for each.
+_NO_TEXT = [("empty", "", ""), ("none", None, ""), ("number", 42.0, "")]
+
 _NAME = [
     ("known", "salesforce.com", "Salesforce"),
     ("any-case", " Salesforce.COM ", "Salesforce"),
     ("brand-differs", "intuit.com", "QuickBooks Online"),
     ("unknown", "example.com", ""),
-    ("empty", "", ""),
-    ("none", None, ""),
-    ("number", 3.0, ""),
 ]
-CASES += _cases("name", "APPLINK_NAME", _NAME)
+CASES += _cases("name", "APPLINK_NAME", _NAME + _NO_TEXT)
 
 _APPID = [
     (
@@ -159,11 +159,8 @@ _APPID = [
     ("bare-suffix", "co.uk", ""),
     ("leading-dot", ".example.com", ""),
     ("ip", "https://10.0.0.1/x", ""),
-    ("empty", "", ""),
-    ("none", None, ""),
-    ("number", 42.0, ""),
 ]
-CASES += _cases("appid", "APPLINK_APPID", _APPID)
+CASES += _cases("appid", "APPLINK_APPID", _APPID + _NO_TEXT)
 
 _ZILLOW = "https://www.zillow.com/homedetails/123-Main-St-Boston-MA-02108/59187422_zpid/"
 _ID = [
