@@ -34,32 +34,20 @@ def _links(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("command", ["fill", "prepare"])
 @pytest.mark.parametrize(
-    ("extra", "message"),
-    [
-        (
-            ["--id-column", "Listing ID"],
-            "--from-url cannot be used with --id-column: the links in the --from-url column say "
-            "which app and record each row is; leave out --id-column.",
-        ),
-        (
-            ["--kind", "record"],
-            "--from-url cannot be used with --kind: the links in the --from-url column say "
-            "which app and record each row is; leave out --kind.",
-        ),
-        (
-            ["--set", "subdomain=acme"],
-            "--from-url cannot be used with --set: the links in the --from-url column say "
-            "which app and record each row is; leave out --set.",
-        ),
-    ],
+    ("option", "value"),
+    [("--id-column", "Listing ID"), ("--kind", "record"), ("--set", "subdomain=acme")],
     ids=["id-column", "kind", "set"],
 )
 def test_from_url_with_an_option_it_would_ignore_is_a_usage_error(
-    tmp_path: Path, command: str, extra: list[str], message: str
+    tmp_path: Path, command: str, option: str, value: str
 ) -> None:
     book = _links(tmp_path)
-    result = run(command, str(book), "--from-url", "Listing URL", *extra)
-    assert (result.returncode, result.stdout, result.stderr) == (2, "", message + "\n")
+    result = run(command, str(book), "--from-url", "Listing URL", option, value)
+    message = (
+        f"--from-url cannot be used with {option}: the links in the --from-url column say "
+        f"which app and record each row is; leave out {option}.\n"
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", message)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["links.csv"]
 
 
