@@ -344,3 +344,16 @@ def test_the_sheet_that_fails_its_checksum_is_refused(tmp_path: Path) -> None:
         "written; open the file in Excel, save it again and try again.",
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_an_xlsb_says_its_number_formats_are_not_read() -> None:
+    """An .xlsb's cell facts are its error cells only: its numbers are written plain, and the
+    table says so, naming the column that holds them (SheetJS's wtf_path.xlsb: column D)."""
+    from applinks.files.read import read_table
+
+    table = read_table(CORPUS / "sheetjs-wtf_path.xlsb")
+    assert table.notes == [
+        "Number formats are not read from .xlsb files, so the numbers in column D are written "
+        "as plain numbers (a zip code shown as 02134 would be written 2134); save the workbook "
+        "as .xlsx to keep what Excel shows."
+    ]

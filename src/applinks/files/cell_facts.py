@@ -106,6 +106,8 @@ class CellFacts:
     values: dict[int, dict[int, Cell]] = field(default_factory=dict)
     #: Formula cells with no saved result, which the reader gives as empty (.xlsx only).
     formulas_without_values: int = 0
+    #: False when the file's number formats were not read (an .xlsb's: only its errors are).
+    formats_read: bool = True
 
     def style_at(self, row: int, column: int) -> int | None:
         """Return the wanted style of the number cell at (row, column), or None."""

@@ -38,14 +38,15 @@ def read_xlsb_facts(path: Path, sheet: str | None, **_unused: Any) -> CellFacts:
     Empty facts when the sheet cannot be found or read (python-calamine reports a damaged
     file itself). The keyword arguments of the other fact readers are accepted and unused.
     """
+    errors: dict[int, dict[int, str]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             located = locate_xlsb_sheet(archive, sheet)
-            if located is None:
-                return CellFacts()
-            return CellFacts(errors=_errors(archive.read(located[0])))
+            if located is not None:
+                errors = _errors(archive.read(located[0]))
     except _READ_ERRORS:
-        return CellFacts()
+        pass
+    return CellFacts(errors=errors, formats_read=False)
 
 
 def locate_xlsb_sheet(archive: zipfile.ZipFile, sheet: str | None) -> tuple[str, str] | None:

@@ -192,7 +192,7 @@ def sheet_table(
         raise
     except Exception as exc:
         raise _damaged(path, chosen) from exc
-    if facts is None or path.suffix.lower() == ".xlsb":  # (an .xlsb's facts are its errors)
+    if facts is None or not facts.formats_read:
         note = _formats_not_read(table, path)
         if note:
             table.notes.append(note)
