@@ -168,7 +168,7 @@ def _copy_part(
 
 def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
     """Copy every part of ``package`` to ``handle``, editing the ones the annotation changes."""
-    archive = package.archive
+    archive, book = package.archive, package.workbook_path
     used = set(package.names)
     # Beside the workbook part, wherever the package has it ("xl/" is only the usual place).
     sheets = PurePosixPath(package.workbook_path).parent / "worksheets"
@@ -184,11 +184,11 @@ def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
     if styles_part is None and dxf_ids:  # the colours need a styles part: Excel's default one
         # (A part of that name that nothing links to may be in the package: not written over.)
         styles_part = _free_name(used, sheets.parent, "styles{}.xml", first="")
-        styles_rid = unused_id(add_relationship(package.rels, rid, check_part, package))
+        styles_rid = unused_id(add_relationship(package.rels, rid, check_part, book))
     types, rels = package.content_types, package.rels
     if styles_rid:
         types = add_content_type(types, str(styles_part), STYLES_CT)
-        rels = add_relationship(rels, styles_rid, str(styles_part), package, STYLES_TYPE)
+        rels = add_relationship(rels, styles_rid, str(styles_part), book, STYLES_TYPE)
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
         for info in archive.infolist():
             name = info.filename
@@ -202,7 +202,7 @@ def _write_package(package: Package, plan: Plan, handle: IO[bytes]) -> None:
             elif name == package.workbook_path:
                 out.writestr(target, add_sheet(package.workbook, rid, package.sheets))
             elif name == package.rels_path:
-                out.writestr(target, add_relationship(rels, rid, check_part, package))
+                out.writestr(target, add_relationship(rels, rid, check_part, book))
             elif name == package.sheet_path:
                 # The big part: a faster deflate level costs about an eighth more bytes.
                 target._compresslevel = SHEET_COMPRESSLEVEL  # type: ignore[attr-defined]

@@ -58,7 +58,7 @@ class Package:
         folder = PurePosixPath(self.workbook_path).parent
         self.rels_path = str(folder / "_rels" / (PurePosixPath(self.workbook_path).name + ".rels"))
         self.rels = self.read_text(self.rels_path)
-        self.sheets = _sheets(self.workbook)
+        self.sheets = listed_sheets(self.workbook)
         if any(name == CHECK_SHEET for name, _, _ in self.sheets):
             raise UsageError(
                 f'The workbook already has a sheet named "{CHECK_SHEET}"; annotate the original '
@@ -144,7 +144,7 @@ def _resolve(folder: PurePosixPath, target: str) -> str:
     return "/".join(parts)
 
 
-def _sheets(workbook: str) -> list[tuple[str, str, str]]:
+def listed_sheets(workbook: str) -> list[tuple[str, str, str]]:
     """Return ``(name, sheetId, r:id)`` for each sheet of workbook.xml, in order."""
     root = ElementTree.fromstring(workbook)
     out = []
@@ -236,18 +236,21 @@ def add_content_type(text: str, part: str, content_type: str = WORKSHEET_CT) -> 
 
 
 def add_relationship(
-    text: str, rid: str, part: str, package: Package, kind: str = WORKSHEET_TYPE
+    text: str, rid: str, part: str, workbook_path: str, kind: str = WORKSHEET_TYPE
 ) -> str:
-    """Return the workbook's relationships with ``rid`` pointing at ``part`` (a worksheet
-    unless ``kind`` says otherwise)."""
-    folder = PurePosixPath(package.workbook_path).parent
+    """Return the workbook's relationships (the workbook part is ``workbook_path``) with ``rid``
+    pointing at ``part`` (a worksheet unless ``kind`` says otherwise)."""
+    folder = PurePosixPath(workbook_path).parent
     target = str(PurePosixPath(part).relative_to(folder))
     rel = f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>'
     return insert_before_close(text, "Relationships", rel)
 
 
-def add_sheet(text: str, rid: str, sheets: list[tuple[str, str, str]]) -> str:
-    """Return workbook.xml with the check sheet added last to its sheet list."""
+def add_sheet(
+    text: str, rid: str, sheets: list[tuple[str, str, str]], name: str = CHECK_SHEET
+) -> str:
+    """Return workbook.xml with the sheet ``name`` (the check sheet unless said) added last to
+    its sheet list (``sheets``: those it lists, see :func:`listed_sheets`)."""
     sheet_id = max(int(s[1]) for s in sheets) + 1
     prefix = prefix_of(text, "sheets")
     rel_prefix = _prefix_in_scope(text, REL_NS, ("workbook", "sheets"))
@@ -255,7 +258,7 @@ def add_sheet(text: str, rid: str, sheets: list[tuple[str, str, str]]) -> str:
         rid_attr = f'r:id="{rid}" xmlns:r="{REL_NS}"'
     else:
         rid_attr = f'{rel_prefix}:id="{rid}"'
-    element = f'<{prefix}sheet name="{CHECK_SHEET}" sheetId="{sheet_id}" {rid_attr}/>'
+    element = f'<{prefix}sheet name={quoteattr(name)} sheetId="{sheet_id}" {rid_attr}/>'
     return insert_before_close(text, f"{prefix}sheets", element)
 
 
