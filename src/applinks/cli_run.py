@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from applinks.cli_messages import cli_message
-from applinks.errors import ApplinksError
+from applinks.errors import ApplinksError, ReadAgain
 from applinks.files.panics import is_panic
 from applinks.files.read import read_then
 from applinks.table import Table
@@ -33,6 +33,8 @@ def outcome(ctx: click.Context, work: Callable[[], object]) -> int:
     try:
         with _sigterm_as_interrupt():
             work()
+    except ReadAgain:  # (the reader reads the input again, whole, and the work runs again)
+        raise
     except ApplinksError as error:
         if _debug(ctx):
             raise
@@ -74,12 +76,15 @@ def run_on_table(
     """
     ctx = click.get_current_context()
     links = (from_url,) if from_url else ()
+    told: set[str] = set()  # (notes are told once, when the input is read again too)
 
     def run(reading: Callable[[], Table]) -> int:
         def work() -> None:
             table = reading()
             for note in table.notes:
-                click.echo(f"Note: {note}", err=True)
+                if note not in told:
+                    told.add(note)
+                    click.echo(f"Note: {note}", err=True)
             body(table)
 
         return outcome(ctx, work)

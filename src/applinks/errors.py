@@ -192,3 +192,9 @@ class MissingSettings(TemplateError):
         whose = f"for {self.app_name}" if self.app_name else f'"{self.template}"'
         noun = "setting" if len(self.names) == 1 else "settings"
         return f"The URL template {whose} needs the {noun} {_quoted(self.names, ' and ')}"
+
+
+class ReadAgain(Exception):  # noqa: N818 - a request, not a failure
+    """The input must be read again, whole: a faster way of reading it did not hold for this
+    file (see :mod:`applinks.files.xlsx_halves`). Raised where rows are read, caught by the
+    caller that started the read, which reads again and runs again; never reaches the user."""

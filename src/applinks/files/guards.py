@@ -31,7 +31,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from applinks.errors import InputError
 from applinks.files.xlsb_cells import locate_xlsb_sheet, xlsb_records
@@ -379,11 +379,15 @@ def check_extent(columns: int, rows: int, *, sheet: str, path: Path) -> None:
         )
 
 
-def inspect_xlsx_sheet(path: Path, sheet: str | None) -> SheetScan | None:
+def inspect_xlsx_sheet(
+    path: Path, sheet: str | None, also: Callable[[int], Callable[[bytes], object]] | None = None
+) -> SheetScan | None:
     """Scan the worksheet of an .xlsx/.xlsm that the reader will load (the first, or ``sheet``).
 
     Returns None when the sheet cannot be located (the reader then reports it). Raises
     InputError when the sheet's cells reach past Excel's grid or span more than MAX_CELLS.
+    ``also``: given the length of the sheet's XML, returns a function that is given the XML
+    too, piece by piece, as the scan reads it (one inflating of the part for both).
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -393,7 +397,9 @@ def inspect_xlsx_sheet(path: Path, sheet: str | None) -> SheetScan | None:
             part, label = located
             try:
                 with open_part(archive, part) as stream:
-                    scan = scan_sheet_xml(stream, sheet=label, path=path)
+                    size = archive.getinfo(part).file_size
+                    given = stream if also is None else cast("IO[bytes]", _Tee(stream, also(size)))
+                    scan = scan_sheet_xml(given, sheet=label, path=path)
             except zipfile.BadZipFile as exc:  # its bytes fail their checksum: not read
                 raise InputError(
                     f'Sheet "{label}" of "{path.name}" is damaged and cannot be read; open the '
@@ -413,6 +419,19 @@ def inspect_xlsx_sheet(path: Path, sheet: str | None) -> SheetScan | None:
         raise
     except Exception:  # malformed parts are the reader's to report as damaged
         return None
+
+
+class _Tee:
+    """A stream of bytes whose every read is also given to ``also``."""
+
+    def __init__(self, stream: IO[bytes], also: Callable[[bytes], object]) -> None:
+        self._stream, self._also = stream, also
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        if data:
+            self._also(data)
+        return data
 
 
 # ---------------------------------------------------------------------------------------------

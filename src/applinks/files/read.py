@@ -9,11 +9,11 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from applinks import workers
-from applinks.errors import CsvHasNoSheets, InputError
+from applinks.errors import CsvHasNoSheets, InputError, ReadAgain
 from applinks.shape import MAX_COLUMNS
 from applinks.table import Table
 
-from . import csv_in, decrypt, guards, repack, xls_old, xlsx_in
+from . import csv_in, decrypt, guards, repack, xls_old, xlsx_halves, xlsx_in
 from .cell_facts import CellFacts
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -75,7 +75,13 @@ def read_then(
             and not _needs_repacking(path)  # (the child reads the file as it is)
         ):
             return _read_in_child(path, parts, sheet, links, run)
-        table = _or_sheet_with_data(path, sheet, lambda s: _read_zip(path, parts, s, links))
+        try:
+            with xlsx_halves.allowed():  # a large sheet may be parsed in two halves
+                table = _or_sheet_with_data(path, sheet, lambda s: _read_zip(path, parts, s, links))
+                table = _checked(table, path)
+                return run(lambda: table)
+        except ReadAgain:  # the halves did not make the sheet: read it whole, run again
+            table = _or_sheet_with_data(path, sheet, lambda s: _read_zip(path, parts, s, links))
     else:
         processes = workers.available()
         table = _or_sheet_with_data(
@@ -236,10 +242,13 @@ def _read_package(
     path: Path, parts: AbstractSet[str], sheet: str | None, links: tuple[str, ...]
 ) -> Table:
     spreadsheet_ml = not parts & {"xl/workbook.bin", "content.xml"}
-    scan = guards.inspect_xlsx_sheet(path, sheet) if spreadsheet_ml else None
+    # A large sheet read in one process is cut in two halves as the guards scan it.
+    cutter = xlsx_halves.Cutter() if spreadsheet_ml and xlsx_in.halves_wanted(path) else None
+    also = cutter.begin if cutter is not None else None
+    scan = guards.inspect_xlsx_sheet(path, sheet, also) if spreadsheet_ml else None
     if "xl/workbook.bin" in parts:
         guards.inspect_xlsb_sheet(path, sheet)
-    table = xlsx_in.read_workbook(path, sheet=sheet, link_columns=links)
+    table = xlsx_in.read_workbook(path, sheet=sheet, link_columns=links, cut=cutter)
     if scan is not None:
         table.notes.extend(_scan_notes(scan, table))
     return table

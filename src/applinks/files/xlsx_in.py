@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import threading
@@ -20,7 +21,9 @@ from applinks.rows import BLOCK, LazyRows, Row, blank, chunks, trimmed_blocks
 from applinks.shape import find_header, header_text, unused_columns
 from applinks.shown import carries_meaning
 from applinks.table import APP_CONTENT_URL, Cell, Table
+from applinks.workers import available
 
+from . import xlsx_halves
 from .as_shown import ShownCells
 from .cell_facts import CellFacts
 from .decrypt import password_sentence
@@ -32,7 +35,11 @@ from .xlsx_cells import facts_sheet_name, read_cell_facts
 
 
 def read_workbook(
-    path: Path, *, sheet: str | None = None, link_columns: Collection[str] = ()
+    path: Path,
+    *,
+    sheet: str | None = None,
+    link_columns: Collection[str] = (),
+    cut: xlsx_halves.Cutter | None = None,
 ) -> Table:
     """Read one worksheet of an .xlsx/.xlsm/.xlsb/.xls/.ods file, values as the user sees them.
 
@@ -41,9 +48,10 @@ def read_workbook(
     the file says how a cell is shown (:func:`read_facts`), the cell is what Excel shows: a zip
     under ``00000`` is the text ``02134``, an error cell its ``#N/A``, and in the App Content
     URL column a hyperlink's target rather than its text (``link_columns``: columns whose
-    targets are kept in ``Table.links``). Empty cells are ``None``.
+    targets are kept in ``Table.links``). Empty cells are ``None``. ``cut``: the sheet's XML
+    cut in two halves as another pass read it, for :func:`halves_wanted`.
     """
-    opened, facts = _parse_and_read_facts(path, sheet)
+    opened, facts = _parse_and_read_facts(path, sheet, cut)
     return sheet_table(opened, path, sheet=sheet, facts=facts, link_columns=link_columns)
 
 
@@ -51,7 +59,9 @@ def read_workbook(
 PARSE_BESIDE_FROM = 1 << 20
 
 
-def _parse_and_read_facts(path: Path, sheet: str | None) -> tuple[OpenSheet, CellFacts | None]:
+def _parse_and_read_facts(
+    path: Path, sheet: str | None, cut: xlsx_halves.Cutter | None = None
+) -> tuple[OpenSheet, CellFacts | None]:
     """Parse the sheet and read its cell facts; at the same time where it pays.
 
     python-calamine parses without holding Python's lock, so on a machine with two processors
@@ -66,14 +76,26 @@ def _parse_and_read_facts(path: Path, sheet: str | None) -> tuple[OpenSheet, Cel
     ):
         opened = open_sheet(path, sheet=sheet)
         return opened, read_facts(path, opened.name)
+    # (cut here, before the parse starts: the cut holds Python's lock much of the time, and
+    # beside the pass over the facts it would take three times as long)
+    split = xlsx_halves.split_sheet(path, sheet, cut) if halves_wanted(path) else None
     parsed: list[OpenSheet] = []
     failed: list[BaseException] = []
+    first_parsed = threading.Event()
 
     def parse() -> None:
         try:
+            halves = _open_halves(path, split) if split is not None else None
+            if halves is not None:
+                parsed.append(halves)
+                first_parsed.set()
+                halves.data.parse_second()  # while the rows of the first half are checked
+                return
             parsed.append(open_sheet(path, sheet=sheet))
         except BaseException as exc:  # handed to the caller below, panics included
             failed.append(exc)
+        finally:
+            first_parsed.set()
 
     # A daemon thread: Ctrl-C stops the run at once, not after the parse.
     thread = threading.Thread(target=parse, name="applinks-parse", daemon=True)
@@ -83,8 +105,8 @@ def _parse_and_read_facts(path: Path, sheet: str | None) -> tuple[OpenSheet, Cel
         facts_error: Exception | None = None
     except Exception as exc:
         facts, facts_error = None, exc
-    run_while(thread.is_alive)
-    thread.join()
+    run_while(lambda: not first_parsed.is_set())
+    first_parsed.wait()
     if failed:
         raise failed[0]
     if facts_error is not None:
@@ -92,6 +114,51 @@ def _parse_and_read_facts(path: Path, sheet: str | None) -> tuple[OpenSheet, Cel
     if sheet is None and parsed[0].name != facts_sheet_name(path):
         facts = read_facts(path, parsed[0].name)  # (the two readers chose different sheets)
     return parsed[0], facts
+
+
+#: Package size from which a command reading in one process parses the sheet in two halves,
+#: checking the first half's rows while the second is parsed (:mod:`.xlsx_halves`).
+HALVES_FROM = 8 << 20
+
+
+def halves_wanted(path: Path) -> bool:
+    """Return True when the sheet of ``path`` is to be parsed in two halves (see HALVES_FROM):
+    a large .xlsx or .xlsm, read in one process on two processors, by a caller that can read
+    it again whole (:func:`~applinks.files.xlsx_halves.allowed`)."""
+    return (
+        xlsx_halves.is_allowed()
+        and xlsx_halves.FAST_DEFLATE
+        and available() == 1
+        and (os.cpu_count() or 1) >= 2
+        and FACT_READERS.get(path.suffix.lower()) is read_cell_facts
+        and path.stat().st_size >= max(HALVES_FROM, PARSE_BESIDE_FROM)
+    )
+
+
+def _open_halves(path: Path, split: xlsx_halves.SplitBook) -> OpenSheet | None:
+    """Parse the first half of the sheet from a copy of the package cut in two, or return None
+    (the sheet is then parsed whole, as the file is)."""
+    import python_calamine as calamine
+
+    try:
+        with quiet_panics():
+            book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(split.package))
+            first = book.get_sheet_by_name(split.sheet)
+            listed = _Listed(
+                [n for n in book.sheet_names if n != split.second],
+                list(book.sheets_metadata)[:-1],  # (the second half is listed last)
+            )
+    except Exception:
+        return None
+    return OpenSheet(listed, split.sheet, xlsx_halves.TwoHalves(book, split, first))
+
+
+@dataclass
+class _Listed:
+    """The sheets of a workbook read from a copy cut in two, as the file lists them."""
+
+    sheet_names: list[str]
+    sheets_metadata: list[Any]
 
 
 @dataclass
