@@ -8,8 +8,7 @@ read that quietly fell back to the whole sheet would prove nothing), and that th
 must not be cut were not. Each case is read with the second half parsed before any row is
 given, and after the first row is given: which rows the reader has seen when the second half
 arrives decides whether the halves must be read again, so both orders are fixed, not left to
-timing. Differences found are marked as expected failures (``KNOWN`` and its kin), each with
-what differs, until they are fixed.
+timing.
 """
 
 from __future__ import annotations
@@ -878,8 +877,8 @@ CASES = [
     Case(hidden_first_sheet),
     Case(formulas_without_results),
     Case(no_row_numbers, splits=False),
-    Case(tiny, splits=False),
-    Case(inline_tiny, splits=False),
+    Case(tiny, splits=True),  # (cut: only the size of the package keeps small ones whole)
+    Case(inline_tiny, splits=True),
 ]
 IDS = [
     case.build.__name__
@@ -892,31 +891,10 @@ IDS = [
 assert len(set(IDS)) == len(IDS)
 
 
-_DAMAGED = (
-    "sheet_table turns the ReadAgain the halves raise while the table is built (the rows looked "
-    "at for the header, the width or the unused columns reach a second half wider than the "
-    "first) into ReaderRefused: "
-)
-#: Differences found, by case and order: each fails until it is fixed, then must be unmarked.
-KNOWN: dict[tuple[str, str], str] = {
-    ("header_in_the_second_half", "late"): _DAMAGED + "'Sheet \"Sheet\" ... is damaged'",
-    ("header_blank_at_the_end", "late"): _DAMAGED + "'Sheet \"Sheet\" ... is damaged'",
-    ("empty_first_sheet_data_low", "late"): _DAMAGED
-    + 'sheet "Data" is passed over as damaged, so the sentence says the workbook has '
-    'nothing in it instead of naming sheet "Data"',
-    **dict.fromkeys(
-        [("tiny", "first"), ("tiny", "late"), ("inline_tiny", "first"), ("inline_tiny", "late")],
-        "split_sheet cuts a sheet of 3 rows (the table is the same)",
-    ),
-}
-
-
 def _cases() -> Iterator[Any]:
     for case, name in zip(CASES, IDS, strict=True):
         for order in ("first", "late"):
-            reason = KNOWN.get((name, order))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            yield pytest.param(case, order, id=f"{name}-second-half-{order}", marks=marks)
+            yield pytest.param(case, order, id=f"{name}-second-half-{order}")
 
 
 @pytest.mark.parametrize(("case", "order"), list(_cases()))
@@ -949,13 +927,6 @@ COMMAND_CASES = [
     header_blank_at_the_end,
     header_in_the_second_half,
 ]
-#: Differences found on the command line, by workbook and order (as ``KNOWN``).
-KNOWN_COMMANDS: dict[tuple[str, str], str] = {
-    ("header_in_the_second_half", "late"): _DAMAGED + "exit 2, 'Sheet \"Sheet\" ... is damaged'",
-    ("header_blank_at_the_end", "late"): _DAMAGED + "exit 2, 'Sheet \"Sheet\" ... is damaged'",
-}
-
-
 #: Each command with options that write every output it has.
 COMMANDS = {
     "prepare": ["--app", "zillow.com", "--allow-errors", "-o", "out.csv", "--report", "r.json"],
@@ -971,9 +942,7 @@ def _command_cases() -> Iterator[Any]:
         for command in COMMANDS:
             for order in ("first", "late"):
                 name = f"{build.__name__}-{command}-second-half-{order}"
-                reason = KNOWN_COMMANDS.get((build.__name__, order))
-                marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-                yield pytest.param(build, command, order, id=name, marks=marks)
+                yield pytest.param(build, command, order, id=name)
 
 
 @pytest.mark.parametrize(("build", "command", "order"), list(_command_cases()))
@@ -1050,15 +1019,7 @@ def _sheets(draw: st.DrawFn) -> list[list[Any]]:
     "order",
     [
         pytest.param("first", id="second-half-first"),
-        pytest.param(
-            "late",
-            id="second-half-late",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=_DAMAGED
-                + "a sheet of 2 rows, A1 an empty text and B2 the number 0, is 'damaged'",
-            ),
-        ),
+        pytest.param("late", id="second-half-late"),
     ],
 )
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -1189,18 +1150,10 @@ def _outcome_or_raised(read: Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
         return ("raised", type(exc), str(exc))
 
 
-#: Differences found in the stored workbooks, by file name and order (as ``KNOWN``).
-KNOWN_STORED: dict[tuple[str, str], str] = {
-    ("sheetjs-issue.xlsx", "late"): _DAMAGED + "'Sheet \"test\" ... is damaged'",
-}
-
-
 def _stored_cases() -> Iterator[Any]:
     for path in _corpus():
         for order in ("first", "late"):
-            reason = KNOWN_STORED.get((path.name, order))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            yield pytest.param(path, order, id=f"{path.name}-second-half-{order}", marks=marks)
+            yield pytest.param(path, order, id=f"{path.name}-second-half-{order}")
 
 
 @pytest.mark.parametrize(("path", "order"), list(_stored_cases()))

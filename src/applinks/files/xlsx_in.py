@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from applinks.ahead import run_while
-from applinks.errors import ApplinksError, InputError, UsageError
+from applinks.errors import ApplinksError, InputError, ReadAgain, UsageError
 from applinks.headers import column_letter, find_column, map_headers
 from applinks.numfmt import builtin_format, general_number
 from applinks.rows import BLOCK, LazyRows, Row, blank, chunks, trimmed_blocks
@@ -255,7 +255,7 @@ def sheet_table(
     except EmptySheet as empty:
         empty.sheets = tuple(opened.workbook.sheet_names)
         raise
-    except ApplinksError:
+    except (ApplinksError, ReadAgain):  # (ReadAgain: the halves ask to read the sheet whole)
         raise
     except Exception as exc:
         raise _damaged(path, chosen) from exc
