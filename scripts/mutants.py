@@ -244,7 +244,7 @@ TESTS_OF: dict[str, tuple[str, ...]] = {
         "tests/files/test_old_formats.py",
     ),
     "files/zip_read.py": ("tests/files/test_zip_read.py", "tests/files/test_guards.py"),
-    "files/xlsx_halves.py": ("tests/files/test_xlsx_halves.py",),
+    "files/xlsx_halves.py": ("tests/files/test_xlsx_halves.py", "tests/files/test_halves.py"),
     "files/guards.py": (
         "tests/files/test_guards.py",
         "tests/test_hand_over.py",

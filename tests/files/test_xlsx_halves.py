@@ -181,6 +181,14 @@ def test_a_cell_right_of_every_cell_of_the_first_half_is_read_as_in_the_whole_sh
     monkeypatch.setattr(xlsx_in, "HALVES_FROM", 0)
     _second_half_parsed(when, monkeypatch)
     runs: list[object] = []
+    reads: list[Path] = []
+    real_read = xlsx_in.read_workbook
+
+    def counted(path: Path, **kwargs: object) -> object:
+        reads.append(path)
+        return real_read(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(xlsx_in, "read_workbook", counted)
 
     def run(reading: object) -> int:
         runs.append("started")
@@ -192,8 +200,12 @@ def test_a_cell_right_of_every_cell_of_the_first_half_is_read_as_in_the_whole_sh
     assert halves == [True]  # cut (and, read again, whole: outside the reads that may be cut)
     assert (expected.headers, expected.unused_columns) == (["Name", "Zillow ID", "", ""], (2,))
     whole = (expected.headers, [list(r) for r in expected.rows], (2,))
-    # late: the first run stopped where its rows met the wider half, the second ran whole
-    assert runs == ["started", whole] if when == "late" else runs == [whole]
+    # late: the first run stopped where its rows met the wider half, the second ran whole;
+    # early: the second half's width counted from the start, one read, one run
+    if when == "late":
+        assert (runs, reads) == (["started", whole], [path, path])
+    else:
+        assert (runs, reads) == ([whole], [path])
 
 
 def test_a_sheet_read_in_halves_is_the_sheet_read_whole(
