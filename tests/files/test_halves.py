@@ -356,25 +356,22 @@ def header_empty_at_the_end(path: Path) -> Path:
 def header_blank_at_the_end(path: Path) -> Path:
     """Headers A-B, then a header cell that shows nothing (a space); data in column E only, in
     the second half: the table's width is found by a pass over every row."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["Name", "Zillow ID", " "])
-    for i in range(2, ROWS + 2):
-        sheet.append([f"Home {i}", 1_000_000 + i])
-        if i > 500 and i % 11 == 0:
-            sheet.cell(i, 5, f"e{i}")
-    return _saved(book, path)
+    return _far_right(path, " ", lambda i: f"e{i}")
 
 
 def header_empty_data_far_right(path: Path) -> Path:
     """Headers A-B, then an empty header C; data in column E only, in the second half."""
+    return _far_right(path, "", lambda i: i * 1.5)
+
+
+def _far_right(path: Path, third_header: str, value: Callable[[int], object]) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["Name", "Zillow ID", ""])
+    sheet.append(["Name", "Zillow ID", third_header])
     for i in range(2, ROWS + 2):
         sheet.append([f"Home {i}", 1_000_000 + i])
         if i > 500 and i % 11 == 0:
-            sheet.cell(i, 5, i * 1.5)
+            sheet.cell(i, 5, value(i))
     return _saved(book, path)
 
 
@@ -619,12 +616,7 @@ def empty_first_sheet_data_low(path: Path) -> Path:
     book = openpyxl.Workbook()
     book.active.title = "Styled"
     _styled_only(book.active)
-    data = book.create_sheet("Data")
-    fill = PatternFill("solid", fgColor="FFFF00")
-    for row in range(1, 351):
-        for column in range(1, 31):
-            data.cell(row, column).fill = fill
-    _sheet_of_listings(data, first_row=351, rows=250, seed=9)
+    _listings_low(book.create_sheet("Data"), seed=9)
     return _saved(book, path)
 
 
@@ -782,13 +774,17 @@ def header_in_the_second_half(path: Path) -> Path:
     """Hundreds of styled empty rows, wide, above the header: most of the sheet's XML comes
     before its header row."""
     book = openpyxl.Workbook()
-    sheet = book.active
+    _listings_low(book.active, seed=8)
+    return _saved(book, path)
+
+
+def _listings_low(sheet: Any, seed: int) -> None:
+    """350 rows of 30 styled empty cells, then 250 listings with their header in row 351."""
     fill = PatternFill("solid", fgColor="FFFF00")
     for row in range(1, 351):
         for column in range(1, 31):
             sheet.cell(row, column).fill = fill
-    _sheet_of_listings(sheet, first_row=351, rows=250, seed=8)
-    return _saved(book, path)
+    _sheet_of_listings(sheet, first_row=351, rows=250, seed=seed)
 
 
 def data_only_in_the_second_half(path: Path) -> Path:
