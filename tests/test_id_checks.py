@@ -137,15 +137,16 @@ READ_BACK_ROWS = [
 
 
 @pytest.mark.parametrize(
-    ("plain", "odd"),
-    [(True, ""), (False, " "), (True, "?ref=caf\u00e9")],
+    ("valid", "odd", "at"),
+    [(True, "", -1), (False, " ", -1), (True, "?ref=caf\u00e9", 1)],
     ids=["plain links", "one link not plain", "one link not plain but valid"],
 )
-def test_links_that_give_back_their_id_whole_report(plain: bool, odd: str) -> None:
+def test_links_that_give_back_their_id_whole_report(valid: bool, odd: str, at: int) -> None:
     """An encoded id reads decoded, a short link as no id, an id of an app whose ids are in
     capitals in capitals; an id that does not fit its app is read by the app's other link
     forms (Zillow's finds the zpid in the link). A block with a link that is not plain (read
-    whole) reads its plain links back as a block of plain links does."""
+    whole) reads its plain links back as a block of plain links does; a valid link that is not
+    plain (row 3's, which opens another record than its id) is read whole, its id from it."""
     mine = [
         AppEntry("example.com", "Example", kinds={"record": "https://example.com/r/{id}"}),
         AppEntry("bit.ly", "Bitly", kinds={"link": "https://bit.ly/{id}"}),
@@ -155,9 +156,9 @@ def test_links_that_give_back_their_id_whole_report(plain: bool, odd: str) -> No
     registry = load_registry().with_overrides(mine)
     rows = [list(row) for row in READ_BACK_ROWS]
     if odd.isspace():  # (a link with a space before it: not a web address)
-        rows[-1][-1] = odd + rows[-1][-1]
+        rows[at][-1] = odd + rows[at][-1]
     elif odd:  # (a link with a letter outside ASCII: a web address, not a plain one)
-        rows[-1][-1] += odd
+        rows[at][-1] += odd
     report = check(Table(LINK, rows), registry=registry)
     found = [(i.row, i.column, i.code, i.value, i.suggestion) for i in report]
     assert found == [
@@ -169,5 +170,5 @@ def test_links_that_give_back_their_id_whole_report(plain: bool, odd: str) -> No
         (9, "App Unique ID", "unique-id-not-app-format", "x7654321", ""),
         (9, "App Unique ID", "unique-id-url-mismatch", "x7654321", "7654321"),
         (10, "App Unique ID", "unique-id-url-mismatch", "ab-1", "AB-1"),
-        *([] if plain else [(11, "App Content URL", "url-invalid", rows[-1][-1], "")]),
+        *([] if valid else [(11, "App Content URL", "url-invalid", rows[-1][-1], "")]),
     ]

@@ -116,11 +116,10 @@ def unique_id_not_app_format(b: Rows) -> list[Issue]:
         return []
     from applinks.check_list import mangled_reason  # (imported here: that module imports this)
 
-    hits = list(map(and_, wanted, map(bad.__contains__, zip(app_ids, uids, strict=True))))
     # Not on an id Excel has damaged: unique-id-mangled says what went wrong with it already.
     cells = b.uid_cells
-    for i in compress(range(b.size), hits):
-        hits[i] = not mangled_reason(cells[i])
+    found = map(and_, wanted, map(bad.__contains__, zip(app_ids, uids, strict=True)))
+    hits = [hit and not mangled_reason(cells[i]) for i, hit in enumerate(found)]
     return b.issues_at(
         hits,
         "unique-id-not-app-format",
