@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from applinks import ahead
@@ -35,15 +41,38 @@ def test_nothing_runs_when_there_is_no_wait(tasks: list[object]) -> None:
     assert len(tasks) == 1  # still there for the next wait
 
 
-def test_a_failing_task_is_left_for_its_caller(tasks: list[object]) -> None:
+def test_a_failing_task_does_not_stop_the_others_and_its_caller_meets_the_error(
+    tasks: list[object],
+) -> None:
     ran: list[str] = []
+    tries: list[int] = []
 
+    @functools.cache
     def broken() -> None:
+        tries.append(1)
         raise OSError("snapshot missing")
 
     ahead.ahead(broken)
     ahead.ahead(lambda: ran.append("next"))
-    ahead.run_while(lambda: True)  # no exception here: the caller that needs it meets it
-    assert ran == ["next"]
+    ahead.run_while(lambda: True)  # no exception here
+    assert (ran, tries) == (["next"], [1])
     with pytest.raises(OSError, match="snapshot missing"):
-        broken()
+        broken()  # built again where it is needed (a failure is not kept as done)
+    assert tries == [1, 1]
+
+
+def test_the_public_suffix_list_is_registered_when_its_module_is_imported() -> None:
+    """In a fresh interpreter: importing the checks registers the list's builder ahead."""
+    program = (
+        "import applinks.checks, applinks.ahead, applinks.domains as d; "
+        "print(applinks.ahead._TASKS == [d._psl])"
+    )
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": src},
+    )
+    assert done.stdout == "True\n"

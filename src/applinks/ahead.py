@@ -5,9 +5,11 @@ the cell facts meanwhile is often done first and would wait idle. A module that 
 slow-to-build value soon (the Public Suffix List) registers its builder here, and the waiting
 thread builds it (:func:`run_while`) instead of the pass over the rows later.
 
-A task is a cached builder: running it ahead only fills its cache. Its errors are left for the
-caller that needs the value to meet (the task is run again then), so running ahead changes
-nothing but when the work is done.
+A task is a cached builder: running it ahead only fills its cache. It runs whether or not the
+command turns out to need it (a sheet without App IDs never asks for the Public Suffix List),
+on time that thread would spend waiting anyway. Its errors are left for the caller that needs
+the value to meet (the task is run again then), so running ahead changes nothing but when the
+work is done.
 """
 
 from __future__ import annotations
