@@ -11,14 +11,13 @@ import pytest
 
 from applinks.files import guards
 from applinks.header_checks import describe_rows, header_issues
-from applinks.headers import map_headers
+from applinks.headers import is_error_value, map_headers
 from applinks.shape import (
     HEADER_SEARCH_ROWS,
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_ROWS,
     find_header,
-    is_error_value,
     is_header_cell,
 )
 from applinks.table import Table
@@ -50,6 +49,14 @@ CASES: dict[str, tuple[list[list[Any]], tuple[int, tuple[int, ...]]]] = {
     # A data row that repeats one header names one header, however many times.
     "one-header-repeated": (
         [["Name", "Notes", "Zip"], ["UNIQUEID", "UNIQUEID", "UNIQUEID"]],
+        (0, ()),
+    ),
+    # ... and spelt four ways, it still names one (App Unique ID).
+    "one-header-spelt-four-ways": (
+        [
+            ["Name", "Stage", "Other", "x"],
+            ["Unique ID", "App Unique ID", "AppUID", "App Record ID"],
+        ],
         (0, ()),
     ),
     "two-cell-title": ([["Agent:", "Jane Doe"], HEADER, DATA], (1, (0,))),

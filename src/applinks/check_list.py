@@ -36,7 +36,7 @@ from applinks.domains import (
     host_of,
     registrable_domain,
 )
-from applinks.headers import NAME, STAGE, HeaderMap
+from applinks.headers import EXCEL_ERRORS, NAME, STAGE, HeaderMap
 from applinks.id_checks import (
     duplicate_issues,
     note_pairs,
@@ -45,7 +45,6 @@ from applinks.id_checks import (
 )
 from applinks.issues import Issue, make_issue
 from applinks.registry import Registry
-from applinks.shape import EXCEL_ERRORS
 from applinks.table import APP_CONTENT_URL, APP_ID, APP_NAME, APP_UNIQUE_ID, Cell, cell_text
 
 if TYPE_CHECKING:

@@ -67,11 +67,18 @@ NAME_ALIASES: tuple[str, ...] = (
 )
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-#: Excel's (and LibreOffice's) error values as a cell shows them; the final "?" or "!" is
-#: optional because some programs drop it when they export.
+#: The error values a cell can show, exactly as Excel shows them.
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+        "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+        "#PYTHON!", "#EXTERNAL!",
+    }
+)  # fmt: skip
+#: The same in text, in any case: the final "?" or "!" is optional because some programs drop
+#: it when they export.
 _ERROR_VALUE = re.compile(
-    r"#(?:NAME\??|N/A|NULL!?|DIV/0!?|VALUE!?|REF!?|NUM!?|SPILL!?|CALC!?|FIELD!?|BLOCKED!?"
-    r"|CONNECT!?|BUSY!?|UNKNOWN!?|PYTHON!?|EXTERNAL!?|GETTING_DATA)",
+    "|".join(re.escape(error.rstrip("!?")) + "[!?]?" for error in sorted(EXCEL_ERRORS)),
     re.IGNORECASE,
 )
 
@@ -88,12 +95,20 @@ def normalize(header: str) -> str:
 
 _BY_VARIANT = {v: canon for canon, variants in VARIANTS.items() for v in variants}
 _ALIAS_KEYS = tuple(normalize(a) for a in NAME_ALIASES)
-_RECOGNISED = frozenset(_BY_VARIANT) | frozenset(_ALIAS_KEYS)
+#: Every spelling the headers know (a name for the Name column too) -> the Cloze header it names.
+_NAMED = {**dict.fromkeys(_ALIAS_KEYS, NAME), **_BY_VARIANT}
+
+
+def cloze_header_of(text: str) -> str | None:
+    """Return the Cloze header that ``text`` is, or is a known spelling of, or a name for (the
+    Name column's); None for anything else, an error value among them (``#NAME?`` is no
+    "Name" header once its punctuation is dropped)."""
+    return None if is_error_value(text) else _NAMED.get(normalize(text))
 
 
 def is_cloze_header(text: str) -> bool:
     """Return True for a Cloze header, a known spelling of one, or a name for the Name column."""
-    return normalize(text) in _RECOGNISED
+    return cloze_header_of(text) is not None
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from applinks.headers import is_cloze_header, is_error_value, normalize
+from applinks.headers import cloze_header_of, is_cloze_header
 from applinks.numfmt import general_number
 from applinks.table import cell_text
 
@@ -71,8 +71,9 @@ def find_header(rows: Iterable[Sequence[Any]]) -> HeaderRow | None:
     if not filled:
         found = next(((i, r) for i, r in enumerate(rows, len(top)) if _filled(r)), None)
         return HeaderRow(found[0], found[1]) if found is not None else None
-    # Distinct headers: a row that repeats one ("Unique ID" three times) names one, like data.
-    counts = {i: len({normalize(c) for c in top[i] if is_header_cell(c)}) for i in filled}
+    # Distinct Cloze headers: a row that repeats one ("Unique ID" three times, or spelt three
+    # ways) names one, like data.
+    counts = {i: len({_header_of(c) for c in top[i]} - {None}) for i in filled}
     index = next((i for i in filled if not _is_title(top[i])), filled[0])
     most = 0  # the most Cloze headers in one row above the row looked at
     for i in filled:
@@ -87,17 +88,12 @@ def is_header_cell(value: Any) -> bool:
 
     Numbers, dates, booleans and Excel's error values (``#NAME?``) are never headers.
     """
-    return type(value) is str and not is_error_value(value) and is_cloze_header(value)
+    return type(value) is str and is_cloze_header(value)
 
 
-#: The error values a cell can show, exactly as Excel shows them.
-EXCEL_ERRORS = frozenset(
-    {
-        "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-        "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
-        "#PYTHON!", "#EXTERNAL!",
-    }
-)  # fmt: skip
+def _header_of(value: Any) -> str | None:
+    """Return the Cloze header a cell names (see :func:`is_header_cell`), or None."""
+    return cloze_header_of(value) if type(value) is str else None
 
 
 def _is_title(row: Sequence[Any]) -> bool:

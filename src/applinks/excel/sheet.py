@@ -58,11 +58,10 @@ from applinks.excel.ranges import (
 )
 from applinks.files.csv_out import default_output_path, write_cloze_csv
 from applinks.files.eml_out import SUPPORT_ADDRESS, check_csv_for_draft, write_draft
-from applinks.headers import column_letter, find_column, map_headers
+from applinks.headers import EXCEL_ERRORS, column_letter, find_column, map_headers
 from applinks.issues import Report
 from applinks.operations import FillResult, LinkSource, fill_links, resolve_app
 from applinks.registry import AppEntry, Registry, load_registry
-from applinks.shape import EXCEL_ERRORS
 from applinks.table import APP_LINK_HEADERS, APP_UNIQUE_ID, Cell, Table, cell_text
 from applinks.wording import counted as _count
 from applinks.wording import listing as _listing
