@@ -25,6 +25,8 @@ from pathlib import Path
 
 from applinks.errors import InputError
 
+from .xls_cells import records
+
 #: The password Excel uses when the user gave none (documented in MS-OFFCRYPTO 2.4.2.3 and
 #: MS-XLS 2.4.117: "VelvetSweatshop").
 DEFAULT_PASSWORD = "VelvetSweatshop"
@@ -44,11 +46,15 @@ def password_sentence(name: str) -> str:
 def is_encrypted(path: Path) -> bool:
     """Return True for an OLE file that holds an encrypted workbook (any variant)."""
     import msoffcrypto
+    from msoffcrypto.format.xls97 import Xls97File
 
     try:
         with path.open("rb") as handle:
-            if msoffcrypto.OfficeFile(handle).is_encrypted():
+            office = msoffcrypto.OfficeFile(handle)
+            if office.is_encrypted():
                 return True
+            if isinstance(office, Xls97File):  # it has a "Workbook" stream: not Excel 95's
+                return False
     except Exception:  # not an Office file msoffcrypto knows: maybe an Excel 95 one
         pass
     book = _excel95_stream(path)
@@ -86,32 +92,19 @@ _FILEPASS, _BOUNDSHEET, _EOF = 0x002F, 0x0085, 0x000A
 
 def _excel95_stream(path: Path) -> bytes | None:
     """Return the workbook stream of an Excel 5.0/95 compound file ("Book"), else None."""
-    import olefile
+    from .xls_old import workbook_stream  # here: xls_old imports xlsx_in, which imports this
 
-    try:
-        with olefile.OleFileIO(str(path)) as ole:
-            if ole.exists("Book") and not ole.exists("Workbook"):
-                return bytes(ole.openstream("Book").read())
-    except Exception:  # olefile raises several types for damaged files: the reader reports it
-        return None
-    return None
-
-
-def _records(stream: bytes) -> Iterator[tuple[int, int, int]]:
-    """Yield (record type, offset of its body, its length) of a BIFF stream, in order; a
-    record that runs past the stream's end ends it (its bytes are kept as they are)."""
-    from .xls_cells import records
-
-    for kind, start, end in records(stream, 0, len(stream) // 4 + 1):
-        yield kind, start, end - start
+    found = workbook_stream(path, excel95=True)
+    return None if found is None else found[1]
 
 
 def _filepass(stream: bytes) -> int | None:
     """Return the password verifier of an Excel 95 workbook's FILEPASS record, else None."""
-    for kind, body, length in _records(stream):
+    # At most one record per byte: every record of the stream is read.
+    for kind, body, end in records(stream, 0, len(stream)):
         if kind == _EOF:  # the workbook globals end here; FILEPASS comes before
             return None
-        if kind == _FILEPASS and length == 4:
+        if kind == _FILEPASS and end - body == 4:
             return int(struct.unpack_from("<H", stream, body + 2)[0])
     return None
 
@@ -133,7 +126,8 @@ def _decrypted_excel95(path: Path, stream: bytes) -> bytes:
     # value and the obfuscated ones by -1 (-2: the part of BOUNDSHEET after its 4 clear bytes).
     plain: list[int] = []
     hidden = bytearray(len(stream))
-    for kind, body, length in _records(stream):
+    for kind, body, end in records(stream, 0, len(stream)):
+        length = end - body
         header = list(stream[body - 4 : body])
         if kind == _FILEPASS:
             plain += [0, 0, *header[2:], *[0] * length]

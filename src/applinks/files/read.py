@@ -374,13 +374,7 @@ def _read_with_xlrd(path: Path, sheet: str | None, version: str | None) -> Table
 
 def _is_biff5(path: Path) -> bool:
     """Return True for an OLE file whose workbook stream is Excel 5.0/95's ("Book")."""
-    import olefile
-
-    try:
-        with olefile.OleFileIO(str(path)) as ole:
-            return bool(ole.exists("Book") and not ole.exists("Workbook"))
-    except (OSError, ValueError):
-        return False
+    return xls_old.workbook_stream(path, excel95=True) is not None
 
 
 def _read_decrypted(path: Path, sheet: str | None, links: tuple[str, ...]) -> Table:

@@ -92,8 +92,8 @@ def read_with_xlrd(path: Path, *, sheet: str | None, version: str | None) -> Tab
         raise CannotRead(cannot_read(path.name, version), path=path)
     book = _open_book(filename=str(path))
     if book is None:
-        stream = _workbook_stream(path)
-        book = None if stream is None else _open_book(file_contents=stream)
+        found = workbook_stream(path)
+        book = None if found is None else _open_book(file_contents=found[1])
     if book is None:
         sentence = (
             cannot_read(path.name, version)
@@ -119,8 +119,13 @@ def _open_book(**source: Any) -> Any:
     return None
 
 
-def _workbook_stream(path: Path) -> bytes | None:
-    """Return the workbook stream of a compound file as olefile reads it, or None.
+def workbook_stream(path: Path, *, excel95: bool = False) -> tuple[str, bytes] | None:
+    """Return the name of a compound file's workbook stream and its bytes as olefile reads
+    them, or None when it has none or cannot be read.
+
+    "Workbook" holds an Excel 97 or later workbook (BIFF8), "Book" an Excel 5.0/95 one (BIFF5);
+    a file with both is Excel 97's. With ``excel95``, only a "Book" stream is read (None for an
+    Excel 97 workbook, whose stream is left unread).
 
     xlrd reads every FAT sector the header lists, olefile (like LibreOffice) only as many as
     it says it has, so a file with a bad sector number after those opens this way. Its size
@@ -132,8 +137,10 @@ def _workbook_stream(path: Path) -> bytes | None:
         with olefile.OleFileIO(str(path)) as ole:
             for name in ("Workbook", "Book"):
                 if ole.exists(name):
-                    return bytes(ole.openstream(name).read())
-    except Exception:  # olefile raises several types for damaged files
+                    if excel95 and name != "Book":
+                        return None
+                    return name, bytes(ole.openstream(name).read())
+    except Exception:  # olefile raises several types for damaged files: the reader reports it
         return None
     return None
 
