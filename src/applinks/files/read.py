@@ -235,7 +235,7 @@ def _read_zip(
     if plan is None:
         return _read_package(path, parts, sheet, links)
     with repack.repacked_copy(path, plan) as copy:
-        return _read_package(copy, set(plan.values()), sheet, links)
+        return _read_package(copy, set(plan.parts.values()), sheet, links)
 
 
 def _read_package(

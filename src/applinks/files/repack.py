@@ -1,7 +1,7 @@
 """Give python-calamine a repacked copy of a package whose parts it would not find.
 
 Excel finds a workbook's parts through the package's relationships; python-calamine looks for
-some of them at their usual names. Two kinds of package that Excel and LibreOffice open are
+some of them at their usual names. Three kinds of package that Excel and LibreOffice open are
 read from a private copy (see :func:`~applinks.files.decrypt.private_copy`) with the parts
 where python-calamine looks, every part's bytes unchanged:
 
@@ -26,31 +26,45 @@ import posixpath
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from .cell_facts import ZIP_READ_ERRORS
 from .decrypt import private_copy
-from .xlsx_parts import read_relationships, relationships_part, resolve_target, workbook_part
+from .xlsx_parts import (
+    ROOT_RELATIONSHIPS,
+    read_relationships,
+    relationships_part,
+    resolve_target,
+    workbook_part,
+)
+from .xlsx_xml import WORKSHEET_TYPE
 
 XLSB_WORKBOOK = "xl/workbook.bin"
-ROOT_RELATIONSHIPS = "_rels/.rels"
 #: The relationship types of Excel 4.0 macro sheets (last piece), which python-calamine does not
 #: know: it refuses the whole workbook. They are worksheets of cells (and macro formulas).
 MACRO_SHEETS = ("xlMacrosheet", "xlIntlMacrosheet")
-WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 _MACRO_TYPE_PREFIX = "http://schemas.microsoft.com/office/2006/relationships/"
 
 
-def repack_plan(archive: zipfile.ZipFile) -> dict[str, str] | None:
-    """Return the parts of a repacked copy (old name -> new name; a part left out is absent),
-    or None when python-calamine reads the package as it is (or it is too damaged to tell:
-    the reader reports that)."""
+class Plan(NamedTuple):
+    """The layout of a repacked copy."""
+
+    #: Old name -> new name; a part left out is absent.
+    parts: dict[str, str]
+    #: The package's workbook part (its old name), None when it has none.
+    workbook: str | None
+
+
+def repack_plan(archive: zipfile.ZipFile) -> Plan | None:
+    """Return the layout of a repacked copy, or None when python-calamine reads the package as
+    it is (or it is too damaged to tell: the reader reports that)."""
     try:
         return _plan(archive)
     except ZIP_READ_ERRORS:
         return None
 
 
-def _plan(archive: zipfile.ZipFile) -> dict[str, str] | None:
+def _plan(archive: zipfile.ZipFile) -> Plan | None:
     names = list(dict.fromkeys(archive.namelist()))  # (a name written twice is one part)
     plan = {name: name for name in names}
     book = workbook_part(archive)
@@ -62,7 +76,7 @@ def _plan(archive: zipfile.ZipFile) -> dict[str, str] | None:
         _is_macro_sheet(rel.type) for rel in read_relationships(archive, relationships_part(book))
     )
     unchanged = len(plan) == len(names) and all(old == new for old, new in plan.items())
-    return None if unchanged and not macro_sheets else plan
+    return None if unchanged and not macro_sheets else Plan(plan, book)
 
 
 def _left_out(archive: zipfile.ZipFile, names: list[str]) -> set[str]:
@@ -109,7 +123,7 @@ def _relationship_targets(archive: zipfile.ZipFile, names: list[str]) -> set[str
 
 
 @contextlib.contextmanager
-def repacked_copy(path: Path, plan: dict[str, str]) -> Iterator[Path]:
+def repacked_copy(path: Path, plan: Plan) -> Iterator[Path]:
     """Yield a private copy of the package ``path`` laid out as ``plan`` says, then remove it.
 
     The copy has the file's own name, so every sentence names the user's file. The package's
@@ -117,16 +131,16 @@ def repacked_copy(path: Path, plan: dict[str, str]) -> Iterator[Path]:
     """
     out = io.BytesIO()
     with zipfile.ZipFile(path) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
-        book = workbook_part(archive)
-        for old, new in plan.items():
+        book, parts = plan.workbook, plan.parts
+        for old, new in parts.items():
             info = archive.getinfo(old)  # (of a name written twice, the last, as zipfile reads)
             data = archive.read(info)
             if (
                 info.filename == ROOT_RELATIONSHIPS
                 and book is not None
-                and plan.get(book, book) != book
+                and parts.get(book, book) != book
             ):
-                data = _pointed_to(data, book, plan[book])
+                data = _pointed_to(data, book, parts[book])
             elif old.endswith(".rels"):
                 data = _macro_sheets_as_worksheets(data)
             copy.writestr(new, data)

@@ -27,10 +27,17 @@ from applinks.check_sheet import CHECK_SHEET
 from applinks.errors import InputError, UsageError
 from applinks.table import Cell, Table
 
-from .xlsx_xml import MAIN_NS, PKG_REL_NS, REL_NS, cell_xml, insert_before_close, prefix_of
+from .xlsx_xml import (
+    MAIN_NS,
+    PKG_REL_NS,
+    REL_NS,
+    WORKSHEET_TYPE,
+    cell_xml,
+    insert_before_close,
+    prefix_of,
+)
 
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-WORKSHEET_TYPE = REL_NS + "/worksheet"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 STYLES_TYPE = REL_NS + "/styles"
 STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"

@@ -17,6 +17,8 @@ REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}i
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 WORKBOOK_PART = "xl/workbook.xml"
+#: The package's own relationships: they name its main part.
+ROOT_RELATIONSHIPS = "_rels/.rels"
 OFFICE_DOCUMENT = "/officeDocument"
 
 
@@ -88,7 +90,7 @@ def workbook_part(archive: zipfile.ZipFile) -> str | None:
     ``xl/workbook.xml`` (used when the relationships say nothing), some elsewhere
     (``wtf/workbook.xml``, ``workbook.xml``). None when there is none.
     """
-    for rel in read_relationships(archive, "_rels/.rels"):
+    for rel in read_relationships(archive, ROOT_RELATIONSHIPS):
         if rel.type.endswith(OFFICE_DOCUMENT) and not rel.external:
             part = resolve_target("", rel.target)
             if has_part(archive, part):
