@@ -246,7 +246,8 @@ def run_refused_again(
         run.file = str(Path(run.file).relative_to(folder))
         if run.code not in (0, 1):
             run.libreoffice = verdicts.get((run.file, run.command), "")
-    return [r for r in runs if r.file not in set(again)] + fresh, again
+    replaced = set(again)
+    return [r for r in runs if r.file not in replaced] + fresh, again
 
 
 #: Workbooks whose annotated copies are checked (the kinds ``--annotate`` writes).
@@ -619,13 +620,11 @@ def _run_mode(args: argparse.Namespace, commands: tuple[str, ...], keep: Path) -
     """Run (or load) the runs, check what was asked, print the summary and write the files."""
     started = time.perf_counter()
     left = 0
-    args.again = []
+    again: list[str] = []
     if args.load:
         runs = [Run(**run) for run in json.loads(args.load.read_text("utf-8"))]
         if args.again_refused:
-            runs, args.again = run_refused_again(
-                args.folder, runs, args.timeout, args.jobs, commands
-            )
+            runs, again = run_refused_again(args.folder, runs, args.timeout, args.jobs, commands)
     else:
         runs, left = run_all(args.folder, args.timeout, args.jobs, args.time_box, commands)
     text = summary(runs)
@@ -643,7 +642,7 @@ def _run_mode(args: argparse.Namespace, commands: tuple[str, ...], keep: Path) -
         args.save.write_text(json.dumps([asdict(run) for run in runs], indent=0), "utf-8")
     annotated: list[str] = []
     if args.annotate or args.load_annotated:
-        copies = _annotated(args, runs, keep)
+        copies = _annotated(args, runs, keep, again)
         annotated = ["", "### Annotated copies", "", *annotated_report(copies)]
         print("\n".join(annotated))
     intro = _INTRO.format(
@@ -661,20 +660,25 @@ def _run_mode(args: argparse.Namespace, commands: tuple[str, ...], keep: Path) -
     return 0
 
 
-def _annotated(args: argparse.Namespace, runs: list[Run], keep: Path) -> list[Annotated]:
+def _annotated(
+    args: argparse.Namespace, runs: list[Run], keep: Path, again: list[str]
+) -> list[Annotated]:
     """Annotate every .xlsx/.xlsm the runs read (or load the copies of an earlier run, and load
-    those not yet tried in LibreOffice); save them when asked."""
+    those not yet tried in LibreOffice); save them when asked. ``again``: the files run again
+    (``--again-refused``)."""
     if args.load_annotated:
         saved = json.loads(args.load_annotated.read_text("utf-8"))
         copies = [Annotated(**copy) for copy in saved]
-        # Annotated again: workbooks read since, or whose copies were refused (.xlsm as .xlsx).
-        stale = set(args.again) | {c.file for c in copies if c.code == 2 and not c.copy}
-        now = sorted({r.file for r in runs if r.code in (0, 1)} & stale)
-        now = [f for f in now if Path(f).suffix.lower() in ANNOTATED_SUFFIXES]
-        if now and args.again_refused:
-            copies = [c for c in copies if c.file not in now] + annotate_all(
-                args.folder, [args.folder / f for f in now], keep, args.timeout, 1, False
-            )
+        if args.again_refused:
+            # Annotated again: workbooks read since, or whose copies were refused (.xlsm as .xlsx).
+            stale = set(again) | {c.file for c in copies if c.code == 2 and not c.copy}
+            now = {r.file for r in runs if r.code in (0, 1)} & stale
+            now = {f for f in now if Path(f).suffix.lower() in ANNOTATED_SUFFIXES}
+            if now:
+                paths = [args.folder / f for f in sorted(now)]
+                copies = [c for c in copies if c.file not in now] + annotate_all(
+                    args.folder, paths, keep, args.timeout, 1, False
+                )
         if args.libreoffice:
             untried = [c for c in copies if c.copy and not c.libreoffice]
             if args.libreoffice_copies is not None:  # at most that many, spread out
