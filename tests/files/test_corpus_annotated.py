@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -20,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus"
 
 
-def _script():
+@pytest.fixture(scope="module")
+def script() -> ModuleType:
+    """scripts/corpus.py, imported once for the tests that call it."""
     return load_script("corpus")
 
 
@@ -46,9 +49,8 @@ WORKBOOKS = {
 
 
 @pytest.fixture(scope="module")
-def copies(tmp_path_factory: pytest.TempPathFactory) -> list:
+def copies(script: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> list:
     """Annotate every workbook of the corpus once for the tests of this module."""
-    script = _script()
     keep = tmp_path_factory.mktemp("copies")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PYTHONPATH", str(ROOT / "src"))
@@ -71,11 +73,11 @@ def test_every_copy_is_well_formed_in_order_and_loads_in_openpyxl(copies: list) 
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_loads_every_copy(copies: list, tmp_path: Path) -> None:
+def test_libreoffice_loads_every_copy(script: ModuleType, copies: list, tmp_path: Path) -> None:
     """One conversion call for all the copies: each loads with its check sheet."""
     if shutil.which("soffice") is None:
         pytest.skip("needs LibreOffice (soffice)")
-    verify = _script().corpus_verify
+    verify = script.corpus_verify
     written = [Path(c.copy) for c in copies if c.copy]
     converted = verify.libreoffice_convert(written, tmp_path, batch=len(written))
     assert {
