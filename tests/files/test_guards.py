@@ -227,6 +227,21 @@ def test_formula_with_saved_result_is_read_silently(tmp_path: Path) -> None:
     assert (table.rows, table.notes) == ([["A", 10, 2]], [])
 
 
+def test_a_formula_whose_saved_text_is_empty_has_its_result(tmp_path: Path) -> None:
+    """=IF(A2="x","x","") shows nothing, and Excel and LibreOffice save that empty text as the
+    formula's value (``<c t="str"><f>...</f><v></v></c>``): no note asks to save it again.
+    The workbook is saved by LibreOffice, which calculates the formulas."""
+    from tests.office import convert
+
+    rows = [["Name", "Flag"], *([f"{n} Elm", f'=IF(A{n}="x","x","")'] for n in (2, 3, 4))]
+    (tmp_path / "source").mkdir()
+    saved = convert(_book(tmp_path / "source" / "f.xlsx", rows), "xlsx", tmp_path)
+    with zipfile.ZipFile(saved) as package:
+        assert package.read(SHEET).count(b't="str"><f') == 3  # (saved as text formulas)
+    table = read_table(saved)
+    assert (table.rows, table.notes) == ([["2 Elm", None], ["3 Elm", None], ["4 Elm", None]], [])
+
+
 def test_hidden_first_sheet_is_read_and_noted(tmp_path: Path) -> None:
     workbook = Workbook()
     hidden = workbook.active

@@ -42,6 +42,8 @@ KINDS = (
     "master",
     "follower",
     "no_result",
+    "text_no_result",
+    "empty_text",
 )
 NUMBERS = ("number", "number_n", "formula_number")
 
@@ -123,10 +125,17 @@ def cell_xml(draw: st.DrawFn, model: Model, row: int, column: int, write_ref: bo
             model.errors[cell] = shown
         elif formula:
             model.found.formulas_without_values += 1
-    elif kind == "no_result":  # a formula not calculated: no value, or an empty one
+    elif kind == "no_result":  # a formula not calculated: no value, or an empty one (openpyxl)
         value = draw(st.sampled_from(["", f"<{p}v/>", f"<{p}v></{p}v>", f"<{p}v> </{p}v>"]))
-        kind_attr, body = "str", f"<{p}f>A1&amp;B1</{p}f>{value}"
+        kind_attr, body = "", f"<{p}f>A1&amp;B1</{p}f>{value}"
+        style = None  # (a styled one would be a number cell under its style, with no number)
         model.found.formulas_without_values += 1
+    elif kind == "text_no_result":  # a formula of text not calculated: no value at all
+        kind_attr, body = "str", f"<{p}f>A1&amp;B1</{p}f>"
+        model.found.formulas_without_values += 1
+    elif kind == "empty_text":  # a formula of text whose saved value is "" (Excel's ="")
+        value = draw(st.sampled_from([f"<{p}v/>", f"<{p}v></{p}v>", f"<{p}v> </{p}v>"]))
+        kind_attr, body = "str", f'<{p}f>IF(A1="x","x","")</{p}f>{value}'
     elif kind in ("link", "link_reference", "master"):
         target = draw(st.text(alphabet='ab/:."&<', min_size=1, max_size=8))
         name = draw(st.sampled_from(["HYPERLINK", "hyperlink", "_xlfn.HYPERLINK", " HyperLink "]))

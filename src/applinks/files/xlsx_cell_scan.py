@@ -252,6 +252,7 @@ class _Patterns:
     formula_empty: re.Pattern[bytes]
     follower: re.Pattern[bytes]
     no_result: re.Pattern[bytes]
+    empty_text_result: re.Pattern[bytes]
 
     @classmethod
     def make(cls, prefix: bytes, wanted: list[int]) -> _Patterns:
@@ -309,6 +310,13 @@ class _Patterns:
             no_result=re.compile(
                 rb"(?:<" + p + rb"f\b[^>]*/>|</" + p + rb"f>)\s*"
                 rb"(?:<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>)?\s*</" + p + rb"c>"
+            ),
+            # ... of which these are saved results: a formula of text whose value is empty
+            # (Excel and LibreOffice save ="" so), counted by ``no_result`` too.
+            empty_text_result=re.compile(
+                rb"<" + p + rb'c\b(?=[^>]*\st="str")[^>]*>\s*'
+                rb"<" + p + rb"f\b[^>]*(?:/>|>[^<]*</" + p + rb"f>)\s*"
+                rb"(?:<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>)\s*</" + p + rb"c>"
             ),
         )
 
@@ -372,7 +380,10 @@ class _Scanner:
             self._hyperlinks(buf, last_cell)
         formulas = self.formula_open in buf
         if formulas:
-            self.found.formulas_without_values += len(self.pat.no_result.findall(buf))
+            counted = len(self.pat.no_result.findall(buf))
+            if counted and b't="str"' in buf:
+                counted -= len(self.pat.empty_text_result.findall(buf))
+            self.found.formulas_without_values += counted
         if not (self.fast and self._fast(buf, formulas)):
             self._slow(buf)
 
