@@ -1053,17 +1053,19 @@ def test_the_cut_is_the_same_whatever_pieces_the_xml_comes_in(
 
 
 @pytest.mark.parametrize("chunk", [7, 4099, 4 << 20])
-def test_a_sheet_read_alone_is_cut_by_reading_its_xml(
+def test_a_sheet_cut_from_pieces_of_any_size_reads_as_whole(
     chunk: int, monkeypatch: pytest.MonkeyPatch, reader: Reader, tmp_path: Path
 ) -> None:
-    """Read without the guards' scan (``read_workbook`` alone), the sheet is cut as its XML is
-    read here."""
+    """``read_workbook`` given a Cutter fed the sheet's XML in pieces of any size (without
+    one, it never cuts)."""
+    from tests.files.test_xlsx_halves import cut_sheet
+
     path = pretty_printed(tmp_path / "book.xlsx")
     expected = xlsx_in.read_workbook(path)
     monkeypatch.setattr(xlsx_in, "HALVES_FROM", 0)
-    monkeypatch.setattr(xlsx_halves, "CHUNK", chunk)
     with xlsx_halves.allowed():
-        table = xlsx_in.read_workbook(path)
+        assert xlsx_in.read_workbook(path).rows == expected.rows and reader.splits == []
+        table = xlsx_in.read_workbook(path, cut=cut_sheet(path, chunk))
         got = (table.headers, [list(r) for r in table.rows], table.notes)
     assert reader.splits == [True]
     assert got == (expected.headers, [list(r) for r in expected.rows], expected.notes)

@@ -110,12 +110,13 @@ def test_work_registered_ahead_runs_while_the_parse_thread_is_still_busy(
 
     seen: list[tuple[str, bool]] = []
     parsing, released = threading.Event(), threading.Event()
+    waited: list[bool] = []
     real_open = xlsx_in.open_sheet
 
     def slow_open(*args: object, **kwargs: object) -> object:
         parsing.set()
         opened = real_open(*args, **kwargs)  # type: ignore[arg-type]
-        released.wait(5)  # the parse ends only once the task has run
+        waited.append(released.wait(5))  # the parse ends only once the task has run
         return opened
 
     def task() -> None:
@@ -127,4 +128,5 @@ def test_work_registered_ahead_runs_while_the_parse_thread_is_still_busy(
     table = xlsx_in.read_workbook(VALUES)
     assert beside == ["applinks-parse"]
     assert seen == [("MainThread", True)]  # on the waiting thread, during the parse
+    assert waited == [True]  # (the parse was still waiting for it when it ran)
     assert table.headers == _one_after_the_other(VALUES)[0]

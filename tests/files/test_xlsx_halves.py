@@ -89,13 +89,30 @@ def test_xml_that_is_not_cut(xml: bytes) -> None:
     assert _cut(xml, 16) is None
 
 
+def cut_sheet(path: Path, piece: int = 4 << 20, sheet: str | None = None) -> xlsx_halves.Cutter:
+    """Return a Cutter fed the XML of the sheet the reader loads, in pieces of ``piece`` bytes
+    (as the guards' scan feeds it)."""
+    from applinks.files.xlsx_parts import locate_sheet
+    from applinks.files.zip_read import open_part
+
+    cutter = xlsx_halves.Cutter()
+    with zipfile.ZipFile(path) as archive:
+        located = locate_sheet(archive, sheet)
+        assert located is not None
+        feed = cutter.begin(archive.getinfo(located[0]).file_size)
+        with open_part(archive, located[0]) as stream:
+            for data in iter(lambda: stream.read(piece), b""):
+                feed(data)
+    return cutter
+
+
 def test_the_copy_holds_both_halves_and_every_other_part_unchanged(tmp_path: Path) -> None:
     import python_calamine
 
     rows: list[list[object]] = [["Name", "Zillow ID", "Price"]]
     rows += [[f"{n} Elm St", 1000 + n, n * 1.5] for n in range(300)]
     path = _book(tmp_path / "b.xlsx", rows)
-    split = xlsx_halves.split_sheet(path, None)
+    split = xlsx_halves.split_sheet(path, None, cut_sheet(path))
     assert split is not None and (split.sheet, split.second) == ("Deals", "applinks 2")
     with zipfile.ZipFile(io.BytesIO(split.package)) as copy, zipfile.ZipFile(path) as source:
         assert copy.testzip() is None
@@ -116,6 +133,29 @@ def test_the_copy_holds_both_halves_and_every_other_part_unchanged(tmp_path: Pat
     cut = first.end[0] + 1
     assert 100 < cut < 250 and second.start == (cut, 0)
     assert list(first.iter_rows()) + list(second.iter_rows())[cut:] == list(whole.iter_rows())
+
+
+def test_the_halves_extent_is_the_sheets_and_an_upper_bound_before_the_second_is_parsed(
+    tmp_path: Path,
+) -> None:
+    import python_calamine
+
+    rows: list[list[object]] = [["Name", "Zillow ID", "Price"]]
+    rows += [[f"{n} Elm St", 1000 + n, n * 1.5] for n in range(300)]
+    rows[40] = [*rows[40], None, "far right, in the first half"]
+    path = _book(tmp_path / "b.xlsx", rows)
+    split = xlsx_halves.split_sheet(path, None, cut_sheet(path))
+    assert split is not None and split.last_row == 301
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(split.package))
+    halves = xlsx_halves.TwoHalves(book, split, book.get_sheet_by_name("Deals"))
+    whole = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Deals")
+    assert whole.start == (0, 0) and whole.end == (300, 4)
+    # Before the second half is parsed: the last <row>'s number, and the first half's width
+    # (the whole's here, its widest row being in the first half).
+    assert (halves.end, halves.width) == ((300, 4), 5)
+    halves.parse_second()
+    assert (halves.start, halves.end, halves.width) == ((0, 0), (300, 4), 5)
+    assert list(halves.iter_rows()) == list(whole.iter_rows())
 
 
 @pytest.fixture
@@ -279,3 +319,25 @@ def test_without_a_fast_deflate_the_sheet_is_parsed_whole(
     monkeypatch.setattr(xlsx_halves, "FAST_DEFLATE", True)
     assert read.read_then(path, lambda reading: len(reading().rows) - 300) == 0  # type: ignore[attr-defined]
     assert halves == [True]
+
+
+def test_two_workers_never_cut_a_sheet(
+    halves: list[bool], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a second process the rows' pass may fork, and a child has no thread parsing the
+    second half: a sheet read for two workers is parsed whole."""
+    from applinks.cli import main
+
+    rows: list[list[object]] = [["Name", "Zillow ID"]]
+    rows += [[f"{n} Elm", 1000 + n] for n in range(25_000)]  # (a pass of two halves: 20,000+)
+    path = _book(tmp_path / "b.xlsx", rows)
+    monkeypatch.setenv("APPLINKS_WORKERS", "2")
+
+    def refused(*args: object) -> None:  # (a cut would leave a forked child waiting: fail now)
+        raise AssertionError("a sheet cut for two workers")
+
+    monkeypatch.setattr(xlsx_halves, "split_sheet", refused)
+    out = tmp_path / "out.csv"
+    done = CliRunner().invoke(main, ["export", str(path), "-o", str(out), "--allow-errors"])
+    assert done.exit_code in (0, 1), done.output
+    assert out.read_text(encoding="utf-8-sig").count("\n") == 25_001

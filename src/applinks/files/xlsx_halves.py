@@ -3,9 +3,10 @@ parsed, in one process.
 
 python-calamine hands a sheet over only once all of it is parsed; in one process (Windows, the
 add-in, ``APPLINKS_WORKERS=1``) the checks then walk its rows while the second processor has
-nothing to do. For a large .xlsx read by a command in one process, :func:`split_sheet` cuts the
-sheet's XML at a row near its middle into two worksheets of a copy of the package held in
-memory (every other part's bytes unchanged). python-calamine parses the first half; then, in
+nothing to do. For a large .xlsx read by a command in one process, a :class:`Cutter`, fed the
+sheet's XML as the guards scan it, cuts it at a row near its middle, and :func:`split_sheet`
+makes the halves two worksheets of a copy of the package held in memory (every other part's
+bytes unchanged). python-calamine parses the first half; then, in
 its thread, the second half, while this thread checks the first half's rows. :class:`TwoHalves`
 shows the two as the one sheet the reader expects (rows from row 1, columns from column A), so
 the table is the same as the whole sheet's.
@@ -44,15 +45,13 @@ from .xlsx_parts import has_part, locate_sheet, relationships_part, workbook_par
 
 # (ISA-L where installed, as for reading: it deflates at level 1 four times as fast as zlib)
 from .zip_read import INFLATE as _deflate_lib
-from .zip_read import open_part
+from .zip_read import seek_to_data
 
 #: Whether the halves are deflated fast enough to pay (with zlib the cut costs about what the
 #: overlap gains: halves are not used).
 FAST_DEFLATE = _deflate_lib is not zlib
 
 MIB = 1 << 20
-#: Sheet XML read at a time.
-CHUNK = 4 * MIB
 #: The name of the second half's part, beside the sheet's ("{}" for a number when taken).
 SECOND_PART = "applinks-second-half{}.xml"
 _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(\s[^>]*)?(/?)>")
@@ -96,12 +95,13 @@ class SplitBook:
     last_row: int
 
 
-def split_sheet(path: Path, sheet: str | None, cutter: Cutter | None = None) -> SplitBook | None:
+def split_sheet(path: Path, sheet: str | None, cutter: Cutter) -> SplitBook | None:
     """Return a copy of the package with ``sheet`` (the first when None) cut in two halves, or
     None when it is not cut (XML it cannot be cut in, or a package it cannot copy).
 
-    ``cutter``: the sheet's XML already cut, by a :class:`Cutter` fed as another pass read it
-    (the guards' scan); without one the XML is read here.
+    ``cutter``: the sheet's XML cut by a :class:`Cutter` fed as another pass read it (the
+    guards' scan, :func:`~applinks.files.guards.inspect_xlsx_sheet`, which reads the part
+    this function finds, by the same rule).
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -111,7 +111,7 @@ def split_sheet(path: Path, sheet: str | None, cutter: Cutter | None = None) -> 
 
 
 def _split(
-    path: Path, archive: zipfile.ZipFile, sheet: str | None, cutter: Cutter | None
+    path: Path, archive: zipfile.ZipFile, sheet: str | None, cutter: Cutter
 ) -> SplitBook | None:
     # (imported here: the workbook editing reads XML with defusedxml, which the xlwings Lite
     # edition, importing the reader for its cell rules, does without)
@@ -131,12 +131,6 @@ def _split(
     rels = relationships_part(book)
     if not has_part(archive, rels):
         return None
-    if cutter is None:
-        cutter = Cutter()
-        feed = cutter.begin(archive.getinfo(part).file_size)
-        with open_part(archive, part) as stream:
-            for piece in iter(lambda: stream.read(CHUNK), b""):
-                feed(piece)
     halves = cutter.halves()
     if halves is None:
         return None
@@ -332,10 +326,12 @@ class _ZipWriter:
     too_large: bool = False
 
     def add(self, name: str, part: _Deflated) -> None:
+        """Write a deflated part (its pieces are let go as they are written)."""
         size = sum(map(len, part.out))
-        self._local(name, zipfile.ZIP_DEFLATED, part.crc, size, part.size)
-        for piece in part.out:
-            self.out.write(piece)
+        if self._local(name, zipfile.ZIP_DEFLATED, part.crc, size, part.size):
+            for piece in part.out:
+                self.out.write(piece)
+        part.out.clear()
 
     def copy(self, raw: IO[bytes], entry: zipfile.ZipInfo) -> bool:
         """Copy a part's compressed bytes from the open file ``raw``; False when it cannot be
@@ -345,26 +341,23 @@ class _ZipWriter:
             zipfile.ZIP_DEFLATED,
         ):
             return False
-        raw.seek(entry.header_offset)
-        local = raw.read(30)
-        if len(local) < 30 or local[:4] != b"PK\x03\x04":
-            return False
-        name_length, extra_length = struct.unpack("<HH", local[26:30])
-        raw.seek(name_length + extra_length, 1)
+        seek_to_data(raw, entry)
         data = raw.read(entry.compress_size)
         if len(data) < entry.compress_size:
             return False
-        self._local(entry.filename, entry.compress_type, entry.CRC, len(data), entry.file_size)
-        self.out.write(data)
+        if self._local(entry.filename, entry.compress_type, entry.CRC, len(data), entry.file_size):
+            self.out.write(data)
         return True
 
-    def _local(self, name: str, method: int, crc: int, compressed: int, size: int) -> None:
+    def _local(self, name: str, method: int, crc: int, compressed: int, size: int) -> bool:
+        """Write a part's local header and note its central one; False (nothing written) when
+        the package would need ZIP64."""
         encoded = name.encode("utf-8")
         flags = 0 if encoded.isascii() else 0x800
         offset = self.out.tell()
         if max(offset, compressed, size) > _ZIP_LIMIT:
             self.too_large = True
-            return
+            return False
         stamp = (0, 0x21)  # 1980-01-01 00:00
         self.out.write(
             _LOCAL.pack(
@@ -393,6 +386,7 @@ class _ZipWriter:
             )
             + encoded
         )
+        return True
 
     def finish(self) -> bytes | None:
         start = self.out.tell()
@@ -417,7 +411,9 @@ class TwoHalves:
     """
 
     def __init__(self, book: Any, split: SplitBook, first: Any) -> None:
-        self._book, self._split, self._first = book, split, first
+        # (not the split: its copy of the package is python-calamine's to hold now)
+        self._book, self._first = book, first
+        self._second_name, self._last_row = split.second, split.last_row
         self._second: Any = None
         self._failed = False
         self._parsed = threading.Event()
@@ -427,7 +423,7 @@ class TwoHalves:
     def parse_second(self) -> None:
         """Parse the second half (in the parsing thread); a failure is kept for the rows."""
         try:
-            self._second = self._book.get_sheet_by_name(self._split.second)
+            self._second = self._book.get_sheet_by_name(self._second_name)
         except BaseException:  # (a panic too: the whole sheet is read again and reports it)
             self._failed = True
         finally:
@@ -443,7 +439,7 @@ class TwoHalves:
             ends = [s.end for s in (self._first, second) if s.end is not None]
             return (max(e[0] for e in ends), max(e[1] for e in ends)) if ends else None
         first = self._first.end
-        last = self._split.last_row - 1  # (an upper bound until the second half is parsed)
+        last = self._last_row - 1  # (an upper bound until the second half is parsed)
         return (max(last, first[0]), first[1]) if first else (last, 0)
 
     @property

@@ -69,16 +69,11 @@ def _parse_and_read_facts(
     sheet's XML in Python): the two take about as long as the longer of them, in one process.
     Errors are raised as if the two had run one after the other (the parse's first).
     """
-    if (
-        (os.cpu_count() or 1) < 2
-        or FACT_READERS.get(path.suffix.lower()) is not read_cell_facts
-        or path.stat().st_size < PARSE_BESIDE_FROM
-    ):
+    if not _parse_beside(path):
         opened = open_sheet(path, sheet=sheet)
         return opened, read_facts(path, opened.name)
-    # (cut here, before the parse starts: the cut holds Python's lock much of the time, and
-    # beside the pass over the facts it would take three times as long)
-    split = xlsx_halves.split_sheet(path, sheet, cut) if halves_wanted(path) else None
+    # (packed here, before the parse starts: the copy holds Python's lock much of the time)
+    split = xlsx_halves.split_sheet(path, sheet, cut) if cut is not None else None
     parsed: list[OpenSheet] = []
     failed: list[BaseException] = []
     first_parsed = threading.Event()
@@ -129,9 +124,18 @@ def halves_wanted(path: Path) -> bool:
         xlsx_halves.is_allowed()
         and xlsx_halves.FAST_DEFLATE
         and available() == 1
-        and (os.cpu_count() or 1) >= 2
+        and _parse_beside(path)
+        and path.stat().st_size >= HALVES_FROM
+    )
+
+
+def _parse_beside(path: Path) -> bool:
+    """Return True when python-calamine parses ``path`` in a thread beside the facts pass: a
+    workbook whose facts are read from its XML, large enough, on two processors or more."""
+    return (
+        (os.cpu_count() or 1) >= 2
         and FACT_READERS.get(path.suffix.lower()) is read_cell_facts
-        and path.stat().st_size >= max(HALVES_FROM, PARSE_BESIDE_FROM)
+        and path.stat().st_size >= PARSE_BESIDE_FROM
     )
 
 
@@ -351,10 +355,10 @@ def table_from_sheet(
         found = find_header(
             errors.apply([left + r], number)[0] for number, r in enumerate(data.iter_rows(), 1)
         )
-    if found is None and facts is not None and facts.errors:
-        # Error cells python-calamine leaves out (an .xlsb's formulas whose result is an
-        # error) are outside its grid: the sheet is its cells with the errors written in.
-        return table_from_grid(_with_errors(data, facts, left), sheet=sheet, source=source)
+        if found is None:
+            # Error cells python-calamine leaves out (an .xlsb's formulas whose result is an
+            # error) are outside its grid: the sheet is its cells with the errors written in.
+            return table_from_grid(_with_errors(data, facts, left), sheet=sheet, source=source)
     if found is None:
         raise EmptySheet(f'"{source}" has nothing in it: the sheet is empty.', path=source)
     header_index = found.index

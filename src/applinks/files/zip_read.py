@@ -41,18 +41,27 @@ def open_part(archive: zipfile.ZipFile, part: str | zipfile.ZipInfo) -> IO[bytes
         return archive.open(info)
     handle = open(path, "rb")  # noqa: SIM115 - closed by the reader
     try:
-        handle.seek(info.header_offset)
-        signature, name_length, extra_length = _LOCAL_HEADER.unpack(handle.read(30))
-        if signature != b"PK\x03\x04":
-            raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-        encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
-        if handle.read(name_length).decode(encoding, "replace") != info.orig_filename:
-            raise zipfile.BadZipFile(f"the local header of {info.filename} names another file")
-        handle.seek(extra_length, 1)
+        seek_to_data(handle, info)
     except BaseException:
         handle.close()
         raise
     return PartReader(handle, info)  # type: ignore[return-value]
+
+
+def seek_to_data(handle: IO[bytes], info: zipfile.ZipInfo) -> None:
+    """Move ``handle`` (the zip file, opened for reading) to where ``info``'s compressed bytes
+    start, past its local header; BadZipFile when that header is not the part's."""
+    handle.seek(info.header_offset)
+    header = handle.read(30)
+    if len(header) < 30:
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    if signature != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+    if handle.read(name_length).decode(encoding, "replace") != info.orig_filename:
+        raise zipfile.BadZipFile(f"the local header of {info.filename} names another file")
+    handle.seek(extra_length, 1)
 
 
 class PartReader(contextlib.AbstractContextManager["PartReader"]):
