@@ -157,12 +157,12 @@ def test_an_annotated_copy_is_held_to_the_original(script: ModuleType, tmp_path)
     assert verify.annotated_problems(swapped, swapped) == []  # the original's own order
 
 
-def test_the_writers_worksheet_order_is_the_standards() -> None:
+def test_the_writers_worksheet_order_is_the_standards(script: ModuleType) -> None:
     # The verifier reads CT_Worksheet's order from ECMA-376's schema; the writer has its own
     # table of the elements after conditionalFormatting, held to the standard here.
     from applinks.files.xlsx_sheet_edit import SHEET_ORDER_AFTER_CF
 
-    order = load_script("corpus_verify").WORKSHEET_ORDER
+    order = script.corpus_verify.WORKSHEET_ORDER
     assert order[:6] == ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData")
     start = order.index("conditionalFormatting") + 1
     assert order[start:] == SHEET_ORDER_AFTER_CF
