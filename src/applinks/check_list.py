@@ -302,11 +302,14 @@ def app_id_problems(b: Rows) -> list[Issue]:
     ]
 
 
+def _no_fields(i: int) -> dict[str, Any]:
+    """The fields of an issue that names only its row and column."""
+    return {}
+
+
 def app_id_missing(b: Rows) -> list[Issue]:
     """An App Unique ID without an App ID."""
-    column = b.sheet.label(APP_ID)
-    found = compress(b.numbers, map(gt, b.has_uid, b.has_app))
-    return [make_issue("app-id-missing", row=r, column=column) for r in found]
+    return b.issues_at(map(gt, b.has_uid, b.has_app), "app-id-missing", APP_ID, _no_fields)
 
 
 def unique_id_mangled(b: Rows) -> list[Issue]:
@@ -344,29 +347,30 @@ def unique_id_whitespace(b: Rows) -> list[Issue]:
 
 def unique_id_missing(b: Rows) -> list[Issue]:
     """An App ID without an App Unique ID."""
-    column = b.sheet.label(APP_UNIQUE_ID)
-    found = compress(zip(b.numbers, b.app_ids, strict=True), map(gt, b.has_app, b.has_uid))
-    return [make_issue("unique-id-missing", row=r, column=column, app_id=a) for r, a in found]
+    app_ids = b.app_ids
+    hits = map(gt, b.has_app, b.has_uid)
+    return b.issues_at(hits, "unique-id-missing", APP_UNIQUE_ID, lambda i: {"app_id": app_ids[i]})
 
 
 def app_name_missing(b: Rows) -> list[Issue]:
     """An App ID without an App Name; the suggestion is the app's name when it is known."""
     if not any(b.has_app):
         return []
-    column, apps = b.sheet.label(APP_NAME), b.apps
-    named = b.have_text(b.sheet.positions[APP_NAME])
-    found = compress(zip(b.numbers, b.app_ids, strict=True), map(gt, b.has_app, named))
-    return [
-        make_issue("app-name-missing", row=r, column=column, app_id=a, suggestion=apps[a].name)
-        for r, a in found
-    ]
+    apps, app_ids = b.apps, b.app_ids
+    hits = map(gt, b.has_app, b.have_text(b.sheet.positions[APP_NAME]))
+    return b.issues_at(
+        hits,
+        "app-name-missing",
+        APP_NAME,
+        lambda i: {"app_id": app_ids[i], "suggestion": apps[app_ids[i]].name},
+    )
 
 
 def url_invalid(b: Rows) -> list[Issue]:
     """An App Content URL that is not a full http(s) web address."""
-    column = b.sheet.label(APP_CONTENT_URL)
-    found = compress(zip(b.numbers, b.urls, strict=True), map(gt, b.has_url, b.url_ok))
-    return [make_issue("url-invalid", row=r, column=column, value=url) for r, url in found]
+    urls = b.urls
+    hits = map(gt, b.has_url, b.url_ok)
+    return b.issues_at(hits, "url-invalid", APP_CONTENT_URL, lambda i: {"value": urls[i]})
 
 
 def url_app_mismatch(b: Rows) -> list[Issue]:
@@ -405,18 +409,17 @@ def url_app_mismatch(b: Rows) -> list[Issue]:
 
 def url_missing(b: Rows) -> list[Issue]:
     """An App ID without an App Content URL."""
-    column = b.sheet.label(APP_CONTENT_URL)
-    found = compress(zip(b.numbers, b.app_ids, strict=True), map(gt, b.has_app, b.has_url))
-    return [make_issue("url-missing", row=r, column=column, app_id=a) for r, a in found]
+    app_ids = b.app_ids
+    hits = map(gt, b.has_app, b.has_url)
+    return b.issues_at(hits, "url-missing", APP_CONTENT_URL, lambda i: {"app_id": app_ids[i]})
 
 
 def name_missing(b: Rows) -> list[Issue]:
     """A row without a Name (without a Name column, the header check says so once)."""
     if b.sheet.positions[NAME] is None:
         return []
-    column = b.sheet.label(NAME)
-    found = compress(b.numbers, map(not_, b.have_text(b.sheet.positions[NAME])))
-    return [make_issue("name-missing", row=r, column=column) for r in found]
+    hits = map(not_, b.have_text(b.sheet.positions[NAME]))
+    return b.issues_at(hits, "name-missing", NAME, _no_fields)
 
 
 def row_not_importable(b: Rows) -> list[Issue]:
@@ -427,9 +430,8 @@ def row_not_importable(b: Rows) -> list[Issue]:
     reachable = [False] * b.size
     for position in b.sheet.emails:
         reachable = list(map(or_, reachable, b.have_text(position)))
-    column = b.sheet.label(APP_ID)
-    found = compress(b.numbers, map(not_, map(or_, pair, reachable)))
-    return [make_issue("row-not-importable", row=r, column=column) for r in found]
+    hits = map(not_, map(or_, pair, reachable))
+    return b.issues_at(hits, "row-not-importable", APP_ID, _no_fields)
 
 
 def stage_invalid(b: Rows) -> list[Issue]:
