@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import IO, cast
 
 from applinks.errors import InputError
-from applinks.files.xlsb_cells import locate_xlsb_sheet, xlsb_records
+from applinks.files.cell_facts import CellFacts
+from applinks.files.xlsb_cells import locate_xlsb_sheet, walk_xlsb_sheet
 from applinks.files.xlsx_parts import locate_sheet, workbook_part
 from applinks.files.zip_read import open_part
 from applinks.shape import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
@@ -584,43 +585,35 @@ def _sector_chain_data(
 # ---------------------------------------------------------------------------------------------
 # Excel binary workbooks (.xlsb): the same extent check, on BIFF12 records
 
-#: Record types that are cells (their first four bytes are the column), MS-XLSB 2.4.
-_XLSB_CELLS = frozenset(range(0x01, 0x0E))
-_XLSB_ROW = 0x00
 
-
-def inspect_xlsb_sheet(path: Path, sheet: str | None) -> None:
+def inspect_xlsb_sheet(path: Path, sheet: str | None) -> dict[str, CellFacts]:
     """Refuse an .xlsb whose chosen sheet has cells past Excel's grid or too far apart.
 
     The binary reader, like the XML one, allocates the whole rectangle between the first and
     the last cell, and it does not bound columns. One pass over the sheet's records (in Python,
-    so slower than the XML scan; .xlsb files are rare) finds the last row and column.
+    so slower than the XML scan; .xlsb files are rare) finds the last row and column, and the
+    sheet's error cells on the way: returned as its cell facts, by sheet name, for the reader
+    (empty when the sheet cannot be found or read).
     """
     try:
         with zipfile.ZipFile(path) as archive:
             located = locate_xlsb_sheet(archive, sheet)
             if located is None or located[0] not in archive.namelist():
-                return
+                return {}
             part, label = located
             data = archive.read(part)
     except InputError:
         raise
     except Exception:  # malformed parts are the reader's to report as damaged
-        return
-    max_row = max_column = 0
-    for kind, start, end in xlsb_records(data):
-        if end - start < 4:
-            continue
-        value = int.from_bytes(data[start : start + 4], "little")
-        if kind == _XLSB_ROW:
-            max_row = max(max_row, min(value, MAX_ROWS))
-        elif kind in _XLSB_CELLS:
-            max_column = max(max_column, value)
-    if max_column >= MAX_COLUMNS:
+        return {}
+    walk = walk_xlsb_sheet(data)
+    if walk.last_column >= MAX_COLUMNS:
         raise InputError(
             f'Sheet "{label}" of "{path.name}" has a cell past column XFD (more than 16,384 '
             "columns, which Excel does not allow), so it was not made by Excel and is not "
             "read; export it again.",
             path=path,
         )
-    check_extent(max_column + 1, max_row + 1, sheet=label, path=path)
+    max_row = min(walk.last_row, MAX_ROWS)
+    check_extent(walk.last_column + 1, max_row + 1, sheet=label, path=path)
+    return {label: walk.facts()}

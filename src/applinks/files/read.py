@@ -246,9 +246,11 @@ def _read_package(
     cutter = xlsx_halves.Cutter() if spreadsheet_ml and xlsx_in.halves_wanted(path) else None
     also = cutter.begin if cutter is not None else None
     scan = guards.inspect_xlsx_sheet(path, sheet, also) if spreadsheet_ml else None
-    if "xl/workbook.bin" in parts:
-        guards.inspect_xlsb_sheet(path, sheet)
-    table = xlsx_in.read_workbook(path, sheet=sheet, link_columns=links, cut=cutter)
+    # An .xlsb's sheet is walked once: the guard's pass also finds its error cells.
+    facts_read = guards.inspect_xlsb_sheet(path, sheet) if "xl/workbook.bin" in parts else {}
+    table = xlsx_in.read_workbook(
+        path, sheet=sheet, link_columns=links, cut=cutter, facts_read=facts_read
+    )
     if scan is not None:
         table.notes.extend(_scan_notes(scan, table))
     return table

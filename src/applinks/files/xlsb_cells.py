@@ -6,7 +6,8 @@ BrtRowHdr (its row number first); each cell record starts with its column. An er
 a BrtCellError (a typed error) or a BrtFmlaError (a formula whose saved result is an error);
 python-calamine shows the first as an empty cell and skips the second, so a sheet of
 ``#REF!`` formulas would read as empty. Number formats and hyperlinks are not read here (a
-note says so when the sheet has numbers).
+note says so when the sheet has numbers). The same one pass over the sheet finds its extent
+for :func:`~applinks.files.guards.inspect_xlsb_sheet`, which hands the error cells on.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import struct
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,9 @@ from .cell_facts import ERROR_CODES, ZIP_READ_ERRORS, CellFacts
 from .xlsx_parts import read_relationships, relationships_part, resolve_target, workbook_part
 
 _ROW, _CELL_ERROR, _FORMULA_ERROR, _END_SHEET_DATA = 0x0000, 0x0003, 0x000B, 0x0092
+#: Record types that are cells (their first four bytes are the column), MS-XLSB 2.4.
+_CELLS = frozenset(range(0x01, 0x0E))
+_ERRORS = (_CELL_ERROR, _FORMULA_ERROR)
 _BUNDLE_SHEET = 0x009C
 XLSB_WORKBOOK = "xl/workbook.bin"
 #: What a damaged part raises here (a truncated record, a bad sheet name).
@@ -38,15 +43,15 @@ def read_xlsb_facts(path: Path, sheet: str | None, **_unused: Any) -> CellFacts:
     Empty facts when the sheet cannot be found or read (python-calamine reports a damaged
     file itself). The keyword arguments of the other fact readers are accepted and unused.
     """
-    errors: dict[int, dict[int, str]] = {}
+    walk = SheetWalk(0, 0, {})
     try:
         with zipfile.ZipFile(path) as archive:
             located = locate_xlsb_sheet(archive, sheet)
             if located is not None:
-                errors = _errors(archive.read(located[0]))
+                walk = walk_xlsb_sheet(archive.read(located[0]))
     except _READ_ERRORS:
         pass
-    return CellFacts(errors=errors, formats_read=False)
+    return walk.facts()
 
 
 def locate_xlsb_sheet(archive: zipfile.ZipFile, sheet: str | None) -> tuple[str, str] | None:
@@ -86,20 +91,49 @@ def wide_string(data: bytes, pos: int, end: int) -> tuple[str | None, int]:
     return data[pos + 4 : stop].decode("utf-16-le", errors="replace"), stop
 
 
-def _errors(stream: bytes) -> dict[int, dict[int, str]]:
-    """Return column -> row -> error text of a worksheet part (rows 1-based, columns 0-based)."""
-    out: dict[int, dict[int, str]] = {}
-    row = 0
-    for kind, record in _records(stream):
+@dataclass(frozen=True)
+class SheetWalk:
+    """What one pass over the records of an .xlsb worksheet found.
+
+    ``last_row`` and ``last_column``: the largest row (of a row header) and column (of a cell)
+    anywhere in the part, 0-based, 0 when none; ``errors``: column -> row -> error text of the
+    error cells in the sheet's data (rows 1-based, columns 0-based).
+    """
+
+    last_row: int
+    last_column: int
+    errors: dict[int, dict[int, str]]
+
+    def facts(self) -> CellFacts:
+        """Return the error cells as the sheet's cell facts (its number formats are not read)."""
+        return CellFacts(errors=self.errors, formats_read=False)
+
+
+def walk_xlsb_sheet(stream: bytes) -> SheetWalk:
+    """Walk the records of a worksheet part once; return its extent and its error cells."""
+    errors: dict[int, dict[int, str]] = {}
+    row = last_row = last_column = 0
+    in_data = True  # (error cells are read up to BrtEndSheetData; the extent to the end)
+    for kind, start, end in xlsb_records(stream):
         if kind == _ROW:
-            row = int.from_bytes(record[:4], "little") + 1
-        elif kind in (_CELL_ERROR, _FORMULA_ERROR) and len(record) > 8:
-            text = ERROR_CODES.get(record[8])
-            if text is not None and row:
-                out.setdefault(int.from_bytes(record[:4], "little"), {})[row] = text
+            value = int.from_bytes(stream[start : min(start + 4, end)], "little")
+            if in_data:
+                row = value + 1
+            if end - start >= 4 and value > last_row:
+                last_row = value
+        elif kind in _CELLS:
+            if end - start < 4:
+                continue
+            column = int.from_bytes(stream[start : start + 4], "little")
+            if column > last_column:
+                last_column = column
+            if in_data and kind in _ERRORS and end - start > 8:
+                text = ERROR_CODES.get(stream[start + 8])
+                if text is not None and row:
+                    errors.setdefault(column, {})[row] = text
         elif kind == _END_SHEET_DATA:
-            break
-    return out
+            in_data = False
+    return SheetWalk(last_row, last_column, errors)
 
 
 def xlsb_records(data: bytes) -> Iterator[tuple[int, int, int]]:
@@ -133,9 +167,3 @@ def _varint(data: bytes, pos: int, end: int, most: int) -> tuple[int, int] | Non
         if not byte & 0x80:
             break
     return value, pos
-
-
-def _records(stream: bytes) -> Iterator[tuple[int, bytes]]:
-    """Yield (record type, record) of an .xlsb part, in order."""
-    for kind, start, end in xlsb_records(stream):
-        yield kind, stream[start:end]

@@ -6,7 +6,7 @@ import io
 import math
 import os
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, count, islice
 from operator import getitem, not_
@@ -40,6 +40,7 @@ def read_workbook(
     sheet: str | None = None,
     link_columns: Collection[str] = (),
     cut: xlsx_halves.Cutter | None = None,
+    facts_read: Mapping[str, CellFacts] | None = None,
 ) -> Table:
     """Read one worksheet of an .xlsx/.xlsm/.xlsb/.xls/.ods file, values as the user sees them.
 
@@ -49,9 +50,11 @@ def read_workbook(
     under ``00000`` is the text ``02134``, an error cell its ``#N/A``, and in the App Content
     URL column a hyperlink's target rather than its text (``link_columns``: columns whose
     targets are kept in ``Table.links``). Empty cells are ``None``. ``cut``: the sheet's XML
-    cut in two halves as another pass read it, for :func:`halves_wanted`.
+    cut in two halves as another pass read it, for :func:`halves_wanted`. ``facts_read``: cell
+    facts another pass already read, by sheet name (an .xlsb's guard walks its sheet once for
+    both); they are used when the parse opens a sheet of that name, instead of reading again.
     """
-    opened, facts = _parse_and_read_facts(path, sheet, cut)
+    opened, facts = _parse_and_read_facts(path, sheet, cut, facts_read or {})
     return sheet_table(opened, path, sheet=sheet, facts=facts, link_columns=link_columns)
 
 
@@ -60,7 +63,10 @@ PARSE_BESIDE_FROM = 1 << 20
 
 
 def _parse_and_read_facts(
-    path: Path, sheet: str | None, cut: xlsx_halves.Cutter | None = None
+    path: Path,
+    sheet: str | None,
+    cut: xlsx_halves.Cutter | None = None,
+    facts_read: Mapping[str, CellFacts] | None = None,
 ) -> tuple[OpenSheet, CellFacts | None]:
     """Parse the sheet and read its cell facts; at the same time where it pays.
 
@@ -69,9 +75,10 @@ def _parse_and_read_facts(
     sheet's XML in Python): the two take about as long as the longer of them, in one process.
     Errors are raised as if the two had run one after the other (the parse's first).
     """
-    if not _parse_beside(path):
+    if facts_read or not _parse_beside(path):
         opened = open_sheet(path, sheet=sheet)
-        return opened, read_facts(path, opened.name)
+        known = (facts_read or {}).get(opened.name)
+        return opened, known if known is not None else read_facts(path, opened.name)
     # (packed here, before the parse starts: the copy holds Python's lock much of the time)
     split = xlsx_halves.split_sheet(path, sheet, cut) if cut is not None else None
     parsed: list[OpenSheet] = []
