@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 from .cell_facts import ZIP_READ_ERRORS
 from .decrypt import private_copy
+from .xlsb_cells import XLSB_WORKBOOK
 from .xlsx_parts import (
     ROOT_RELATIONSHIPS,
     read_relationships,
@@ -39,7 +40,6 @@ from .xlsx_parts import (
 )
 from .xlsx_xml import WORKSHEET_TYPE
 
-XLSB_WORKBOOK = "xl/workbook.bin"
 #: The relationship types of Excel 4.0 macro sheets (last piece), which python-calamine does not
 #: know: it refuses the whole workbook. They are worksheets of cells (and macro formulas).
 MACRO_SHEETS = ("xlMacrosheet", "xlIntlMacrosheet")

@@ -12,7 +12,6 @@ for :func:`~applinks.files.guards.inspect_xlsb_sheet`, which hands the error cel
 
 from __future__ import annotations
 
-import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,13 +27,6 @@ _CELLS = frozenset(range(0x01, 0x0E))
 _ERRORS = (_CELL_ERROR, _FORMULA_ERROR)
 _BUNDLE_SHEET = 0x009C
 XLSB_WORKBOOK = "xl/workbook.bin"
-#: What a damaged part raises here (a truncated record, a bad sheet name).
-_READ_ERRORS: tuple[type[BaseException], ...] = (
-    *ZIP_READ_ERRORS,
-    IndexError,
-    struct.error,
-    UnicodeDecodeError,
-)
 
 
 def read_xlsb_facts(path: Path, sheet: str | None, **_unused: Any) -> CellFacts:
@@ -49,7 +41,7 @@ def read_xlsb_facts(path: Path, sheet: str | None, **_unused: Any) -> CellFacts:
             located = locate_xlsb_sheet(archive, sheet)
             if located is not None:
                 walk = walk_xlsb_sheet(archive.read(located[0]))
-    except _READ_ERRORS:
+    except ZIP_READ_ERRORS:
         pass
     return walk.facts()
 
