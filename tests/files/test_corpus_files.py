@@ -361,3 +361,43 @@ def test_an_xlsb_says_its_number_formats_are_not_read() -> None:
         "as plain numbers (a zip code shown as 02134 would be written 2134); save the workbook "
         "as .xlsx to keep what Excel shows."
     ]
+
+
+def test_xlsb_error_cells_come_from_the_sheet_asked_for(tmp_path: Path) -> None:
+    """49783.xlsb's first sheet holds #REF! and #NAME? cells, its Sheet2 nothing: asked for
+    Sheet2, the tool finds it empty (the first sheet's error cells are not written into it)."""
+    from applinks.files.xlsb_cells import read_xlsb_facts
+
+    name = "sheetjs-apachepoi_49783.xlsb"
+    out = tmp_path / "out.csv"
+    done = run_applinks("export", str(CORPUS / name), "--sheet", "Sheet2", "-o", str(out))
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        f'"{name}" has nothing in it: the sheet is empty.\n',
+    )
+    assert not out.exists()
+    assert read_xlsb_facts(CORPUS / name, "Sheet2").errors == {}
+    assert read_xlsb_facts(CORPUS / name, "Sheet1").errors == {
+        0: {1: "#REF!", 2: "#REF!"},
+        1: {2: "#NAME?"},
+    }
+
+
+def test_an_xlsb_sheet_is_walked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard's pass over the sheet's records hands its error cells to the reader: the
+    sheet is not inflated and walked a second time."""
+    from applinks.files import guards, xlsb_cells
+    from applinks.files.read import read_table
+
+    walks: list[int] = []
+    real_walk = xlsb_cells.walk_xlsb_sheet
+
+    def counted(stream: bytes) -> xlsb_cells.SheetWalk:
+        walks.append(len(stream))
+        return real_walk(stream)
+
+    monkeypatch.setattr(guards, "walk_xlsb_sheet", counted)
+    monkeypatch.setattr(xlsb_cells, "walk_xlsb_sheet", counted)
+    table = read_table(CORPUS / "sheetjs-apachepoi_49783.xlsb")
+    assert (table.sheet, table.headers, len(walks)) == ("Sheet1", ["#REF!", "#NAME?"], 1)
