@@ -8,20 +8,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from applinks.files.xlsb_cells import SheetWalk, walk_xlsb_sheet, xlsb_records
+from tests.load_module import load_script
 
-
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
-def _record(kind: int, body: bytes = b"") -> bytes:
-    return _varint(kind) + _varint(len(body)) + body
+#: One BIFF12 record (type and size as 7-bit variable-length numbers, then the body), as the
+#: script that builds the hostile inputs writes it.
+_record = load_script("make_bad_inputs")._record
 
 
 def _plain_records(data: bytes) -> list[tuple[int, int, int]]:
